@@ -1,0 +1,381 @@
+package io.kinesisbridge.backend.memory;
+
+import io.kinesisbridge.backend.KinesisBackend;
+import io.kinesisbridge.backend.PutRecordsResponse;
+import io.kinesisbridge.backend.StreamDescription;
+import io.kinesisbridge.put.HashKey;
+import io.kinesisbridge.put.KinesisError;
+import io.kinesisbridge.put.KinesisException;
+import io.kinesisbridge.put.PutRecordCommand;
+import io.kinesisbridge.put.PutRecordValidator;
+import io.kinesisbridge.put.RecordResult;
+import io.kinesisbridge.put.ShardMap;
+import io.kinesisbridge.put.ShardRange;
+import io.kinesisbridge.put.Utf8;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A local Kinesis: named streams of shards split over the hash-key space as Kinesis splits them, MD5 routing,
+ * ExplicitHashKey, sequence numbers strictly increasing per shard, optional per-shard write limits, readers by
+ * iterator, and a memory cap past which the oldest records are trimmed and counted. Thread-safe; every put
+ * completes before its future is returned.
+ */
+public final class InMemoryKinesis implements KinesisBackend {
+
+    private final MemoryBackendSettings settings;
+    private final Clock clock;
+    private final Map<String, MemoryStream> streams = new ConcurrentHashMap<>();
+    private final AtomicLong footprint = new AtomicLong();
+    private final ReentrantLock trimming = new ReentrantLock();
+
+    public InMemoryKinesis(MemoryBackendSettings settings) {
+        this(settings, Clock.systemUTC());
+    }
+
+    public InMemoryKinesis(MemoryBackendSettings settings, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    public MemoryBackendSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public String name() {
+        return "memory";
+    }
+
+    // ---- streams ---------------------------------------------------------------------------------------------
+
+    /** Creates an ACTIVE stream of {@code shardCount} evenly split shards; ResourceInUseException if it exists. */
+    public void createStream(String name, int shardCount, int maxRecordSizeBytes) {
+        if (maxRecordSizeBytes < PutRecordValidator.DEFAULT_MAX_RECORD_SIZE_BYTES
+                || maxRecordSizeBytes > PutRecordValidator.LARGEST_MAX_RECORD_SIZE_BYTES) {
+            throw new IllegalArgumentException("maximum record size must lie in [1 MiB, 10 MiB], got " + maxRecordSizeBytes);
+        }
+        List<MemoryShard> shards = new ArrayList<>(shardCount);
+        List<ShardRange> ranges = ShardMap.evenSplit(shardCount).shards();
+        for (int i = 0; i < ranges.size(); i++) {
+            shards.add(newShard(i, ranges.get(i), Optional.empty()));
+        }
+        MemoryStream stream = new MemoryStream(name, arn(name), clock.instant(), maxRecordSizeBytes, shards);
+        if (streams.putIfAbsent(name, stream) != null) {
+            throw KinesisException.of(new KinesisError(KinesisError.RESOURCE_IN_USE,
+                    "Stream " + name + " under account " + settings.accountId() + " already exists."), name, null);
+        }
+    }
+
+    public void createStream(String name, int shardCount) {
+        createStream(name, shardCount, PutRecordValidator.DEFAULT_MAX_RECORD_SIZE_BYTES);
+    }
+
+    /** Deletes a stream and its records; ResourceNotFoundException if there is none. */
+    public void deleteStream(String name) {
+        MemoryStream removed = streams.remove(name);
+        if (removed == null) {
+            throw notFound(name);
+        }
+        long freed = 0;
+        for (MemoryShard shard : removed.shards()) {
+            long bytes;
+            while ((bytes = shard.trimOldest()) > 0) {
+                freed += bytes;
+            }
+        }
+        footprint.addAndGet(-freed);
+    }
+
+    public List<String> streamNames() {
+        return List.copyOf(new TreeSet<>(streams.keySet()));
+    }
+
+    public boolean hasStream(String name) {
+        return streams.containsKey(name);
+    }
+
+    /**
+     * Reshards to {@code shardCount} evenly split shards: the open shards close (their records stay readable)
+     * and new ones open, each naming the old shard that owned its start as parent.
+     */
+    public void updateShardCount(String name, int shardCount) {
+        MemoryStream stream = stream(name);
+        synchronized (stream) {
+            List<ShardRange> ranges = ShardMap.evenSplit(shardCount).shards();
+            ShardMap old = stream.openMap();
+            int next = stream.shards().size();
+            List<MemoryShard> fresh = new ArrayList<>(shardCount);
+            for (ShardRange r : ranges) {
+                ShardRange renamed = new ShardRange(ShardRange.shardId(next), r.startingHashKey(), r.endingHashKey());
+                Optional<String> parent = old.shardFor(r.startingHashKey()).map(ShardRange::shardId);
+                fresh.add(newShard(next++, renamed, parent));
+            }
+            stream.replaceOpenShards(fresh);
+        }
+    }
+
+    public StreamSnapshot describe(String name) {
+        MemoryStream stream = stream(name);
+        List<StreamSnapshot.Shard> shards = new ArrayList<>();
+        long count = 0;
+        for (MemoryShard s : stream.shards()) {
+            long next = s.nextPosition();
+            count += s.size();
+            Optional<String> ending = s.isOpen() ? Optional.empty()
+                    : Optional.of(SequenceNumbers.format(s.index, Math.max(0, next - 1)));
+            shards.add(new StreamSnapshot.Shard(s.range, s.parentShardId, SequenceNumbers.format(s.index, 0), ending));
+        }
+        return new StreamSnapshot(stream.name, stream.arn, StreamSnapshot.ACTIVE, stream.created,
+                stream.maxRecordSizeBytes, List.copyOf(shards), count, stream.trimmedRecords.get());
+    }
+
+    @Override
+    public CompletableFuture<StreamDescription> describeStream(String streamName) {
+        MemoryStream stream = streams.get(streamName);
+        if (stream == null) {
+            return CompletableFuture.failedFuture(notFound(streamName));
+        }
+        return CompletableFuture.completedFuture(
+                new StreamDescription(streamName, stream.openMap(), stream.maxRecordSizeBytes));
+    }
+
+    // ---- writes ----------------------------------------------------------------------------------------------
+
+    @Override
+    public CompletableFuture<RecordResult.Accepted> putRecord(PutRecordCommand command) {
+        try {
+            MemoryStream stream = stream(command.streamName());
+            checkRecordSize(stream, command);
+            command.sequenceNumberForOrdering().ifPresent(seq -> checkOrderingSequence(stream, seq));
+            RecordResult result = append(stream, command);
+            trimIfOverCap();
+            if (result instanceof RecordResult.Failed failed) {
+                return CompletableFuture.failedFuture(
+                        KinesisException.of(failed.error(), command.streamName(), command.partitionKey()));
+            }
+            return CompletableFuture.completedFuture((RecordResult.Accepted) result);
+        } catch (KinesisException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<PutRecordsResponse> putRecords(String streamName, List<PutRecordCommand> commands) {
+        try {
+            MemoryStream stream = stream(streamName);
+            long requestBytes = 0;
+            for (PutRecordCommand c : commands) {
+                checkRecordSize(stream, c);
+                requestBytes += c.sizeBytes();
+            }
+            if (commands.isEmpty() || commands.size() > PutRecordValidator.MAX_RECORDS_PER_REQUEST
+                    || requestBytes > PutRecordValidator.MAX_REQUEST_BYTES) {
+                throw KinesisException.of(new KinesisError(KinesisError.INVALID_ARGUMENT,
+                        commands.isEmpty() || commands.size() > PutRecordValidator.MAX_RECORDS_PER_REQUEST
+                                ? "A PutRecords request holds 1 to 500 records, got " + commands.size()
+                                : "Records size exceeds 5 MB limit"), streamName, null);
+            }
+            List<RecordResult> results = new ArrayList<>(commands.size());
+            for (PutRecordCommand c : commands) {
+                results.add(append(stream, c));
+            }
+            trimIfOverCap();
+            return CompletableFuture.completedFuture(new PutRecordsResponse(results));
+        } catch (KinesisException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private RecordResult append(MemoryStream stream, PutRecordCommand command) {
+        HashKey hashKey = command.hashKey();
+        long size = command.sizeBytes();
+        while (true) {
+            MemoryShard shard = stream.openShardFor(hashKey);
+            if (shard == null) {
+                return new RecordResult.Failed(new KinesisError(KinesisError.INTERNAL_FAILURE,
+                        "No open shard owns hash key " + hashKey + " of stream " + stream.name + "."));
+            }
+            long position = shard.append(command.partitionKey(), command.data(), size, clock.millis(), System.nanoTime());
+            if (position >= 0) {
+                footprint.addAndGet(StoredRecord.footprintOf(command.partitionKey(), command.data()));
+                return new RecordResult.Accepted(shard.shardId(), SequenceNumbers.format(shard.index, position));
+            }
+            if (position == -1) {
+                return new RecordResult.Failed(
+                        KinesisError.throughputExceeded(shard.shardId(), stream.name, settings.accountId()));
+            }
+            // -2: the shard closed under a concurrent reshard; route again on the new map
+        }
+    }
+
+    private void checkRecordSize(MemoryStream stream, PutRecordCommand command) {
+        long size = (long) command.data().length + Utf8.encodedLength(command.partitionKey());
+        if (size > stream.maxRecordSizeBytes) {
+            throw KinesisException.of(PutRecordValidator.checkPutRecordArguments(command.toRequest(),
+                    stream.maxRecordSizeBytes).orElseThrow(), stream.name, command.partitionKey());
+        }
+    }
+
+    /** AWS refuses a SequenceNumberForOrdering it never issued on this stream. */
+    private void checkOrderingSequence(MemoryStream stream, String sequenceNumber) {
+        boolean issued = SequenceNumbers.parse(sequenceNumber)
+                .flatMap(p -> stream.shard(p.shardIndex()).map(s -> s.issued(p.position())))
+                .orElse(false);
+        if (!issued) {
+            throw KinesisException.of(new KinesisError(KinesisError.INVALID_ARGUMENT,
+                    "ExclusiveMinimumSequenceNumber " + sequenceNumber + " used in PutRecord on stream " + stream.name
+                            + " under account " + settings.accountId() + " is invalid."), stream.name, null);
+        }
+    }
+
+    // ---- reads -----------------------------------------------------------------------------------------------
+
+    /**
+     * Where a GetShardIterator of this type starts. {@code sequenceNumber} is read for AT_/AFTER_SEQUENCE_NUMBER,
+     * {@code timestamp} for AT_TIMESTAMP.
+     */
+    public ShardPosition iterator(String streamName, String shardId, IteratorType type, String sequenceNumber,
+                                  Instant timestamp) {
+        MemoryStream stream = stream(streamName);
+        MemoryShard shard = stream.shard(shardId).orElseThrow(() -> KinesisException.of(
+                new KinesisError(KinesisError.RESOURCE_NOT_FOUND, "Shard " + shardId + " in stream " + streamName
+                        + " under account " + settings.accountId() + " does not exist"), streamName, null));
+        long position = switch (type) {
+            case TRIM_HORIZON -> shard.firstPosition();
+            case LATEST -> shard.nextPosition();
+            case AT_TIMESTAMP -> shard.positionAtOrAfter(timestamp.toEpochMilli());
+            case AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER -> {
+                SequenceNumbers.Position p = SequenceNumbers.parse(sequenceNumber)
+                        .filter(pos -> pos.shardIndex() == shard.index)
+                        .orElseThrow(() -> KinesisException.of(new KinesisError(KinesisError.INVALID_ARGUMENT,
+                                "StartingSequenceNumber " + sequenceNumber + " used in GetShardIterator on shard "
+                                        + shardId + " in stream " + streamName + " under account "
+                                        + settings.accountId() + " is invalid because it did not come from this stream."),
+                                streamName, null));
+                yield type == IteratorType.AT_SEQUENCE_NUMBER ? p.position() : p.position() + 1;
+            }
+        };
+        return new ShardPosition(streamName, shardId, position);
+    }
+
+    /** Up to {@code limit} records from a position; {@code next} is empty once a closed shard is exhausted. */
+    public ReadResult read(ShardPosition from, int limit) {
+        MemoryStream stream = stream(from.streamName());
+        MemoryShard shard = stream.shard(from.shardId()).orElseThrow(() -> notFound(from.streamName()));
+        List<StoredRecord> stored = shard.read(from.position(), limit);
+        List<StreamRecord> records = new ArrayList<>(stored.size());
+        long next = Math.max(from.position(), shard.firstPosition());
+        for (StoredRecord r : stored) {
+            records.add(new StreamRecord(shard.shardId(), SequenceNumbers.format(shard.index, r.position()),
+                    r.partitionKey(), r.data(), r.arrivalMillis()));
+            next = r.position() + 1;
+        }
+        long tip = shard.nextPosition();
+        long behind = next >= tip ? 0 : Math.max(0, clock.millis() - shard.arrivalOf(next));
+        Optional<ShardPosition> nextPosition = !shard.isOpen() && next >= tip
+                ? Optional.empty() : Optional.of(new ShardPosition(from.streamName(), from.shardId(), next));
+        return new ReadResult(records, nextPosition, behind);
+    }
+
+    /** Every record the stream holds, shard by shard in shard order, each shard in sequence order. */
+    public List<StreamRecord> readAll(String streamName) {
+        List<StreamRecord> all = new ArrayList<>();
+        for (StreamSnapshot.Shard s : describe(streamName).shards()) {
+            ShardPosition p = iterator(streamName, s.shardId(), IteratorType.TRIM_HORIZON, null, null);
+            while (true) {
+                ReadResult r = read(p, 10_000);
+                all.addAll(r.records());
+                if (r.records().isEmpty() || r.next().isEmpty()) {
+                    break;
+                }
+                p = r.next().get();
+            }
+        }
+        return all;
+    }
+
+    public long footprintBytes() {
+        return footprint.get();
+    }
+
+    // ---- memory cap ------------------------------------------------------------------------------------------
+
+    private void trimIfOverCap() {
+        if (footprint.get() <= settings.maxBytes() || !trimming.tryLock()) {
+            return;
+        }
+        try {
+            long target = settings.maxBytes() - settings.maxBytes() / 10; // trim to 90% so the next puts don't trim again
+            while (footprint.get() > target) {
+                MemoryStream oldestStream = null;
+                MemoryShard oldest = null;
+                long oldestArrival = Long.MAX_VALUE;
+                for (MemoryStream stream : streams.values()) {
+                    for (MemoryShard shard : stream.shards()) {
+                        long arrival = shard.oldestArrival();
+                        if (arrival < oldestArrival) {
+                            oldestArrival = arrival;
+                            oldest = shard;
+                            oldestStream = stream;
+                        }
+                    }
+                }
+                if (oldest == null) {
+                    return;
+                }
+                // trim a run from the oldest shard rather than rescanning every shard for each record
+                for (int i = 0; i < 256 && footprint.get() > target; i++) {
+                    long freed = oldest.trimOldest();
+                    if (freed == 0) {
+                        break;
+                    }
+                    footprint.addAndGet(-freed);
+                    oldestStream.trimmedRecords.incrementAndGet();
+                }
+            }
+        } finally {
+            trimming.unlock();
+        }
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------------
+
+    private MemoryShard newShard(int index, ShardRange range, Optional<String> parent) {
+        ShardWriteLimiter limiter = settings.shardLimits()
+                ? new ShardWriteLimiter(settings.recordsPerSecond(), settings.bytesPerSecond(), System.nanoTime())
+                : null;
+        return new MemoryShard(index, range, parent, limiter);
+    }
+
+    private MemoryStream stream(String name) {
+        MemoryStream stream = streams.get(name);
+        if (stream == null) {
+            throw notFound(name);
+        }
+        return stream;
+    }
+
+    private KinesisException notFound(String name) {
+        return KinesisException.of(KinesisError.resourceNotFound(name, settings.accountId()), name, null);
+    }
+
+    private String arn(String name) {
+        return "arn:aws:kinesis:" + settings.region() + ":" + settings.accountId() + ":stream/" + name;
+    }
+
+    @Override
+    public void close() {
+        // nothing to release: records live on the heap until the backend is dropped
+    }
+}

@@ -1,0 +1,58 @@
+package io.kinesisbridge.dispatch;
+
+import io.kinesisbridge.put.PutRecordValidator;
+
+import java.time.Duration;
+
+/**
+ * How a stream's dispatcher batches and retries.
+ *
+ * @param maxBatchRecords        records per PutRecords request (at most 500)
+ * @param maxBatchBytes          data plus partition keys per PutRecords request (at most 5 MiB)
+ * @param linger                 how long a partly filled batch waits for more records while a request slot is
+ *                               free; zero sends at once and batches only what queued while requests were in flight
+ * @param maxConcurrentRequests  requests in flight per stream
+ * @param retry                  which failures are sent again, how often, how long apart
+ * @param chainKeys              partition keys whose last sequence number is remembered for ordering {@code chain}
+ */
+public record DispatchSettings(int maxBatchRecords, int maxBatchBytes, Duration linger, int maxConcurrentRequests,
+                               RetryPolicy retry, int chainKeys) {
+
+    public DispatchSettings {
+        if (maxBatchRecords < 1 || maxBatchRecords > PutRecordValidator.MAX_RECORDS_PER_REQUEST) {
+            throw new IllegalArgumentException("maxBatchRecords must lie in [1, 500], got " + maxBatchRecords);
+        }
+        if (maxBatchBytes < 1 || maxBatchBytes > PutRecordValidator.MAX_REQUEST_BYTES) {
+            throw new IllegalArgumentException("maxBatchBytes must lie in [1, 5 MiB], got " + maxBatchBytes);
+        }
+        if (linger.isNegative()) {
+            throw new IllegalArgumentException("linger must not be negative");
+        }
+        if (maxConcurrentRequests < 1) {
+            throw new IllegalArgumentException("maxConcurrentRequests must be at least 1");
+        }
+        if (chainKeys < 1) {
+            throw new IllegalArgumentException("chainKeys must be at least 1");
+        }
+    }
+
+    public static DispatchSettings defaults() {
+        return new DispatchSettings(500, PutRecordValidator.MAX_REQUEST_BYTES, Duration.ZERO, 8, RetryPolicy.defaults(), 100_000);
+    }
+
+    public DispatchSettings withRetry(RetryPolicy policy) {
+        return new DispatchSettings(maxBatchRecords, maxBatchBytes, linger, maxConcurrentRequests, policy, chainKeys);
+    }
+
+    public DispatchSettings withMaxConcurrentRequests(int n) {
+        return new DispatchSettings(maxBatchRecords, maxBatchBytes, linger, n, retry, chainKeys);
+    }
+
+    public DispatchSettings withLinger(Duration d) {
+        return new DispatchSettings(maxBatchRecords, maxBatchBytes, d, maxConcurrentRequests, retry, chainKeys);
+    }
+
+    public DispatchSettings withMaxBatchRecords(int n) {
+        return new DispatchSettings(n, maxBatchBytes, linger, maxConcurrentRequests, retry, chainKeys);
+    }
+}

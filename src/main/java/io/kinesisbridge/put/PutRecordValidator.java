@@ -1,0 +1,265 @@
+package io.kinesisbridge.put;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The one place where a PutRecord or PutRecords request is checked against AWS's rules, with AWS's error types
+ * and message texts. Used by the kinesis-put component, the dispatcher and the Kinesis-compatible endpoint.
+ *
+ * <p>Checks run in two phases, as in Kinesis: {@code check*Schema} gives the ValidationException for the
+ * request's shape (fields in AWS's order; per field: null, pattern, minimum length, maximum length; at most ten
+ * listed); {@code check*Arguments} gives the InvalidArgumentException for values the shape allows but the
+ * stream does not (an ExplicitHashKey above 2^128-1, a record or request over its size limit). Kinesis answers
+ * a missing stream between the two phases.
+ */
+public final class PutRecordValidator {
+
+    /** A stream's maximum record size (data plus partition key) unless the stream raised it. */
+    public static final int DEFAULT_MAX_RECORD_SIZE_BYTES = 1_048_576;
+    /** The highest maximum record size a stream can be given. */
+    public static final int LARGEST_MAX_RECORD_SIZE_BYTES = 10_485_760;
+    public static final int MAX_RECORDS_PER_REQUEST = 500;
+    /** A PutRecords request's limit: data plus partition keys of all its records. */
+    public static final int MAX_REQUEST_BYTES = 5 * 1_048_576;
+    public static final int MAX_PARTITION_KEY_LENGTH = 256;
+    public static final int MAX_STREAM_NAME_LENGTH = 128;
+
+    static final String STREAM_NAME_PATTERN = "[a-zA-Z0-9_.-]+";
+    static final String HASH_KEY_PATTERN = "0|([1-9]\\d{0,38})";
+    static final String SEQUENCE_NUMBER_PATTERN = "0|([1-9]\\d{0,128})";
+    private static final int MAX_VIOLATIONS_LISTED = 10;
+    private static final String RECORDS_ENTRY_STRING = "com.amazonaws.kinesis.v20131202.PutRecordsRequestEntry@c965e310";
+
+    private PutRecordValidator() {
+    }
+
+    /** Validates both phases and returns the command, or throws the AWS error as a NonRetryableKinesisException. */
+    public static PutRecordCommand validate(PutRequest request, int maxRecordSizeBytes) {
+        Optional<KinesisError> error = checkPutRecordSchema(request, maxRecordSizeBytes)
+                .or(() -> checkPutRecordArguments(request, maxRecordSizeBytes));
+        if (error.isPresent()) {
+            throw KinesisException.of(error.get(), request.streamName(), request.partitionKey());
+        }
+        return new PutRecordCommand(request.streamName(), request.partitionKey(), request.data(),
+                Optional.ofNullable(request.explicitHashKey()), Optional.ofNullable(request.sequenceNumberForOrdering()));
+    }
+
+    /** The ValidationException AWS gives a PutRecord request of this shape, if any. */
+    public static Optional<KinesisError> checkPutRecordSchema(PutRequest request, int maxRecordSizeBytes) {
+        Violations v = new Violations();
+        checkPattern(v, "sequenceNumberForOrdering", request.sequenceNumberForOrdering(), false, SEQUENCE_NUMBER_PATTERN);
+        checkPartitionKey(v, "partitionKey", request.partitionKey());
+        checkPattern(v, "explicitHashKey", request.explicitHashKey(), false, HASH_KEY_PATTERN);
+        checkData(v, "data", request.data(), maxRecordSizeBytes);
+        checkStreamName(v, request.streamName());
+        return v.toError();
+    }
+
+    /**
+     * The ValidationException AWS gives a PutRecords request of this shape, if any. The entries' own stream
+     * names and sequence numbers are ignored (PutRecords has neither per entry).
+     */
+    public static Optional<KinesisError> checkPutRecordsSchema(String streamName, List<PutRequest> records,
+                                                               int maxRecordSizeBytes) {
+        Violations v = new Violations();
+        if (records == null) {
+            v.add("null", "records", "Member must not be null");
+        } else {
+            if (records.isEmpty()) {
+                v.add(listString(records), "records", "Member must have length greater than or equal to 1");
+            }
+            if (records.size() > MAX_RECORDS_PER_REQUEST) {
+                v.add(listString(records), "records", "Member must have length less than or equal to " + MAX_RECORDS_PER_REQUEST);
+            }
+            for (int i = 0; i < records.size() && !v.full(); i++) {
+                PutRequest entry = records.get(i);
+                String prefix = "records." + (i + 1) + ".member.";
+                if (entry == null) {
+                    continue;
+                }
+                checkPartitionKey(v, prefix + "partitionKey", entry.partitionKey());
+                checkPattern(v, prefix + "explicitHashKey", entry.explicitHashKey(), false, HASH_KEY_PATTERN);
+                checkData(v, prefix + "data", entry.data(), maxRecordSizeBytes);
+            }
+        }
+        checkStreamName(v, streamName);
+        return v.toError();
+    }
+
+    /** The InvalidArgumentException AWS gives a schema-valid PutRecord on a stream of this record size, if any. */
+    public static Optional<KinesisError> checkPutRecordArguments(PutRequest request, int maxRecordSizeBytes) {
+        return checkHashKeyRange(request.explicitHashKey())
+                .or(() -> checkRecordSize(request, maxRecordSizeBytes));
+    }
+
+    /** The InvalidArgumentException AWS gives a schema-valid PutRecords request, if any. */
+    public static Optional<KinesisError> checkPutRecordsArguments(List<PutRequest> records, int maxRecordSizeBytes) {
+        long total = 0;
+        for (PutRequest entry : records) {
+            Optional<KinesisError> error = checkHashKeyRange(entry.explicitHashKey())
+                    .or(() -> checkRecordSize(entry, maxRecordSizeBytes));
+            if (error.isPresent()) {
+                return error;
+            }
+            total += entry.data().length + Utf8.encodedLength(entry.partitionKey());
+        }
+        if (total > MAX_REQUEST_BYTES) {
+            return Optional.of(new KinesisError(KinesisError.INVALID_ARGUMENT, "Records size exceeds 5 MB limit"));
+        }
+        return Optional.empty();
+    }
+
+    /** The data length the request schema allows: 1 MiB, or 10 MiB on a stream that raised its record size. */
+    public static int schemaDataLimit(int maxRecordSizeBytes) {
+        return maxRecordSizeBytes > DEFAULT_MAX_RECORD_SIZE_BYTES ? LARGEST_MAX_RECORD_SIZE_BYTES : DEFAULT_MAX_RECORD_SIZE_BYTES;
+    }
+
+    private static Optional<KinesisError> checkHashKeyRange(String explicitHashKey) {
+        if (explicitHashKey != null && new BigInteger(explicitHashKey).compareTo(HashKey.MAX_VALUE) > 0) {
+            return Optional.of(new KinesisError(KinesisError.INVALID_ARGUMENT,
+                    "Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was "
+                            + explicitHashKey));
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<KinesisError> checkRecordSize(PutRequest request, int maxRecordSizeBytes) {
+        long size = (long) request.data().length + Utf8.encodedLength(request.partitionKey());
+        if (size > maxRecordSizeBytes) {
+            return Optional.of(new KinesisError(KinesisError.INVALID_ARGUMENT,
+                    "Record size of " + size + " bytes (data plus partition key) exceeds the maximum record size of "
+                            + maxRecordSizeBytes + " bytes"
+                            + (request.streamName() == null ? "" : " of stream " + request.streamName()) + "."));
+        }
+        return Optional.empty();
+    }
+
+    private static void checkPartitionKey(Violations v, String field, String key) {
+        if (key == null) {
+            v.add("null", field, "Member must not be null");
+            return;
+        }
+        if (key.isEmpty()) {
+            v.add(quote(key), field, "Member must have length greater than or equal to 1");
+        }
+        if (key.length() > MAX_PARTITION_KEY_LENGTH) {
+            v.add(quote(key), field, "Member must have length less than or equal to " + MAX_PARTITION_KEY_LENGTH);
+        }
+    }
+
+    private static void checkStreamName(Violations v, String name) {
+        if (name == null) {
+            v.add("null", "streamName", "Member must not be null");
+            return;
+        }
+        if (!isStreamName(name)) {
+            v.add(quote(name), "streamName", "Member must satisfy regular expression pattern: " + STREAM_NAME_PATTERN);
+        }
+        if (name.isEmpty()) {
+            v.add(quote(name), "streamName", "Member must have length greater than or equal to 1");
+        }
+        if (name.length() > MAX_STREAM_NAME_LENGTH) {
+            v.add(quote(name), "streamName", "Member must have length less than or equal to " + MAX_STREAM_NAME_LENGTH);
+        }
+    }
+
+    private static void checkData(Violations v, String field, byte[] data, int maxRecordSizeBytes) {
+        if (data == null) {
+            v.add("null", field, "Member must not be null");
+            return;
+        }
+        int limit = schemaDataLimit(maxRecordSizeBytes);
+        if (data.length > limit) {
+            v.add("'java.nio.HeapByteBuffer[pos=0 lim=" + data.length + " cap=" + data.length + "]'", field,
+                    "Member must have length less than or equal to " + limit);
+        }
+    }
+
+    private static void checkPattern(Violations v, String field, String value, boolean notNull, String pattern) {
+        if (value == null) {
+            if (notNull) {
+                v.add("null", field, "Member must not be null");
+            }
+            return;
+        }
+        int maxDigits = pattern.equals(HASH_KEY_PATTERN) ? 39 : 129;
+        if (!isDecimal(value, maxDigits)) {
+            v.add(quote(value), field, "Member must satisfy regular expression pattern: " + pattern);
+        }
+    }
+
+    /** {@code [a-zA-Z0-9_.-]+}, matched against the whole string. */
+    public static boolean isStreamName(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '_' || c == '.' || c == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code 0|([1-9]\d{0,maxDigits-1})}, matched against the whole string. */
+    static boolean isDecimal(String s, int maxDigits) {
+        int n = s.length();
+        if (n == 0 || n > maxDigits) {
+            return false;
+        }
+        if (s.charAt(0) == '0') {
+            return n == 1;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String quote(String s) {
+        return "'" + s + "'";
+    }
+
+    private static String listString(List<PutRequest> records) {
+        StringBuilder s = new StringBuilder("'[");
+        for (int i = 0; i < records.size(); i++) {
+            if (i > 0) {
+                s.append(", ");
+            }
+            s.append(RECORDS_ENTRY_STRING);
+        }
+        return s.append("]'").toString();
+    }
+
+    private static final class Violations {
+        private final List<String> items = new ArrayList<>(2);
+
+        void add(String value, String field, String constraint) {
+            if (!full()) {
+                items.add("Value " + value + " at '" + field + "' failed to satisfy constraint: " + constraint);
+            }
+        }
+
+        boolean full() {
+            return items.size() >= MAX_VIOLATIONS_LISTED;
+        }
+
+        Optional<KinesisError> toError() {
+            if (items.isEmpty()) {
+                return Optional.empty();
+            }
+            int n = items.size();
+            return Optional.of(new KinesisError(KinesisError.VALIDATION,
+                    n + " validation error" + (n > 1 ? "s" : "") + " detected: " + String.join("; ", items)));
+        }
+    }
+}

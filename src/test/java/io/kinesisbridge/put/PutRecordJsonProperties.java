@@ -1,0 +1,71 @@
+package io.kinesisbridge.put;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+import java.util.Base64;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PutRecordJsonProperties {
+
+    @Property
+    void writeThenRead_givesTheSameRequest(@ForAll("requests") PutRequest request) {
+        assertThat(PutRecordJson.read(PutRecordJson.write(request))).isEqualTo(request);
+    }
+
+    @Property
+    void data_isWrittenAsStandardBase64(@ForAll byte[] data) {
+        String json = PutRecordJson.write(PutRequest.of("s", "k", data));
+        assertThat(json).isEqualTo("{\"StreamName\":\"s\",\"PartitionKey\":\"k\",\"Data\":\""
+                + Base64.getEncoder().encodeToString(data) + "\"}");
+    }
+
+    @Property
+    void anyText_asData_isDecodedCanonicallyOrRefusedWithASerializationException(@ForAll String text) {
+        try {
+            byte[] decoded = PutRecordJson.decodeBase64(text);
+            assertThat(Base64.getEncoder().encodeToString(decoded)).isEqualTo(text);
+        } catch (KinesisException e) {
+            assertThat(e.errorCode()).isEqualTo("SerializationException");
+            assertThat(e.getMessage()).startsWith("'" + text + "' can not be converted to a Blob: ");
+        }
+    }
+
+    @Property
+    void anyText_isReadAsARequest_orRefusedWithASerializationException(@ForAll("garbage") String text) {
+        try {
+            PutRecordJson.read(text);
+        } catch (KinesisException e) {
+            assertThat(e.errorCode()).isEqualTo("SerializationException");
+        }
+    }
+
+    @Property(tries = 50)
+    void typeErrors_areSerializationExceptions(@ForAll("wrongTypes") String value) {
+        assertThatThrownBy(() -> PutRecordJson.read("{\"PartitionKey\":" + value + "}"))
+                .isInstanceOfSatisfying(KinesisException.class, e -> assertThat(e.errorCode()).isEqualTo("SerializationException"));
+    }
+
+    @Provide
+    Arbitrary<PutRequest> requests() {
+        Arbitrary<String> text = Arbitraries.strings().ofMaxLength(40).injectNull(0.2);
+        Arbitrary<byte[]> data = Arbitraries.bytes().array(byte[].class).ofMaxSize(100).injectNull(0.1);
+        return net.jqwik.api.Combinators.combine(text, text, data, text, text).as(PutRequest::new);
+    }
+
+    @Provide
+    Arbitrary<String> garbage() {
+        return Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(30),
+                Arbitraries.strings().withChars("{}[]\":,0123 ").ofMaxLength(20));
+    }
+
+    @Provide
+    Arbitrary<String> wrongTypes() {
+        return Arbitraries.of("1", "1.5", "true", "false", "[]", "{}", "[\"a\"]", "{\"a\":1}", "-7", "1e99");
+    }
+}
