@@ -1,0 +1,267 @@
+package io.kinesisbridge.app;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * The bridge's configuration: every {@code bridge.*} key it knows, with defaults, read from the properties file,
+ * then the environment ({@code bridge.http.port} ← {@code BRIDGE_HTTP_PORT}), then command-line flags
+ * ({@code --bridge.http.port=9090}); later sources win. Keys starting with {@code camel.} go to Camel as they are.
+ * An unknown key or a malformed value stops the start with a message naming the key.
+ */
+public final class BridgeSettings {
+
+    /** Every setting the bridge knows, in the order README.md lists them. */
+    public static final List<Setting> KNOWN = List.of(
+            Setting.oneOf("bridge.backend", "memory", List.of("memory", "aws"),
+                    "Where records go: `memory` (the in-memory shard backend, offline) or `aws` (Kinesis)."),
+            Setting.custom("bridge.streams", "clickstream:4,logs:2,telemetry:4",
+                    "Streams the in-memory backend creates at start: `name:shards` or `name:shards:maxRecordSizeKiB` (1024-10240), comma-separated.",
+                    BridgeSettings::checkStreams),
+            Setting.oneOf("bridge.ordering", "key", List.of("none", "key", "chain"),
+                    "Ordering of the shipped routes: `none`, `key` (per-key order) or `chain` (per-key order plus SequenceNumberForOrdering)."),
+            Setting.integer("bridge.max-in-flight-records", "10000", 1, 10_000_000,
+                    "Records each route may have in flight before it waits (files) or answers 503 (HTTP)."),
+            Setting.text("bridge.dead-letter.dir", "data/dead-letter",
+                    "Directory of the dead-letter files, one `<stream>.ndjson` per stream."),
+            Setting.integer("bridge.dead-letter.max-file-bytes", "104857600", 1024, Long.MAX_VALUE,
+                    "Size at which a dead-letter file is rotated to `.1`, `.2`, …"),
+            Setting.integer("bridge.dead-letter.max-files", "10", 1, 1000,
+                    "Files kept per stream, the current one included; the oldest rotation is deleted past it."),
+
+            Setting.bool("bridge.http.enabled", "true", "Whether the HTTP source runs."),
+            Setting.text("bridge.http.host", "127.0.0.1", "Address the HTTP source listens on; `0.0.0.0` for every interface."),
+            Setting.port("bridge.http.port", "8080", "Port of the HTTP source."),
+            Setting.custom("bridge.http.path", "/clickstream", "Path that takes POSTed events.",
+                    v -> v.startsWith("/") ? null : "must start with /"),
+            Setting.text("bridge.http.stream", "clickstream", "Stream the HTTP source puts to."),
+            Setting.text("bridge.http.partition-key", "json:/userId",
+                    "Partition key of HTTP events, in the component's key syntax (`json:/POINTER`, `header:NAME`, `random`, …)."),
+            Setting.integer("bridge.http.max-body-bytes", "5242880", 1, Integer.MAX_VALUE,
+                    "Largest request body the HTTP source takes (after gzip decoding); larger bodies get 413."),
+            Setting.text("bridge.http.token", "",
+                    "When set, requests need `Authorization: Bearer <token>`; others get 401."),
+
+            Setting.bool("bridge.file.enabled", "true", "Whether the file-inbox source runs."),
+            Setting.text("bridge.file.inbox", "data/inbox",
+                    "Directory whose new files are read line by line; a file is moved to `.done/` once every line is acknowledged or dead-lettered."),
+            Setting.text("bridge.file.stream", "logs", "Stream the file-inbox source puts to."),
+            Setting.text("bridge.file.partition-key", "random", "Partition key of file lines, in the component's key syntax."),
+
+            Setting.bool("bridge.memory.shard-limits", "false",
+                    "Whether the in-memory backend enforces Kinesis's per-shard write limits (throttling with ProvisionedThroughputExceededException)."),
+            Setting.integer("bridge.memory.records-per-second", "1000", 1, 1_000_000_000, "Per-shard record limit when limits are on."),
+            Setting.integer("bridge.memory.bytes-per-second", "1048576", 1, Long.MAX_VALUE, "Per-shard byte limit when limits are on."),
+            Setting.custom("bridge.memory.max-size", "25%",
+                    "Memory cap of the in-memory backend, as a share of the heap (`25%`) or a size (`512m`, `2g`, bytes); past it the oldest records are trimmed and counted.",
+                    v -> memorySize(v, Runtime.getRuntime().maxMemory()).isPresent() ? null : "is not a size such as 25%, 512m or 1073741824"),
+
+            Setting.integer("bridge.dispatch.max-batch-records", "500", 1, 500, "Records per PutRecords request."),
+            Setting.integer("bridge.dispatch.linger-ms", "0", 0, 60_000,
+                    "How long a partly filled batch waits for more records; 0 batches only what queued while requests were in flight."),
+            Setting.integer("bridge.dispatch.max-concurrent-requests", "8", 1, 10_000, "Requests in flight per stream."),
+            Setting.integer("bridge.retry.max-attempts", "10", 1, 1_000_000, "Sends of a record before it is dead-lettered, for retryable errors."),
+            Setting.integer("bridge.retry.base-delay-ms", "100", 0, 3_600_000, "Backoff base: a retry waits a random time up to base × 2^(attempt−1)."),
+            Setting.integer("bridge.retry.max-delay-ms", "5000", 0, 3_600_000, "Backoff cap."),
+            Setting.integer("bridge.shutdown-timeout-ms", "30000", 0, 3_600_000,
+                    "On stop, how long to wait for records in flight before dead-lettering them.")
+    );
+
+    private static final Map<String, Setting> BY_KEY;
+
+    static {
+        Map<String, Setting> m = new LinkedHashMap<>();
+        KNOWN.forEach(s -> m.put(s.key(), s));
+        BY_KEY = Collections.unmodifiableMap(m);
+    }
+
+    private final Map<String, String> bridge;
+    private final Map<String, String> camel;
+
+    private BridgeSettings(Map<String, String> bridge, Map<String, String> camel) {
+        this.bridge = bridge;
+        this.camel = camel;
+    }
+
+    /**
+     * Reads the properties file (when it exists), then the environment, then the flags.
+     *
+     * @throws InvalidSettingException naming the key and where it came from
+     */
+    public static BridgeSettings load(Optional<Path> file, Map<String, String> environment, Map<String, String> flags) {
+        Map<String, String> bridge = new LinkedHashMap<>();
+        Map<String, String> camel = new TreeMap<>();
+        KNOWN.forEach(s -> bridge.put(s.key(), s.defaultValue()));
+        if (file.isPresent()) {
+            Properties props = new Properties();
+            try (Reader r = Files.newBufferedReader(file.get(), StandardCharsets.UTF_8)) {
+                props.load(r);
+            } catch (IOException e) {
+                throw new InvalidSettingException("Cannot read the configuration file " + file.get() + ": " + e.getMessage());
+            }
+            for (String key : new TreeMap<>(Map.copyOf(propsAsMap(props))).keySet()) {
+                put(bridge, camel, key, props.getProperty(key).trim(), file.get().toString());
+            }
+        }
+        Map<String, String> byVariable = new LinkedHashMap<>();
+        KNOWN.forEach(s -> byVariable.put(s.environmentVariable(), s.key()));
+        for (Map.Entry<String, String> e : new TreeMap<>(environment).entrySet()) {
+            String variable = e.getKey();
+            if (!variable.startsWith("BRIDGE_") || variable.equals("BRIDGE_CONFIG") || variable.equals("BRIDGE_ROUTES")) {
+                continue;
+            }
+            String key = byVariable.get(variable);
+            if (key == null) {
+                throw new InvalidSettingException("Unknown setting in environment variable " + variable
+                        + suggestion(variable.toLowerCase(Locale.ROOT).replace('_', '.')));
+            }
+            put(bridge, camel, key, e.getValue().trim(), "environment variable " + variable);
+        }
+        for (Map.Entry<String, String> e : flags.entrySet()) {
+            put(bridge, camel, e.getKey(), e.getValue().trim(), "flag --" + e.getKey());
+        }
+        return new BridgeSettings(bridge, camel);
+    }
+
+    private static void put(Map<String, String> bridge, Map<String, String> camel, String key, String value, String origin) {
+        if (key.startsWith("camel.")) {
+            camel.put(key, value);
+            return;
+        }
+        Setting setting = BY_KEY.get(key);
+        if (setting == null) {
+            throw new InvalidSettingException("Unknown setting " + key + " (from " + origin + ")" + suggestion(key));
+        }
+        String problem = setting.check().apply(value);
+        if (problem != null) {
+            throw new InvalidSettingException("Setting " + key + " (from " + origin + "): '" + value + "' " + problem);
+        }
+        bridge.put(key, value);
+    }
+
+    private static String suggestion(String key) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String known : BY_KEY.keySet()) {
+            int d = distance(key, known);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = known;
+            }
+        }
+        return best != null && bestDistance <= Math.max(3, key.length() / 4) ? "; did you mean " + best + "?" : "";
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    private static Map<String, String> propsAsMap(Properties props) {
+        Map<String, String> m = new LinkedHashMap<>();
+        props.stringPropertyNames().forEach(k -> m.put(k, props.getProperty(k)));
+        return m;
+    }
+
+    private static String checkStreams(String value) {
+        try {
+            StreamSpec.parseList(value);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** A memory size: {@code N%} of {@code heapBytes}, or bytes with an optional k/m/g suffix (powers of 1024). */
+    static Optional<Long> memorySize(String value, long heapBytes) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (v.endsWith("%")) {
+                double share = Double.parseDouble(v.substring(0, v.length() - 1));
+                return share > 0 && share <= 100 ? Optional.of((long) (heapBytes * share / 100)) : Optional.empty();
+            }
+            long unit = 1;
+            if (v.endsWith("k")) {
+                unit = 1L << 10;
+            } else if (v.endsWith("m")) {
+                unit = 1L << 20;
+            } else if (v.endsWith("g")) {
+                unit = 1L << 30;
+            }
+            long n = Long.parseLong(unit == 1 ? v : v.substring(0, v.length() - 1));
+            return n > 0 ? Optional.of(n * unit) : Optional.empty();
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    // ---- typed access ----------------------------------------------------------------------------------------
+
+    public String text(String key) {
+        String v = bridge.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("no such setting: " + key);
+        }
+        return v;
+    }
+
+    public int integer(String key) {
+        return Math.toIntExact(Long.parseLong(text(key).trim()));
+    }
+
+    public long longValue(String key) {
+        return Long.parseLong(text(key).trim());
+    }
+
+    public boolean bool(String key) {
+        return Boolean.parseBoolean(text(key).trim());
+    }
+
+    public List<StreamSpec> streams() {
+        return StreamSpec.parseList(text("bridge.streams"));
+    }
+
+    public long memoryMaxBytes() {
+        return memorySize(text("bridge.memory.max-size"), Runtime.getRuntime().maxMemory()).orElseThrow();
+    }
+
+    /** Every bridge.* value, defaults included. */
+    public Map<String, String> bridgeValues() {
+        return Collections.unmodifiableMap(bridge);
+    }
+
+    /** The camel.* keys given in any source, for Camel Main. */
+    public Map<String, String> camelValues() {
+        return Collections.unmodifiableMap(camel);
+    }
+
+    public List<String> keys() {
+        return new ArrayList<>(BY_KEY.keySet());
+    }
+}

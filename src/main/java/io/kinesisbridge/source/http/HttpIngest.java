@@ -1,0 +1,159 @@
+package io.kinesisbridge.source.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.kinesisbridge.component.KinesisPutConstants;
+import io.kinesisbridge.put.KinesisError;
+import io.kinesisbridge.put.KinesisException;
+import io.kinesisbridge.put.RecordResult;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+
+/**
+ * The steps of the HTTP source route, each a method the YAML route calls as a bean: check the token, split the
+ * body into events, answer with a PutRecords-shaped response, and turn a failure into a status and a JSON body.
+ */
+public final class HttpIngest {
+
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+
+    private final JsonEventSplitter splitter;
+    private final byte[] token;
+
+    /**
+     * @param maxBodyBytes largest body taken, after gzip decoding
+     * @param token        the bearer token requests must carry, or empty for none
+     */
+    public HttpIngest(int maxBodyBytes, String token) {
+        this.splitter = new JsonEventSplitter(maxBodyBytes);
+        this.token = token.isEmpty() ? null : token.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Refuses a request without the configured bearer token (401). */
+    public void authorize(Exchange exchange) {
+        if (token == null) {
+            return;
+        }
+        String header = exchange.getMessage().getHeader("Authorization", String.class);
+        String prefix = "Bearer ";
+        boolean ok = header != null && header.regionMatches(true, 0, prefix, 0, prefix.length())
+                && MessageDigest.isEqual(token, header.substring(prefix.length()).trim().getBytes(StandardCharsets.UTF_8));
+        if (!ok) {
+            throw new HttpProblem(401, "A bearer token is required: send Authorization: Bearer <token>");
+        }
+    }
+
+    /** Replaces the body by its events (a List of byte[]), decoding gzip first. */
+    public void split(Exchange exchange) {
+        Message in = exchange.getMessage();
+        byte[] body = in.getBody(byte[].class);
+        if (body == null) {
+            body = new byte[0];
+        }
+        String encoding = in.getHeader("Content-Encoding", String.class);
+        if (encoding != null && !encoding.isBlank() && !encoding.equalsIgnoreCase("identity")) {
+            if (!encoding.trim().equalsIgnoreCase("gzip")) {
+                throw new HttpProblem(415, "Content-Encoding " + encoding + " is not supported; send gzip or none");
+            }
+            body = splitter.gunzip(body);
+        }
+        List<byte[]> events = splitter.split(body);
+        in.setBody(events);
+    }
+
+    /** Answers like PutRecords: FailedRecordCount and one entry per event, in the order they were sent. */
+    public void respond(Exchange exchange) {
+        Message m = exchange.getMessage();
+        @SuppressWarnings("unchecked")
+        List<RecordResult> results = m.getHeader(KinesisPutConstants.RESULTS, List.class);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + (results == null ? 0 : results.size() * 110));
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            int failed = 0;
+            if (results != null) {
+                for (RecordResult r : results) {
+                    failed += r instanceof RecordResult.Failed ? 1 : 0;
+                }
+            }
+            g.writeStartObject();
+            g.writeNumberField("FailedRecordCount", failed);
+            g.writeArrayFieldStart("Records");
+            if (results != null) {
+                for (RecordResult r : results) {
+                    g.writeStartObject();
+                    if (r instanceof RecordResult.Accepted a) {
+                        g.writeStringField("ShardId", a.shardId());
+                        g.writeStringField("SequenceNumber", a.sequenceNumber());
+                    } else {
+                        KinesisError e = ((RecordResult.Failed) r).error();
+                        g.writeStringField("ErrorCode", e.code());
+                        g.writeStringField("ErrorMessage", e.message());
+                    }
+                    g.writeEndObject();
+                }
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        m.removeHeaders("*");
+        m.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        m.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        m.setBody(out.toByteArray());
+    }
+
+    /** Turns the exchange's exception into a status and {@code {"ErrorCode": …, "ErrorMessage": …}}. */
+    public void problem(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        int status;
+        String code;
+        String message;
+        String retryAfter = null;
+        if (e instanceof HttpProblem p) {
+            status = p.status();
+            code = switch (status) {
+                case 401 -> "Unauthorized";
+                case 413 -> "PayloadTooLarge";
+                case 415 -> "UnsupportedMediaType";
+                default -> "MalformedRequest";
+            };
+            message = p.getMessage();
+        } else if (e instanceof KinesisException k && KinesisError.BRIDGE_SATURATED.equals(k.errorCode())) {
+            status = 503;
+            code = k.errorCode();
+            message = k.getMessage();
+            retryAfter = "1";
+        } else {
+            status = 500;
+            code = "InternalError";
+            message = String.valueOf(e);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("ErrorCode", code);
+            g.writeStringField("ErrorMessage", message);
+            g.writeEndObject();
+        } catch (IOException io) {
+            throw new UncheckedIOException(io);
+        }
+        Message m = exchange.getMessage();
+        m.removeHeaders("*");
+        m.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        m.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        if (status == 401) {
+            m.setHeader("WWW-Authenticate", "Bearer");
+        }
+        if (retryAfter != null) {
+            m.setHeader("Retry-After", retryAfter);
+        }
+        m.setBody(out.toByteArray());
+    }
+}
