@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
  * The kinesis-put component: builds endpoints from a copy of its configuration and owns one dispatcher per
@@ -99,8 +100,15 @@ public class KinesisPutComponent extends DefaultComponent {
             ownedDeadLetterSink = new FileDeadLetterSink(Path.of(deadLetterDir), 100L << 20, 10);
             deadLetterSink = ownedDeadLetterSink;
         }
-        scheduler = getCamelContext().getExecutorServiceManager()
-                .newSingleThreadScheduledExecutor(this, "kinesis-put-timer");
+        // a plain JDK scheduler: its queue is unbounded, so thousands of retries waiting for their backoff are
+        // never refused (Camel's default thread-pool profile caps the queue at 1,000 tasks)
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "kinesis-put-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        scheduler = timer;
     }
 
     @Override
@@ -109,7 +117,7 @@ public class KinesisPutComponent extends DefaultComponent {
         dispatchers.values().forEach(d -> d.close(timeout));
         dispatchers.clear();
         if (scheduler != null) {
-            getCamelContext().getExecutorServiceManager().shutdown(scheduler);
+            scheduler.shutdownNow();
             scheduler = null;
         }
         if (ownedDeadLetterSink != null) {
