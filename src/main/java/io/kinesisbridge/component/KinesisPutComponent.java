@@ -42,7 +42,7 @@ public class KinesisPutComponent extends DefaultComponent {
     private DeadLetterSink deadLetterSink;
 
     @Metadata(defaultValue = "data/dead-letter", description = "Directory of the dead-letter files "
-            + "(<stream>.ndjson) when no deadLetterSink is set.")
+            + "(one STREAM.ndjson per stream) when no deadLetterSink is set.")
     private String deadLetterDir = "data/dead-letter";
 
     @Metadata(label = "advanced", defaultValue = "500", description = "Records per PutRecords request (1 to 500).")

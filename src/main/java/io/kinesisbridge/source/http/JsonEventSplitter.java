@@ -99,7 +99,15 @@ public final class JsonEventSplitter {
         }
         p.skipChildren();
         int end = (int) p.currentLocation().getByteOffset();
+        // a number at the root ends only at the whitespace after it, which the parser has then consumed
+        while (end > start && isWhitespace(body[end - 1])) {
+            end--;
+        }
         return Arrays.copyOfRange(body, start, end);
+    }
+
+    private static boolean isWhitespace(byte b) {
+        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
     }
 
     private static HttpProblem malformed(JsonLocation where, String what) {
