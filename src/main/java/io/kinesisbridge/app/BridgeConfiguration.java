@@ -55,12 +55,20 @@ public class BridgeConfiguration implements CamelConfiguration {
         MemoryBackendSettings memory = new MemoryBackendSettings(settings.bool("bridge.memory.shard-limits"),
                 settings.integer("bridge.memory.records-per-second"), settings.longValue("bridge.memory.bytes-per-second"),
                 settings.memoryMaxBytes(), MemoryBackendSettings.DEFAULT_ACCOUNT_ID, "us-east-1");
-        InMemoryKinesis kinesis = new InMemoryKinesis(memory);
+        String persistDir = settings.text("bridge.memory.persist-dir");
+        InMemoryKinesis kinesis = persistDir.isBlank() ? new InMemoryKinesis(memory)
+                : InMemoryKinesis.durable(memory, Path.of(persistDir), settings.bool("bridge.memory.persist-fsync"));
         for (StreamSpec s : settings.streams()) {
-            kinesis.createStream(s.name(), s.shards(), s.maxRecordSizeBytes());
+            if (kinesis.hasStream(s.name())) {
+                LOG.info("In-memory backend: stream {} restored from {} with {} records", s.name(), persistDir,
+                        kinesis.describe(s.name()).recordCount());
+            } else {
+                kinesis.createStream(s.name(), s.shards(), s.maxRecordSizeBytes());
+            }
         }
-        LOG.info("In-memory backend: streams {} (shard limits {}, memory cap {} MiB)", settings.text("bridge.streams"),
-                memory.shardLimits() ? "on" : "off", memory.maxBytes() >> 20);
+        LOG.info("In-memory backend: streams {} (shard limits {}, memory cap {} MiB, {})", kinesis.streamNames(),
+                memory.shardLimits() ? "on" : "off", memory.maxBytes() >> 20,
+                persistDir.isBlank() ? "not persisted" : "persisted in " + persistDir);
         return kinesis;
     }
 }

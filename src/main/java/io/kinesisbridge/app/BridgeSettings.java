@@ -67,6 +67,10 @@ public final class BridgeSettings {
             Setting.custom("bridge.memory.max-size", "25%",
                     "Memory cap of the in-memory backend, as a share of the heap (`25%`) or a size (`512m`, `2g`, bytes); past it the oldest records are trimmed and counted.",
                     v -> memorySize(v, Runtime.getRuntime().maxMemory()).isPresent() ? null : "is not a size such as 25%, 512m or 1073741824"),
+            Setting.text("bridge.memory.persist-dir", "",
+                    "When set, the in-memory backend also keeps its streams in this directory (checksummed append-only files) and loads them at start: captured records survive a restart. Empty: memory only."),
+            Setting.bool("bridge.memory.persist-fsync", "false",
+                    "With `bridge.memory.persist-dir`: whether a put is acknowledged only after its records are on the disk (fsync), not just handed to the operating system."),
 
             Setting.integer("bridge.dispatch.max-batch-records", "500", 1, 500, "Records per PutRecords request."),
             Setting.integer("bridge.dispatch.linger-ms", "0", 0, 60_000,

@@ -108,6 +108,23 @@ class BridgeSettingsTest {
         assertThat(BridgeSettings.memorySize("150%", 10)).isEmpty();
     }
 
+    /** The settings table of README.md, as it must read; a failure prints it, ready to paste. */
+    static String settingsTable() {
+        StringBuilder t = new StringBuilder("| key | default | what |\n|---|---|---|\n");
+        for (Setting s : BridgeSettings.KNOWN) {
+            t.append("| `").append(s.key()).append("` | `").append(s.defaultValue().isEmpty() ? "(empty)" : s.defaultValue())
+                    .append("` | ").append(s.description()).append(" |\n");
+        }
+        return t.toString();
+    }
+
+    @Test
+    void readme_holdsTheSettingsTable_asTheCodeDefinesIt() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        String table = settingsTable();
+        assertThat(readme.contains(table)).as("README.md must contain, between its settings markers:%n%s", table).isTrue();
+    }
+
     @Test
     void everyKnownKey_isDocumentedInTheShippedConfigOrReadme() throws IOException {
         String config = Files.readString(Path.of("config/application.properties"));
