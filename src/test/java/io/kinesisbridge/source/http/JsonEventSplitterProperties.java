@@ -64,6 +64,14 @@ class JsonEventSplitterProperties {
     }
 
     @Test
+    void utf16Bodies_andInvalidUtf8_areRefusedAs400() {
+        assertThatThrownBy(() -> splitter.split("{\"a\":1}".getBytes(StandardCharsets.UTF_16BE)))
+                .isInstanceOfSatisfying(HttpProblem.class, p -> assertThat(p.status()).isEqualTo(400));
+        assertThatThrownBy(() -> splitter.split(new byte[]{'"', (byte) 0xC3, (byte) 0x28, '"'}))
+                .isInstanceOfSatisfying(HttpProblem.class, p -> assertThat(p.status()).isEqualTo(400));
+    }
+
+    @Test
     void hugeNumbers_areRefusedAs400() {
         String huge = "{\"n\":" + "9".repeat(5000) + "}";
         assertThatThrownBy(() -> splitter.split(huge.getBytes(StandardCharsets.UTF_8)))
