@@ -14,6 +14,9 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -37,6 +40,37 @@ public class BridgeConfiguration implements CamelConfiguration {
                 settings.longValue("bridge.dead-letter.max-file-bytes"), settings.integer("bridge.dead-letter.max-files")));
         registry.bind("httpIngest", new HttpIngest(settings.integer("bridge.http.max-body-bytes"), settings.text("bridge.http.token")));
         registry.bind("fileLines", new FileLines(settings.integer("bridge.dispatch.max-batch-records")));
+        registry.bind("backendHealthCheck", new BackendHealthCheck(backend, targetStreams(settings)));
+        long progress = settings.longValue("bridge.progress-interval-seconds");
+        try {
+            if (progress > 0) {
+                context.addService(new ProgressReporter(context, progress));
+            }
+            if (settings.bool("bridge.management.enabled")) {
+                ManagementServer management = new ManagementServer(context, settings.text("bridge.management.host"),
+                        settings.integer("bridge.management.port"));
+                registry.bind("managementServer", management);
+                context.addService(management);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot add the bridge's services", e);
+        }
+    }
+
+    /** The streams the enabled sources put to: every bridge.SOURCE.stream whose bridge.SOURCE.enabled is not false. */
+    static List<String> targetStreams(BridgeSettings settings) {
+        Set<String> streams = new LinkedHashSet<>();
+        for (Map.Entry<String, String> e : settings.bridgeValues().entrySet()) {
+            String key = e.getKey();
+            if (key.endsWith(".stream") && !e.getValue().isBlank()) {
+                String source = key.substring(0, key.length() - ".stream".length());
+                String enabled = settings.bridgeValues().get(source + ".enabled");
+                if (enabled == null || Boolean.parseBoolean(enabled)) {
+                    streams.add(e.getValue());
+                }
+            }
+        }
+        return List.copyOf(streams);
     }
 
     /** The bridge.* properties Camel knows (from the application, a test, or defaults), checked as at start. */

@@ -149,6 +149,11 @@ public final class BridgeMain {
         p.put("camel.server.host", settings.text("bridge.http.host"));
         p.put("camel.server.port", settings.text("bridge.http.port"));
         p.put("camel.server.maxBodySize", settings.text("bridge.http.max-body-bytes"));
+        p.put("camel.health.enabled", "true");
+        p.put("camel.health.routesEnabled", "true");
+        p.put("camel.health.consumersEnabled", "true");
+        p.put("camel.health.registryEnabled", "true");
+        p.put("camel.health.exposureLevel", "full");
         p.put("camel.component.kinesis-put.maxBatchRecords", settings.text("bridge.dispatch.max-batch-records"));
         p.put("camel.component.kinesis-put.lingerMs", settings.text("bridge.dispatch.linger-ms"));
         p.put("camel.component.kinesis-put.maxConcurrentRequests", settings.text("bridge.dispatch.max-concurrent-requests"));

@@ -80,7 +80,14 @@ public final class BridgeSettings {
             Setting.integer("bridge.retry.base-delay-ms", "100", 0, 3_600_000, "Backoff base: a retry waits a random time up to base × 2^(attempt−1)."),
             Setting.integer("bridge.retry.max-delay-ms", "5000", 0, 3_600_000, "Backoff cap."),
             Setting.integer("bridge.shutdown-timeout-ms", "30000", 0, 3_600_000,
-                    "On stop, how long to wait for records in flight before dead-lettering them.")
+                    "On stop, how long to wait for records in flight before dead-lettering them."),
+
+            Setting.bool("bridge.management.enabled", "true",
+                    "Whether the management server runs: health at `/observe/health` (liveness `/observe/health/live`, readiness `/observe/health/ready`: 200 when every route and the backend are ready, 503 otherwise)."),
+            Setting.text("bridge.management.host", "127.0.0.1", "Address of the management server."),
+            Setting.port("bridge.management.port", "9876", "Port of the management server."),
+            Setting.integer("bridge.progress-interval-seconds", "30", 0, 86_400,
+                    "Every how many seconds a progress line with records/s per stream is logged (while records move); 0: never.")
     );
 
     private static final Map<String, Setting> BY_KEY;

@@ -175,6 +175,7 @@ public final class StreamDispatcher implements AutoCloseable {
     }
 
     private CompletableFuture<RecordResult> deadLetterNow(PutRequest request, KinesisError error) {
+        stats.recordsDeadLettered.increment();
         writeDeadLetter(request, error, 0);
         return CompletableFuture.completedFuture(new RecordResult.Failed(error));
     }

@@ -37,6 +37,7 @@ class ShippedRoutesTest extends CamelMainTestSupport {
 
     // set from the super constructor (which asks for the properties), so no field initializers here
     private int port;
+    private int managementPort;
     private Path work;
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -48,9 +49,11 @@ class ShippedRoutesTest extends CamelMainTestSupport {
     @Override
     protected Properties useOverridePropertiesWithPropertiesComponent() {
         port = freePort();
+        managementPort = freePort();
         work = createTempDir();
         BridgeSettings settings = BridgeSettings.load(Optional.empty(), Map.of(), Map.of(
                 "bridge.http.port", String.valueOf(port),
+                "bridge.management.port", String.valueOf(managementPort),
                 "bridge.http.token", TOKEN,
                 "bridge.http.max-body-bytes", "20000",
                 "bridge.file.inbox", work.resolve("inbox").toString(),
@@ -163,6 +166,18 @@ class ShippedRoutesTest extends CamelMainTestSupport {
     @Test
     void unsupportedContentEncoding_is415() throws Exception {
         assertThat(post("{}", "Authorization", "Bearer " + TOKEN, "Content-Encoding", "br").statusCode()).isEqualTo(415);
+    }
+
+    @Test
+    void readiness_isUp_onTheManagementPort_withTheBackendCheckInIt() throws Exception {
+        HttpRequest readiness = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/observe/health/ready")).build();
+        // ready once every consumer has started work (the file consumer after its first poll)
+        await().atMost(Duration.ofSeconds(20)).until(() -> http.send(readiness, HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+        HttpResponse<String> ready = http.send(readiness, HttpResponse.BodyHandlers.ofString());
+        assertThat(ready.body()).contains("\"status\" : \"UP\"");
+        HttpResponse<String> all = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + managementPort + "/observe/health?exposureLevel=full")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(all.body()).contains("backend").contains("http-clickstream");
     }
 
     @Test
