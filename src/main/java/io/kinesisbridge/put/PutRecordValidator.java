@@ -46,6 +46,25 @@ public final class PutRecordValidator {
                 Optional.ofNullable(request.explicitHashKey()), Optional.ofNullable(request.sequenceNumberForOrdering()));
     }
 
+    /**
+     * Validates a PutRecords request in both phases and returns one command per entry, or throws the AWS error
+     * as a NonRetryableKinesisException.
+     */
+    public static List<PutRecordCommand> validatePutRecords(String streamName, List<PutRequest> records,
+                                                            int maxRecordSizeBytes) {
+        Optional<KinesisError> error = checkPutRecordsSchema(streamName, records, maxRecordSizeBytes)
+                .or(() -> checkPutRecordsArguments(records, maxRecordSizeBytes));
+        if (error.isPresent()) {
+            throw KinesisException.of(error.get(), streamName, null);
+        }
+        List<PutRecordCommand> commands = new ArrayList<>(records.size());
+        for (PutRequest r : records) {
+            commands.add(new PutRecordCommand(streamName, r.partitionKey(), r.data(),
+                    Optional.ofNullable(r.explicitHashKey()), Optional.empty()));
+        }
+        return commands;
+    }
+
     /** The ValidationException AWS gives a PutRecord request of this shape, if any. */
     public static Optional<KinesisError> checkPutRecordSchema(PutRequest request, int maxRecordSizeBytes) {
         ValidationErrors v = new ValidationErrors();
@@ -77,7 +96,7 @@ public final class PutRecordValidator {
                 PutRequest entry = records.get(i);
                 String prefix = "records." + (i + 1) + ".member.";
                 if (entry == null) {
-                    continue;
+                    entry = new PutRequest(null, null, null, null, null); // a null entry lacks every member
                 }
                 checkPartitionKey(v, prefix + "partitionKey", entry.partitionKey());
                 checkPattern(v, prefix + "explicitHashKey", entry.explicitHashKey(), false, HASH_KEY_PATTERN);
