@@ -5,6 +5,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
@@ -14,6 +15,8 @@ import java.net.URI;
 public final class SdkClients {
 
     static final String CBOR_PROPERTY = "aws.cborEnabled";
+    /** One set of Netty threads for every test client: a client that owns its threads takes 2 s to close. */
+    private static final SdkEventLoopGroup SHARED_LOOPS = SdkEventLoopGroup.builder().numberOfThreads(2).build();
 
     private SdkClients() {
     }
@@ -45,7 +48,8 @@ public final class SdkClients {
                 .endpointOverride(URI.create(url))
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDLOCAL", "secret")))
-                .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1).maxConcurrency(maxConcurrency))
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1).maxConcurrency(maxConcurrency)
+                        .eventLoopGroup(SHARED_LOOPS))
                 .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .build();
     }
