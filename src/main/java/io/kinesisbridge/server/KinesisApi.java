@@ -63,6 +63,8 @@ public final class KinesisApi {
     static final int LIST_SHARDS_DEFAULT_LIMIT = 1000;
     /** Shards an on-demand stream starts with, as Kinesis gives it. */
     static final int ON_DEMAND_SHARDS = 4;
+    /** Open shards all streams may have together unless told otherwise (CreateStream past it: LimitExceededException). */
+    public static final int DEFAULT_ACCOUNT_SHARD_LIMIT = 10_000;
     static final String PROVISIONED = "PROVISIONED";
     static final String ON_DEMAND = "ON_DEMAND";
 
