@@ -127,7 +127,7 @@ public final class PutRecordJson {
     /** A Blob: base64 text in JSON (strictly decoded), a byte string in CBOR; null stays absent. */
     public static byte[] blobValue(JsonParser p, JsonToken token) throws IOException {
         return switch (token) {
-            case VALUE_STRING -> decodeBase64(p.getText());
+            case VALUE_STRING -> decodeBase64(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
             case VALUE_EMBEDDED_OBJECT -> p.getBinaryValue();
             case VALUE_NULL -> null;
             case VALUE_TRUE, VALUE_FALSE -> throw serialization("class java.lang.Boolean can not be converted to a Blob");
@@ -261,40 +261,85 @@ public final class PutRecordJson {
 
     /** Strict base64 as Kinesis decodes Data: length a multiple of 4, only the base64 alphabet, canonical padding. */
     public static byte[] decodeBase64(String s) {
-        int n = s.length();
-        if (n % 4 != 0) {
-            throw serialization("'" + s + "' can not be converted to a Blob: Base64 encoded length is expected a multiple of 4 bytes but found: " + n);
-        }
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            boolean alphabet = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
-            boolean padding = c == '=' && (i + 1 == n || s.charAt(i + 1) == '=') && i >= n - 2;
-            if (!alphabet && !padding) {
-                throw serialization("'" + s + "' can not be converted to a Blob: Invalid Base64 character: '" + c + "'");
-            }
-        }
-        // canonical: the bits the padding leaves over in the last data character must be zero ("AB==" is not)
-        int pad = n == 0 ? 0 : (s.charAt(n - 1) == '=' ? (s.charAt(n - 2) == '=' ? 2 : 1) : 0);
-        if (pad > 0) {
-            int unusedBits = pad == 2 ? 0x0F : 0x03;
-            if ((sextet(s.charAt(n - pad - 1)) & unusedBits) != 0) {
-                throw serialization("'" + s + "' can not be converted to a Blob: Invalid last non-pad Base64 character dectected");
-            }
-        }
-        return Base64.getDecoder().decode(s);
+        return decodeBase64(s.toCharArray(), 0, s.length());
     }
 
-    private static int sextet(char c) {
-        if (c >= 'A' && c <= 'Z') {
-            return c - 'A';
+    /**
+     * {@link #decodeBase64(String)} on characters in place (the parser's buffer): a record's Data is decoded
+     * without first being copied into a String.
+     */
+    public static byte[] decodeBase64(char[] text, int offset, int n) {
+        if (n % 4 != 0) {
+            throw serialization("'" + new String(text, offset, n) + "' can not be converted to a Blob: Base64 encoded "
+                    + "length is expected a multiple of 4 bytes but found: " + n);
         }
-        if (c >= 'a' && c <= 'z') {
-            return c - 'a' + 26;
+        int pad = n > 0 && text[offset + n - 1] == '=' ? (text[offset + n - 2] == '=' ? 2 : 1) : 0;
+        byte[] out = new byte[n / 4 * 3 - pad];
+        int o = 0;
+        for (int i = 0; i < n; i += 4) {
+            int a = sextet(text, offset, n, i);
+            int b = sextet(text, offset, n, i + 1);
+            int c = i + 2 < n - pad ? sextet(text, offset, n, i + 2) : checkPadding(text, offset, n, i + 2);
+            int d = i + 3 < n - pad ? sextet(text, offset, n, i + 3) : checkPadding(text, offset, n, i + 3);
+            int bits = a << 18 | b << 12 | Math.max(c, 0) << 6 | Math.max(d, 0);
+            out[o++] = (byte) (bits >> 16);
+            if (c >= 0) {
+                out[o++] = (byte) (bits >> 8);
+            } else if ((b & 0x0F) != 0) {
+                throw lastCharacter(text, offset, n);
+            }
+            if (d >= 0) {
+                out[o++] = (byte) bits;
+            } else if (c >= 0 && (c & 0x03) != 0) {
+                throw lastCharacter(text, offset, n);
+            }
         }
-        if (c >= '0' && c <= '9') {
-            return c - '0' + 52;
+        return out;
+    }
+
+    private static final byte[] SEXTETS = new byte[128];
+
+    static {
+        java.util.Arrays.fill(SEXTETS, (byte) -1);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        for (int i = 0; i < alphabet.length(); i++) {
+            SEXTETS[alphabet.charAt(i)] = (byte) i;
         }
-        return c == '+' ? 62 : 63;
+    }
+
+    private static int sextet(char[] text, int offset, int n, int i) {
+        char ch = text[offset + i];
+        int v = ch < 128 ? SEXTETS[ch] : -1;
+        if (v < 0) {
+            throw invalidCharacter(text, offset, n, i);
+        }
+        return v;
+    }
+
+    /** A padding position: '=' gives -1; anything else is the error Kinesis reports for it. */
+    private static int checkPadding(char[] text, int offset, int n, int i) {
+        if (text[offset + i] != '=') {
+            throw invalidCharacter(text, offset, n, i);
+        }
+        return -1;
+    }
+
+    /** The first character, from the start, that has no place in strict base64, as Kinesis names it. */
+    private static KinesisException invalidCharacter(char[] text, int offset, int n, int hint) {
+        for (int i = 0; i < n; i++) {
+            char c = text[offset + i];
+            boolean alphabet = c < 128 && SEXTETS[c] >= 0;
+            boolean padding = c == '=' && (i + 1 == n || text[offset + i + 1] == '=') && i >= n - 2;
+            if (!alphabet && !padding) {
+                return serialization("'" + new String(text, offset, n) + "' can not be converted to a Blob: Invalid Base64 character: '" + c + "'");
+            }
+        }
+        return serialization("'" + new String(text, offset, n) + "' can not be converted to a Blob: Invalid Base64 character: '"
+                + text[offset + hint] + "'");
+    }
+
+    private static KinesisException lastCharacter(char[] text, int offset, int n) {
+        return serialization("'" + new String(text, offset, n) + "' can not be converted to a Blob: Invalid last non-pad Base64 character dectected");
     }
 
     private static KinesisException serialization(String message) {
