@@ -34,11 +34,18 @@ import java.util.Properties;
 public class BridgeConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(BridgeConfiguration.class);
+    private static final String CONFIGURED = "kinesisBridgeConfigured";
 
     @Override
     public void configure(CamelContext context) {
-        BridgeSettings settings = settingsOf(context);
         Registry registry = context.getRegistry();
+        // Camel Main calls configure() for the configurations it was given and again for every CamelConfiguration
+        // in the registry, which holds this one too: the second call must not build a second backend and endpoint
+        if (registry.lookupByName(CONFIGURED) != null) {
+            return;
+        }
+        registry.bind(CONFIGURED, Boolean.TRUE);
+        BridgeSettings settings = settingsOf(context);
         KinesisBackend backend = createBackend(settings);
         registry.bind("kinesisBackend", KinesisBackend.class, backend);
         if (backend instanceof InMemoryKinesis memory) {

@@ -58,12 +58,13 @@ class RoutesAndEndpointShareStreamsTest {
     @Test
     void eventsPostedToTheHttpRoute_areReadBackThroughTheEndpoint_andEndpointPutsLandInTheRoutesBackend(@TempDir Path dir) throws Exception {
         int httpPort = freePort();
+        int endpointPort = freePort(); // a fixed port: a second endpoint built by a second configure() could not bind it
         main = BridgeMain.create(new String[]{"--routes", "routes",
-                "--bridge.http.port=" + httpPort, "--bridge.endpoint.port=0",
+                "--bridge.http.port=" + httpPort, "--bridge.endpoint.port=" + endpointPort,
                 "--bridge.file.inbox=" + dir.resolve("inbox"), "--bridge.dead-letter.dir=" + dir.resolve("dead-letter")}, Map.of());
         main.start();
         KinesisEndpoint endpoint = main.getCamelContext().getRegistry().lookupByNameAndType("kinesisEndpoint", KinesisEndpoint.class);
-        assertThat(endpoint.port()).as("started with the context").isPositive();
+        assertThat(endpoint.port()).as("started with the context").isEqualTo(endpointPort);
         InMemoryKinesis backend = (InMemoryKinesis) main.getCamelContext().getRegistry()
                 .lookupByNameAndType("kinesisBackend", KinesisBackend.class);
 
