@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * client, batch, records and concurrency go to both. Machines shared with other work are noisy, so the targets
  * take turns: each round measures every target once, and the median round is reported.
  *
- * <p>System properties: bench.seconds (per target and round, 5), bench.rounds (3), bench.warmup-seconds (5),
+ * <p>System properties: bench.seconds (per target and round, 5), bench.rounds (3), bench.warmup-seconds (10),
  * bench.batch (records per PutRecords, 500), bench.record-bytes (100), bench.concurrency (requests in flight,
  * 8), bench.shards (4), kinesalite.dir.
  */
@@ -46,7 +46,7 @@ public final class PutRecordsBenchmark {
 
     private static final int SECONDS = Integer.getInteger("bench.seconds", 5);
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
-    private static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup-seconds", 5);
+    private static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup-seconds", 10);
     private static final int BATCH = Integer.getInteger("bench.batch", 500);
     private static final int RECORD_BYTES = Integer.getInteger("bench.record-bytes", 100);
     private static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 8);
