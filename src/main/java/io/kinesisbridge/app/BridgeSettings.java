@@ -1,5 +1,7 @@
 package io.kinesisbridge.app;
 
+import io.kinesisbridge.backend.fault.FaultSettings;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -71,6 +73,28 @@ public final class BridgeSettings {
                     "When set, the in-memory backend also keeps its streams in this directory (checksummed append-only files) and loads them at start: captured records survive a restart. Empty: memory only."),
             Setting.bool("bridge.memory.persist-fsync", "false",
                     "With `bridge.memory.persist-dir`: whether a put is acknowledged only after its records are on the disk (fsync), not just handed to the operating system."),
+
+            Setting.bool("bridge.endpoint.enabled", "true",
+                    "Whether the in-memory backend is served on the Kinesis wire protocol (JSON 1.1 and CBOR 1.1), for the AWS CLI and SDKs (only with bridge.backend=memory)."),
+            Setting.text("bridge.endpoint.host", "127.0.0.1",
+                    "Address the Kinesis endpoint listens on. It checks no request signatures: keep it on loopback unless the network is trusted."),
+            Setting.integer("bridge.endpoint.port", "4567", 0, 65535,
+                    "Port of the Kinesis endpoint (`aws --endpoint-url http://127.0.0.1:4567 kinesis …`); 0 picks a free port, which the log names."),
+            Setting.custom("bridge.endpoint.fault.request-rate", "0",
+                    "Share (0 to 1) of PutRecord and PutRecords requests to the endpoint that fail as a whole, with an error drawn from bridge.endpoint.fault.errors.",
+                    BridgeSettings::checkRate),
+            Setting.custom("bridge.endpoint.fault.entry-rate", "0",
+                    "Share (0 to 1) of PutRecords entries sent to the endpoint that fail alone (per-entry ErrorCode, FailedRecordCount) while the rest of the batch is written.",
+                    BridgeSettings::checkRate),
+            Setting.custom("bridge.endpoint.fault.errors", "ProvisionedThroughputExceededException,InternalFailure",
+                    "Errors the injected faults draw from, comma-separated: ProvisionedThroughputExceededException (400), InternalFailure (500).",
+                    BridgeSettings::checkFaultErrors),
+            Setting.integer("bridge.endpoint.fault.seed", "1", Long.MIN_VALUE, Long.MAX_VALUE,
+                    "Seed of the fault and jitter draws: the same seed and the same sequence of requests give the same faults."),
+            Setting.integer("bridge.endpoint.latency-ms", "0", 0, 600_000,
+                    "Latency added to every PutRecord and PutRecords answer of the endpoint."),
+            Setting.integer("bridge.endpoint.latency-jitter-ms", "0", 0, 600_000,
+                    "Up to this much more latency, drawn per request."),
 
             Setting.integer("bridge.dispatch.max-batch-records", "500", 1, 500, "Records per PutRecords request."),
             Setting.integer("bridge.dispatch.linger-ms", "0", 0, 60_000,
@@ -200,6 +224,25 @@ public final class BridgeSettings {
         return m;
     }
 
+    private static String checkRate(String value) {
+        try {
+            double rate = Double.parseDouble(value.trim());
+            return rate >= 0 && rate <= 1 ? null : "is not a share between 0 and 1";
+        } catch (NumberFormatException e) {
+            return "is not a share between 0 and 1 (such as 0.05)";
+        }
+    }
+
+    private static String checkFaultErrors(String value) {
+        List<String> codes = faultErrors(value);
+        return !codes.isEmpty() && FaultSettings.ALLOWED_ERRORS.containsAll(codes) ? null
+                : "is not a comma-separated list of " + String.join(", ", FaultSettings.ALLOWED_ERRORS);
+    }
+
+    static List<String> faultErrors(String value) {
+        return java.util.Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+    }
+
     private static String checkStreams(String value) {
         try {
             StreamSpec.parseList(value);
@@ -256,6 +299,19 @@ public final class BridgeSettings {
 
     public List<StreamSpec> streams() {
         return StreamSpec.parseList(text("bridge.streams"));
+    }
+
+    public double doubleValue(String key) {
+        return Double.parseDouble(text(key).trim());
+    }
+
+    /** The endpoint's fault and latency settings (bridge.endpoint.fault.*, bridge.endpoint.latency-*). */
+    public FaultSettings endpointFaults() {
+        return new FaultSettings(doubleValue("bridge.endpoint.fault.request-rate"), doubleValue("bridge.endpoint.fault.entry-rate"),
+                faultErrors(text("bridge.endpoint.fault.errors")),
+                java.time.Duration.ofMillis(longValue("bridge.endpoint.latency-ms")),
+                java.time.Duration.ofMillis(longValue("bridge.endpoint.latency-jitter-ms")),
+                longValue("bridge.endpoint.fault.seed"));
     }
 
     public long memoryMaxBytes() {

@@ -327,12 +327,15 @@ public final class InMemoryKinesis implements KinesisBackend {
             case AT_TIMESTAMP -> shard.positionAtOrAfter(timestamp.toEpochMilli());
             case AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER -> {
                 SequenceNumbers.Position p = SequenceNumbers.parse(sequenceNumber)
-                        .filter(pos -> pos.shardIndex() == shard.index)
                         .orElseThrow(() -> KinesisException.of(new KinesisError(KinesisError.INVALID_ARGUMENT,
                                 "StartingSequenceNumber " + sequenceNumber + " used in GetShardIterator on shard "
                                         + shardId + " in stream " + streamName + " under account "
-                                        + settings.accountId() + " is invalid because it did not come from this stream."),
-                                streamName, null));
+                                        + settings.accountId() + " is invalid."), streamName, null));
+                if (p.shardIndex() != shard.index) {
+                    throw KinesisException.of(new KinesisError(KinesisError.INVALID_ARGUMENT,
+                            "Invalid StartingSequenceNumber. It encodes " + ShardRange.shardId(p.shardIndex())
+                                    + ", while it was used in a call to a shard with " + shardId), streamName, null);
+                }
                 yield type == IteratorType.AT_SEQUENCE_NUMBER ? p.position() : p.position() + 1;
             }
         };
