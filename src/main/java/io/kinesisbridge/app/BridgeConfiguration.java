@@ -6,6 +6,9 @@ import io.kinesisbridge.backend.memory.MemoryBackendSettings;
 import io.kinesisbridge.deadletter.FileDeadLetterSink;
 import io.kinesisbridge.source.file.FileLines;
 import io.kinesisbridge.source.http.HttpIngest;
+import io.kinesisbridge.source.syslog.SyslogCodecs;
+import io.kinesisbridge.source.syslog.SyslogParser;
+import io.kinesisbridge.source.syslog.SyslogRecords;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
@@ -37,6 +40,10 @@ public class BridgeConfiguration implements CamelConfiguration {
                 settings.longValue("bridge.dead-letter.max-file-bytes"), settings.integer("bridge.dead-letter.max-files")));
         registry.bind("httpIngest", new HttpIngest(settings.integer("bridge.http.max-body-bytes"), settings.text("bridge.http.token")));
         registry.bind("fileLines", new FileLines(settings.integer("bridge.dispatch.max-batch-records")));
+        int syslogMax = settings.integer("bridge.syslog.max-message-bytes");
+        registry.bind("syslogTcpFraming", SyslogCodecs.tcpFraming(syslogMax));
+        registry.bind("syslogUdpDatagrams", SyslogCodecs.udpDatagrams(syslogMax));
+        registry.bind("syslogRecords", new SyslogRecords(new SyslogParser()));
     }
 
     /** The bridge.* properties Camel knows (from the application, a test, or defaults), checked as at start. */

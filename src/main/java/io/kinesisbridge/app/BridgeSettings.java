@@ -60,6 +60,15 @@ public final class BridgeSettings {
             Setting.text("bridge.file.stream", "logs", "Stream the file-inbox source puts to."),
             Setting.text("bridge.file.partition-key", "random", "Partition key of file lines, in the component's key syntax."),
 
+            Setting.bool("bridge.syslog.enabled", "true", "Whether the syslog source (UDP and TCP on one port) runs."),
+            Setting.text("bridge.syslog.host", "127.0.0.1", "Address the syslog source listens on; `0.0.0.0` for every interface."),
+            Setting.port("bridge.syslog.port", "5514", "Port of the syslog source, for UDP and TCP alike."),
+            Setting.text("bridge.syslog.stream", "logs", "Stream the syslog source puts to."),
+            Setting.text("bridge.syslog.partition-key", "json:/host",
+                    "Partition key of syslog records, in the component's key syntax; the default is the message's host (the sender's address when the message names none)."),
+            Setting.integer("bridge.syslog.max-message-bytes", "65536", 480, 1_000_000,
+                    "Largest syslog message kept whole; a longer one is cut to it and its record marked `\"truncated\": true`."),
+
             Setting.bool("bridge.memory.shard-limits", "false",
                     "Whether the in-memory backend enforces Kinesis's per-shard write limits (throttling with ProvisionedThroughputExceededException)."),
             Setting.integer("bridge.memory.records-per-second", "1000", 1, 1_000_000_000, "Per-shard record limit when limits are on."),
