@@ -5,6 +5,9 @@ import io.kinesisbridge.backend.memory.InMemoryKinesis;
 import io.kinesisbridge.backend.memory.MemoryBackendSettings;
 import io.kinesisbridge.deadletter.FileDeadLetterSink;
 import io.kinesisbridge.source.file.FileLines;
+import io.kinesisbridge.source.file.FileTailer;
+import io.kinesisbridge.source.file.RecordFormat;
+import io.kinesisbridge.source.file.TailSettings;
 import io.kinesisbridge.source.http.HttpIngest;
 import io.kinesisbridge.source.syslog.SyslogCodecs;
 import io.kinesisbridge.source.syslog.SyslogParser;
@@ -16,10 +19,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.regex.Pattern;
 
 /**
  * Binds what the routes and the kinesis-put component use, built from the {@code bridge.*} properties of the
@@ -40,10 +47,27 @@ public class BridgeConfiguration implements CamelConfiguration {
                 settings.longValue("bridge.dead-letter.max-file-bytes"), settings.integer("bridge.dead-letter.max-files")));
         registry.bind("httpIngest", new HttpIngest(settings.integer("bridge.http.max-body-bytes"), settings.text("bridge.http.token")));
         registry.bind("fileLines", new FileLines(settings.integer("bridge.dispatch.max-batch-records")));
+        registry.bind("fileTailer", new FileTailer(tailSettings(settings)));
         int syslogMax = settings.integer("bridge.syslog.max-message-bytes");
         registry.bind("syslogTcpFraming", SyslogCodecs.tcpFraming(syslogMax));
         registry.bind("syslogUdpDatagrams", SyslogCodecs.udpDatagrams(syslogMax));
         registry.bind("syslogRecords", new SyslogRecords(new SyslogParser()));
+    }
+
+    static TailSettings tailSettings(BridgeSettings settings) {
+        List<String> paths = splitList(settings.text("bridge.file.paths"));
+        String multiline = settings.text("bridge.file.multiline.start");
+        return new TailSettings(paths, settings.text("bridge.file.start-at").equals("end"),
+                RecordFormat.parse(settings.text("bridge.file.format")), splitList(settings.text("bridge.file.csv.columns")),
+                multiline.isEmpty() ? Optional.empty() : Optional.of(Pattern.compile(multiline)),
+                Duration.ofMillis(settings.longValue("bridge.file.multiline.flush-ms")),
+                Path.of(settings.text("bridge.file.checkpoint-file")),
+                Duration.ofMillis(settings.longValue("bridge.file.rotate-wait-ms")),
+                settings.integer("bridge.dispatch.max-batch-records"), settings.integer("bridge.file.max-record-bytes"));
+    }
+
+    static List<String> splitList(String value) {
+        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
     /** The bridge.* properties Camel knows (from the application, a test, or defaults), checked as at start. */

@@ -54,11 +54,32 @@ public final class BridgeSettings {
             Setting.text("bridge.http.token", "",
                     "When set, requests need `Authorization: Bearer <token>`; others get 401."),
 
-            Setting.bool("bridge.file.enabled", "true", "Whether the file-inbox source runs."),
+            Setting.bool("bridge.file.enabled", "true", "Whether the file sources run: the inbox and, when bridge.file.paths is set, the tailer."),
             Setting.text("bridge.file.inbox", "data/inbox",
                     "Directory whose new files are read line by line; a file is moved to `.done/` once every line is acknowledged or dead-lettered."),
-            Setting.text("bridge.file.stream", "logs", "Stream the file-inbox source puts to."),
-            Setting.text("bridge.file.partition-key", "random", "Partition key of file lines, in the component's key syntax."),
+            Setting.text("bridge.file.stream", "logs", "Stream the file sources (inbox and tail) put to."),
+            Setting.text("bridge.file.partition-key", "random",
+                    "Partition key of file records, in the component's key syntax; `header:CamelFileName` keys by the file's path."),
+            Setting.text("bridge.file.paths", "",
+                    "Files to tail: globs separated by commas (`/var/log/app/*.log,/srv/**/out.log`). Empty: no tailing."),
+            Setting.oneOf("bridge.file.start-at", "end", List.of("beginning", "end"),
+                    "Where tailing starts in files that exist at the very first run (no checkpoint file yet); files that appear later, and every file after a restart, are read from their start or their checkpoint."),
+            Setting.oneOf("bridge.file.format", "lines", List.of("lines", "ndjson", "csv"),
+                    "What a tailed line becomes: `lines` (the line as it is), `ndjson` (a JSON value, checked), `csv` (a JSON object keyed by the columns). A line that does not parse becomes `{\"unparsed\": true, \"error\": …, \"raw\": …}`."),
+            Setting.text("bridge.file.csv.columns", "",
+                    "CSV column names, comma-separated; empty: each file's first line names them (and is not sent)."),
+            Setting.custom("bridge.file.multiline.start", "",
+                    "A regular expression a record's first line matches (e.g. `^\\d{4}-\\d\\d-\\d\\d` for stack traces): other lines are joined to the record before them with a newline. Empty: one line, one record.",
+                    BridgeSettings::checkRegex),
+            Setting.integer("bridge.file.multiline.flush-ms", "1000", 0, 3_600_000,
+                    "How long a file must stay unchanged before its last multi-line record is sent."),
+            Setting.text("bridge.file.checkpoint-file", "data/file-tail-checkpoints.json",
+                    "Where the tailer keeps each file's identity (inode), fingerprint and acknowledged offset."),
+            Setting.integer("bridge.file.poll-ms", "250", 10, 60_000, "How often the tailer looks for new lines and files."),
+            Setting.integer("bridge.file.rotate-wait-ms", "2000", 0, 3_600_000,
+                    "How long a file renamed away or deleted is still read for late writes before it is finished."),
+            Setting.integer("bridge.file.max-record-bytes", "1048576", 16, 10_485_760,
+                    "A tailed line longer than this is sent in pieces of this size."),
 
             Setting.bool("bridge.syslog.enabled", "true", "Whether the syslog source (UDP and TCP on one port) runs."),
             Setting.text("bridge.syslog.host", "127.0.0.1", "Address the syslog source listens on; `0.0.0.0` for every interface."),
@@ -196,6 +217,15 @@ public final class BridgeSettings {
         Map<String, String> m = new LinkedHashMap<>();
         props.stringPropertyNames().forEach(k -> m.put(k, props.getProperty(k)));
         return m;
+    }
+
+    private static String checkRegex(String value) {
+        try {
+            java.util.regex.Pattern.compile(value);
+            return null;
+        } catch (java.util.regex.PatternSyntaxException e) {
+            return "is not a regular expression: " + e.getDescription();
+        }
     }
 
     private static String checkStreams(String value) {
