@@ -90,6 +90,32 @@ public final class BridgeSettings {
             Setting.integer("bridge.syslog.max-message-bytes", "65536", 480, 1_000_000,
                     "Largest syslog message kept whole; a longer one is cut to it and its record marked `\"truncated\": true`."),
 
+            Setting.bool("bridge.mqtt.enabled", "true",
+                    "Whether the MQTT source runs. With no broker at bridge.mqtt.broker-url it keeps trying in the background (one warning, then quiet); the rest of the bridge runs as usual."),
+            Setting.text("bridge.mqtt.broker-url", "tcp://127.0.0.1:1883", "The broker: `tcp://HOST:PORT` or `ssl://HOST:PORT`."),
+            Setting.custom("bridge.mqtt.topics", "telemetry/+/#",
+                    "Topic filters, comma-separated: wildcards `+` and `#`, shared subscriptions `$share/GROUP/FILTER` (several bridges with one group split the load).",
+                    BridgeSettings::checkTopicFilters),
+            Setting.oneOf("bridge.mqtt.version", "5", List.of("5", "3.1.1"), "MQTT protocol version."),
+            Setting.oneOf("bridge.mqtt.qos", "1", List.of("0", "1", "2"),
+                    "QoS of the subscriptions: 1 acknowledges each message only once Kinesis has its record; 0 has no acknowledgement; with 2 the client acknowledges receipt (PUBREC) on arrival."),
+            Setting.text("bridge.mqtt.client-id", "kinesis-bridge",
+                    "Client id; the broker keeps the session (with unacknowledged messages) under it across reconnects and restarts. Give each bridge its own."),
+            Setting.text("bridge.mqtt.username", "", "User name for the broker; empty for none."),
+            Setting.text("bridge.mqtt.password", "", "Password for the broker."),
+            Setting.text("bridge.mqtt.tls.truststore", "",
+                    "Trust store (PKCS12 or JKS) with the CA of an `ssl://` broker; empty: the JVM's trusted CAs."),
+            Setting.text("bridge.mqtt.tls.truststore-password", "", "Password of the trust store."),
+            Setting.text("bridge.mqtt.tls.keystore", "", "Key store (PKCS12 or JKS) with a client certificate, for brokers that ask for one."),
+            Setting.text("bridge.mqtt.tls.keystore-password", "", "Password of the key store."),
+            Setting.text("bridge.mqtt.stream", "telemetry", "Stream the MQTT source puts to."),
+            Setting.text("bridge.mqtt.partition-key", "topic:1",
+                    "Partition key of MQTT records: `topic:N` (segment N of the topic from 0; default the device id of `telemetry/<device>/…`), `json:/field` (a payload field), `header:CamelMqttTopic` (the whole topic), or any key syntax of the component."),
+            Setting.integer("bridge.mqtt.receive-maximum", "1000", 1, 65_535,
+                    "Messages the broker may send before acknowledgements come back."),
+            Setting.integer("bridge.mqtt.reconnect-max-delay-ms", "30000", 100, 3_600_000,
+                    "Longest pause between two connection attempts (backoff starts at 1 s and doubles)."),
+
             Setting.bool("bridge.memory.shard-limits", "false",
                     "Whether the in-memory backend enforces Kinesis's per-shard write limits (throttling with ProvisionedThroughputExceededException)."),
             Setting.integer("bridge.memory.records-per-second", "1000", 1, 1_000_000_000, "Per-shard record limit when limits are on."),
@@ -217,6 +243,19 @@ public final class BridgeSettings {
         Map<String, String> m = new LinkedHashMap<>();
         props.stringPropertyNames().forEach(k -> m.put(k, props.getProperty(k)));
         return m;
+    }
+
+    private static String checkTopicFilters(String value) {
+        List<String> filters = java.util.Arrays.stream(value.split(",")).map(String::trim).filter(f -> !f.isEmpty()).toList();
+        if (filters.isEmpty()) {
+            return "names no topic filter";
+        }
+        try {
+            filters.forEach(io.kinesisbridge.source.mqtt.TopicFilters::check);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return "is not valid: " + e.getMessage();
+        }
     }
 
     private static String checkRegex(String value) {
