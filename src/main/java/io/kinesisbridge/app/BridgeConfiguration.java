@@ -45,7 +45,8 @@ public class BridgeConfiguration implements CamelConfiguration {
         registry.bind("kinesisBackend", KinesisBackend.class, backend);
         registry.bind("deadLetterSink", new FileDeadLetterSink(Path.of(settings.text("bridge.dead-letter.dir")),
                 settings.longValue("bridge.dead-letter.max-file-bytes"), settings.integer("bridge.dead-letter.max-files")));
-        registry.bind("httpIngest", new HttpIngest(settings.integer("bridge.http.max-body-bytes"), settings.text("bridge.http.token")));
+        registry.bind("httpIngest", new HttpIngest(settings.integer("bridge.http.max-body-bytes"), settings.text("bridge.http.token"),
+                settings.integer("bridge.http.saturated-status"), settings.integer("bridge.http.retry-after-seconds")));
         registry.bind("fileLines", new FileLines(settings.integer("bridge.dispatch.max-batch-records")));
         registry.bind("fileTailer", new FileTailer(tailSettings(settings)));
         int syslogMax = settings.integer("bridge.syslog.max-message-bytes");

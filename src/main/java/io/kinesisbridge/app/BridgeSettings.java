@@ -53,6 +53,9 @@ public final class BridgeSettings {
                     "Largest request body the HTTP source takes (after gzip decoding); larger bodies get 413."),
             Setting.text("bridge.http.token", "",
                     "When set, requests need `Authorization: Bearer <token>`; others get 401."),
+            Setting.oneOf("bridge.http.saturated-status", "503", List.of("503", "429"),
+                    "Status when the bridge has bridge.max-in-flight-records records in flight: 503 (Service Unavailable) or 429 (Too Many Requests), both with Retry-After."),
+            Setting.integer("bridge.http.retry-after-seconds", "1", 1, 3600, "The Retry-After of a saturated answer."),
 
             Setting.bool("bridge.file.enabled", "true", "Whether the file sources run: the inbox and, when bridge.file.paths is set, the tailer."),
             Setting.text("bridge.file.inbox", "data/inbox",
