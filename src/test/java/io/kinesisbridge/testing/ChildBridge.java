@@ -26,7 +26,11 @@ public final class ChildBridge implements AutoCloseable {
     }
 
     public static ChildBridge start(Path workDir, Path journal, Map<String, String> settings) {
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        // under failsafe, the shaded jar itself (bridge.jar) with the test classes for the journal; else the test class path
+        String jar = System.getProperty("bridge.jar");
+        String classPath = jar != null && Files.isRegularFile(Path.of(jar))
+                ? jar + java.io.File.pathSeparator + Path.of("target", "test-classes").toAbsolutePath()
+                : System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Djournal=" + journal, "-cp", classPath,
                 "io.kinesisbridge.app.JournaledBridgeMain"));
