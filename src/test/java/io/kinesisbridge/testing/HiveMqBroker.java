@@ -18,18 +18,31 @@ public final class HiveMqBroker implements AutoCloseable {
     }
 
     public static HiveMqBroker start(Path dir, int port) throws IOException {
+        return start(dir, port, "");
+    }
+
+    /** Also a TLS listener on {@code tlsPort}, with the broker's key and certificate from a JKS key store. */
+    public static HiveMqBroker startWithTls(Path dir, int port, int tlsPort, Path keyStore, String password) throws IOException {
+        return start(dir, port, """
+                    <tls-tcp-listener><port>%d</port><bind-address>127.0.0.1</bind-address>
+                      <tls><keystore><path>%s</path><password>%s</password><private-key-password>%s</private-key-password></keystore></tls>
+                    </tls-tcp-listener>""".formatted(tlsPort, keyStore.toAbsolutePath(), password, password));
+    }
+
+    private static HiveMqBroker start(Path dir, int port, String moreListeners) throws IOException {
         Path config = Files.createDirectories(dir.resolve("hivemq-config"));
         Files.writeString(config.resolve("config.xml"), """
                 <?xml version="1.0"?>
                 <hivemq>
                   <listeners>
                     <tcp-listener><port>%d</port><bind-address>127.0.0.1</bind-address></tcp-listener>
+                    %s
                   </listeners>
                   <persistence><mode>in-memory</mode></persistence>
                   <mqtt><queued-messages><max-queue-size>1000000</max-queue-size></queued-messages></mqtt>
                   <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
                 </hivemq>
-                """.formatted(port));
+                """.formatted(port, moreListeners));
         EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder().withConfigurationFolder(config)
                 .withDataFolder(Files.createDirectories(dir.resolve("hivemq-data")))
                 .withExtensionsFolder(Files.createDirectories(dir.resolve("hivemq-extensions"))).build();
