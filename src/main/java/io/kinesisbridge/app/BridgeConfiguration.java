@@ -48,11 +48,21 @@ public class BridgeConfiguration implements CamelConfiguration {
         registry.bind("httpIngest", new HttpIngest(settings.integer("bridge.http.max-body-bytes"), settings.text("bridge.http.token"),
                 settings.integer("bridge.http.saturated-status"), settings.integer("bridge.http.retry-after-seconds")));
         registry.bind("fileLines", new FileLines(settings.integer("bridge.dispatch.max-batch-records")));
-        registry.bind("fileTailer", new FileTailer(tailSettings(settings)));
+        FileTailer tailer = new FileTailer(tailSettings(settings));
+        registry.bind("fileTailer", tailer);
+        addService(context, tailer);
         int syslogMax = settings.integer("bridge.syslog.max-message-bytes");
         registry.bind("syslogTcpFraming", SyslogCodecs.tcpFraming(syslogMax));
         registry.bind("syslogUdpDatagrams", SyslogCodecs.udpDatagrams(syslogMax));
         registry.bind("syslogRecords", new SyslogRecords(new SyslogParser()));
+    }
+
+    private static void addService(CamelContext context, Object service) {
+        try {
+            context.addService(service, true, false);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot register " + service, e);
+        }
     }
 
     static TailSettings tailSettings(BridgeSettings settings) {

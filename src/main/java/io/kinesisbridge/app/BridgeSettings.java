@@ -33,7 +33,7 @@ public final class BridgeSettings {
             Setting.oneOf("bridge.ordering", "key", List.of("none", "key", "chain"),
                     "Ordering of the shipped routes: `none`, `key` (per-key order) or `chain` (per-key order plus SequenceNumberForOrdering)."),
             Setting.integer("bridge.max-in-flight-records", "10000", 1, 10_000_000,
-                    "Records each route may have in flight before it waits (files) or answers 503 (HTTP)."),
+                    "Records each route may have in flight before it waits (files, syslog, MQTT) or answers bridge.http.saturated-status (HTTP)."),
             Setting.text("bridge.dead-letter.dir", "data/dead-letter",
                     "Directory of the dead-letter files, one `<stream>.ndjson` per stream."),
             Setting.integer("bridge.dead-letter.max-file-bytes", "104857600", 1024, Long.MAX_VALUE,

@@ -4,6 +4,7 @@ import io.kinesisbridge.component.KinesisPutConstants;
 import io.kinesisbridge.put.RecordResult;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.Service;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +35,7 @@ import java.util.Set;
  * bytes, at least as long as what was read), then read again from its start. A restart finds a file renamed
  * while the bridge was down by its identity in the globs' directories.
  */
-public final class FileTailer implements AutoCloseable {
+public final class FileTailer implements AutoCloseable, Service {
 
     public static final String BATCH_PROPERTY = "kinesisBridgeTailBatch";
     private static final Logger LOG = LoggerFactory.getLogger(FileTailer.class);
@@ -391,6 +392,16 @@ public final class FileTailer implements AutoCloseable {
     /** The checkpoints held now, for tests and diagnostics. */
     public synchronized List<TailCheckpoint> checkpoints() {
         return files.values().stream().map(TailedFile::checkpoint).toList();
+    }
+
+    @Override
+    public void start() {
+    }
+
+    /** Camel stops it with the context: the open handles are closed; a new poll starts over from the checkpoints. */
+    @Override
+    public void stop() {
+        close();
     }
 
     @Override
