@@ -131,7 +131,8 @@ public final class BridgeMain {
         }
         BridgeSettings settings = cl.settings();
         String routes = cl.routes();
-        Main main = new Main(BridgeMain.class);
+        // no class given: Camel Main would scan the package for configurations, which costs start-up time
+        Main main = new Main();
         main.setDefaultPropertyPlaceholderLocation("false");
         main.setOverrideProperties(camelProperties(settings, routes));
         main.configure().addConfiguration(BridgeConfiguration.class);
