@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ul>
  * Records are told apart by their data, which the tests keep unique.
  */
-final class FlakyBackend implements KinesisBackend {
+public final class FlakyBackend implements KinesisBackend {
 
     private final KinesisBackend delegate;
     private final Random random;
@@ -42,9 +42,9 @@ final class FlakyBackend implements KinesisBackend {
     private final Executor answers;
 
     /** Data of records written whose acknowledgement was lost. */
-    final Set<String> unacknowledgedWrites = ConcurrentHashMap.newKeySet();
+    public final Set<String> unacknowledgedWrites = ConcurrentHashMap.newKeySet();
     /** Injected failures per record. */
-    final Map<String, AtomicInteger> failuresPerRecord = new ConcurrentHashMap<>();
+    public final Map<String, AtomicInteger> failuresPerRecord = new ConcurrentHashMap<>();
     /** Every PutRecord as sent: data and the SequenceNumberForOrdering it carried. */
     final ConcurrentLinkedQueue<Sent> putRecordSends = new ConcurrentLinkedQueue<>();
     final AtomicInteger requests = new AtomicInteger();
@@ -53,7 +53,7 @@ final class FlakyBackend implements KinesisBackend {
     record Sent(String data, Optional<String> sequenceNumberForOrdering) {
     }
 
-    FlakyBackend(KinesisBackend delegate, long seed, double requestFailure, double entryFailure, double lostAck,
+    public FlakyBackend(KinesisBackend delegate, long seed, double requestFailure, double entryFailure, double lostAck,
                  Executor answers) {
         this.delegate = delegate;
         this.random = new Random(seed);
