@@ -32,7 +32,7 @@ import static org.awaitility.Awaitility.await;
  * streams. Found in -Dkinesalite.dir (what .ci/run installs) or /work/tools/kinesalite; missing, a test fails under
  * CI=true and is skipped otherwise.
  */
-final class Kinesalite implements AutoCloseable {
+public final class Kinesalite implements AutoCloseable {
 
     private final Process process;
     private final int port;
@@ -70,7 +70,7 @@ final class Kinesalite implements AutoCloseable {
         return null;
     }
 
-    static Kinesalite start() throws IOException {
+    public static Kinesalite start() throws IOException {
         Path home = home();
         int port = freePort();
         String script = "require('kinesalite')({createStreamMs:0,deleteStreamMs:0,updateStreamMs:0,shardLimit:1000})"
@@ -91,17 +91,17 @@ final class Kinesalite implements AutoCloseable {
         return new Kinesalite(process, port);
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
 
-    URI uri() {
+    public URI uri() {
         return URI.create("http://127.0.0.1:" + port);
     }
 
-    void createStream(String name, int shards) {
+    public void createStream(String name, int shards) {
         client.createStream(r -> r.streamName(name).shardCount(shards)).join();
         await().atMost(Duration.ofSeconds(20)).until(() ->
                 client.describeStreamSummary(r -> r.streamName(name)).join().streamDescriptionSummary().streamStatus()
@@ -109,7 +109,7 @@ final class Kinesalite implements AutoCloseable {
     }
 
     /** Every record of the stream, shard by shard, each shard in sequence order. */
-    List<Record> readAll(String name) {
+    public List<Record> readAll(String name) {
         List<Record> all = new ArrayList<>();
         for (Shard shard : client.listShards(r -> r.streamName(name)).join().shards()) {
             String iterator = client.getShardIterator(r -> r.streamName(name).shardId(shard.shardId())

@@ -1,0 +1,239 @@
+package io.kinesisbridge.bench;
+
+import io.kinesisbridge.backend.KinesisBackend;
+import io.kinesisbridge.backend.aws.AwsBackendSettings;
+import io.kinesisbridge.backend.aws.AwsKinesisBackend;
+import io.kinesisbridge.backend.aws.CredentialsSource;
+import io.kinesisbridge.backend.aws.Kinesalite;
+import io.kinesisbridge.backend.memory.InMemoryKinesis;
+import io.kinesisbridge.backend.memory.MemoryBackendSettings;
+import io.kinesisbridge.component.KinesisPutComponent;
+import io.kinesisbridge.deadletter.DeadLetterSink;
+import io.kinesisbridge.dispatch.DispatchStats;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Records per second into the same kinesalite, the same records, one run: the bridge's kinesis-put on the aws
+ * backend versus camel-aws2-kinesis 4.17.0; then the share of a 4-shard stream's 4,000 records/s the bridge
+ * sustains with per-shard pacing on, against kinesalite (which never throttles) and against the in-memory backend
+ * enforcing Kinesis's limits (which does). Not a test: run it with
+ * <pre>
+ * mvn -q test-compile org.codehaus.mojo:exec-maven-plugin:3.5.0:java -Dexec.classpathScope=test \
+ *     -Dexec.mainClass=io.kinesisbridge.bench.ProducerThroughputBench
+ * </pre>
+ * Options (system properties): bench.records (20000), bench.senders (32), bench.pacedSeconds (10).
+ */
+public final class ProducerThroughputBench {
+
+    private static final int KEYS = 1000;
+    private static final int SHARDS = 4;
+
+    private ProducerThroughputBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int records = Integer.getInteger("bench.records", 20_000);
+        int senders = Integer.getInteger("bench.senders", 32);
+        int pacedSeconds = Integer.getInteger("bench.pacedSeconds", 10);
+        List<Event> events = events(records);
+        List<Event> warmup = events(2_000);
+        System.out.printf("%d records of ~%d bytes over %d keys, %d sender threads, %d-shard streams, %s cores%n",
+                records, events.get(0).data.length, KEYS, senders, SHARDS, Runtime.getRuntime().availableProcessors());
+        List<String[]> rows = new ArrayList<>();
+        try (Kinesalite kinesalite = Kinesalite.start()) {
+            for (String s : List.of("bench-camel", "bench-bridge", "bench-bridge-batch", "bench-paced")) {
+                kinesalite.createStream(s, SHARDS);
+            }
+            AwsKinesisBackend aws = AwsKinesisBackend.create(AwsBackendSettings.defaults().withRegion("us-east-1")
+                    .withEndpoint(kinesalite.uri()).withCbor(false)
+                    .withCredentials(new CredentialsSource.Static("AKIDBENCH", new CredentialsSource.Secret("bench"), Optional.empty())));
+            LongAdder deadLetters = new LongAdder();
+            try (CamelContext camel = context(aws, deadLetters, false)) {
+                String endpoint = kinesalite.uri().toString();
+                camel.addRoutes(new RouteBuilder() {
+                    @Override
+                    public void configure() {
+                        from("direct:camel").to("aws2-kinesis:bench-camel?overrideEndpoint=true&uriEndpointOverride=" + endpoint
+                                + "&region=us-east-1&accessKey=RAW(AKIDBENCH)&secretKey=RAW(bench)&cborEnabled=false");
+                        from("direct:bridge").to("kinesis-put:bench-bridge?partitionKey=header:key&ordering=KEY");
+                        from("direct:bridge-batch").to("kinesis-put:bench-bridge-batch?partitionKey=json:/userId&ordering=KEY&batch=true");
+                    }
+                });
+                camel.start();
+                ProducerTemplate template = camel.createProducerTemplate();
+                sendEach(template, "direct:camel", warmup, senders);
+                sendEach(template, "direct:bridge", warmup, senders);
+                sendBatches(template, "direct:bridge-batch", warmup, 4);
+
+                double camelRate = sendEach(template, "direct:camel", events, senders);
+                rows.add(row("camel-aws2-kinesis 4.17.0, one exchange per record", camelRate, kinesalite.readAll("bench-camel").size() - warmup.size(), records));
+                double bridgeRate = sendEach(template, "direct:bridge", events, senders);
+                rows.add(row("kinesis-put (aws backend), one exchange per record", bridgeRate, kinesalite.readAll("bench-bridge").size() - warmup.size(), records));
+                double batchRate = sendBatches(template, "direct:bridge-batch", events, 4);
+                rows.add(row("kinesis-put (aws backend), 500 records per exchange", batchRate, kinesalite.readAll("bench-bridge-batch").size() - warmup.size(), records));
+            }
+            System.out.println();
+            System.out.printf("%-58s %12s %10s%n", "same records, kinesalite, pacing off", "records/s", "arrived");
+            rows.forEach(r -> System.out.printf("%-58s %12s %10s%n", (Object[]) r));
+
+            System.out.println();
+            System.out.printf("%-58s %12s %10s %10s%n", "4 shards x 1,000 records/s, pacing on, " + pacedSeconds + " s", "records/s", "of 4,000", "throttled");
+            Paced onKinesalite = paced(aws, "bench-paced", pacedSeconds);
+            System.out.printf("%-58s %12.0f %9.1f%% %10d%n", "kinesalite (no server limits)", onKinesalite.rate,
+                    onKinesalite.rate / 40, onKinesalite.throttled);
+            aws.close();
+        }
+        MemoryBackendSettings d = MemoryBackendSettings.defaults().withShardLimits(true);
+        InMemoryKinesis memory = new InMemoryKinesis(d);
+        memory.createStream("bench-paced", SHARDS);
+        Paced onMemory = paced(memory, "bench-paced", pacedSeconds);
+        System.out.printf("%-58s %12.0f %9.1f%% %10d%n", "in-memory backend enforcing Kinesis's shard limits", onMemory.rate,
+                onMemory.rate / 40, onMemory.throttled);
+    }
+
+    private record Event(String key, byte[] data) {
+    }
+
+    private record Paced(double rate, long throttled) {
+    }
+
+    private static String[] row(String name, double rate, int arrived, int expected) {
+        return new String[]{name, String.format("%.0f", rate), arrived + "/" + expected};
+    }
+
+    private static List<Event> events(int n) {
+        List<Event> events = new ArrayList<>(n);
+        String pad = "x".repeat(120);
+        for (int i = 0; i < n; i++) {
+            String key = "user-" + (i * 7919L % KEYS);
+            String json = "{\"userId\":\"" + key + "\",\"n\":" + i + ",\"page\":\"/products/" + (i % 97) + "\",\"pad\":\"" + pad + "\"}";
+            events.add(new Event(key, json.getBytes(StandardCharsets.UTF_8)));
+        }
+        return events;
+    }
+
+    private static CamelContext context(KinesisBackend backend, LongAdder deadLetters, boolean pacing) {
+        CamelContext camel = new DefaultCamelContext();
+        camel.getRegistry().bind("kinesisBackend", KinesisBackend.class, backend);
+        DeadLetterSink sink = letter -> deadLetters.increment();
+        camel.getRegistry().bind("deadLetterSink", DeadLetterSink.class, sink);
+        KinesisPutComponent component = new KinesisPutComponent();
+        component.setShardFlowControl(pacing);
+        component.setShutdownTimeoutMs(2000);
+        camel.addComponent("kinesis-put", component);
+        return camel;
+    }
+
+    /** Each record its own exchange, from {@code senders} threads; records/s from first send to last answer. */
+    private static double sendEach(ProducerTemplate template, String uri, List<Event> events, int senders) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(senders);
+        AtomicInteger next = new AtomicInteger();
+        long start = System.nanoTime();
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < senders; t++) {
+            done.add(pool.submit(() -> {
+                int i;
+                while ((i = next.getAndIncrement()) < events.size()) {
+                    Event e = events.get(i);
+                    template.sendBodyAndHeaders(uri, e.data, Map.of("key", e.key, "CamelAwsKinesisPartitionKey", e.key));
+                }
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+        long elapsed = System.nanoTime() - start;
+        pool.shutdown();
+        return events.size() / (elapsed / 1e9);
+    }
+
+    /** Lists of 500 records per exchange (as the HTTP and file routes send them), from {@code senders} threads. */
+    private static double sendBatches(ProducerTemplate template, String uri, List<Event> events, int senders) throws Exception {
+        List<List<byte[]>> batches = new ArrayList<>();
+        for (int i = 0; i < events.size(); i += 500) {
+            batches.add(events.subList(i, Math.min(events.size(), i + 500)).stream().map(Event::data).toList());
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(senders);
+        AtomicInteger next = new AtomicInteger();
+        long start = System.nanoTime();
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < senders; t++) {
+            done.add(pool.submit(() -> {
+                int i;
+                while ((i = next.getAndIncrement()) < batches.size()) {
+                    template.sendBody(uri, batches.get(i));
+                }
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+        long elapsed = System.nanoTime() - start;
+        pool.shutdown();
+        return events.size() / (elapsed / 1e9);
+    }
+
+    /**
+     * Offers more than a 4-shard stream takes, with per-shard pacing on, and measures the acknowledged rate over
+     * {@code seconds} after a 2-second start (past the first second's burst of full buckets).
+     */
+    private static Paced paced(KinesisBackend backend, String stream, int seconds) throws Exception {
+        LongAdder deadLetters = new LongAdder();
+        try (CamelContext camel = context(backend, deadLetters, true)) {
+            camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("direct:paced").to("kinesis-put:" + stream + "?partitionKey=json:/userId&ordering=KEY&batch=true");
+                }
+            });
+            camel.start();
+            ProducerTemplate template = camel.createProducerTemplate();
+            AtomicBoolean offering = new AtomicBoolean(true);
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            AtomicInteger counter = new AtomicInteger();
+            for (int t = 0; t < 8; t++) {
+                pool.submit(() -> {
+                    while (offering.get()) {
+                        int base = counter.getAndAdd(500);
+                        List<byte[]> batch = events(500).stream().map(e -> e.data).toList();
+                        template.sendBody("direct:paced", batch);
+                        if (base > 10_000_000) {
+                            break;
+                        }
+                    }
+                });
+            }
+            KinesisPutComponent component = camel.getComponent("kinesis-put", KinesisPutComponent.class);
+            while (component.dispatchers().get(stream) == null) {
+                Thread.sleep(10);
+            }
+            DispatchStats stats = component.dispatchers().get(stream).stats();
+            Thread.sleep(2000);
+            long ack0 = stats.recordsAcknowledged();
+            long t0 = System.nanoTime();
+            Thread.sleep(seconds * 1000L);
+            long ack1 = stats.recordsAcknowledged();
+            long t1 = System.nanoTime();
+            offering.set(false);
+            pool.shutdownNow();
+            pool.awaitTermination(30, TimeUnit.SECONDS);
+            return new Paced((ack1 - ack0) / ((t1 - t0) / 1e9), stats.recordsThrottled());
+        }
+    }
+}
