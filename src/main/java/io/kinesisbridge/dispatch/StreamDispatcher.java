@@ -610,9 +610,10 @@ public final class StreamDispatcher implements AutoCloseable {
         KinesisError reported = entry.attempts > 1 && error.retryable()
                 ? new KinesisError(error.code(), error.message() + " (gave up after " + entry.attempts + " attempts)")
                 : error;
-        finish(entry, new RecordResult.Failed(reported), afterUnlock);
         int attempts = entry.attempts;
+        // the letter is written before the future completes: a completed failure means the record is safe
         afterUnlock.add(() -> writeDeadLetter(entry.command.toRequest(), reported, attempts));
+        finish(entry, new RecordResult.Failed(reported), afterUnlock);
     }
 
     private void retry(Entry entry) {
@@ -887,9 +888,9 @@ public final class StreamDispatcher implements AutoCloseable {
                 for (Entry entry : left) {
                     KinesisError error = new KinesisError(KinesisError.SHUTDOWN, "Not acknowledged when the bridge "
                             + "stopped after " + entry.attempts + " attempts; it may or may not have reached Kinesis.");
-                    finish(entry, new RecordResult.Failed(error), afterUnlock);
                     int attempts = entry.attempts;
                     afterUnlock.add(() -> writeDeadLetter(entry.command.toRequest(), error, attempts));
+                    finish(entry, new RecordResult.Failed(error), afterUnlock);
                 }
                 lanes.clear();
             }
