@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.core.retry.RetryPolicy;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
@@ -74,7 +74,7 @@ public final class AwsKinesisBackend implements KinesisBackend {
                     .httpClient(http)
                     .credentialsProvider(credentials.provider())
                     .overrideConfiguration(ClientOverrideConfiguration.builder()
-                            .retryPolicy(RetryPolicy.none())
+                            .retryStrategy(AwsRetryStrategy.doNotRetry())
                             .apiCallAttemptTimeout(settings.attemptTimeout())
                             .addExecutionInterceptor(new WireFormatInterceptor(settings.cbor()))
                             .build());
