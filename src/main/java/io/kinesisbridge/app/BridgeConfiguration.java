@@ -2,19 +2,30 @@ package io.kinesisbridge.app;
 
 import io.kinesisbridge.backend.KinesisBackend;
 import io.kinesisbridge.backend.aws.AwsKinesisBackend;
+import io.kinesisbridge.backend.fault.FaultInjectingBackend;
+import io.kinesisbridge.backend.fault.FaultSettings;
 import io.kinesisbridge.backend.memory.InMemoryKinesis;
 import io.kinesisbridge.backend.memory.MemoryBackendSettings;
 import io.kinesisbridge.deadletter.FileDeadLetterSink;
+import io.kinesisbridge.server.EndpointSettings;
+import io.kinesisbridge.server.KinesisApi;
+import io.kinesisbridge.server.KinesisEndpoint;
+import io.kinesisbridge.server.ShardIterators;
 import io.kinesisbridge.source.file.FileLines;
 import io.kinesisbridge.source.http.HttpIngest;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -27,17 +38,67 @@ import java.util.Properties;
 public class BridgeConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(BridgeConfiguration.class);
+    private static final String CONFIGURED = "kinesisBridgeConfigured";
 
     @Override
     public void configure(CamelContext context) {
-        BridgeSettings settings = settingsOf(context);
         Registry registry = context.getRegistry();
+        // Camel Main calls configure() for the configurations it was given and again for every CamelConfiguration
+        // in the registry, which holds this one too: the second call must not build a second backend and endpoint
+        if (registry.lookupByName(CONFIGURED) != null) {
+            return;
+        }
+        registry.bind(CONFIGURED, Boolean.TRUE);
+        BridgeSettings settings = settingsOf(context);
         KinesisBackend backend = createBackend(settings);
         registry.bind("kinesisBackend", KinesisBackend.class, backend);
+        if (backend instanceof InMemoryKinesis memory) {
+            createEndpoint(settings, memory).ifPresent(endpoint -> {
+                registry.bind("kinesisEndpoint", KinesisEndpoint.class, endpoint);
+                try {
+                    context.addService(new EndpointService(endpoint), true, false);
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot register the Kinesis endpoint with Camel", e);
+                }
+            });
+        } else if (settings.bool("bridge.endpoint.enabled")) {
+            LOG.info("Kinesis endpoint not started: it serves the in-memory backend only (bridge.backend={})", settings.text("bridge.backend"));
+        }
         registry.bind("deadLetterSink", new FileDeadLetterSink(Path.of(settings.text("bridge.dead-letter.dir")),
                 settings.longValue("bridge.dead-letter.max-file-bytes"), settings.integer("bridge.dead-letter.max-files")));
         registry.bind("httpIngest", new HttpIngest(settings.integer("bridge.http.max-body-bytes"), settings.text("bridge.http.token")));
         registry.bind("fileLines", new FileLines(settings.integer("bridge.dispatch.max-batch-records")));
+        registry.bind("backendHealthCheck", new BackendHealthCheck(backend, targetStreams(settings)));
+        long progress = settings.longValue("bridge.progress-interval-seconds");
+        try {
+            if (progress > 0) {
+                context.addService(new ProgressReporter(context, progress));
+            }
+            if (settings.bool("bridge.management.enabled")) {
+                ManagementServer management = new ManagementServer(context, settings.text("bridge.management.host"),
+                        settings.integer("bridge.management.port"));
+                registry.bind("managementServer", management);
+                context.addService(management);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot add the bridge's services", e);
+        }
+    }
+
+    /** The streams the enabled sources put to: every bridge.SOURCE.stream whose bridge.SOURCE.enabled is not false. */
+    static List<String> targetStreams(BridgeSettings settings) {
+        Set<String> streams = new LinkedHashSet<>();
+        for (Map.Entry<String, String> e : settings.bridgeValues().entrySet()) {
+            String key = e.getKey();
+            if (key.endsWith(".stream") && !e.getValue().isBlank()) {
+                String source = key.substring(0, key.length() - ".stream".length());
+                String enabled = settings.bridgeValues().get(source + ".enabled");
+                if (enabled == null || Boolean.parseBoolean(enabled)) {
+                    streams.add(e.getValue());
+                }
+            }
+        }
+        return List.copyOf(streams);
     }
 
     /** The bridge.* properties Camel knows (from the application, a test, or defaults), checked as at start. */
@@ -46,6 +107,49 @@ public class BridgeConfiguration implements CamelConfiguration {
         Map<String, String> values = new LinkedHashMap<>();
         props.stringPropertyNames().forEach(k -> values.put(k, props.getProperty(k)));
         return BridgeSettings.load(Optional.empty(), Map.of(), values);
+    }
+
+    /**
+     * The Kinesis-compatible endpoint over the in-memory backend, when bridge.endpoint.enabled: reads and stream
+     * administration go to the backend itself, writes through the fault decorator when faults or latency are set,
+     * so that records put by the routes and through the endpoint land in the same streams.
+     */
+    static Optional<KinesisEndpoint> createEndpoint(BridgeSettings settings, InMemoryKinesis memory) {
+        if (!settings.bool("bridge.endpoint.enabled")) {
+            return Optional.empty();
+        }
+        FaultSettings faults = settings.endpointFaults();
+        KinesisBackend writer = memory;
+        if (faults.active()) {
+            writer = new FaultInjectingBackend(memory, faults, memory.settings().accountId());
+            LOG.info("Kinesis endpoint faults: {} of requests and {} of PutRecords entries fail ({}), latency {} ms + up to {} ms, seed {}",
+                    faults.requestFailureRate(), faults.entryFailureRate(), String.join("/", faults.errorCodes()),
+                    faults.latency().toMillis(), faults.latencyJitter().toMillis(), faults.seed());
+        }
+        Clock clock = Clock.systemUTC();
+        KinesisApi api = new KinesisApi(memory, writer, clock, new ShardIterators(clock, ShardIterators.DEFAULT_TTL),
+                KinesisApi.DEFAULT_ACCOUNT_SHARD_LIMIT);
+        return Optional.of(new KinesisEndpoint(api, EndpointSettings.of(settings.text("bridge.endpoint.host"),
+                settings.integer("bridge.endpoint.port"))));
+    }
+
+    /** Starts and stops the endpoint with the Camel context. */
+    static final class EndpointService extends ServiceSupport {
+        private final KinesisEndpoint endpoint;
+
+        EndpointService(KinesisEndpoint endpoint) {
+            this.endpoint = endpoint;
+        }
+
+        @Override
+        protected void doStart() {
+            endpoint.start();
+        }
+
+        @Override
+        protected void doStop() {
+            endpoint.close();
+        }
     }
 
     static KinesisBackend createBackend(BridgeSettings settings) {
@@ -57,12 +161,20 @@ public class BridgeConfiguration implements CamelConfiguration {
         MemoryBackendSettings memory = new MemoryBackendSettings(settings.bool("bridge.memory.shard-limits"),
                 settings.integer("bridge.memory.records-per-second"), settings.longValue("bridge.memory.bytes-per-second"),
                 settings.memoryMaxBytes(), MemoryBackendSettings.DEFAULT_ACCOUNT_ID, "us-east-1");
-        InMemoryKinesis kinesis = new InMemoryKinesis(memory);
+        String persistDir = settings.text("bridge.memory.persist-dir");
+        InMemoryKinesis kinesis = persistDir.isBlank() ? new InMemoryKinesis(memory)
+                : InMemoryKinesis.durable(memory, Path.of(persistDir), settings.bool("bridge.memory.persist-fsync"));
         for (StreamSpec s : settings.streams()) {
-            kinesis.createStream(s.name(), s.shards(), s.maxRecordSizeBytes());
+            if (kinesis.hasStream(s.name())) {
+                LOG.info("In-memory backend: stream {} restored from {} with {} records", s.name(), persistDir,
+                        kinesis.describe(s.name()).recordCount());
+            } else {
+                kinesis.createStream(s.name(), s.shards(), s.maxRecordSizeBytes());
+            }
         }
-        LOG.info("In-memory backend: streams {} (shard limits {}, memory cap {} MiB)", settings.text("bridge.streams"),
-                memory.shardLimits() ? "on" : "off", memory.maxBytes() >> 20);
+        LOG.info("In-memory backend: streams {} (shard limits {}, memory cap {} MiB, {})", kinesis.streamNames(),
+                memory.shardLimits() ? "on" : "off", memory.maxBytes() >> 20,
+                persistDir.isBlank() ? "not persisted" : "persisted in " + persistDir);
         return kinesis;
     }
 }

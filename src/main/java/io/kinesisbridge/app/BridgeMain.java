@@ -22,6 +22,17 @@ public final class BridgeMain {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("replay")) {
+            int status;
+            try {
+                status = replay(java.util.Arrays.copyOfRange(args, 1, args.length), System.getenv());
+            } catch (InvalidSettingException | IllegalArgumentException e) {
+                System.err.println("kinesis-bridge replay: " + e.getMessage());
+                status = 2;
+            }
+            System.exit(status);
+            return;
+        }
         Main main;
         try {
             main = create(args, System.getenv());
@@ -36,47 +47,90 @@ public final class BridgeMain {
         main.run();
     }
 
-    /** The configured Camel Main, not started; null when only help was asked for. */
-    static Main create(String[] args, Map<String, String> environment) {
-        String config = environment.getOrDefault("BRIDGE_CONFIG", DEFAULT_CONFIG);
-        String routes = environment.getOrDefault("BRIDGE_ROUTES", DEFAULT_ROUTES);
-        Map<String, String> flags = new LinkedHashMap<>();
-        boolean configGiven = environment.containsKey("BRIDGE_CONFIG");
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.equals("--help") || arg.equals("-h")) {
-                printHelp();
-                return null;
-            }
-            if (!arg.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument '" + arg + "'; see --help");
-            }
-            String name = arg.substring(2);
-            String value;
-            int eq = name.indexOf('=');
-            if (eq >= 0) {
-                value = name.substring(eq + 1);
-                name = name.substring(0, eq);
-            } else if (i + 1 < args.length) {
-                value = args[++i];
-            } else {
-                throw new IllegalArgumentException("flag --" + name + " needs a value");
-            }
-            switch (name) {
-                case "config" -> {
+    /** {@code replay --from SOURCE [--to STREAM]} with the usual --config and setting flags; the exit status. */
+    static int replay(String[] args, Map<String, String> environment) {
+        CommandLine cl = CommandLine.parse(args, environment);
+        if (cl.help()) {
+            System.out.println("""
+                    kinesis-bridge replay: send captured or dead-lettered records to the configured backend, per-key order kept
+
+                      java -jar kinesis-bridge.jar replay --from memory:DIR|dead-letter:FILE [--to STREAM] [--config FILE] [--KEY=VALUE ...]
+
+                      --from memory:DIR        the streams captured by bridge.memory.persist-dir=DIR (stop the bridge using DIR first)
+                      --from dead-letter:FILE  the records of a dead-letter file, e.g. data/dead-letter/clickstream.ndjson
+                      --to STREAM              put every record to STREAM instead of its own stream""");
+            return 0;
+        }
+        String from = cl.extra().get("from");
+        if (from == null) {
+            throw new IllegalArgumentException("replay needs --from memory:DIR or --from dead-letter:FILE; see replay --help");
+        }
+        return ReplayCommand.run(cl.settings(), from, cl.extra().get("to"), System.out);
+    }
+
+    /** The arguments both commands share: --config, --routes, --help, and settings as flags. */
+    record CommandLine(BridgeSettings settings, String routes, boolean help, Map<String, String> extra) {
+
+        static final java.util.Set<String> EXTRA = java.util.Set.of("from", "to");
+
+        static CommandLine parse(String[] args, Map<String, String> environment) {
+            String config = environment.getOrDefault("BRIDGE_CONFIG", DEFAULT_CONFIG);
+            String routes = environment.getOrDefault("BRIDGE_ROUTES", DEFAULT_ROUTES);
+            Map<String, String> flags = new LinkedHashMap<>();
+            Map<String, String> extra = new LinkedHashMap<>();
+            boolean configGiven = environment.containsKey("BRIDGE_CONFIG");
+            for (int i = 0; i < args.length; i++) {
+                String arg = args[i];
+                if (arg.equals("--help") || arg.equals("-h")) {
+                    return new CommandLine(null, routes, true, extra);
+                }
+                if (!arg.startsWith("--")) {
+                    throw new IllegalArgumentException("unexpected argument '" + arg + "'; see --help");
+                }
+                String name = arg.substring(2);
+                String value;
+                int eq = name.indexOf('=');
+                if (eq >= 0) {
+                    value = name.substring(eq + 1);
+                    name = name.substring(0, eq);
+                } else if (i + 1 < args.length) {
+                    value = args[++i];
+                } else {
+                    throw new IllegalArgumentException("flag --" + name + " needs a value");
+                }
+                if (name.equals("config")) {
                     config = value;
                     configGiven = true;
+                } else if (name.equals("routes")) {
+                    routes = value;
+                } else if (EXTRA.contains(name)) {
+                    extra.put(name, value);
+                } else {
+                    flags.put(name, value);
                 }
-                case "routes" -> routes = value;
-                default -> flags.put(name, value);
             }
+            Path configPath = Path.of(config);
+            if (configGiven && !Files.isRegularFile(configPath)) {
+                throw new IllegalArgumentException("configuration file " + configPath + " does not exist");
+            }
+            BridgeSettings settings = BridgeSettings.load(
+                    Files.isRegularFile(configPath) ? Optional.of(configPath) : Optional.empty(), environment, flags);
+            return new CommandLine(settings, routes, false, extra);
         }
-        Path configPath = Path.of(config);
-        if (configGiven && !Files.isRegularFile(configPath)) {
-            throw new IllegalArgumentException("configuration file " + configPath + " does not exist");
+    }
+
+    /** The configured Camel Main, not started; null when only help was asked for. */
+    static Main create(String[] args, Map<String, String> environment) {
+        CommandLine cl = CommandLine.parse(args, environment);
+        if (cl.help()) {
+            printHelp();
+            return null;
         }
-        BridgeSettings settings = BridgeSettings.load(
-                Files.isRegularFile(configPath) ? Optional.of(configPath) : Optional.empty(), environment, flags);
+        if (!cl.extra().isEmpty()) {
+            throw new IllegalArgumentException("--" + cl.extra().keySet().iterator().next() + " belongs to the replay command");
+        }
+        BridgeSettings settings = cl.settings();
+        String routes = cl.routes();
         Main main = new Main(BridgeMain.class);
         main.setDefaultPropertyPlaceholderLocation("false");
         main.setOverrideProperties(camelProperties(settings, routes));
@@ -95,6 +149,11 @@ public final class BridgeMain {
         p.put("camel.server.host", settings.text("bridge.http.host"));
         p.put("camel.server.port", settings.text("bridge.http.port"));
         p.put("camel.server.maxBodySize", settings.text("bridge.http.max-body-bytes"));
+        p.put("camel.health.enabled", "true");
+        p.put("camel.health.routesEnabled", "true");
+        p.put("camel.health.consumersEnabled", "true");
+        p.put("camel.health.registryEnabled", "true");
+        p.put("camel.health.exposureLevel", "full");
         p.put("camel.component.kinesis-put.maxBatchRecords", settings.text("bridge.dispatch.max-batch-records"));
         p.put("camel.component.kinesis-put.lingerMs", settings.text("bridge.dispatch.linger-ms"));
         p.put("camel.component.kinesis-put.maxConcurrentRequests", settings.text("bridge.dispatch.max-concurrent-requests"));
@@ -124,6 +183,7 @@ public final class BridgeMain {
                 kinesis-bridge: moves files, HTTP, syslog and MQTT into Amazon Kinesis Data Streams
 
                   java -jar kinesis-bridge.jar [--config FILE] [--routes DIR|PATTERN] [--KEY=VALUE ...]
+                  java -jar kinesis-bridge.jar replay --from memory:DIR|dead-letter:FILE [--to STREAM]   (replay --help)
 
                   --config FILE    properties file (default config/application.properties; env BRIDGE_CONFIG)
                   --routes DIR     directory of YAML routes (default routes; env BRIDGE_ROUTES)

@@ -1,5 +1,7 @@
 package io.kinesisbridge.app;
 
+import io.kinesisbridge.backend.fault.FaultSettings;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -67,6 +69,32 @@ public final class BridgeSettings {
             Setting.custom("bridge.memory.max-size", "25%",
                     "Memory cap of the in-memory backend, as a share of the heap (`25%`) or a size (`512m`, `2g`, bytes); past it the oldest records are trimmed and counted.",
                     v -> memorySize(v, Runtime.getRuntime().maxMemory()).isPresent() ? null : "is not a size such as 25%, 512m or 1073741824"),
+            Setting.text("bridge.memory.persist-dir", "",
+                    "When set, the in-memory backend also keeps its streams in this directory (checksummed append-only files) and loads them at start: captured records survive a restart. Empty: memory only."),
+            Setting.bool("bridge.memory.persist-fsync", "false",
+                    "With `bridge.memory.persist-dir`: whether a put is acknowledged only after its records are on the disk (fsync), not just handed to the operating system."),
+
+            Setting.bool("bridge.endpoint.enabled", "true",
+                    "Whether the in-memory backend is served on the Kinesis wire protocol (JSON 1.1 and CBOR 1.1), for the AWS CLI and SDKs (only with bridge.backend=memory)."),
+            Setting.text("bridge.endpoint.host", "127.0.0.1",
+                    "Address the Kinesis endpoint listens on. It checks no request signatures: keep it on loopback unless the network is trusted."),
+            Setting.integer("bridge.endpoint.port", "4567", 0, 65535,
+                    "Port of the Kinesis endpoint (`aws --endpoint-url http://127.0.0.1:4567 kinesis …`); 0 picks a free port, which the log names."),
+            Setting.custom("bridge.endpoint.fault.request-rate", "0",
+                    "Share (0 to 1) of PutRecord and PutRecords requests to the endpoint that fail as a whole, with an error drawn from bridge.endpoint.fault.errors.",
+                    BridgeSettings::checkRate),
+            Setting.custom("bridge.endpoint.fault.entry-rate", "0",
+                    "Share (0 to 1) of PutRecords entries sent to the endpoint that fail alone (per-entry ErrorCode, FailedRecordCount) while the rest of the batch is written.",
+                    BridgeSettings::checkRate),
+            Setting.custom("bridge.endpoint.fault.errors", "ProvisionedThroughputExceededException,InternalFailure",
+                    "Errors the injected faults draw from, comma-separated: ProvisionedThroughputExceededException (400), InternalFailure (500).",
+                    BridgeSettings::checkFaultErrors),
+            Setting.integer("bridge.endpoint.fault.seed", "1", Long.MIN_VALUE, Long.MAX_VALUE,
+                    "Seed of the fault and jitter draws: the same seed and the same sequence of requests give the same faults."),
+            Setting.integer("bridge.endpoint.latency-ms", "0", 0, 600_000,
+                    "Latency added to every PutRecord and PutRecords answer of the endpoint."),
+            Setting.integer("bridge.endpoint.latency-jitter-ms", "0", 0, 600_000,
+                    "Up to this much more latency, drawn per request."),
 
             Setting.text("bridge.aws.region", "",
                     "AWS region of the streams (backend aws); empty for the SDK's region chain (AWS_REGION, profile, instance metadata)."),
@@ -116,7 +144,14 @@ public final class BridgeSettings {
             Setting.integer("bridge.retry.base-delay-ms", "100", 0, 3_600_000, "Backoff base: a retry waits a random time up to base × 2^(attempt−1)."),
             Setting.integer("bridge.retry.max-delay-ms", "5000", 0, 3_600_000, "Backoff cap."),
             Setting.integer("bridge.shutdown-timeout-ms", "30000", 0, 3_600_000,
-                    "On stop, how long to wait for records in flight before dead-lettering them.")
+                    "On stop, how long to wait for records in flight before dead-lettering them."),
+
+            Setting.bool("bridge.management.enabled", "true",
+                    "Whether the management server runs: health at `/observe/health` (liveness `/observe/health/live`, readiness `/observe/health/ready`: 200 when every route and the backend are ready, 503 otherwise)."),
+            Setting.text("bridge.management.host", "127.0.0.1", "Address of the management server."),
+            Setting.port("bridge.management.port", "9876", "Port of the management server."),
+            Setting.integer("bridge.progress-interval-seconds", "30", 0, 86_400,
+                    "Every how many seconds a progress line with records/s per stream is logged (while records move); 0: never.")
     );
 
     private static final Map<String, Setting> BY_KEY;
@@ -242,6 +277,25 @@ public final class BridgeSettings {
         }
     }
 
+    private static String checkRate(String value) {
+        try {
+            double rate = Double.parseDouble(value.trim());
+            return rate >= 0 && rate <= 1 ? null : "is not a share between 0 and 1";
+        } catch (NumberFormatException e) {
+            return "is not a share between 0 and 1 (such as 0.05)";
+        }
+    }
+
+    private static String checkFaultErrors(String value) {
+        List<String> codes = faultErrors(value);
+        return !codes.isEmpty() && FaultSettings.ALLOWED_ERRORS.containsAll(codes) ? null
+                : "is not a comma-separated list of " + String.join(", ", FaultSettings.ALLOWED_ERRORS);
+    }
+
+    static List<String> faultErrors(String value) {
+        return java.util.Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+    }
+
     private static String checkStreams(String value) {
         try {
             StreamSpec.parseList(value);
@@ -298,6 +352,19 @@ public final class BridgeSettings {
 
     public List<StreamSpec> streams() {
         return StreamSpec.parseList(text("bridge.streams"));
+    }
+
+    public double doubleValue(String key) {
+        return Double.parseDouble(text(key).trim());
+    }
+
+    /** The endpoint's fault and latency settings (bridge.endpoint.fault.*, bridge.endpoint.latency-*). */
+    public FaultSettings endpointFaults() {
+        return new FaultSettings(doubleValue("bridge.endpoint.fault.request-rate"), doubleValue("bridge.endpoint.fault.entry-rate"),
+                faultErrors(text("bridge.endpoint.fault.errors")),
+                java.time.Duration.ofMillis(longValue("bridge.endpoint.latency-ms")),
+                java.time.Duration.ofMillis(longValue("bridge.endpoint.latency-jitter-ms")),
+                longValue("bridge.endpoint.fault.seed"));
     }
 
     public long memoryMaxBytes() {

@@ -22,7 +22,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
  * The kinesis-put component: builds endpoints from a copy of its configuration and owns one dispatcher per
@@ -45,7 +47,7 @@ public class KinesisPutComponent extends DefaultComponent {
     private DeadLetterSink deadLetterSink;
 
     @Metadata(defaultValue = "data/dead-letter", description = "Directory of the dead-letter files "
-            + "(<stream>.ndjson) when no deadLetterSink is set.")
+            + "(one STREAM.ndjson per stream) when no deadLetterSink is set.")
     private String deadLetterDir = "data/dead-letter";
 
     @Metadata(label = "advanced", defaultValue = "500", description = "Records per PutRecords request (1 to 500).")
@@ -126,8 +128,15 @@ public class KinesisPutComponent extends DefaultComponent {
             ownedDeadLetterSink = new FileDeadLetterSink(Path.of(deadLetterDir), 100L << 20, 10);
             deadLetterSink = ownedDeadLetterSink;
         }
-        scheduler = getCamelContext().getExecutorServiceManager()
-                .newSingleThreadScheduledExecutor(this, "kinesis-put-timer");
+        // a plain JDK scheduler: its queue is unbounded, so thousands of retries waiting for their backoff are
+        // never refused (Camel's default thread-pool profile caps the queue at 1,000 tasks)
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "kinesis-put-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        scheduler = timer;
     }
 
     @Override
@@ -137,10 +146,15 @@ public class KinesisPutComponent extends DefaultComponent {
         dispatchers.clear();
         metrics.values().forEach(DispatchMetrics::close);
         metrics.clear();
-        completionExecutors.values().forEach(e -> getCamelContext().getExecutorServiceManager().shutdownGraceful(e));
+        for (ExecutorService completions : completionExecutors.values()) {
+            completions.shutdown(); // runs the completions still queued, then ends
+            if (!completions.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                LOG.warn("kinesis-put: completions of a stream still running after 10 s at stop");
+            }
+        }
         completionExecutors.clear();
         if (scheduler != null) {
-            getCamelContext().getExecutorServiceManager().shutdown(scheduler);
+            scheduler.shutdownNow();
             scheduler = null;
         }
         if (ownedDeadLetterSink != null) {
@@ -154,9 +168,13 @@ public class KinesisPutComponent extends DefaultComponent {
     /** The stream's dispatcher, started on first use. */
     StreamDispatcher dispatcher(String streamName) {
         return dispatchers.computeIfAbsent(streamName, name -> {
-            // callbacks (the rest of a route) run here, off the sending path, one at a time per stream
-            ExecutorService completions = completionExecutors.computeIfAbsent(name, n -> getCamelContext()
-                    .getExecutorServiceManager().newSingleThreadExecutor(this, "kinesis-put-" + n));
+            // callbacks (the rest of a route) run here, off the sending path, one at a time per stream; a plain JDK
+            // executor, as the timer: its queue is unbounded, Camel's default profile would refuse past 1,000 tasks
+            ExecutorService completions = completionExecutors.computeIfAbsent(name, n -> Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "kinesis-put-" + n);
+                t.setDaemon(true);
+                return t;
+            }));
             StreamDispatcher d = new StreamDispatcher(name, backend, dispatchSettings(), deadLetterSink, scheduler,
                     completions);
             meterRegistry().ifPresent(registry -> metrics.put(name, DispatchMetrics.bind(d, registry)));

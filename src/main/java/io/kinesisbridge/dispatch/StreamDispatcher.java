@@ -588,7 +588,7 @@ public final class StreamDispatcher implements AutoCloseable {
             stats.recordsThrottled.increment();
             if (entry.sentFrom != null && entry.sentFrom.budget != null) {
                 entry.sentFrom.stats.recordsThrottled.increment();
-                entry.sentFrom.budget.exhaust();
+                entry.sentFrom.budget.throttled(System.nanoTime());
             }
         }
         if (entry.usedChainToken && isStaleChainToken(error)) {

@@ -30,7 +30,6 @@ public final class PutRecordValidator {
     static final String STREAM_NAME_PATTERN = "[a-zA-Z0-9_.-]+";
     static final String HASH_KEY_PATTERN = "0|([1-9]\\d{0,38})";
     static final String SEQUENCE_NUMBER_PATTERN = "0|([1-9]\\d{0,128})";
-    private static final int MAX_VIOLATIONS_LISTED = 10;
     private static final String RECORDS_ENTRY_STRING = "com.amazonaws.kinesis.v20131202.PutRecordsRequestEntry@c965e310";
 
     private PutRecordValidator() {
@@ -47,9 +46,28 @@ public final class PutRecordValidator {
                 Optional.ofNullable(request.explicitHashKey()), Optional.ofNullable(request.sequenceNumberForOrdering()));
     }
 
+    /**
+     * Validates a PutRecords request in both phases and returns one command per entry, or throws the AWS error
+     * as a NonRetryableKinesisException.
+     */
+    public static List<PutRecordCommand> validatePutRecords(String streamName, List<PutRequest> records,
+                                                            int maxRecordSizeBytes) {
+        Optional<KinesisError> error = checkPutRecordsSchema(streamName, records, maxRecordSizeBytes)
+                .or(() -> checkPutRecordsArguments(records, maxRecordSizeBytes));
+        if (error.isPresent()) {
+            throw KinesisException.of(error.get(), streamName, null);
+        }
+        List<PutRecordCommand> commands = new ArrayList<>(records.size());
+        for (PutRequest r : records) {
+            commands.add(new PutRecordCommand(streamName, r.partitionKey(), r.data(),
+                    Optional.ofNullable(r.explicitHashKey()), Optional.empty()));
+        }
+        return commands;
+    }
+
     /** The ValidationException AWS gives a PutRecord request of this shape, if any. */
     public static Optional<KinesisError> checkPutRecordSchema(PutRequest request, int maxRecordSizeBytes) {
-        Violations v = new Violations();
+        ValidationErrors v = new ValidationErrors();
         checkPattern(v, "sequenceNumberForOrdering", request.sequenceNumberForOrdering(), false, SEQUENCE_NUMBER_PATTERN);
         checkPartitionKey(v, "partitionKey", request.partitionKey());
         checkPattern(v, "explicitHashKey", request.explicitHashKey(), false, HASH_KEY_PATTERN);
@@ -64,7 +82,7 @@ public final class PutRecordValidator {
      */
     public static Optional<KinesisError> checkPutRecordsSchema(String streamName, List<PutRequest> records,
                                                                int maxRecordSizeBytes) {
-        Violations v = new Violations();
+        ValidationErrors v = new ValidationErrors();
         if (records == null) {
             v.add("null", "records", "Member must not be null");
         } else {
@@ -78,7 +96,7 @@ public final class PutRecordValidator {
                 PutRequest entry = records.get(i);
                 String prefix = "records." + (i + 1) + ".member.";
                 if (entry == null) {
-                    continue;
+                    entry = new PutRequest(null, null, null, null, null); // a null entry lacks every member
                 }
                 checkPartitionKey(v, prefix + "partitionKey", entry.partitionKey());
                 checkPattern(v, prefix + "explicitHashKey", entry.explicitHashKey(), false, HASH_KEY_PATTERN);
@@ -137,36 +155,38 @@ public final class PutRecordValidator {
         return Optional.empty();
     }
 
-    private static void checkPartitionKey(Violations v, String field, String key) {
+    private static void checkPartitionKey(ValidationErrors v, String field, String key) {
         if (key == null) {
             v.add("null", field, "Member must not be null");
             return;
         }
         if (key.isEmpty()) {
-            v.add(quote(key), field, "Member must have length greater than or equal to 1");
+            v.add(ValidationErrors.quote(key), field, "Member must have length greater than or equal to 1");
         }
         if (key.length() > MAX_PARTITION_KEY_LENGTH) {
-            v.add(quote(key), field, "Member must have length less than or equal to " + MAX_PARTITION_KEY_LENGTH);
+            v.add(ValidationErrors.quote(key), field, "Member must have length less than or equal to " + MAX_PARTITION_KEY_LENGTH);
         }
     }
 
-    private static void checkStreamName(Violations v, String name) {
-        if (name == null) {
-            v.add("null", "streamName", "Member must not be null");
-            return;
-        }
-        if (!isStreamName(name)) {
-            v.add(quote(name), "streamName", "Member must satisfy regular expression pattern: " + STREAM_NAME_PATTERN);
-        }
-        if (name.isEmpty()) {
-            v.add(quote(name), "streamName", "Member must have length greater than or equal to 1");
-        }
-        if (name.length() > MAX_STREAM_NAME_LENGTH) {
-            v.add(quote(name), "streamName", "Member must have length less than or equal to " + MAX_STREAM_NAME_LENGTH);
-        }
+    /** StreamName as every operation checks it: required, the name pattern, 1 to 128 characters. */
+    public static void checkStreamName(ValidationErrors v, String name) {
+        checkStreamName(v, "streamName", name, true);
     }
 
-    private static void checkData(Violations v, String field, byte[] data, int maxRecordSizeBytes) {
+    /**
+     * A member holding a stream or shard name ({@code [a-zA-Z0-9_.-]+}, 1 to 128 characters): StreamName,
+     * ShardId, ExclusiveStartShardId, ExclusiveStartStreamName.
+     */
+    public static void checkStreamName(ValidationErrors v, String field, String name, boolean required) {
+        v.string(field, name, required, STREAM_NAME_PATTERN, name != null && isStreamName(name), 1, MAX_STREAM_NAME_LENGTH);
+    }
+
+    /** A member holding a sequence number ({@code 0|([1-9]\d{0,128})}): StartingSequenceNumber and the like. */
+    public static void checkSequenceNumber(ValidationErrors v, String field, String value) {
+        checkPattern(v, field, value, false, SEQUENCE_NUMBER_PATTERN);
+    }
+
+    private static void checkData(ValidationErrors v, String field, byte[] data, int maxRecordSizeBytes) {
         if (data == null) {
             v.add("null", field, "Member must not be null");
             return;
@@ -178,7 +198,7 @@ public final class PutRecordValidator {
         }
     }
 
-    private static void checkPattern(Violations v, String field, String value, boolean notNull, String pattern) {
+    private static void checkPattern(ValidationErrors v, String field, String value, boolean notNull, String pattern) {
         if (value == null) {
             if (notNull) {
                 v.add("null", field, "Member must not be null");
@@ -187,7 +207,7 @@ public final class PutRecordValidator {
         }
         int maxDigits = pattern.equals(HASH_KEY_PATTERN) ? 39 : 129;
         if (!isDecimal(value, maxDigits)) {
-            v.add(quote(value), field, "Member must satisfy regular expression pattern: " + pattern);
+            v.add(ValidationErrors.quote(value), field, "Member must satisfy regular expression pattern: " + pattern);
         }
     }
 
@@ -225,10 +245,6 @@ public final class PutRecordValidator {
         return true;
     }
 
-    private static String quote(String s) {
-        return "'" + s + "'";
-    }
-
     private static String listString(List<PutRequest> records) {
         StringBuilder s = new StringBuilder("'[");
         for (int i = 0; i < records.size(); i++) {
@@ -238,28 +254,5 @@ public final class PutRecordValidator {
             s.append(RECORDS_ENTRY_STRING);
         }
         return s.append("]'").toString();
-    }
-
-    private static final class Violations {
-        private final List<String> items = new ArrayList<>(2);
-
-        void add(String value, String field, String constraint) {
-            if (!full()) {
-                items.add("Value " + value + " at '" + field + "' failed to satisfy constraint: " + constraint);
-            }
-        }
-
-        boolean full() {
-            return items.size() >= MAX_VIOLATIONS_LISTED;
-        }
-
-        Optional<KinesisError> toError() {
-            if (items.isEmpty()) {
-                return Optional.empty();
-            }
-            int n = items.size();
-            return Optional.of(new KinesisError(KinesisError.VALIDATION,
-                    n + " validation error" + (n > 1 ? "s" : "") + " detected: " + String.join("; ", items)));
-        }
     }
 }

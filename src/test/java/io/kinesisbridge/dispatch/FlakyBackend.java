@@ -46,11 +46,11 @@ public final class FlakyBackend implements KinesisBackend {
     /** Injected failures per record. */
     public final Map<String, AtomicInteger> failuresPerRecord = new ConcurrentHashMap<>();
     /** Every PutRecord as sent: data and the SequenceNumberForOrdering it carried. */
-    final ConcurrentLinkedQueue<Sent> putRecordSends = new ConcurrentLinkedQueue<>();
+    public final ConcurrentLinkedQueue<Sent> putRecordSends = new ConcurrentLinkedQueue<>();
     final AtomicInteger requests = new AtomicInteger();
     final AtomicInteger oversizedRequests = new AtomicInteger();
 
-    record Sent(String data, Optional<String> sequenceNumberForOrdering) {
+    public record Sent(String data, Optional<String> sequenceNumberForOrdering) {
     }
 
     public FlakyBackend(KinesisBackend delegate, long seed, double requestFailure, double entryFailure, double lostAck,

@@ -1,5 +1,7 @@
 package io.kinesisbridge.put;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.DynamicTest;
@@ -7,6 +9,7 @@ import org.junit.jupiter.api.TestFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -69,22 +72,18 @@ class KinesaliteErrorCasesTest {
             return PutRecordValidator.checkPutRecordSchema(r, max)
                     .or(() -> PutRecordValidator.checkPutRecordArguments(r, max));
         }
-        String stream = request.has("StreamName") && !request.get("StreamName").isNull()
-                ? request.get("StreamName").asText() : null;
-        JsonNode records = request.get("Records");
-        List<PutRequest> entries = null;
-        if (records != null && !records.isNull()) {
-            if (!records.isArray()) {
-                throw KinesisException.of(new KinesisError("SerializationException", "Expected list or null"), null, null);
-            }
-            entries = new ArrayList<>();
-            for (JsonNode entry : records) {
-                entries.add(PutRecordJson.read(entry.toString()));
-            }
+        PutRecordJson.PutRecordsRequest r = readPutRecords(request.toString());
+        return PutRecordValidator.checkPutRecordsSchema(r.streamName(), r.records(), max)
+                .or(() -> PutRecordValidator.checkPutRecordsArguments(r.records(), max));
+    }
+
+    private static PutRecordJson.PutRecordsRequest readPutRecords(String json) {
+        try (JsonParser p = new JsonFactory().createParser(json)) {
+            p.nextToken();
+            return PutRecordJson.readPutRecords(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        List<PutRequest> finalEntries = entries;
-        return PutRecordValidator.checkPutRecordsSchema(stream, entries, max)
-                .or(() -> PutRecordValidator.checkPutRecordsArguments(finalEntries, max));
     }
 
     private static JsonNode cases() throws IOException {

@@ -36,6 +36,50 @@ class PutRecordJsonProperties {
         }
     }
 
+    @Property(tries = 3000)
+    void theDecoder_answersExactlyAsTheStraightforwardReading(@ForAll("base64ish") String text) {
+        String expected;
+        try {
+            expected = java.util.Arrays.toString(reference(text));
+        } catch (KinesisException e) {
+            expected = e.getMessage();
+        }
+        String actual;
+        try {
+            actual = java.util.Arrays.toString(PutRecordJson.decodeBase64(text));
+        } catch (KinesisException e) {
+            actual = e.getMessage();
+        }
+        assertThat(actual).isEqualTo(expected);
+    }
+
+    /** Check every character, then decode, then insist on the canonical form: the rules read one by one. */
+    private static byte[] reference(String s) {
+        String prefix = "'" + s + "' can not be converted to a Blob: ";
+        if (s.length() % 4 != 0) {
+            throw KinesisException.of(new KinesisError("SerializationException", prefix
+                    + "Base64 encoded length is expected a multiple of 4 bytes but found: " + s.length()), null, null);
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean alphabet = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
+            boolean padding = c == '=' && (i + 1 == s.length() || s.charAt(i + 1) == '=') && i >= s.length() - 2;
+            if (!alphabet && !padding) {
+                throw KinesisException.of(new KinesisError("SerializationException", prefix + "Invalid Base64 character: '" + c + "'"), null, null);
+            }
+        }
+        byte[] bytes = Base64.getDecoder().decode(s);
+        if (!Base64.getEncoder().encodeToString(bytes).equals(s)) {
+            throw KinesisException.of(new KinesisError("SerializationException", prefix + "Invalid last non-pad Base64 character dectected"), null, null);
+        }
+        return bytes;
+    }
+
+    @Provide
+    Arbitrary<String> base64ish() {
+        return Arbitraries.strings().withChars("AQgw+/=!Bb09").ofMaxLength(12);
+    }
+
     @Property
     void anyText_isReadAsARequest_orRefusedWithASerializationException(@ForAll("garbage") String text) {
         try {

@@ -13,6 +13,7 @@ import io.kinesisbridge.put.ShardMap;
 import io.kinesisbridge.put.ShardRange;
 import io.kinesisbridge.put.Utf8;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,6 +36,7 @@ public final class InMemoryKinesis implements KinesisBackend {
 
     private final MemoryBackendSettings settings;
     private final Clock clock;
+    private final MemoryPersistence persistence;
     private final Map<String, MemoryStream> streams = new ConcurrentHashMap<>();
     private final AtomicLong footprint = new AtomicLong();
     private final ReentrantLock trimming = new ReentrantLock();
@@ -46,6 +48,47 @@ public final class InMemoryKinesis implements KinesisBackend {
     public InMemoryKinesis(MemoryBackendSettings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
+        this.persistence = null;
+    }
+
+    private InMemoryKinesis(MemoryBackendSettings settings, Clock clock, MemoryPersistence persistence) {
+        this.settings = settings;
+        this.clock = clock;
+        this.persistence = persistence;
+        restore();
+    }
+
+    /**
+     * A backend whose streams survive a restart: every stream, shard and record is also written under
+     * {@code dir}, and what is there is loaded now. A put is acknowledged once its records were handed to the
+     * operating system (a killed process loses nothing), and with {@code fsync} once they are on the disk.
+     */
+    public static InMemoryKinesis durable(MemoryBackendSettings settings, Path dir, boolean fsync) {
+        return new InMemoryKinesis(settings, Clock.systemUTC(), new MemoryPersistence(dir, fsync));
+    }
+
+    /** Where a durable backend keeps its streams. */
+    public Optional<Path> persistenceDir() {
+        return persistence == null ? Optional.empty() : Optional.of(persistence.dir());
+    }
+
+    private void restore() {
+        for (MemoryPersistence.StreamMeta meta : persistence.savedStreams()) {
+            List<MemoryShard> shards = new ArrayList<>();
+            for (MemoryPersistence.ShardMeta s : meta.shards()) {
+                ShardJournal.Loaded loaded = persistence.openShard(meta.name(), s.shardId());
+                MemoryShard shard = new MemoryShard(s.index(), s.range(), Optional.ofNullable(s.parentShardId()),
+                        limiter(), loaded.journal());
+                shard.restore(loaded.keepFrom(), loaded.records(), s.open());
+                for (StoredRecord r : loaded.records()) {
+                    footprint.addAndGet(r.footprintBytes());
+                }
+                shards.add(shard);
+            }
+            streams.put(meta.name(), new MemoryStream(meta.name(), arn(meta.name()), Instant.ofEpochMilli(meta.createdMillis()),
+                    meta.maxRecordSizeBytes(), shards));
+        }
+        trimIfOverCap();
     }
 
     public MemoryBackendSettings settings() {
@@ -65,15 +108,21 @@ public final class InMemoryKinesis implements KinesisBackend {
                 || maxRecordSizeBytes > PutRecordValidator.LARGEST_MAX_RECORD_SIZE_BYTES) {
             throw new IllegalArgumentException("maximum record size must lie in [1 MiB, 10 MiB], got " + maxRecordSizeBytes);
         }
-        List<MemoryShard> shards = new ArrayList<>(shardCount);
-        List<ShardRange> ranges = ShardMap.evenSplit(shardCount).shards();
-        for (int i = 0; i < ranges.size(); i++) {
-            shards.add(newShard(i, ranges.get(i), Optional.empty()));
-        }
-        MemoryStream stream = new MemoryStream(name, arn(name), clock.instant(), maxRecordSizeBytes, shards);
-        if (streams.putIfAbsent(name, stream) != null) {
-            throw KinesisException.of(new KinesisError(KinesisError.RESOURCE_IN_USE,
-                    "Stream " + name + " under account " + settings.accountId() + " already exists."), name, null);
+        synchronized (streams) {
+            if (streams.containsKey(name)) {
+                throw KinesisException.of(new KinesisError(KinesisError.RESOURCE_IN_USE,
+                        "Stream " + name + " under account " + settings.accountId() + " already exists."), name, null);
+            }
+            List<MemoryShard> shards = new ArrayList<>(shardCount);
+            List<ShardRange> ranges = ShardMap.evenSplit(shardCount).shards();
+            for (int i = 0; i < ranges.size(); i++) {
+                shards.add(newShard(name, i, ranges.get(i), Optional.empty()));
+            }
+            MemoryStream stream = new MemoryStream(name, arn(name), clock.instant(), maxRecordSizeBytes, shards);
+            streams.put(name, stream);
+            if (persistence != null) {
+                persistence.saveStream(stream);
+            }
         }
     }
 
@@ -83,16 +132,20 @@ public final class InMemoryKinesis implements KinesisBackend {
 
     /** Deletes a stream and its records; ResourceNotFoundException if there is none. */
     public void deleteStream(String name) {
-        MemoryStream removed = streams.remove(name);
-        if (removed == null) {
-            throw notFound(name);
+        MemoryStream removed;
+        synchronized (streams) {
+            removed = streams.remove(name);
+            if (removed == null) {
+                throw notFound(name);
+            }
+            if (persistence != null) {
+                removed.shards().forEach(MemoryShard::closeJournal);
+                persistence.deleteStream(name);
+            }
         }
         long freed = 0;
         for (MemoryShard shard : removed.shards()) {
-            long bytes;
-            while ((bytes = shard.trimOldest()) > 0) {
-                freed += bytes;
-            }
+            freed += shard.drop();
         }
         footprint.addAndGet(-freed);
     }
@@ -119,9 +172,12 @@ public final class InMemoryKinesis implements KinesisBackend {
             for (ShardRange r : ranges) {
                 ShardRange renamed = new ShardRange(ShardRange.shardId(next), r.startingHashKey(), r.endingHashKey());
                 Optional<String> parent = old.shardFor(r.startingHashKey()).map(ShardRange::shardId);
-                fresh.add(newShard(next++, renamed, parent));
+                fresh.add(newShard(name, next++, renamed, parent));
             }
             stream.replaceOpenShards(fresh);
+            if (persistence != null) {
+                persistence.saveStream(stream);
+            }
         }
     }
 
@@ -158,7 +214,9 @@ public final class InMemoryKinesis implements KinesisBackend {
             MemoryStream stream = stream(command.streamName());
             checkRecordSize(stream, command);
             command.sequenceNumberForOrdering().ifPresent(seq -> checkOrderingSequence(stream, seq));
-            RecordResult result = append(stream, command);
+            List<MemoryShard> touched = new ArrayList<>(1);
+            RecordResult result = append(stream, command, touched);
+            flush(touched);
             trimIfOverCap();
             if (result instanceof RecordResult.Failed failed) {
                 return CompletableFuture.failedFuture(
@@ -187,9 +245,11 @@ public final class InMemoryKinesis implements KinesisBackend {
                                 : "Records size exceeds 5 MB limit"), streamName, null);
             }
             List<RecordResult> results = new ArrayList<>(commands.size());
+            List<MemoryShard> touched = new ArrayList<>(4);
             for (PutRecordCommand c : commands) {
-                results.add(append(stream, c));
+                results.add(append(stream, c, touched));
             }
+            flush(touched);
             trimIfOverCap();
             return CompletableFuture.completedFuture(new PutRecordsResponse(results));
         } catch (KinesisException e) {
@@ -197,7 +257,14 @@ public final class InMemoryKinesis implements KinesisBackend {
         }
     }
 
-    private RecordResult append(MemoryStream stream, PutRecordCommand command) {
+    /** With a journal: the put is acknowledged only after its records were handed to the operating system. */
+    private void flush(List<MemoryShard> touched) {
+        if (persistence != null) {
+            touched.forEach(MemoryShard::flushJournal);
+        }
+    }
+
+    private RecordResult append(MemoryStream stream, PutRecordCommand command, List<MemoryShard> touched) {
         HashKey hashKey = command.hashKey();
         long size = command.sizeBytes();
         while (true) {
@@ -208,6 +275,9 @@ public final class InMemoryKinesis implements KinesisBackend {
             }
             long position = shard.append(command.partitionKey(), command.data(), size, clock.millis(), System.nanoTime());
             if (position >= 0) {
+                if (persistence != null && !touched.contains(shard)) {
+                    touched.add(shard);
+                }
                 footprint.addAndGet(StoredRecord.footprintOf(command.partitionKey(), command.data()));
                 return new RecordResult.Accepted(shard.shardId(), SequenceNumbers.format(shard.index, position));
             }
@@ -257,12 +327,15 @@ public final class InMemoryKinesis implements KinesisBackend {
             case AT_TIMESTAMP -> shard.positionAtOrAfter(timestamp.toEpochMilli());
             case AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER -> {
                 SequenceNumbers.Position p = SequenceNumbers.parse(sequenceNumber)
-                        .filter(pos -> pos.shardIndex() == shard.index)
                         .orElseThrow(() -> KinesisException.of(new KinesisError(KinesisError.INVALID_ARGUMENT,
                                 "StartingSequenceNumber " + sequenceNumber + " used in GetShardIterator on shard "
                                         + shardId + " in stream " + streamName + " under account "
-                                        + settings.accountId() + " is invalid because it did not come from this stream."),
-                                streamName, null));
+                                        + settings.accountId() + " is invalid."), streamName, null));
+                if (p.shardIndex() != shard.index) {
+                    throw KinesisException.of(new KinesisError(KinesisError.INVALID_ARGUMENT,
+                            "Invalid StartingSequenceNumber. It encodes " + ShardRange.shardId(p.shardIndex())
+                                    + ", while it was used in a call to a shard with " + shardId), streamName, null);
+                }
                 yield type == IteratorType.AT_SEQUENCE_NUMBER ? p.position() : p.position() + 1;
             }
         };
@@ -335,14 +408,12 @@ public final class InMemoryKinesis implements KinesisBackend {
                     return;
                 }
                 // trim a run from the oldest shard rather than rescanning every shard for each record
-                for (int i = 0; i < 256 && footprint.get() > target; i++) {
-                    long freed = oldest.trimOldest();
-                    if (freed == 0) {
-                        break;
-                    }
-                    footprint.addAndGet(-freed);
-                    oldestStream.trimmedRecords.incrementAndGet();
+                MemoryShard.Trimmed trimmed = oldest.trimOldest(256, footprint.get() - target);
+                if (trimmed.records() == 0) {
+                    return;
                 }
+                footprint.addAndGet(-trimmed.bytes());
+                oldestStream.trimmedRecords.addAndGet(trimmed.records());
             }
         } finally {
             trimming.unlock();
@@ -351,11 +422,15 @@ public final class InMemoryKinesis implements KinesisBackend {
 
     // ---- helpers ---------------------------------------------------------------------------------------------
 
-    private MemoryShard newShard(int index, ShardRange range, Optional<String> parent) {
-        ShardWriteLimiter limiter = settings.shardLimits()
+    private MemoryShard newShard(String streamName, int index, ShardRange range, Optional<String> parent) {
+        ShardJournal journal = persistence == null ? null : persistence.openShard(streamName, range.shardId()).journal();
+        return new MemoryShard(index, range, parent, limiter(), journal);
+    }
+
+    private ShardWriteLimiter limiter() {
+        return settings.shardLimits()
                 ? new ShardWriteLimiter(settings.recordsPerSecond(), settings.bytesPerSecond(), System.nanoTime())
                 : null;
-        return new MemoryShard(index, range, parent, limiter);
     }
 
     private MemoryStream stream(String name) {
@@ -376,6 +451,8 @@ public final class InMemoryKinesis implements KinesisBackend {
 
     @Override
     public void close() {
-        // nothing to release: records live on the heap until the backend is dropped
+        if (persistence != null) {
+            streams.values().forEach(s -> s.shards().forEach(MemoryShard::closeJournal));
+        }
     }
 }

@@ -14,13 +14,53 @@ final class MemoryShard {
     final Optional<String> parentShardId;
     private final RecordLog log = new RecordLog();
     private final ShardWriteLimiter limiter;
+    private final ShardJournal journal;
     private boolean open = true;
 
     MemoryShard(int index, ShardRange range, Optional<String> parentShardId, ShardWriteLimiter limiter) {
+        this(index, range, parentShardId, limiter, null);
+    }
+
+    /** A shard whose records are also kept on disk by {@code journal} (null: memory only). */
+    MemoryShard(int index, ShardRange range, Optional<String> parentShardId, ShardWriteLimiter limiter,
+                ShardJournal journal) {
         this.index = index;
         this.range = range;
         this.parentShardId = parentShardId;
         this.limiter = limiter;
+        this.journal = journal;
+    }
+
+    /** Puts back records read from the journal at start, and the shard's state. */
+    synchronized void restore(long firstPosition, List<StoredRecord> records, boolean isOpen) {
+        log.startAt(records.isEmpty() ? firstPosition : records.get(0).position());
+        for (StoredRecord r : records) {
+            log.append(r);
+        }
+        open = isOpen;
+    }
+
+    /** Hands the shard's journal writes to the operating system; a no-op without a journal. */
+    synchronized void flushJournal() {
+        if (journal != null) {
+            journal.flush();
+        }
+    }
+
+    /** Empties the shard (its stream is being deleted) and returns the footprint freed; the journal is left alone. */
+    synchronized long drop() {
+        long freed = 0;
+        StoredRecord r;
+        while ((r = log.removeFirst()) != null) {
+            freed += r.footprintBytes();
+        }
+        return freed;
+    }
+
+    synchronized void closeJournal() {
+        if (journal != null) {
+            journal.close();
+        }
     }
 
     String shardId() {
@@ -39,7 +79,11 @@ final class MemoryShard {
             return -1;
         }
         long position = log.nextPosition();
-        log.append(new StoredRecord(position, partitionKey, data, nowMillis));
+        StoredRecord record = new StoredRecord(position, partitionKey, data, nowMillis);
+        log.append(record);
+        if (journal != null) {
+            journal.append(record);
+        }
         return position;
     }
 
@@ -89,10 +133,30 @@ final class MemoryShard {
         return first == null ? Long.MAX_VALUE : first.arrivalMillis();
     }
 
-    /** Drops the oldest record and returns its footprint, or 0 when the shard holds none. */
-    synchronized long trimOldest() {
-        StoredRecord r = log.removeFirst();
-        return r == null ? 0 : r.footprintBytes();
+    record Trimmed(int records, long bytes) {
+    }
+
+    /**
+     * Drops up to {@code maxRecords} of the oldest records, stopping once {@code bytes} of footprint are freed.
+     */
+    synchronized Trimmed trimOldest(int maxRecords, long bytes) {
+        long freed = 0;
+        long frames = 0;
+        int records = 0;
+        for (; records < maxRecords && freed < bytes; records++) {
+            StoredRecord r = log.removeFirst();
+            if (r == null) {
+                break;
+            }
+            freed += r.footprintBytes();
+            if (journal != null) {
+                frames += ShardJournal.frameLength(r);
+            }
+        }
+        if (journal != null && freed > 0) {
+            journal.trimmed(log.firstPosition(), frames, () -> read(log.firstPosition(), Integer.MAX_VALUE));
+        }
+        return new Trimmed(records, freed);
     }
 
     synchronized int size() {

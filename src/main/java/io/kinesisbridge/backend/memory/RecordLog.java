@@ -24,6 +24,14 @@ final class RecordLog {
         return size;
     }
 
+    /** Makes an empty log begin at {@code position}, as a restored, trimmed shard does. */
+    void startAt(long position) {
+        if (size != 0) {
+            throw new IllegalStateException("startAt on a log that holds records");
+        }
+        firstPosition = position;
+    }
+
     void append(StoredRecord record) {
         if (size == ring.length) {
             grow();

@@ -99,7 +99,19 @@ public final class JsonEventSplitter {
         }
         p.skipChildren();
         int end = (int) p.currentLocation().getByteOffset();
+        if (start < 0 || end < start) {
+            // no byte offsets: the parser took the body for UTF-16 or UTF-32
+            throw new HttpProblem(400, "The body must be JSON encoded in UTF-8");
+        }
+        // a number at the root ends only at the whitespace after it, which the parser has then consumed
+        while (end > start && isWhitespace(body[end - 1])) {
+            end--;
+        }
         return Arrays.copyOfRange(body, start, end);
+    }
+
+    private static boolean isWhitespace(byte b) {
+        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
     }
 
     private static HttpProblem malformed(JsonLocation where, String what) {

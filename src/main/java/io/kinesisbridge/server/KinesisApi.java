@@ -1,0 +1,166 @@
+package io.kinesisbridge.server;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import io.kinesisbridge.backend.KinesisBackend;
+import io.kinesisbridge.backend.memory.InMemoryKinesis;
+import io.kinesisbridge.put.KinesisError;
+import io.kinesisbridge.put.KinesisException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.LongAdder;
+
+import static io.kinesisbridge.server.Replies.done;
+import static io.kinesisbridge.server.Replies.error;
+
+/**
+ * The Kinesis API over the in-memory backend, independent of HTTP: takes a request's Content-Type, X-Amz-Target
+ * and body, and gives the status, Content-Type and body Kinesis would answer with, in JSON 1.1 or CBOR 1.1.
+ *
+ * <p>Order of the checks, as Kinesis makes them: the target and encoding (here); the body's syntax and member
+ * types (SerializationException); the request's shape (ValidationException, texts from {@link
+ * io.kinesisbridge.put.ValidationErrors} and {@link io.kinesisbridge.put.PutRecordValidator}); the stream
+ * (ResourceNotFoundException); the values against the stream (InvalidArgumentException); then the operation
+ * ({@link StreamOperations}, {@link RecordOperations}). Reads go to the {@link InMemoryKinesis}; writes go to
+ * {@code writer}, which is the same backend or a decorator of it (faults, latency).
+ */
+public final class KinesisApi {
+
+    public static final String SERVICE = "Kinesis_20131202";
+    public static final List<String> OPERATIONS = List.of("CreateStream", "DeleteStream", "DescribeStream",
+            "DescribeStreamSummary", "ListStreams", "ListShards", "PutRecord", "PutRecords", "GetShardIterator",
+            "GetRecords");
+    /** Open shards all streams may have together unless told otherwise (CreateStream past it: LimitExceededException). */
+    public static final int DEFAULT_ACCOUNT_SHARD_LIMIT = 10_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(KinesisApi.class);
+    private static final String PLAIN_JSON = "application/json";
+    private static final Set<String> OPERATION_SET = Set.copyOf(OPERATIONS);
+
+    private final StreamOperations streams;
+    private final RecordOperations records;
+    private final EnumMap<WireFormat, LongAdder> requests = new EnumMap<>(WireFormat.class);
+
+    @FunctionalInterface
+    private interface Operation {
+        CompletableFuture<Reply> run(WireFormat format, JsonParser p) throws IOException;
+    }
+
+    /**
+     * @param store             the streams: read and administered here
+     * @param writer            where PutRecord and PutRecords go: {@code store} itself or a decorator around it
+     * @param accountShardLimit open shards all streams may have together (CreateStream beyond it: LimitExceededException)
+     */
+    public KinesisApi(InMemoryKinesis store, KinesisBackend writer, Clock clock, ShardIterators iterators,
+                      int accountShardLimit) {
+        this.streams = new StreamOperations(store, accountShardLimit);
+        this.records = new RecordOperations(store, writer, clock, iterators, streams);
+        for (WireFormat f : WireFormat.values()) {
+            requests.put(f, new LongAdder());
+        }
+    }
+
+    /** Requests answered so far in this encoding (whatever the answer). */
+    public long requests(WireFormat format) {
+        return requests.get(format).sum();
+    }
+
+    /** What Kinesis answers a request that is not a POST. */
+    static Reply notPost() {
+        return Replies.notPost();
+    }
+
+    /** Answers one request; the future never fails (errors are answers too). */
+    public CompletableFuture<Reply> handle(String contentTypeHeader, String targetHeader, byte[] body) {
+        String target = targetHeader == null ? "" : targetHeader;
+        int dot = target.indexOf('.');
+        String service = dot < 0 ? target : target.substring(0, dot);
+        String operation = dot < 0 ? "" : target.substring(dot + 1);
+        boolean known = service.equals(SERVICE) && OPERATION_SET.contains(operation);
+        String contentType = contentTypeHeader == null ? "" : contentTypeHeader.split(";", 2)[0].trim();
+        Optional<WireFormat> format = WireFormat.of(contentType);
+        boolean plainJson = contentType.equalsIgnoreCase(PLAIN_JSON);
+
+        if (body.length == 0) {
+            WireFormat f = format.orElse(WireFormat.CBOR) == WireFormat.JSON ? WireFormat.JSON : WireFormat.CBOR;
+            return done(error(f, new KinesisError(known ? KinesisError.SERIALIZATION : KinesisError.UNKNOWN_OPERATION, "")));
+        }
+        if (format.isEmpty() && !plainJson) {
+            if (service.isEmpty() || operation.isEmpty()) {
+                return done(notPost());
+            }
+            return done(Replies.bare(404, "UnknownOperationException", "<UnknownOperationException/>\n"));
+        }
+        if (plainJson) {
+            // what Kinesis answers a request that is not of its protocol but looks like JSON
+            boolean object = isObject(WireFormat.JSON, body);
+            String type = object ? "UnknownOperationException" : "SerializationException";
+            return done(new Reply(object ? 404 : 400, Optional.of(PLAIN_JSON),
+                    ("{\"Output\":{\"__type\":\"com.amazon.coral.service#" + type + "\"},\"Version\":\"1.0\"}")
+                            .getBytes(StandardCharsets.UTF_8), Optional.of(type)));
+        }
+        WireFormat f = format.get();
+        requests.get(f).increment();
+        if (!known) {
+            return done(error(f, new KinesisError(isObject(f, body)
+                    ? KinesisError.UNKNOWN_OPERATION : KinesisError.SERIALIZATION, "")));
+        }
+        Operation op = switch (operation) {
+            case "PutRecord" -> records::putRecord;
+            case "PutRecords" -> records::putRecords;
+            case "GetRecords" -> records::getRecords;
+            case "GetShardIterator" -> records::getShardIterator;
+            case "CreateStream" -> streams::createStream;
+            case "DeleteStream" -> streams::deleteStream;
+            case "DescribeStream" -> streams::describeStream;
+            case "DescribeStreamSummary" -> streams::describeStreamSummary;
+            case "ListStreams" -> streams::listStreams;
+            case "ListShards" -> streams::listShards;
+            default -> throw new IllegalStateException("operation listed but not served: " + operation);
+        };
+        try (JsonParser p = f.factory().createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return done(error(f, new KinesisError(KinesisError.SERIALIZATION, "")));
+            }
+            return op.run(f, p).exceptionally(e -> failure(f, operation, e));
+        } catch (KinesisException e) {
+            return done(error(f, e.error()));
+        } catch (StreamReadException e) {
+            return done(error(f, new KinesisError(KinesisError.SERIALIZATION, "")));
+        } catch (IOException | RuntimeException e) {
+            return done(failure(f, operation, e));
+        }
+    }
+
+    private static boolean isObject(WireFormat f, byte[] body) {
+        try (JsonParser p = f.factory().createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            p.skipChildren();
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private Reply failure(WireFormat f, String operation, Throwable e) {
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof KinesisException k) {
+            return error(f, k.error());
+        }
+        LOG.warn("Kinesis endpoint: {} failed", operation, cause);
+        return error(f, new KinesisError(KinesisError.INTERNAL_FAILURE, "Internal service failure."));
+    }
+}

@@ -1,0 +1,50 @@
+package io.kinesisbridge.app;
+
+import org.apache.camel.main.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class BridgeMainTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void flagsOverrideTheEnvironment_bridgeKeysBecomeCamelPlaceholders_andDeriveCamelServerKeys() throws IOException {
+        Path config = dir.resolve("app.properties");
+        Files.writeString(config, "bridge.http.port=9000\ncamel.main.name=custom\n");
+        Main main = BridgeMain.create(new String[]{"--config", config.toString(), "--bridge.http.port=9100",
+                "--routes", dir.toString()}, Map.of("BRIDGE_HTTP_HOST", "0.0.0.0"));
+        Properties p = main.getOverrideProperties();
+        assertThat(p.getProperty("bridge.http.port")).isEqualTo("9100");
+        assertThat(p.getProperty("camel.server.port")).isEqualTo("9100");
+        assertThat(p.getProperty("camel.server.host")).isEqualTo("0.0.0.0");
+        assertThat(p.getProperty("camel.main.name")).isEqualTo("custom");
+        assertThat(p.getProperty("camel.main.routesIncludePattern")).isEqualTo("file:" + dir.toAbsolutePath() + "/*.yaml");
+    }
+
+    @Test
+    void aMissingConfigFileGivenExplicitly_isAnError_theDefaultOneMayBeAbsent() {
+        assertThatThrownBy(() -> BridgeMain.create(new String[]{"--config", dir.resolve("nope").toString()}, Map.of()))
+                .hasMessageContaining("does not exist");
+        assertThat(BridgeMain.create(new String[]{"--routes", dir.toString()}, Map.of())).isNotNull();
+    }
+
+    @Test
+    void unknownFlag_stopsTheStartNamingIt() {
+        assertThatThrownBy(() -> BridgeMain.create(new String[]{"--bridge.htp.port=1"}, Map.of()))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessage("Unknown setting bridge.htp.port (from flag --bridge.htp.port); did you mean bridge.http.port?");
+        assertThatThrownBy(() -> BridgeMain.create(new String[]{"stray"}, Map.of())).hasMessageContaining("unexpected argument 'stray'");
+        assertThatThrownBy(() -> BridgeMain.create(new String[]{"--bridge.http.port"}, Map.of())).hasMessageContaining("needs a value");
+    }
+}

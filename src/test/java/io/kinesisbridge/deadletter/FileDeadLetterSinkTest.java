@@ -1,0 +1,72 @@
+package io.kinesisbridge.deadletter;
+
+import io.kinesisbridge.put.KinesisError;
+import io.kinesisbridge.put.PutRequest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class FileDeadLetterSinkTest {
+
+    @TempDir
+    Path dir;
+
+    private static DeadLetter letter(String stream, int n, String code) {
+        return new DeadLetter(Instant.parse("2026-11-25T12:00:00Z"), stream,
+                new PutRequest(stream, "key-" + n, ("record " + n).getBytes(StandardCharsets.UTF_8), null, null),
+                new KinesisError(code, "reason " + n), 1);
+    }
+
+    @Test
+    void letters_areJsonLinesPerStream_readableBack() throws IOException {
+        try (FileDeadLetterSink sink = new FileDeadLetterSink(dir, 1 << 20, 3)) {
+            sink.accept(letter("a", 1, "ValidationException"));
+            sink.accept(letter("b", 2, "MissingPartitionKey"));
+            sink.accept(letter("a", 3, "ValidationException"));
+            assertThat(sink.countsByErrorCode()).containsEntry("ValidationException", 2L).containsEntry("MissingPartitionKey", 1L);
+        }
+        List<String> a = Files.readAllLines(dir.resolve("a.ndjson"));
+        assertThat(a).hasSize(2);
+        assertThat(a.get(0)).isEqualTo("{\"Time\":\"2026-11-25T12:00:00Z\",\"StreamName\":\"a\",\"ErrorCode\":\"ValidationException\","
+                + "\"ErrorMessage\":\"reason 1\",\"Attempts\":1,\"Request\":{\"StreamName\":\"a\",\"PartitionKey\":\"key-1\","
+                + "\"Data\":\"cmVjb3JkIDE=\"}}");
+        assertThat(DeadLetterJson.read(a.get(1))).isEqualTo(letter("a", 3, "ValidationException"));
+    }
+
+    @Test
+    void aFileOverItsCap_isRotated_andTheOldestRotationDropped() throws IOException {
+        try (FileDeadLetterSink sink = new FileDeadLetterSink(dir, 1024, 3)) {
+            for (int i = 0; i < 40; i++) {
+                sink.accept(letter("s", i, "InternalFailure"));
+            }
+        }
+        assertThat(Files.exists(dir.resolve("s.ndjson"))).isTrue();
+        assertThat(Files.exists(dir.resolve("s.ndjson.1"))).isTrue();
+        assertThat(Files.exists(dir.resolve("s.ndjson.2"))).isTrue();
+        assertThat(Files.exists(dir.resolve("s.ndjson.3"))).isFalse();
+        for (String f : List.of("s.ndjson", "s.ndjson.1", "s.ndjson.2")) {
+            assertThat(Files.size(dir.resolve(f))).isLessThanOrEqualTo(1024);
+        }
+        List<String> newest = Files.readAllLines(dir.resolve("s.ndjson"));
+        assertThat(DeadLetterJson.read(newest.get(newest.size() - 1)).request().partitionKey()).isEqualTo("key-39");
+    }
+
+    @Test
+    void reopening_appends() throws IOException {
+        try (FileDeadLetterSink sink = new FileDeadLetterSink(dir, 1 << 20, 3)) {
+            sink.accept(letter("a", 1, "X"));
+        }
+        try (FileDeadLetterSink sink = new FileDeadLetterSink(dir, 1 << 20, 3)) {
+            sink.accept(letter("a", 2, "X"));
+        }
+        assertThat(Files.readAllLines(dir.resolve("a.ndjson"))).hasSize(2);
+    }
+}

@@ -1,0 +1,56 @@
+package io.kinesisbridge.server;
+
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.Protocol;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+
+import java.net.URI;
+
+/** The AWS SDK v2 async Kinesis client pointed at a local endpoint: dummy credentials, HTTP/1.1, no retries. */
+public final class SdkClients {
+
+    static final String CBOR_PROPERTY = "aws.cborEnabled";
+    /** One set of Netty threads for every test client: a client that owns its threads takes 2 s to close. */
+    private static final SdkEventLoopGroup SHARED_LOOPS = SdkEventLoopGroup.builder().numberOfThreads(2).build();
+
+    private SdkClients() {
+    }
+
+    public static KinesisAsyncClient kinesis(String url) {
+        return kinesis(url, 50);
+    }
+
+    /**
+     * A client that speaks JSON 1.1: the SDK reads {@code aws.cborEnabled} when the client is built, so the
+     * property is set around the build only.
+     */
+    public static synchronized KinesisAsyncClient jsonKinesis(String url) {
+        String before = System.getProperty(CBOR_PROPERTY);
+        System.setProperty(CBOR_PROPERTY, "false");
+        try {
+            return kinesis(url);
+        } finally {
+            if (before == null) {
+                System.clearProperty(CBOR_PROPERTY);
+            } else {
+                System.setProperty(CBOR_PROPERTY, before);
+            }
+        }
+    }
+
+    public static KinesisAsyncClient kinesis(String url, int maxConcurrency) {
+        return KinesisAsyncClient.builder()
+                .endpointOverride(URI.create(url))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDLOCAL", "secret")))
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1).maxConcurrency(maxConcurrency)
+                        .eventLoopGroup(SHARED_LOOPS))
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .build();
+    }
+}

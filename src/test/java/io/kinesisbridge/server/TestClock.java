@@ -1,0 +1,38 @@
+package io.kinesisbridge.server;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A clock that runs with the system clock plus an offset the test moves forward (iterator expiry). */
+public final class TestClock extends Clock {
+
+    private final AtomicLong offsetMillis = new AtomicLong();
+
+    public void advance(Duration d) {
+        offsetMillis.addAndGet(d.toMillis());
+    }
+
+    @Override
+    public ZoneId getZone() {
+        return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+        return this;
+    }
+
+    @Override
+    public long millis() {
+        return System.currentTimeMillis() + offsetMillis.get();
+    }
+
+    @Override
+    public Instant instant() {
+        return Instant.ofEpochMilli(millis());
+    }
+}
