@@ -101,6 +101,8 @@ final class ReplayCommand {
                 throw new IllegalArgumentException("--from takes memory:DIRECTORY or dead-letter:FILE, got '" + from + "'");
             }
             dispatchers.values().forEach(d -> d.close(Duration.ofMillis(settings.longValue("bridge.shutdown-timeout-ms"))));
+            // every record's completion has been counted once all the room is back
+            room.acquireUninterruptibly(IN_FLIGHT);
         } finally {
             timer.shutdownNow();
             deadLetters.close();

@@ -54,6 +54,7 @@ class ShippedRoutesTest extends CamelMainTestSupport {
         BridgeSettings settings = BridgeSettings.load(Optional.empty(), Map.of(), Map.of(
                 "bridge.http.port", String.valueOf(port),
                 "bridge.management.port", String.valueOf(managementPort),
+                "bridge.endpoint.port", "0",
                 "bridge.http.token", TOKEN,
                 "bridge.http.max-body-bytes", "20000",
                 "bridge.file.inbox", work.resolve("inbox").toString(),
