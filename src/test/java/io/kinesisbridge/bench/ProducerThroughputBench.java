@@ -15,7 +15,14 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 
+import io.kinesisbridge.server.EndpointSettings;
+import io.kinesisbridge.server.KinesisApi;
+import io.kinesisbridge.server.KinesisEndpoint;
+import io.kinesisbridge.server.ShardIterators;
+
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,10 +36,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Records per second into the same kinesalite, the same records, one run: the bridge's kinesis-put on the aws
- * backend versus camel-aws2-kinesis 4.17.0; then the share of a 4-shard stream's 4,000 records/s the bridge
- * sustains with per-shard pacing on, against kinesalite (which never throttles) and against the in-memory backend
- * enforcing Kinesis's limits (which does). Not a test: run it with
+ * Records per second, the same records to the same endpoint, side by side in one run: the bridge's kinesis-put on
+ * the aws backend versus camel-aws2-kinesis 4.17.0, to kinesalite and to the bridge's own Kinesis endpoint; then the
+ * share of a 4-shard stream's 4,000 records/s the bridge sustains with per-shard pacing on, against kinesalite
+ * (which never throttles), the bridge's endpoint enforcing Kinesis's shard limits, and the in-memory backend
+ * enforcing them without a network. Not a test: run it with
  * <pre>
  * mvn -q test-compile org.codehaus.mojo:exec-maven-plugin:3.5.0:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=io.kinesisbridge.bench.ProducerThroughputBench
@@ -52,59 +60,97 @@ public final class ProducerThroughputBench {
         int senders = Integer.getInteger("bench.senders", 32);
         int pacedSeconds = Integer.getInteger("bench.pacedSeconds", 10);
         List<Event> events = events(records);
-        List<Event> warmup = events(2_000);
         System.out.printf("%d records of ~%d bytes over %d keys, %d sender threads, %d-shard streams, %s cores%n",
                 records, events.get(0).data.length, KEYS, senders, SHARDS, Runtime.getRuntime().availableProcessors());
-        List<String[]> rows = new ArrayList<>();
         try (Kinesalite kinesalite = Kinesalite.start()) {
-            for (String s : List.of("bench-camel", "bench-bridge", "bench-bridge-batch", "bench-paced")) {
-                kinesalite.createStream(s, SHARDS);
-            }
-            AwsKinesisBackend aws = AwsKinesisBackend.create(AwsBackendSettings.defaults().withRegion("us-east-1")
-                    .withEndpoint(kinesalite.uri()).withCbor(false)
-                    .withCredentials(new CredentialsSource.Static("AKIDBENCH", new CredentialsSource.Secret("bench"), Optional.empty())));
-            LongAdder deadLetters = new LongAdder();
-            try (CamelContext camel = context(aws, deadLetters, false)) {
-                String endpoint = kinesalite.uri().toString();
-                camel.addRoutes(new RouteBuilder() {
-                    @Override
-                    public void configure() {
-                        from("direct:camel").to("aws2-kinesis:bench-camel?overrideEndpoint=true&uriEndpointOverride=" + endpoint
-                                + "&region=us-east-1&accessKey=RAW(AKIDBENCH)&secretKey=RAW(bench)&cborEnabled=false");
-                        from("direct:bridge").to("kinesis-put:bench-bridge?partitionKey=header:key&ordering=KEY");
-                        from("direct:bridge-batch").to("kinesis-put:bench-bridge-batch?partitionKey=json:/userId&ordering=KEY&batch=true");
-                    }
-                });
-                camel.start();
-                ProducerTemplate template = camel.createProducerTemplate();
-                sendEach(template, "direct:camel", warmup, senders);
-                sendEach(template, "direct:bridge", warmup, senders);
-                sendBatches(template, "direct:bridge-batch", warmup, 4);
-
-                double camelRate = sendEach(template, "direct:camel", events, senders);
-                rows.add(row("camel-aws2-kinesis 4.17.0, one exchange per record", camelRate, kinesalite.readAll("bench-camel").size() - warmup.size(), records));
-                double bridgeRate = sendEach(template, "direct:bridge", events, senders);
-                rows.add(row("kinesis-put (aws backend), one exchange per record", bridgeRate, kinesalite.readAll("bench-bridge").size() - warmup.size(), records));
-                double batchRate = sendBatches(template, "direct:bridge-batch", events, 4);
-                rows.add(row("kinesis-put (aws backend), 500 records per exchange", batchRate, kinesalite.readAll("bench-bridge-batch").size() - warmup.size(), records));
-            }
-            System.out.println();
-            System.out.printf("%-58s %12s %10s%n", "same records, kinesalite, pacing off", "records/s", "arrived");
-            rows.forEach(r -> System.out.printf("%-58s %12s %10s%n", (Object[]) r));
-
-            System.out.println();
-            System.out.printf("%-58s %12s %10s %10s%n", "4 shards x 1,000 records/s, pacing on, " + pacedSeconds + " s", "records/s", "of 4,000", "throttled");
-            Paced onKinesalite = paced(aws, "bench-paced", pacedSeconds);
-            System.out.printf("%-58s %12.0f %9.1f%% %10d%n", "kinesalite (no server limits)", onKinesalite.rate,
-                    onKinesalite.rate / 40, onKinesalite.throttled);
-            aws.close();
+            side(new Target("kinesalite 3.3.3 (node)", kinesalite.uri(), kinesalite::createStream,
+                    s -> kinesalite.readAll(s).size()), events, senders);
         }
-        MemoryBackendSettings d = MemoryBackendSettings.defaults().withShardLimits(true);
-        InMemoryKinesis memory = new InMemoryKinesis(d);
-        memory.createStream("bench-paced", SHARDS);
-        Paced onMemory = paced(memory, "bench-paced", pacedSeconds);
-        System.out.printf("%-58s %12.0f %9.1f%% %10d%n", "in-memory backend enforcing Kinesis's shard limits", onMemory.rate,
-                onMemory.rate / 40, onMemory.throttled);
+        InMemoryKinesis served = new InMemoryKinesis(MemoryBackendSettings.defaults());
+        try (KinesisEndpoint endpoint = endpoint(served)) {
+            side(new Target("the bridge's own endpoint (same JVM)", URI.create(endpoint.url()), served::createStream,
+                    s -> served.readAll(s).size()), events, senders);
+        }
+
+        System.out.println();
+        System.out.printf("%-62s %10s %9s %10s%n", "4 shards x 1,000 records/s, pacing on, " + pacedSeconds + " s window",
+                "records/s", "of 4,000", "throttled");
+        try (Kinesalite kinesalite = Kinesalite.start()) {
+            kinesalite.createStream("bench-paced", SHARDS);
+            try (AwsKinesisBackend aws = aws(kinesalite.uri())) {
+                pacedRow("aws backend -> kinesalite (no shard limits)", paced(aws, "bench-paced", pacedSeconds));
+            }
+        }
+        InMemoryKinesis limited = new InMemoryKinesis(MemoryBackendSettings.defaults().withShardLimits(true));
+        limited.createStream("bench-paced", SHARDS);
+        try (KinesisEndpoint endpoint = endpoint(limited); AwsKinesisBackend aws = aws(URI.create(endpoint.url()))) {
+            pacedRow("aws backend -> bridge endpoint enforcing Kinesis's limits", paced(aws, "bench-paced", pacedSeconds));
+        }
+        InMemoryKinesis direct = new InMemoryKinesis(MemoryBackendSettings.defaults().withShardLimits(true));
+        direct.createStream("bench-paced", SHARDS);
+        pacedRow("memory backend enforcing Kinesis's limits (no network)", paced(direct, "bench-paced", pacedSeconds));
+    }
+
+    private record Target(String name, URI uri, java.util.function.BiConsumer<String, Integer> create,
+                          java.util.function.ToIntFunction<String> count) {
+    }
+
+    /** The same records through camel-aws2-kinesis and through kinesis-put on the aws backend, to one target. */
+    private static void side(Target target, List<Event> events, int senders) throws Exception {
+        List<Event> warmup = events(2_000);
+        for (String s : List.of("bench-camel", "bench-bridge", "bench-bridge-batch")) {
+            target.create().accept(s, SHARDS);
+        }
+        List<String[]> rows = new ArrayList<>();
+        try (AwsKinesisBackend aws = aws(target.uri()); CamelContext camel = context(aws, new LongAdder(), false)) {
+            String endpoint = target.uri().toString();
+            camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("direct:camel").to("aws2-kinesis:bench-camel?overrideEndpoint=true&uriEndpointOverride=" + endpoint
+                            + "&region=us-east-1&accessKey=RAW(AKIDBENCH)&secretKey=RAW(bench)&cborEnabled=false");
+                    from("direct:bridge").to("kinesis-put:bench-bridge?partitionKey=header:key&ordering=KEY");
+                    from("direct:bridge-batch").to("kinesis-put:bench-bridge-batch?partitionKey=json:/userId&ordering=KEY&batch=true");
+                }
+            });
+            camel.start();
+            ProducerTemplate template = camel.createProducerTemplate();
+            sendEach(template, "direct:camel", warmup, senders);
+            sendEach(template, "direct:bridge", warmup, senders);
+            sendBatches(template, "direct:bridge-batch", warmup, 4);
+
+            double camelRate = sendEach(template, "direct:camel", events, senders);
+            rows.add(row("camel-aws2-kinesis 4.17.0, one exchange per record", camelRate,
+                    target.count().applyAsInt("bench-camel") - warmup.size(), events.size()));
+            double bridgeRate = sendEach(template, "direct:bridge", events, senders);
+            rows.add(row("kinesis-put (aws backend), one exchange per record", bridgeRate,
+                    target.count().applyAsInt("bench-bridge") - warmup.size(), events.size()));
+            double batchRate = sendBatches(template, "direct:bridge-batch", events, 4);
+            rows.add(row("kinesis-put (aws backend), 500 records per exchange", batchRate,
+                    target.count().applyAsInt("bench-bridge-batch") - warmup.size(), events.size()));
+            camel.stop();
+        }
+        System.out.println();
+        System.out.printf("%-62s %10s %12s%n", "to " + target.name() + ", pacing off", "records/s", "arrived");
+        rows.forEach(r -> System.out.printf("%-62s %10s %12s%n", (Object[]) r));
+    }
+
+    private static AwsKinesisBackend aws(URI endpoint) {
+        return AwsKinesisBackend.create(AwsBackendSettings.defaults().withRegion("us-east-1").withEndpoint(endpoint).withCbor(false)
+                .withCredentials(new CredentialsSource.Static("AKIDBENCH", new CredentialsSource.Secret("bench"), Optional.empty())));
+    }
+
+    private static KinesisEndpoint endpoint(InMemoryKinesis memory) {
+        Clock clock = Clock.systemUTC();
+        KinesisEndpoint endpoint = new KinesisEndpoint(new KinesisApi(memory, memory, clock,
+                new ShardIterators(clock, ShardIterators.DEFAULT_TTL), KinesisApi.DEFAULT_ACCOUNT_SHARD_LIMIT),
+                EndpointSettings.of("127.0.0.1", 0));
+        endpoint.start();
+        return endpoint;
+    }
+
+    private static void pacedRow(String name, Paced p) {
+        System.out.printf("%-62s %10.0f %8.1f%% %10d%n", name, p.rate, p.rate / 40, p.throttled);
     }
 
     private record Event(String key, byte[] data) {

@@ -48,6 +48,7 @@ class AwsBackendJarIT {
         try (Kinesalite kinesalite = Kinesalite.start()) {
             kinesalite.createStream("clickstream", 4);
             int port = Kinesalite.freePort();
+            int managementPort = Kinesalite.freePort();
             Path log = work.resolve("bridge.log");
             Process bridge = new ProcessBuilder("java", "-jar", jar.toString(),
                     "--routes", Path.of("routes").toAbsolutePath().toString(),
@@ -56,6 +57,7 @@ class AwsBackendJarIT {
                     "--bridge.aws.credentials=static", "--bridge.aws.access-key-id=AKIDJARIT",
                     "--bridge.aws.secret-access-key=" + SECRET,
                     "--bridge.http.port=" + port, "--bridge.file.enabled=false",
+                    "--bridge.management.port=" + managementPort, "--bridge.endpoint.enabled=false",
                     "--bridge.dead-letter.dir=" + work.resolve("dead-letter"), "--bridge.ordering=key")
                     .directory(work.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             try {
