@@ -7,7 +7,8 @@ package io.kinesisbridge.dispatch;
  *
  * <p>Requests do not reach the shard in the rhythm they left: network jitter bunches them, and a shard that is
  * running at its limit throttles what arrives early. So the bucket adapts: a throttle empties it and lowers the
- * refill rate by a tenth (to half the limit at most); each second without a throttle gives back 2% of the limit.
+ * refill rate by a tenth (once per {@value #BACK_OFF_EVERY_MILLIS} ms, however many records one answer throttled;
+ * half the limit at most); each second without a throttle gives back 2% of the limit.
  * On a smooth path the rate stays at the limit. Besides, the bucket keeps {@value #JITTER_SECONDS} s of budget in
  * reserve: the shard's own bucket then holds that much when a request arrives early, and the sustained rate is the
  * same (a reserve lowers the burst, not the refill).
@@ -18,6 +19,7 @@ final class ShardBudget {
     private static final double FLOOR = 0.5;
     private static final double RECOVERY_PER_SECOND = 0.02;
     static final double JITTER_SECONDS = 0.1;
+    static final long BACK_OFF_EVERY_MILLIS = 250;
 
     private final double recordsPerSecond;
     private final double bytesPerSecond;
@@ -25,6 +27,7 @@ final class ShardBudget {
     private double bytes;
     private double share = 1.0;
     private long lastNanos;
+    private long lastBackOffNanos = Long.MIN_VALUE;
     private final double reserveRecords;
     private final double reserveBytes;
 
@@ -88,7 +91,10 @@ final class ShardBudget {
         refill(nowNanos);
         records = Math.min(records, 0);
         bytes = Math.min(bytes, 0);
-        share = Math.max(FLOOR, share * BACK_OFF);
+        if (lastBackOffNanos == Long.MIN_VALUE || nowNanos - lastBackOffNanos >= BACK_OFF_EVERY_MILLIS * 1_000_000) {
+            lastBackOffNanos = nowNanos;
+            share = Math.max(FLOOR, share * BACK_OFF);
+        }
     }
 
     double records() {

@@ -45,7 +45,7 @@ import java.util.concurrent.atomic.LongAdder;
  * mvn -q test-compile org.codehaus.mojo:exec-maven-plugin:3.5.0:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=io.kinesisbridge.bench.ProducerThroughputBench
  * </pre>
- * Options (system properties): bench.records (20000), bench.senders (32), bench.pacedSeconds (10).
+ * Options (system properties): bench.records (20000), bench.senders (32), bench.pacedSeconds (20).
  */
 public final class ProducerThroughputBench {
 
@@ -58,7 +58,7 @@ public final class ProducerThroughputBench {
     public static void main(String[] args) throws Exception {
         int records = Integer.getInteger("bench.records", 20_000);
         int senders = Integer.getInteger("bench.senders", 32);
-        int pacedSeconds = Integer.getInteger("bench.pacedSeconds", 10);
+        int pacedSeconds = Integer.getInteger("bench.pacedSeconds", 20);
         List<Event> events = events(records);
         System.out.printf("%d records of ~%d bytes over %d keys, %d sender threads, %d-shard streams, %s cores%n",
                 records, events.get(0).data.length, KEYS, senders, SHARDS, Runtime.getRuntime().availableProcessors());
@@ -73,8 +73,8 @@ public final class ProducerThroughputBench {
         }
 
         System.out.println();
-        System.out.printf("%-62s %10s %9s %10s%n", "4 shards x 1,000 records/s, pacing on, " + pacedSeconds + " s window",
-                "records/s", "of 4,000", "throttled");
+        System.out.printf("%-62s %10s %9s %10s %10s%n", "4 shards x 1,000 records/s, pacing on, " + pacedSeconds + " s window",
+                "acked/s", "of 4,000", "sent/s", "throttled");
         try (Kinesalite kinesalite = Kinesalite.start()) {
             kinesalite.createStream("bench-paced", SHARDS);
             try (AwsKinesisBackend aws = aws(kinesalite.uri())) {
@@ -150,13 +150,13 @@ public final class ProducerThroughputBench {
     }
 
     private static void pacedRow(String name, Paced p) {
-        System.out.printf("%-62s %10.0f %8.1f%% %10d%n", name, p.rate, p.rate / 40, p.throttled);
+        System.out.printf("%-62s %10.0f %8.1f%% %10.0f %10d%n", name, p.rate, p.rate / 40, p.sendRate, p.throttled);
     }
 
     private record Event(String key, byte[] data) {
     }
 
-    private record Paced(double rate, long throttled) {
+    private record Paced(double rate, double sendRate, long throttled) {
     }
 
     private static String[] row(String name, double rate, int arrived, int expected) {
@@ -272,14 +272,17 @@ public final class ProducerThroughputBench {
             DispatchStats stats = component.dispatchers().get(stream).stats();
             Thread.sleep(2000);
             long ack0 = stats.recordsAcknowledged();
+            long sent0 = stats.recordsSent();
             long t0 = System.nanoTime();
             Thread.sleep(seconds * 1000L);
             long ack1 = stats.recordsAcknowledged();
+            long sent1 = stats.recordsSent();
             long t1 = System.nanoTime();
             offering.set(false);
             pool.shutdownNow();
             pool.awaitTermination(30, TimeUnit.SECONDS);
-            return new Paced((ack1 - ack0) / ((t1 - t0) / 1e9), stats.recordsThrottled());
+            double window = (t1 - t0) / 1e9;
+            return new Paced((ack1 - ack0) / window, (sent1 - sent0) / window, stats.recordsThrottled());
         }
     }
 }

@@ -61,11 +61,22 @@ class ShardBudgetTest {
         assertThat(budget.share()).isEqualTo(0.9);
         assertThat(budget.nanosUntilFits(1, 0)).isEqualTo(112_222_223); // 101 records (one and the reserve) at 900/s
         for (int i = 0; i < 10; i++) {
-            budget.throttled(0);
+            budget.throttled(0); // the other throttled records of the same answer
+        }
+        assertThat(budget.share()).isEqualTo(0.9);
+        for (int i = 1; i <= 10; i++) {
+            budget.throttled(i * SECOND / 4);
         }
         assertThat(budget.share()).isEqualTo(0.5);
+        budget = new ShardBudget(1000, 1 << 20, 0);
+        for (int i = 0; i <= 10; i++) {
+            budget.throttled(0);
+        }
+        for (int i = 1; i <= 10; i++) {
+            budget.throttled(i * SECOND / 4);
+        }
         budget.fits(1, 10 * SECOND);
-        assertThat(budget.share()).isCloseTo(0.7, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(budget.share()).isCloseTo(0.65, org.assertj.core.data.Offset.offset(1e-9)); // 0.5 at 2.5 s, then 2% a second
         budget.fits(1, 60 * SECOND);
         assertThat(budget.share()).isEqualTo(1.0);
     }
