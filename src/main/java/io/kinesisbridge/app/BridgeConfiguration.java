@@ -12,7 +12,13 @@ import io.kinesisbridge.server.KinesisApi;
 import io.kinesisbridge.server.KinesisEndpoint;
 import io.kinesisbridge.server.ShardIterators;
 import io.kinesisbridge.source.file.FileLines;
+import io.kinesisbridge.source.file.FileTailer;
+import io.kinesisbridge.source.file.RecordFormat;
+import io.kinesisbridge.source.file.TailSettings;
 import io.kinesisbridge.source.http.HttpIngest;
+import io.kinesisbridge.source.syslog.SyslogCodecs;
+import io.kinesisbridge.source.syslog.SyslogParser;
+import io.kinesisbridge.source.syslog.SyslogRecords;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
@@ -22,6 +28,9 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,6 +38,7 @@ import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.regex.Pattern;
 
 /**
  * Binds what the routes and the kinesis-put component use, built from the {@code bridge.*} properties of the
@@ -66,8 +76,16 @@ public class BridgeConfiguration implements CamelConfiguration {
         }
         registry.bind("deadLetterSink", new FileDeadLetterSink(Path.of(settings.text("bridge.dead-letter.dir")),
                 settings.longValue("bridge.dead-letter.max-file-bytes"), settings.integer("bridge.dead-letter.max-files")));
-        registry.bind("httpIngest", new HttpIngest(settings.integer("bridge.http.max-body-bytes"), settings.text("bridge.http.token")));
+        registry.bind("httpIngest", new HttpIngest(settings.integer("bridge.http.max-body-bytes"), settings.text("bridge.http.token"),
+                settings.integer("bridge.http.saturated-status"), settings.integer("bridge.http.retry-after-seconds")));
         registry.bind("fileLines", new FileLines(settings.integer("bridge.dispatch.max-batch-records")));
+        FileTailer tailer = new FileTailer(tailSettings(settings));
+        registry.bind("fileTailer", tailer);
+        addService(context, tailer);
+        int syslogMax = settings.integer("bridge.syslog.max-message-bytes");
+        registry.bind("syslogTcpFraming", SyslogCodecs.tcpFraming(syslogMax));
+        registry.bind("syslogUdpDatagrams", SyslogCodecs.udpDatagrams(syslogMax));
+        registry.bind("syslogRecords", new SyslogRecords(new SyslogParser()));
         registry.bind("backendHealthCheck", new BackendHealthCheck(backend, targetStreams(settings)));
         long progress = settings.longValue("bridge.progress-interval-seconds");
         try {
@@ -83,6 +101,30 @@ public class BridgeConfiguration implements CamelConfiguration {
         } catch (Exception e) {
             throw new IllegalStateException("cannot add the bridge's services", e);
         }
+    }
+
+    private static void addService(CamelContext context, Object service) {
+        try {
+            context.addService(service, true, false);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot register " + service, e);
+        }
+    }
+
+    static TailSettings tailSettings(BridgeSettings settings) {
+        List<String> paths = splitList(settings.text("bridge.file.paths"));
+        String multiline = settings.text("bridge.file.multiline.start");
+        return new TailSettings(paths, settings.text("bridge.file.start-at").equals("end"),
+                RecordFormat.parse(settings.text("bridge.file.format")), splitList(settings.text("bridge.file.csv.columns")),
+                multiline.isEmpty() ? Optional.empty() : Optional.of(Pattern.compile(multiline)),
+                Duration.ofMillis(settings.longValue("bridge.file.multiline.flush-ms")),
+                Path.of(settings.text("bridge.file.checkpoint-file")),
+                Duration.ofMillis(settings.longValue("bridge.file.rotate-wait-ms")),
+                settings.integer("bridge.dispatch.max-batch-records"), settings.integer("bridge.file.max-record-bytes"));
+    }
+
+    static List<String> splitList(String value) {
+        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
     /** The streams the enabled sources put to: every bridge.SOURCE.stream whose bridge.SOURCE.enabled is not false. */

@@ -35,7 +35,7 @@ public final class BridgeSettings {
             Setting.oneOf("bridge.ordering", "key", List.of("none", "key", "chain"),
                     "Ordering of the shipped routes: `none`, `key` (per-key order) or `chain` (per-key order plus SequenceNumberForOrdering)."),
             Setting.integer("bridge.max-in-flight-records", "10000", 1, 10_000_000,
-                    "Records each route may have in flight before it waits (files) or answers 503 (HTTP)."),
+                    "Records each route may have in flight before it waits (files, syslog, MQTT) or answers bridge.http.saturated-status (HTTP)."),
             Setting.text("bridge.dead-letter.dir", "data/dead-letter",
                     "Directory of the dead-letter files, one `<stream>.ndjson` per stream."),
             Setting.integer("bridge.dead-letter.max-file-bytes", "104857600", 1024, Long.MAX_VALUE,
@@ -55,12 +55,71 @@ public final class BridgeSettings {
                     "Largest request body the HTTP source takes (after gzip decoding); larger bodies get 413."),
             Setting.text("bridge.http.token", "",
                     "When set, requests need `Authorization: Bearer <token>`; others get 401."),
+            Setting.oneOf("bridge.http.saturated-status", "503", List.of("503", "429"),
+                    "Status when the bridge has bridge.max-in-flight-records records in flight: 503 (Service Unavailable) or 429 (Too Many Requests), both with Retry-After."),
+            Setting.integer("bridge.http.retry-after-seconds", "1", 1, 3600, "The Retry-After of a saturated answer."),
 
-            Setting.bool("bridge.file.enabled", "true", "Whether the file-inbox source runs."),
+            Setting.bool("bridge.file.enabled", "true", "Whether the file sources run: the inbox and, when bridge.file.paths is set, the tailer."),
             Setting.text("bridge.file.inbox", "data/inbox",
                     "Directory whose new files are read line by line; a file is moved to `.done/` once every line is acknowledged or dead-lettered."),
-            Setting.text("bridge.file.stream", "logs", "Stream the file-inbox source puts to."),
-            Setting.text("bridge.file.partition-key", "random", "Partition key of file lines, in the component's key syntax."),
+            Setting.text("bridge.file.stream", "logs", "Stream the file sources (inbox and tail) put to."),
+            Setting.text("bridge.file.partition-key", "random",
+                    "Partition key of file records, in the component's key syntax; `header:CamelFileName` keys by the file's path."),
+            Setting.text("bridge.file.paths", "",
+                    "Files to tail: globs separated by commas (`/var/log/app/*.log,/srv/**/out.log`). Empty: no tailing."),
+            Setting.oneOf("bridge.file.start-at", "end", List.of("beginning", "end"),
+                    "Where tailing starts in files that exist at the very first run (no checkpoint file yet); files that appear later, and every file after a restart, are read from their start or their checkpoint."),
+            Setting.oneOf("bridge.file.format", "lines", List.of("lines", "ndjson", "csv"),
+                    "What a tailed line becomes: `lines` (the line as it is), `ndjson` (a JSON value, checked), `csv` (a JSON object keyed by the columns). A line that does not parse becomes `{\"unparsed\": true, \"error\": …, \"raw\": …}`."),
+            Setting.text("bridge.file.csv.columns", "",
+                    "CSV column names, comma-separated; empty: each file's first line names them (and is not sent)."),
+            Setting.custom("bridge.file.multiline.start", "",
+                    "A regular expression a record's first line matches (e.g. `^\\d{4}-\\d\\d-\\d\\d` for stack traces): other lines are joined to the record before them with a newline. Empty: one line, one record.",
+                    BridgeSettings::checkRegex),
+            Setting.integer("bridge.file.multiline.flush-ms", "1000", 0, 3_600_000,
+                    "How long a file must stay unchanged before its last multi-line record is sent."),
+            Setting.text("bridge.file.checkpoint-file", "data/file-tail-checkpoints.json",
+                    "Where the tailer keeps each file's identity (inode), fingerprint and acknowledged offset."),
+            Setting.integer("bridge.file.poll-ms", "250", 10, 60_000, "How often the tailer looks for new lines and files."),
+            Setting.integer("bridge.file.rotate-wait-ms", "2000", 0, 3_600_000,
+                    "How long a file renamed away or deleted is still read for late writes before it is finished."),
+            Setting.integer("bridge.file.max-record-bytes", "1048576", 16, 10_485_760,
+                    "A tailed line longer than this is sent in pieces of this size."),
+
+            Setting.bool("bridge.syslog.enabled", "true", "Whether the syslog source (UDP and TCP on one port) runs."),
+            Setting.text("bridge.syslog.host", "127.0.0.1", "Address the syslog source listens on; `0.0.0.0` for every interface."),
+            Setting.port("bridge.syslog.port", "5514", "Port of the syslog source, for UDP and TCP alike."),
+            Setting.text("bridge.syslog.stream", "logs", "Stream the syslog source puts to."),
+            Setting.text("bridge.syslog.partition-key", "json:/host",
+                    "Partition key of syslog records, in the component's key syntax; the default is the message's host (the sender's address when the message names none)."),
+            Setting.integer("bridge.syslog.max-message-bytes", "65536", 480, 1_000_000,
+                    "Largest syslog message kept whole; a longer one is cut to it and its record marked `\"truncated\": true`."),
+
+            Setting.bool("bridge.mqtt.enabled", "false",
+                    "Whether the MQTT source runs (off by default: it needs a broker). While the broker at bridge.mqtt.broker-url is away it keeps trying in the background (one warning, then quiet) and readiness says so; the rest of the bridge runs as usual."),
+            Setting.text("bridge.mqtt.broker-url", "tcp://127.0.0.1:1883", "The broker: `tcp://HOST:PORT` or `ssl://HOST:PORT`."),
+            Setting.custom("bridge.mqtt.topics", "telemetry/+/#",
+                    "Topic filters, comma-separated: wildcards `+` and `#`, shared subscriptions `$share/GROUP/FILTER` (several bridges with one group split the load).",
+                    BridgeSettings::checkTopicFilters),
+            Setting.oneOf("bridge.mqtt.version", "5", List.of("5", "3.1.1"), "MQTT protocol version."),
+            Setting.oneOf("bridge.mqtt.qos", "1", List.of("0", "1", "2"),
+                    "QoS of the subscriptions: 1 acknowledges each message only once Kinesis has its record; 0 has no acknowledgement; with 2 the client acknowledges receipt (PUBREC) on arrival."),
+            Setting.text("bridge.mqtt.client-id", "kinesis-bridge",
+                    "Client id; the broker keeps the session (with unacknowledged messages) under it across reconnects and restarts. Give each bridge its own."),
+            Setting.text("bridge.mqtt.username", "", "User name for the broker; empty for none."),
+            Setting.text("bridge.mqtt.password", "", "Password for the broker."),
+            Setting.text("bridge.mqtt.tls.truststore", "",
+                    "Trust store (PKCS12 or JKS) with the CA of an `ssl://` broker; empty: the JVM's trusted CAs."),
+            Setting.text("bridge.mqtt.tls.truststore-password", "", "Password of the trust store."),
+            Setting.text("bridge.mqtt.tls.keystore", "", "Key store (PKCS12 or JKS) with a client certificate, for brokers that ask for one."),
+            Setting.text("bridge.mqtt.tls.keystore-password", "", "Password of the key store."),
+            Setting.text("bridge.mqtt.stream", "telemetry", "Stream the MQTT source puts to."),
+            Setting.text("bridge.mqtt.partition-key", "topic:1",
+                    "Partition key of MQTT records: `topic:N` (segment N of the topic from 0; default the device id of `telemetry/<device>/…`), `json:/field` (a payload field), `header:CamelMqttTopic` (the whole topic), or any key syntax of the component."),
+            Setting.integer("bridge.mqtt.receive-maximum", "1000", 1, 65_535,
+                    "Messages the broker may send before acknowledgements come back."),
+            Setting.integer("bridge.mqtt.reconnect-max-delay-ms", "30000", 100, 3_600_000,
+                    "Longest pause between two connection attempts (backoff starts at 1 s and doubles)."),
 
             Setting.bool("bridge.memory.shard-limits", "false",
                     "Whether the in-memory backend enforces Kinesis's per-shard write limits (throttling with ProvisionedThroughputExceededException)."),
@@ -149,7 +208,7 @@ public final class BridgeSettings {
             Setting.bool("bridge.management.enabled", "true",
                     "Whether the management server runs: health at `/observe/health` (liveness `/observe/health/live`, readiness `/observe/health/ready`: 200 when every route and the backend are ready, 503 otherwise)."),
             Setting.text("bridge.management.host", "127.0.0.1", "Address of the management server."),
-            Setting.port("bridge.management.port", "9876", "Port of the management server."),
+            Setting.integer("bridge.management.port", "9876", 0, 65535, "Port of the management server; 0 picks a free port, which the log names."),
             Setting.integer("bridge.progress-interval-seconds", "30", 0, 86_400,
                     "Every how many seconds a progress line with records/s per stream is logged (while records move); 0: never.")
     );
@@ -294,6 +353,28 @@ public final class BridgeSettings {
 
     static List<String> faultErrors(String value) {
         return java.util.Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+    }
+
+    private static String checkTopicFilters(String value) {
+        List<String> filters = java.util.Arrays.stream(value.split(",")).map(String::trim).filter(f -> !f.isEmpty()).toList();
+        if (filters.isEmpty()) {
+            return "names no topic filter";
+        }
+        try {
+            filters.forEach(io.kinesisbridge.source.mqtt.TopicFilters::check);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return "is not valid: " + e.getMessage();
+        }
+    }
+
+    private static String checkRegex(String value) {
+        try {
+            java.util.regex.Pattern.compile(value);
+            return null;
+        } catch (java.util.regex.PatternSyntaxException e) {
+            return "is not a regular expression: " + e.getDescription();
+        }
     }
 
     private static String checkStreams(String value) {

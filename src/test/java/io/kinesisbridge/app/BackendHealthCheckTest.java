@@ -28,7 +28,11 @@ class BackendHealthCheckTest {
     @Test
     void targetStreams_areThoseOfEnabledSources() {
         BridgeSettings settings = BridgeSettings.load(Optional.empty(), Map.of(),
-                Map.of("bridge.file.enabled", "false", "bridge.http.stream", "clicks"));
-        assertThat(BridgeConfiguration.targetStreams(settings)).containsExactly("clicks");
+                Map.of("bridge.file.enabled", "false", "bridge.http.stream", "clicks", "bridge.mqtt.enabled", "false"));
+        // syslog stays on and goes to logs; the file sources (logs too) and MQTT (telemetry) are off
+        assertThat(BridgeConfiguration.targetStreams(settings)).containsExactly("clicks", "logs");
+        BridgeSettings noSyslog = BridgeSettings.load(Optional.empty(), Map.of(), Map.of("bridge.file.enabled", "false",
+                "bridge.syslog.enabled", "false", "bridge.mqtt.enabled", "false"));
+        assertThat(BridgeConfiguration.targetStreams(noSyslog)).containsExactly("clickstream");
     }
 }

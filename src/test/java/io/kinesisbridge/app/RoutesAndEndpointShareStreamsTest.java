@@ -61,7 +61,8 @@ class RoutesAndEndpointShareStreamsTest {
         int endpointPort = freePort(); // a fixed port: a second endpoint built by a second configure() could not bind it
         main = BridgeMain.create(new String[]{"--routes", "routes",
                 "--bridge.http.port=" + httpPort, "--bridge.endpoint.port=" + endpointPort,
-                "--bridge.file.inbox=" + dir.resolve("inbox"), "--bridge.dead-letter.dir=" + dir.resolve("dead-letter")}, Map.of());
+                "--bridge.file.inbox=" + dir.resolve("inbox"), "--bridge.dead-letter.dir=" + dir.resolve("dead-letter"),
+                "--bridge.management.port=0", "--bridge.syslog.enabled=false", "--bridge.progress-interval-seconds=0"}, Map.of());
         main.start();
         KinesisEndpoint endpoint = main.getCamelContext().getRegistry().lookupByNameAndType("kinesisEndpoint", KinesisEndpoint.class);
         assertThat(endpoint.port()).as("started with the context").isEqualTo(endpointPort);

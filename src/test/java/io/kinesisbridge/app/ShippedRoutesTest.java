@@ -55,6 +55,8 @@ class ShippedRoutesTest extends CamelMainTestSupport {
                 "bridge.http.port", String.valueOf(port),
                 "bridge.management.port", String.valueOf(managementPort),
                 "bridge.endpoint.port", "0",
+                "bridge.syslog.enabled", "false",
+                "bridge.mqtt.enabled", "false",
                 "bridge.http.token", TOKEN,
                 "bridge.http.max-body-bytes", "20000",
                 "bridge.file.inbox", work.resolve("inbox").toString(),

@@ -15,6 +15,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * The steps of the HTTP source route, each a method the YAML route calls as a bean: check the token, split the
@@ -24,16 +26,35 @@ public final class HttpIngest {
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
+    /** Media types whose bodies are JSON or NDJSON; a request without Content-Type is taken as JSON too. */
+    private static final Set<String> JSON_TYPES = Set.of("application/json", "application/x-ndjson", "application/ndjson",
+            "application/jsonl", "application/jsonlines", "application/x-jsonlines", "application/json-seq", "text/plain");
+
     private final JsonEventSplitter splitter;
     private final byte[] token;
+    private final int saturatedStatus;
+    private final int retryAfterSeconds;
 
     /**
      * @param maxBodyBytes largest body taken, after gzip decoding
      * @param token        the bearer token requests must carry, or empty for none
      */
     public HttpIngest(int maxBodyBytes, String token) {
+        this(maxBodyBytes, token, 503, 1);
+    }
+
+    /**
+     * @param saturatedStatus   the status when the bridge has too many records in flight: 503 or 429
+     * @param retryAfterSeconds the Retry-After sent with it
+     */
+    public HttpIngest(int maxBodyBytes, String token, int saturatedStatus, int retryAfterSeconds) {
+        if (saturatedStatus != 503 && saturatedStatus != 429) {
+            throw new IllegalArgumentException("saturatedStatus must be 503 or 429");
+        }
         this.splitter = new JsonEventSplitter(maxBodyBytes);
         this.token = token.isEmpty() ? null : token.getBytes(StandardCharsets.UTF_8);
+        this.saturatedStatus = saturatedStatus;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     /** Refuses a request without the configured bearer token (401). */
@@ -53,6 +74,15 @@ public final class HttpIngest {
     /** Replaces the body by its events (a List of byte[]), decoding gzip first. */
     public void split(Exchange exchange) {
         Message in = exchange.getMessage();
+        String contentType = in.getHeader(Exchange.CONTENT_TYPE, String.class);
+        if (contentType != null && !contentType.isBlank()) {
+            String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+            if (!JSON_TYPES.contains(mediaType) && !mediaType.endsWith("+json")) {
+                throw new HttpProblem(415, "Content-Type " + mediaType + " is not taken: send application/json (an "
+                        + "object or an array) or application/x-ndjson (one JSON value per line)"
+                        + (mediaType.equals("application/x-www-form-urlencoded") ? "; curl --data needs -H 'Content-Type: application/json'" : ""));
+            }
+        }
         byte[] body = in.getBody(byte[].class);
         if (body == null) {
             body = new byte[0];
@@ -126,10 +156,10 @@ public final class HttpIngest {
             };
             message = p.getMessage();
         } else if (e instanceof KinesisException k && KinesisError.BRIDGE_SATURATED.equals(k.errorCode())) {
-            status = 503;
+            status = saturatedStatus;
             code = k.errorCode();
             message = k.getMessage();
-            retryAfter = "1";
+            retryAfter = String.valueOf(retryAfterSeconds);
         } else {
             status = 500;
             code = "InternalError";

@@ -1,0 +1,59 @@
+package io.kinesisbridge.source.mqtt;
+
+/** MQTT topic filter rules (MQTT 5 §4.7), including shared subscriptions {@code $share/GROUP/FILTER}. */
+public final class TopicFilters {
+
+    private TopicFilters() {
+    }
+
+    /** @throws IllegalArgumentException saying which rule the filter breaks */
+    public static void check(String filter) {
+        if (filter.isEmpty()) {
+            throw new IllegalArgumentException("a topic filter cannot be empty");
+        }
+        String f = filter;
+        if (f.startsWith("$share/")) {
+            int slash = f.indexOf('/', 7);
+            if (slash < 0 || slash == 7) {
+                throw new IllegalArgumentException("'" + filter + "': a shared subscription is $share/GROUP/FILTER");
+            }
+            String group = f.substring(7, slash);
+            if (group.contains("+") || group.contains("#")) {
+                throw new IllegalArgumentException("'" + filter + "': the share group name cannot hold + or #");
+            }
+            f = f.substring(slash + 1);
+            if (f.isEmpty()) {
+                throw new IllegalArgumentException("'" + filter + "': the shared subscription has no topic filter");
+            }
+        }
+        String[] levels = f.split("/", -1);
+        for (int i = 0; i < levels.length; i++) {
+            String level = levels[i];
+            if (level.contains("#") && (!level.equals("#") || i != levels.length - 1)) {
+                throw new IllegalArgumentException("'" + filter + "': # must be a whole level and the last one");
+            }
+            if (level.contains("+") && !level.equals("+")) {
+                throw new IllegalArgumentException("'" + filter + "': + must be a whole level");
+            }
+        }
+    }
+
+    /** Whether a topic name matches a filter ($share/GROUP/ taken off first). */
+    public static boolean matches(String filter, String topic) {
+        String f = filter.startsWith("$share/") ? filter.substring(filter.indexOf('/', 7) + 1) : filter;
+        String[] fl = f.split("/", -1);
+        String[] tl = topic.split("/", -1);
+        if (topic.startsWith("$") && (fl[0].equals("+") || fl[0].equals("#"))) {
+            return false;
+        }
+        for (int i = 0; i < fl.length; i++) {
+            if (fl[i].equals("#")) {
+                return true;
+            }
+            if (i >= tl.length || !(fl[i].equals("+") || fl[i].equals(tl[i]))) {
+                return false;
+            }
+        }
+        return fl.length == tl.length;
+    }
+}

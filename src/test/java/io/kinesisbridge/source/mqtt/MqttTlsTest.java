@@ -1,0 +1,59 @@
+package io.kinesisbridge.source.mqtt;
+
+import io.kinesisbridge.app.RunningBridge;
+import io.kinesisbridge.testing.FreePorts;
+import io.kinesisbridge.testing.HiveMqBroker;
+import io.kinesisbridge.testing.MqttPublisher;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The MQTT route over TLS (ssl://) to embedded HiveMQ, trusting the broker's self-signed certificate from a trust store. */
+class MqttTlsTest {
+
+    private static final String PASSWORD = "changeit";
+
+    @TempDir
+    Path dir;
+
+    private void keytool(String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes())).isZero();
+    }
+
+    @Test
+    void sslBroker_withTrustStore_messagesArrive() throws Exception {
+        Path keyStore = dir.resolve("broker.jks");
+        Path cert = dir.resolve("broker.crt");
+        Path trustStore = dir.resolve("trust.p12");
+        keytool("-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+                "-dname", "CN=127.0.0.1", "-ext", "san=ip:127.0.0.1", "-storetype", "JKS",
+                "-keystore", keyStore.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD);
+        keytool("-exportcert", "-alias", "broker", "-keystore", keyStore.toString(), "-storepass", PASSWORD, "-file", cert.toString());
+        keytool("-importcert", "-noprompt", "-alias", "broker", "-file", cert.toString(), "-storetype", "PKCS12",
+                "-keystore", trustStore.toString(), "-storepass", PASSWORD);
+        int tlsPort = FreePorts.tcp();
+        try (HiveMqBroker broker = HiveMqBroker.startWithTls(dir, FreePorts.tcp(), tlsPort, keyStore, PASSWORD);
+             RunningBridge bridge = RunningBridge.start(dir.resolve("bridge"), Map.of("bridge.mqtt.enabled", "true",
+                     "bridge.mqtt.broker-url", "ssl://127.0.0.1:" + tlsPort,
+                     "bridge.mqtt.tls.truststore", trustStore.toString(), "bridge.mqtt.tls.truststore-password", PASSWORD));
+             MqttPublisher pub = MqttPublisher.v5(broker.url())) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                pub.publish("telemetry/secure-1/t", "{\"over\":\"tls\"}", 1);
+                return bridge.records("telemetry").contains("{\"over\":\"tls\"}");
+            });
+            assertThat(bridge.streamRecords("telemetry").get(0).partitionKey()).isEqualTo("secure-1");
+        }
+    }
+}
