@@ -55,6 +55,8 @@ public class KinesisPutComponentConfigurer extends PropertyConfigurerSupport imp
         case "maxConcurrentRequests": target.setMaxConcurrentRequests(property(camelContext, int.class, value)); return true;
         case "maxinflightrecords":
         case "maxInFlightRecords": getOrCreateConfiguration(target).setMaxInFlightRecords(property(camelContext, int.class, value)); return true;
+        case "maxpendingbytes":
+        case "maxPendingBytes": target.setMaxPendingBytes(property(camelContext, long.class, value)); return true;
         case "ordering": getOrCreateConfiguration(target).setOrdering(property(camelContext, io.kinesisbridge.dispatch.Ordering.class, value)); return true;
         case "partitionkey":
         case "partitionKey": getOrCreateConfiguration(target).setPartitionKey(property(camelContext, java.lang.String.class, value)); return true;
@@ -68,6 +70,14 @@ public class KinesisPutComponentConfigurer extends PropertyConfigurerSupport imp
         case "retryMaxDelayMs": target.setRetryMaxDelayMs(property(camelContext, long.class, value)); return true;
         case "saturationtimeout":
         case "saturationTimeout": getOrCreateConfiguration(target).setSaturationTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "shardbytespersecond":
+        case "shardBytesPerSecond": target.setShardBytesPerSecond(property(camelContext, long.class, value)); return true;
+        case "shardflowcontrol":
+        case "shardFlowControl": target.setShardFlowControl(property(camelContext, boolean.class, value)); return true;
+        case "shardmaprefreshms":
+        case "shardMapRefreshMs": target.setShardMapRefreshMs(property(camelContext, long.class, value)); return true;
+        case "shardrecordspersecond":
+        case "shardRecordsPerSecond": target.setShardRecordsPerSecond(property(camelContext, int.class, value)); return true;
         case "shutdowntimeoutms":
         case "shutdownTimeoutMs": target.setShutdownTimeoutMs(property(camelContext, long.class, value)); return true;
         case "whensaturated":
@@ -109,6 +119,8 @@ public class KinesisPutComponentConfigurer extends PropertyConfigurerSupport imp
         case "maxConcurrentRequests": return int.class;
         case "maxinflightrecords":
         case "maxInFlightRecords": return int.class;
+        case "maxpendingbytes":
+        case "maxPendingBytes": return long.class;
         case "ordering": return io.kinesisbridge.dispatch.Ordering.class;
         case "partitionkey":
         case "partitionKey": return java.lang.String.class;
@@ -122,6 +134,14 @@ public class KinesisPutComponentConfigurer extends PropertyConfigurerSupport imp
         case "retryMaxDelayMs": return long.class;
         case "saturationtimeout":
         case "saturationTimeout": return long.class;
+        case "shardbytespersecond":
+        case "shardBytesPerSecond": return long.class;
+        case "shardflowcontrol":
+        case "shardFlowControl": return boolean.class;
+        case "shardmaprefreshms":
+        case "shardMapRefreshMs": return long.class;
+        case "shardrecordspersecond":
+        case "shardRecordsPerSecond": return int.class;
         case "shutdowntimeoutms":
         case "shutdownTimeoutMs": return long.class;
         case "whensaturated":
@@ -159,6 +179,8 @@ public class KinesisPutComponentConfigurer extends PropertyConfigurerSupport imp
         case "maxConcurrentRequests": return target.getMaxConcurrentRequests();
         case "maxinflightrecords":
         case "maxInFlightRecords": return getOrCreateConfiguration(target).getMaxInFlightRecords();
+        case "maxpendingbytes":
+        case "maxPendingBytes": return target.getMaxPendingBytes();
         case "ordering": return getOrCreateConfiguration(target).getOrdering();
         case "partitionkey":
         case "partitionKey": return getOrCreateConfiguration(target).getPartitionKey();
@@ -172,6 +194,14 @@ public class KinesisPutComponentConfigurer extends PropertyConfigurerSupport imp
         case "retryMaxDelayMs": return target.getRetryMaxDelayMs();
         case "saturationtimeout":
         case "saturationTimeout": return getOrCreateConfiguration(target).getSaturationTimeout();
+        case "shardbytespersecond":
+        case "shardBytesPerSecond": return target.getShardBytesPerSecond();
+        case "shardflowcontrol":
+        case "shardFlowControl": return target.isShardFlowControl();
+        case "shardmaprefreshms":
+        case "shardMapRefreshMs": return target.getShardMapRefreshMs();
+        case "shardrecordspersecond":
+        case "shardRecordsPerSecond": return target.getShardRecordsPerSecond();
         case "shutdowntimeoutms":
         case "shutdownTimeoutMs": return target.getShutdownTimeoutMs();
         case "whensaturated":

@@ -1,6 +1,7 @@
 package io.kinesisbridge.app;
 
 import io.kinesisbridge.backend.KinesisBackend;
+import io.kinesisbridge.backend.aws.AwsKinesisBackend;
 import io.kinesisbridge.backend.fault.FaultInjectingBackend;
 import io.kinesisbridge.backend.fault.FaultSettings;
 import io.kinesisbridge.backend.memory.InMemoryKinesis;
@@ -194,9 +195,10 @@ public class BridgeConfiguration implements CamelConfiguration {
     }
 
     static KinesisBackend createBackend(BridgeSettings settings) {
-        String backend = settings.text("bridge.backend");
-        if (!backend.equals("memory")) {
-            throw new InvalidSettingException("Setting bridge.backend: '" + backend + "' is not available in this build; use memory");
+        String backend = settings.text("bridge.backend").trim().toLowerCase(java.util.Locale.ROOT);
+        if (backend.equals("aws")) {
+            LOG.info("AWS backend: the streams must exist; bridge.streams applies to the memory backend only");
+            return AwsKinesisBackend.create(AwsSettings.of(settings));
         }
         MemoryBackendSettings memory = new MemoryBackendSettings(settings.bool("bridge.memory.shard-limits"),
                 settings.integer("bridge.memory.records-per-second"), settings.longValue("bridge.memory.bytes-per-second"),

@@ -162,6 +162,11 @@ public final class BridgeMain {
         p.put("camel.component.kinesis-put.retryBaseDelayMs", settings.text("bridge.retry.base-delay-ms"));
         p.put("camel.component.kinesis-put.retryMaxDelayMs", settings.text("bridge.retry.max-delay-ms"));
         p.put("camel.component.kinesis-put.shutdownTimeoutMs", settings.text("bridge.shutdown-timeout-ms"));
+        p.put("camel.component.kinesis-put.shardFlowControl", settings.text("bridge.dispatch.shard-flow-control"));
+        p.put("camel.component.kinesis-put.shardRecordsPerSecond", settings.text("bridge.dispatch.shard-records-per-second"));
+        p.put("camel.component.kinesis-put.shardBytesPerSecond", settings.text("bridge.dispatch.shard-bytes-per-second"));
+        p.put("camel.component.kinesis-put.shardMapRefreshMs", settings.text("bridge.dispatch.shard-map-refresh-ms"));
+        p.put("camel.component.kinesis-put.maxPendingBytes", settings.text("bridge.dispatch.max-pending-bytes"));
         p.putAll(settings.camelValues());
         return p;
     }

@@ -155,10 +155,50 @@ public final class BridgeSettings {
             Setting.integer("bridge.endpoint.latency-jitter-ms", "0", 0, 600_000,
                     "Up to this much more latency, drawn per request."),
 
+            Setting.text("bridge.aws.region", "",
+                    "AWS region of the streams (backend aws); empty for the SDK's region chain (AWS_REGION, profile, instance metadata)."),
+            Setting.custom("bridge.aws.endpoint-override", "",
+                    "Another Kinesis endpoint than the region's: a VPC endpoint, kinesalite, the bridge's own (`http://127.0.0.1:4567`).",
+                    BridgeSettings::checkUrl),
+            Setting.bool("bridge.aws.cbor", "true",
+                    "CBOR on the wire, the SDK's default for Kinesis; `false` speaks JSON (kinesalite needs it). Applies to this backend's client only."),
+            Setting.oneOf("bridge.aws.credentials", "default", List.of("default", "profile", "static", "web-identity"),
+                    "Where credentials come from: `default` (the SDK's chain: environment, system properties, web identity, profile, container, instance), `profile` (bridge.aws.profile), `static` (bridge.aws.access-key-id and secret-access-key) or `web-identity` (bridge.aws.web-identity-token-file and role-arn)."),
+            Setting.text("bridge.aws.profile", "", "Profile name for credentials=profile (from ~/.aws/config and ~/.aws/credentials)."),
+            Setting.text("bridge.aws.access-key-id", "", "Access key id for credentials=static."),
+            Setting.text("bridge.aws.secret-access-key", "", "Secret access key for credentials=static; never logged (prefer the environment variable BRIDGE_AWS_SECRET_ACCESS_KEY to a file)."),
+            Setting.text("bridge.aws.session-token", "", "Session token for temporary static credentials; never logged."),
+            Setting.custom("bridge.aws.role-arn", "",
+                    "Role to act as: assumed with STS on top of the credentials above, or the web identity's role.",
+                    v -> v.isEmpty() || v.startsWith("arn:") ? null : "is not a role ARN (arn:aws:iam::ACCOUNT:role/NAME)"),
+            Setting.text("bridge.aws.external-id", "", "External id the role's trust policy asks for (needs role-arn)."),
+            Setting.custom("bridge.aws.role-session-name", "kinesis-bridge", "Session name of the assumed role.",
+                    v -> v.matches("[\\w+=,.@-]{2,64}") ? null : "is not a session name (2-64 of letters, digits and +=,.@_-)"),
+            Setting.text("bridge.aws.web-identity-token-file", "", "Token file for credentials=web-identity (EKS: AWS_WEB_IDENTITY_TOKEN_FILE)."),
+            Setting.custom("bridge.aws.sts-endpoint-override", "", "Another STS endpoint than the region's, for role-arn and web identity.",
+                    BridgeSettings::checkUrl),
+            Setting.oneOf("bridge.aws.http-protocol", "auto", List.of("auto", "http1.1", "http2"),
+                    "HTTP version to Kinesis: `auto` is HTTP/1.1 for an http:// endpoint override and the SDK's HTTP/2 otherwise."),
+            Setting.integer("bridge.aws.max-concurrency", "50", 1, 10_000, "Connections (HTTP/1.1) or streams (HTTP/2) to Kinesis at once."),
+            Setting.integer("bridge.aws.connect-timeout-ms", "2000", 1, 600_000, "Connection set-up timeout."),
+            Setting.integer("bridge.aws.read-timeout-ms", "30000", 1, 600_000, "Longest silence while reading an answer or writing a request."),
+            Setting.integer("bridge.aws.attempt-timeout-ms", "10000", 1, 600_000,
+                    "Longest time for one request; past it the records are retried (ServiceUnreachable)."),
+            Setting.integer("bridge.aws.acquisition-timeout-ms", "10000", 1, 600_000, "How long a request waits for a free connection."),
+
             Setting.integer("bridge.dispatch.max-batch-records", "500", 1, 500, "Records per PutRecords request."),
             Setting.integer("bridge.dispatch.linger-ms", "0", 0, 60_000,
                     "How long a partly filled batch waits for more records; 0 batches only what queued while requests were in flight."),
             Setting.integer("bridge.dispatch.max-concurrent-requests", "8", 1, 10_000, "Requests in flight per stream."),
+            Setting.bool("bridge.dispatch.shard-flow-control", "true",
+                    "Pace sends per shard (the dispatcher reads the stream's shards and keeps a token bucket per shard) so that Kinesis rarely throttles."),
+            Setting.integer("bridge.dispatch.shard-records-per-second", "1000", 1, 1_000_000_000, "Records per second a shard takes (Kinesis: 1,000)."),
+            Setting.integer("bridge.dispatch.shard-bytes-per-second", "1048576", 1, Long.MAX_VALUE,
+                    "Bytes (data plus partition keys) per second a shard takes (Kinesis: 1 MiB)."),
+            Setting.integer("bridge.dispatch.shard-map-refresh-ms", "60000", 0, 86_400_000,
+                    "How often the shard map is read again besides the signs of a reshard (a record on an unknown shard); 0 for only those."),
+            Setting.integer("bridge.dispatch.max-pending-bytes", "67108864", 1024, Long.MAX_VALUE,
+                    "Bytes of records a stream may hold unacknowledged; past it the file source waits and HTTP answers BridgeSaturated, instead of memory growing."),
             Setting.integer("bridge.retry.max-attempts", "10", 1, 1_000_000, "Sends of a record before it is dead-lettered, for retryable errors."),
             Setting.integer("bridge.retry.base-delay-ms", "100", 0, 3_600_000, "Backoff base: a retry waits a random time up to base × 2^(attempt−1)."),
             Setting.integer("bridge.retry.max-delay-ms", "5000", 0, 3_600_000, "Backoff cap."),
@@ -281,6 +321,19 @@ public final class BridgeSettings {
         Map<String, String> m = new LinkedHashMap<>();
         props.stringPropertyNames().forEach(k -> m.put(k, props.getProperty(k)));
         return m;
+    }
+
+    private static String checkUrl(String value) {
+        if (value.isEmpty()) {
+            return null;
+        }
+        try {
+            java.net.URI uri = new java.net.URI(value);
+            return (uri.getScheme() != null && (uri.getScheme().equals("http") || uri.getScheme().equals("https")))
+                    && uri.getHost() != null ? null : "is not an http:// or https:// URL";
+        } catch (java.net.URISyntaxException e) {
+            return "is not an http:// or https:// URL";
+        }
     }
 
     private static String checkRate(String value) {

@@ -3,7 +3,9 @@ package io.kinesisbridge.component;
 import io.kinesisbridge.backend.KinesisBackend;
 import io.kinesisbridge.deadletter.DeadLetterSink;
 import io.kinesisbridge.deadletter.FileDeadLetterSink;
+import io.kinesisbridge.dispatch.DispatchMetrics;
 import io.kinesisbridge.dispatch.DispatchSettings;
+import io.kinesisbridge.dispatch.FlowControl;
 import io.kinesisbridge.dispatch.RetryPolicy;
 import io.kinesisbridge.dispatch.StreamDispatcher;
 import io.kinesisbridge.put.PutRecordValidator;
@@ -11,6 +13,7 @@ import org.apache.camel.Endpoint;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +21,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 
@@ -74,7 +79,30 @@ public class KinesisPutComponent extends DefaultComponent {
             + "for records in flight before dead-lettering them.")
     private long shutdownTimeoutMs = 30_000;
 
+    @Metadata(label = "advanced", defaultValue = "true", description = "Whether each stream's dispatcher paces its "
+            + "sends per shard (it reads the stream's shards and keeps a budget of shardRecordsPerSecond and "
+            + "shardBytesPerSecond per shard) so that Kinesis rarely throttles.")
+    private boolean shardFlowControl = true;
+
+    @Metadata(label = "advanced", defaultValue = "1000", description = "Records per second a shard takes (Kinesis: 1,000).")
+    private int shardRecordsPerSecond = FlowControl.KINESIS_RECORDS_PER_SECOND;
+
+    @Metadata(label = "advanced", defaultValue = "1048576", description = "Bytes (data plus partition keys) per "
+            + "second a shard takes (Kinesis: 1 MiB).")
+    private long shardBytesPerSecond = FlowControl.KINESIS_BYTES_PER_SECOND;
+
+    @Metadata(label = "advanced", defaultValue = "60000", description = "How often, in milliseconds, the shard map "
+            + "is read again besides the signs of a reshard; 0 for only those.")
+    private long shardMapRefreshMs = 60_000;
+
+    @Metadata(label = "advanced", defaultValue = "67108864", description = "Bytes (data plus partition keys) of "
+            + "records a stream may hold unacknowledged; past it a record waits (whenSaturated=BLOCK) or is refused "
+            + "with BridgeSaturated (REJECT), so that a slow stream slows its sources instead of growing memory.")
+    private long maxPendingBytes = DispatchSettings.DEFAULT_MAX_PENDING_BYTES;
+
     private final Map<String, StreamDispatcher> dispatchers = new ConcurrentHashMap<>();
+    private final Map<String, ExecutorService> completionExecutors = new ConcurrentHashMap<>();
+    private final Map<String, DispatchMetrics> metrics = new ConcurrentHashMap<>();
     private ScheduledExecutorService scheduler;
     private DeadLetterSink ownedDeadLetterSink;
 
@@ -116,6 +144,15 @@ public class KinesisPutComponent extends DefaultComponent {
         Duration timeout = Duration.ofMillis(shutdownTimeoutMs);
         dispatchers.values().forEach(d -> d.close(timeout));
         dispatchers.clear();
+        metrics.values().forEach(DispatchMetrics::close);
+        metrics.clear();
+        for (ExecutorService completions : completionExecutors.values()) {
+            completions.shutdown(); // runs the completions still queued, then ends
+            if (!completions.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                LOG.warn("kinesis-put: completions of a stream still running after 10 s at stop");
+            }
+        }
+        completionExecutors.clear();
         if (scheduler != null) {
             scheduler.shutdownNow();
             scheduler = null;
@@ -131,7 +168,16 @@ public class KinesisPutComponent extends DefaultComponent {
     /** The stream's dispatcher, started on first use. */
     StreamDispatcher dispatcher(String streamName) {
         return dispatchers.computeIfAbsent(streamName, name -> {
-            StreamDispatcher d = new StreamDispatcher(name, backend, dispatchSettings(), deadLetterSink, scheduler);
+            // callbacks (the rest of a route) run here, off the sending path, one at a time per stream; a plain JDK
+            // executor, as the timer: its queue is unbounded, Camel's default profile would refuse past 1,000 tasks
+            ExecutorService completions = completionExecutors.computeIfAbsent(name, n -> Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "kinesis-put-" + n);
+                t.setDaemon(true);
+                return t;
+            }));
+            StreamDispatcher d = new StreamDispatcher(name, backend, dispatchSettings(), deadLetterSink, scheduler,
+                    completions);
+            meterRegistry().ifPresent(registry -> metrics.put(name, DispatchMetrics.bind(d, registry)));
             d.start();
             LOG.debug("kinesis-put: dispatcher for stream {} on backend {}", name, backend.name());
             return d;
@@ -146,7 +192,59 @@ public class KinesisPutComponent extends DefaultComponent {
     DispatchSettings dispatchSettings() {
         return new DispatchSettings(maxBatchRecords, maxBatchBytes, Duration.ofMillis(lingerMs), maxConcurrentRequests,
                 new RetryPolicy(retryMaxAttempts, Duration.ofMillis(retryBaseDelayMs), Duration.ofMillis(retryMaxDelayMs)),
-                DispatchSettings.defaults().chainKeys());
+                DispatchSettings.defaults().chainKeys(),
+                new FlowControl(shardFlowControl, shardRecordsPerSecond, shardBytesPerSecond, Duration.ofMillis(shardMapRefreshMs)),
+                maxPendingBytes);
+    }
+
+    /** The registry Camel's Micrometer support uses (camel.metrics.enabled=true binds it as metricsRegistry). */
+    private java.util.Optional<MeterRegistry> meterRegistry() {
+        MeterRegistry byName = getCamelContext().getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
+        if (byName != null) {
+            return java.util.Optional.of(byName);
+        }
+        java.util.Set<MeterRegistry> all = getCamelContext().getRegistry().findByType(MeterRegistry.class);
+        return all.size() == 1 ? java.util.Optional.of(all.iterator().next()) : java.util.Optional.empty();
+    }
+
+    public boolean isShardFlowControl() {
+        return shardFlowControl;
+    }
+
+    public void setShardFlowControl(boolean shardFlowControl) {
+        this.shardFlowControl = shardFlowControl;
+    }
+
+    public int getShardRecordsPerSecond() {
+        return shardRecordsPerSecond;
+    }
+
+    public void setShardRecordsPerSecond(int shardRecordsPerSecond) {
+        this.shardRecordsPerSecond = shardRecordsPerSecond;
+    }
+
+    public long getShardBytesPerSecond() {
+        return shardBytesPerSecond;
+    }
+
+    public void setShardBytesPerSecond(long shardBytesPerSecond) {
+        this.shardBytesPerSecond = shardBytesPerSecond;
+    }
+
+    public long getShardMapRefreshMs() {
+        return shardMapRefreshMs;
+    }
+
+    public void setShardMapRefreshMs(long shardMapRefreshMs) {
+        this.shardMapRefreshMs = shardMapRefreshMs;
+    }
+
+    public long getMaxPendingBytes() {
+        return maxPendingBytes;
+    }
+
+    public void setMaxPendingBytes(long maxPendingBytes) {
+        this.maxPendingBytes = maxPendingBytes;
     }
 
     public KinesisPutConfiguration getConfiguration() {

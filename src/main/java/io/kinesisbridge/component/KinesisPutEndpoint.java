@@ -95,6 +95,12 @@ public class KinesisPutEndpoint extends DefaultEndpoint {
         return inFlight.tryAcquire(permits, configuration.getSaturationTimeout(), TimeUnit.MILLISECONDS);
     }
 
+    /** How long a record may wait for room in its stream's pending-bytes budget: as long as BLOCK waits, or not at all. */
+    java.time.Duration admissionWait() {
+        return configuration.getWhenSaturated() == WhenSaturated.REJECT
+                ? java.time.Duration.ZERO : java.time.Duration.ofMillis(configuration.getSaturationTimeout());
+    }
+
     void release(int records) {
         inFlight.release(Math.min(records, configuration.getMaxInFlightRecords()));
     }

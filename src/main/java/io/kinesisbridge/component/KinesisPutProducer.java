@@ -112,11 +112,19 @@ final class KinesisPutProducer extends DefaultAsyncProducer {
             out.setHeader(KinesisPutConstants.ERROR_CODE, error.code());
             out.setHeader(KinesisPutConstants.ERROR_MESSAGE, error.message());
             out.setHeader(KinesisPutConstants.FAILED_RECORD_COUNT, 1);
-            if (config.isFailOnRejection()) {
+            if (isRefused(error)) {
+                // not taken (the stream's pending bytes are at their limit) and not dead-lettered: the source retries
+                exchange.setException(KinesisException.of(error, endpoint.getStreamName(),
+                        out.getHeader(KinesisPutConstants.PARTITION_KEY, String.class)));
+            } else if (config.isFailOnRejection()) {
                 exchange.setException(KinesisException.of(error, endpoint.getStreamName(),
                         out.getHeader(KinesisPutConstants.PARTITION_KEY, String.class)));
             }
         }
+    }
+
+    private static boolean isRefused(KinesisError error) {
+        return KinesisError.BRIDGE_SATURATED.equals(error.code());
     }
 
     private boolean putBatch(Exchange exchange, StreamDispatcher dispatcher, List<?> items, AsyncCallback callback) {
@@ -151,10 +159,21 @@ final class KinesisPutProducer extends DefaultAsyncProducer {
     private void completeBatch(Exchange exchange, RecordResult[] results) {
         endpoint.release(results.length);
         int failed = 0;
+        int refused = 0;
+        KinesisError refusal = null;
         for (RecordResult r : results) {
-            if (r instanceof RecordResult.Failed) {
+            if (r instanceof RecordResult.Failed f) {
                 failed++;
+                if (isRefused(f.error())) {
+                    refused++;
+                    refusal = f.error();
+                }
             }
+        }
+        // refused records were neither sent nor dead-lettered: a waiting source (BLOCK) must take the exchange
+        // back; a rejecting one (HTTP) answers per record, like PutRecords, unless nothing was taken at all
+        if (refusal != null && (refused == results.length || config.getWhenSaturated() == WhenSaturated.BLOCK)) {
+            exchange.setException(KinesisException.of(refusal, endpoint.getStreamName(), null));
         }
         Message out = exchange.getMessage();
         out.setHeader(KinesisPutConstants.RESULTS, Arrays.asList(results));
@@ -213,7 +232,8 @@ final class KinesisPutProducer extends DefaultAsyncProducer {
                                 "No partition key for a record of stream " + stream + ": " + problem));
             }
         }
-        return dispatcher.submit(new PutRequest(stream, key, data, hashKey, sequence), config.getOrdering());
+        return dispatcher.submit(new PutRequest(stream, key, data, hashKey, sequence), config.getOrdering(),
+                endpoint.admissionWait());
     }
 
     private static byte[] bytesOf(Exchange exchange, Object body) throws NoTypeConversionAvailableException,

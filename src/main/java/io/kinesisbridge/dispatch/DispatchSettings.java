@@ -14,9 +14,22 @@ import java.time.Duration;
  * @param maxConcurrentRequests  requests in flight per stream
  * @param retry                  which failures are sent again, how often, how long apart
  * @param chainKeys              partition keys whose last sequence number is remembered for ordering {@code chain}
+ * @param flowControl            per-shard pacing
+ * @param maxPendingBytes        data plus partition-key bytes of the records the stream holds (queued, in flight or
+ *                               waiting for a retry); a record that does not fit waits or is refused at submission,
+ *                               so that a slow stream slows its sources instead of growing memory
  */
 public record DispatchSettings(int maxBatchRecords, int maxBatchBytes, Duration linger, int maxConcurrentRequests,
-                               RetryPolicy retry, int chainKeys) {
+                               RetryPolicy retry, int chainKeys, FlowControl flowControl, long maxPendingBytes) {
+
+    /** 64 MiB: several seconds of a stream of tens of shards, small beside the heap. */
+    public static final long DEFAULT_MAX_PENDING_BYTES = 64L << 20;
+
+    public DispatchSettings(int maxBatchRecords, int maxBatchBytes, Duration linger, int maxConcurrentRequests,
+                            RetryPolicy retry, int chainKeys) {
+        this(maxBatchRecords, maxBatchBytes, linger, maxConcurrentRequests, retry, chainKeys, FlowControl.kinesisLimits(),
+                DEFAULT_MAX_PENDING_BYTES);
+    }
 
     public DispatchSettings {
         if (maxBatchRecords < 1 || maxBatchRecords > PutRecordValidator.MAX_RECORDS_PER_REQUEST) {
@@ -34,25 +47,42 @@ public record DispatchSettings(int maxBatchRecords, int maxBatchBytes, Duration 
         if (chainKeys < 1) {
             throw new IllegalArgumentException("chainKeys must be at least 1");
         }
+        if (maxPendingBytes < 1) {
+            throw new IllegalArgumentException("maxPendingBytes must be positive");
+        }
     }
 
     public static DispatchSettings defaults() {
-        return new DispatchSettings(500, PutRecordValidator.MAX_REQUEST_BYTES, Duration.ZERO, 8, RetryPolicy.defaults(), 100_000);
+        return new DispatchSettings(500, PutRecordValidator.MAX_REQUEST_BYTES, Duration.ZERO, 8, RetryPolicy.defaults(), 100_000,
+                FlowControl.kinesisLimits(), DEFAULT_MAX_PENDING_BYTES);
     }
 
     public DispatchSettings withRetry(RetryPolicy policy) {
-        return new DispatchSettings(maxBatchRecords, maxBatchBytes, linger, maxConcurrentRequests, policy, chainKeys);
+        return new DispatchSettings(maxBatchRecords, maxBatchBytes, linger, maxConcurrentRequests, policy, chainKeys,
+                flowControl, maxPendingBytes);
     }
 
     public DispatchSettings withMaxConcurrentRequests(int n) {
-        return new DispatchSettings(maxBatchRecords, maxBatchBytes, linger, n, retry, chainKeys);
+        return new DispatchSettings(maxBatchRecords, maxBatchBytes, linger, n, retry, chainKeys, flowControl, maxPendingBytes);
     }
 
     public DispatchSettings withLinger(Duration d) {
-        return new DispatchSettings(maxBatchRecords, maxBatchBytes, d, maxConcurrentRequests, retry, chainKeys);
+        return new DispatchSettings(maxBatchRecords, maxBatchBytes, d, maxConcurrentRequests, retry, chainKeys, flowControl,
+                maxPendingBytes);
     }
 
     public DispatchSettings withMaxBatchRecords(int n) {
-        return new DispatchSettings(n, maxBatchBytes, linger, maxConcurrentRequests, retry, chainKeys);
+        return new DispatchSettings(n, maxBatchBytes, linger, maxConcurrentRequests, retry, chainKeys, flowControl,
+                maxPendingBytes);
+    }
+
+    public DispatchSettings withFlowControl(FlowControl f) {
+        return new DispatchSettings(maxBatchRecords, maxBatchBytes, linger, maxConcurrentRequests, retry, chainKeys, f,
+                maxPendingBytes);
+    }
+
+    public DispatchSettings withMaxPendingBytes(long bytes) {
+        return new DispatchSettings(maxBatchRecords, maxBatchBytes, linger, maxConcurrentRequests, retry, chainKeys,
+                flowControl, bytes);
     }
 }
