@@ -74,8 +74,10 @@ public class BridgeConfiguration implements CamelConfiguration {
         } else if (settings.bool("bridge.endpoint.enabled")) {
             LOG.info("Kinesis endpoint not started: it serves the in-memory backend only (bridge.backend={})", settings.text("bridge.backend"));
         }
-        registry.bind("deadLetterSink", new FileDeadLetterSink(Path.of(settings.text("bridge.dead-letter.dir")),
-                settings.longValue("bridge.dead-letter.max-file-bytes"), settings.integer("bridge.dead-letter.max-files")));
+        FileDeadLetterSink files = new FileDeadLetterSink(Path.of(settings.text("bridge.dead-letter.dir")),
+                settings.longValue("bridge.dead-letter.max-file-bytes"), settings.integer("bridge.dead-letter.max-files"));
+        registry.bind("deadLetterSink", new io.kinesisbridge.deadletter.CountingDeadLetterSink(files,
+                () -> registry.findByType(io.micrometer.core.instrument.MeterRegistry.class).stream().findFirst()));
         registry.bind("httpIngest", new HttpIngest(settings.integer("bridge.http.max-body-bytes"), settings.text("bridge.http.token"),
                 settings.integer("bridge.http.saturated-status"), settings.integer("bridge.http.retry-after-seconds")));
         registry.bind("fileLines", new FileLines(settings.integer("bridge.dispatch.max-batch-records")));

@@ -155,6 +155,7 @@ public final class BridgeMain {
         p.put("camel.health.consumersEnabled", "true");
         p.put("camel.health.registryEnabled", "true");
         p.put("camel.health.exposureLevel", "full");
+        p.put("camel.metrics.enabled", settings.text("bridge.management.enabled"));
         p.put("camel.component.kinesis-put.maxBatchRecords", settings.text("bridge.dispatch.max-batch-records"));
         p.put("camel.component.kinesis-put.lingerMs", settings.text("bridge.dispatch.linger-ms"));
         p.put("camel.component.kinesis-put.maxConcurrentRequests", settings.text("bridge.dispatch.max-concurrent-requests"));
@@ -162,13 +163,35 @@ public final class BridgeMain {
         p.put("camel.component.kinesis-put.retryBaseDelayMs", settings.text("bridge.retry.base-delay-ms"));
         p.put("camel.component.kinesis-put.retryMaxDelayMs", settings.text("bridge.retry.max-delay-ms"));
         p.put("camel.component.kinesis-put.shutdownTimeoutMs", settings.text("bridge.shutdown-timeout-ms"));
-        p.put("camel.component.kinesis-put.shardFlowControl", settings.text("bridge.dispatch.shard-flow-control"));
-        p.put("camel.component.kinesis-put.shardRecordsPerSecond", settings.text("bridge.dispatch.shard-records-per-second"));
-        p.put("camel.component.kinesis-put.shardBytesPerSecond", settings.text("bridge.dispatch.shard-bytes-per-second"));
+        FlowControlChoice flow = FlowControlChoice.of(settings);
+        p.put("camel.component.kinesis-put.shardFlowControl", String.valueOf(flow.on()));
+        p.put("camel.component.kinesis-put.shardRecordsPerSecond", flow.recordsPerSecond());
+        p.put("camel.component.kinesis-put.shardBytesPerSecond", flow.bytesPerSecond());
         p.put("camel.component.kinesis-put.shardMapRefreshMs", settings.text("bridge.dispatch.shard-map-refresh-ms"));
         p.put("camel.component.kinesis-put.maxPendingBytes", settings.text("bridge.dispatch.max-pending-bytes"));
         p.putAll(settings.camelValues());
         return p;
+    }
+
+    /**
+     * Whether sends are paced per shard, and at what rates. Offline capture into the in-memory backend without
+     * limits is not paced: it would cap a 4-shard stream at 4,000 records/s for no reason.
+     */
+    record FlowControlChoice(boolean on, String recordsPerSecond, String bytesPerSecond) {
+        static FlowControlChoice of(BridgeSettings settings) {
+            String choice = settings.text("bridge.dispatch.shard-flow-control");
+            String records = settings.text("bridge.dispatch.shard-records-per-second");
+            String bytes = settings.text("bridge.dispatch.shard-bytes-per-second");
+            if (!choice.equals("auto")) {
+                return new FlowControlChoice(Boolean.parseBoolean(choice), records, bytes);
+            }
+            if (settings.text("bridge.backend").equals("aws")) {
+                return new FlowControlChoice(true, records, bytes);
+            }
+            boolean limited = settings.bool("bridge.memory.shard-limits");
+            return new FlowControlChoice(limited, settings.text("bridge.memory.records-per-second"),
+                    settings.text("bridge.memory.bytes-per-second"));
+        }
     }
 
     static String routesPattern(String routes) {

@@ -57,6 +57,11 @@ public final class ManagementServer extends ServiceSupport {
 
     @Override
     protected void doStart() throws IOException {
+        if (metrics == null) {
+            // Camel's Micrometer support (camel.metrics.enabled) binds a Prometheus registry when it is on the class path
+            context.getRegistry().findByType(io.micrometer.prometheusmetrics.PrometheusMeterRegistry.class).stream()
+                    .findFirst().ifPresent(registry -> metrics = registry::scrape);
+        }
         server = HttpServer.create(new InetSocketAddress(host, port), 16);
         executor = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "management-http");

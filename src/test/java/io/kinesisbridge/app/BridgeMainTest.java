@@ -47,4 +47,15 @@ class BridgeMainTest {
         assertThatThrownBy(() -> BridgeMain.create(new String[]{"stray"}, Map.of())).hasMessageContaining("unexpected argument 'stray'");
         assertThatThrownBy(() -> BridgeMain.create(new String[]{"--bridge.http.port"}, Map.of())).hasMessageContaining("needs a value");
     }
+
+    @Test
+    void shardPacing_auto_isOnForAws_offForTheUnlimitedMemoryBackend_atTheMemoryLimitsWhenThoseAreOn() {
+        java.util.function.Function<Map<String, String>, BridgeMain.FlowControlChoice> choice = flags ->
+                BridgeMain.FlowControlChoice.of(BridgeSettings.load(java.util.Optional.empty(), Map.of(), flags));
+        assertThat(choice.apply(Map.of()).on()).isFalse();
+        assertThat(choice.apply(Map.of("bridge.memory.shard-limits", "true", "bridge.memory.records-per-second", "50")))
+                .isEqualTo(new BridgeMain.FlowControlChoice(true, "50", "1048576"));
+        assertThat(choice.apply(Map.of("bridge.backend", "aws", "bridge.aws.region", "eu-west-1")).on()).isTrue();
+        assertThat(choice.apply(Map.of("bridge.dispatch.shard-flow-control", "true")).on()).isTrue();
+    }
 }

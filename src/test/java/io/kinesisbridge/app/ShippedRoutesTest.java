@@ -184,6 +184,18 @@ class ShippedRoutesTest extends CamelMainTestSupport {
     }
 
     @Test
+    void prometheusMetrics_countRecordsAndDeadLettersPerStream() throws Exception {
+        post("[{\"userId\":\"a\"},{\"userId\":\"b\"},{\"nokey\":1}]", AUTH);
+        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + managementPort + "/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body())
+                .contains("kinesis_bridge_records_in_total{stream=\"clickstream\"} 3.0")
+                .contains("kinesis_bridge_records_acknowledged_total{stream=\"clickstream\"} 2.0")
+                .contains("kinesis_bridge_dead_letters_total{error_code=\"MissingPartitionKey\",stream=\"clickstream\"} 1.0");
+    }
+
+    @Test
     void fileDroppedIntoTheInbox_becomesOneRecordPerLine_andMovesToDone() throws Exception {
         Path inbox = work.resolve("inbox");
         Files.createDirectories(inbox);
