@@ -80,6 +80,14 @@ public class KinesisPutComponentConfigurer extends PropertyConfigurerSupport imp
         case "shardRecordsPerSecond": target.setShardRecordsPerSecond(property(camelContext, int.class, value)); return true;
         case "shutdowntimeoutms":
         case "shutdownTimeoutMs": target.setShutdownTimeoutMs(property(camelContext, long.class, value)); return true;
+        case "spooldir":
+        case "spoolDir": target.setSpoolDir(property(camelContext, java.lang.String.class, value)); return true;
+        case "spoolfsync":
+        case "spoolFsync": target.setSpoolFsync(property(camelContext, java.lang.String.class, value)); return true;
+        case "spoolfsyncintervalms":
+        case "spoolFsyncIntervalMs": target.setSpoolFsyncIntervalMs(property(camelContext, long.class, value)); return true;
+        case "spoolmaxbytes":
+        case "spoolMaxBytes": target.setSpoolMaxBytes(property(camelContext, long.class, value)); return true;
         case "whensaturated":
         case "whenSaturated": getOrCreateConfiguration(target).setWhenSaturated(property(camelContext, io.kinesisbridge.component.WhenSaturated.class, value)); return true;
         default: return false;
@@ -144,6 +152,14 @@ public class KinesisPutComponentConfigurer extends PropertyConfigurerSupport imp
         case "shardRecordsPerSecond": return int.class;
         case "shutdowntimeoutms":
         case "shutdownTimeoutMs": return long.class;
+        case "spooldir":
+        case "spoolDir": return java.lang.String.class;
+        case "spoolfsync":
+        case "spoolFsync": return java.lang.String.class;
+        case "spoolfsyncintervalms":
+        case "spoolFsyncIntervalMs": return long.class;
+        case "spoolmaxbytes":
+        case "spoolMaxBytes": return long.class;
         case "whensaturated":
         case "whenSaturated": return io.kinesisbridge.component.WhenSaturated.class;
         default: return null;
@@ -204,6 +220,14 @@ public class KinesisPutComponentConfigurer extends PropertyConfigurerSupport imp
         case "shardRecordsPerSecond": return target.getShardRecordsPerSecond();
         case "shutdowntimeoutms":
         case "shutdownTimeoutMs": return target.getShutdownTimeoutMs();
+        case "spooldir":
+        case "spoolDir": return target.getSpoolDir();
+        case "spoolfsync":
+        case "spoolFsync": return target.getSpoolFsync();
+        case "spoolfsyncintervalms":
+        case "spoolFsyncIntervalMs": return target.getSpoolFsyncIntervalMs();
+        case "spoolmaxbytes":
+        case "spoolMaxBytes": return target.getSpoolMaxBytes();
         case "whensaturated":
         case "whenSaturated": return getOrCreateConfiguration(target).getWhenSaturated();
         default: return null;

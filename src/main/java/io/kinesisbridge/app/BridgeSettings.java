@@ -203,7 +203,16 @@ public final class BridgeSettings {
             Setting.integer("bridge.retry.base-delay-ms", "100", 0, 3_600_000, "Backoff base: a retry waits a random time up to base × 2^(attempt−1)."),
             Setting.integer("bridge.retry.max-delay-ms", "5000", 0, 3_600_000, "Backoff cap."),
             Setting.integer("bridge.shutdown-timeout-ms", "30000", 0, 3_600_000,
-                    "On stop, how long to wait for records in flight before dead-lettering them."),
+                    "On stop, how long to wait for records in flight; what is left then is written to the spool and sent after the restart (dead-lettered when the spool is off or cannot take it)."),
+
+            Setting.bool("bridge.spool.enabled", "true",
+                    "Store and forward: records Kinesis does not take (unreachable, 5xx, or throttling past bridge.retry.max-attempts) go to an on-disk spool instead of the dead-letter output, their sources are acknowledged, and they are sent in per-key order when Kinesis answers again, also after a restart. Errors that no resend can fix still go to the dead-letter output."),
+            Setting.text("bridge.spool.dir", "data/spool", "Directory of the spool, one `stream-<name>/` directory of checksummed segment files per stream."),
+            Setting.integer("bridge.spool.max-bytes", "1073741824", 65_536, Long.MAX_VALUE,
+                    "Bytes each stream's spool may hold. When it is full (or the disk is), records wait in memory up to bridge.dispatch.max-pending-bytes and then the sources are slowed: HTTP answers 503, MQTT messages are not acknowledged, file tailing pauses. Nothing is dropped."),
+            Setting.oneOf("bridge.spool.fsync", "always", List.of("always", "interval", "never"),
+                    "When spooled records are forced to the disk: `always` (before the source is acknowledged; one fsync covers the records written together), `interval` (at most bridge.spool.fsync-interval-ms later: a power cut may lose that much), `never` (left to the operating system; a crash of the bridge loses nothing, a crash of the machine may)."),
+            Setting.integer("bridge.spool.fsync-interval-ms", "1000", 1, 3_600_000, "With bridge.spool.fsync=interval: the longest time between a spool write and its fsync."),
 
             Setting.bool("bridge.management.enabled", "true",
                     "Whether the management server runs: health at `/observe/health` (liveness `/observe/health/live`, readiness `/observe/health/ready`: 200 when every route and the backend are ready, 503 otherwise)."),

@@ -8,9 +8,15 @@ import io.kinesisbridge.dispatch.DispatchSettings;
 import io.kinesisbridge.dispatch.FlowControl;
 import io.kinesisbridge.dispatch.RetryPolicy;
 import io.kinesisbridge.dispatch.StreamDispatcher;
+import io.kinesisbridge.dispatch.spool.FsyncPolicy;
+import io.kinesisbridge.dispatch.spool.SpoolSettings;
+import io.kinesisbridge.dispatch.spool.StreamSpool;
 import io.kinesisbridge.put.PutRecordValidator;
 import org.apache.camel.Endpoint;
+import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.Metadata;
+import org.apache.camel.support.SimpleEventNotifierSupport;
+import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,6 +31,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The kinesis-put component: builds endpoints from a copy of its configuration and owns one dispatcher per
@@ -76,7 +83,7 @@ public class KinesisPutComponent extends DefaultComponent {
     private long retryMaxDelayMs = 5000;
 
     @Metadata(label = "advanced", defaultValue = "30000", description = "On stop, how long in milliseconds to wait "
-            + "for records in flight before dead-lettering them.")
+            + "for records in flight; what is left then is written to the spool (or, without one, dead-lettered).")
     private long shutdownTimeoutMs = 30_000;
 
     @Metadata(label = "advanced", defaultValue = "true", description = "Whether each stream's dispatcher paces its "
@@ -100,10 +107,32 @@ public class KinesisPutComponent extends DefaultComponent {
             + "with BridgeSaturated (REJECT), so that a slow stream slows its sources instead of growing memory.")
     private long maxPendingBytes = DispatchSettings.DEFAULT_MAX_PENDING_BYTES;
 
+    @Metadata(label = "advanced", description = "Directory of the spool (store and forward): when set, records "
+            + "whose retries against an unreachable or throttling Kinesis are used up are written here (one "
+            + "directory per stream) instead of the dead-letter output, acknowledged to their sources, and sent in "
+            + "per-key order when Kinesis answers again, also after a restart. Empty: no spool.")
+    private String spoolDir = "";
+
+    @Metadata(label = "advanced", defaultValue = "1073741824", description = "Bytes each stream's spool may hold on "
+            + "disk; a full spool keeps further records in memory (maxPendingBytes), which slows the sources.")
+    private long spoolMaxBytes = 1L << 30;
+
+    @Metadata(label = "advanced", defaultValue = "always", enums = "always,interval,never", description = "When "
+            + "spooled records are forced to the disk: always (before the source is acknowledged; one fsync per "
+            + "group of records), interval (at most spoolFsyncIntervalMs later), never (left to the operating system).")
+    private String spoolFsync = "always";
+
+    @Metadata(label = "advanced", defaultValue = "1000", description = "With spoolFsync=interval, the longest time "
+            + "in milliseconds between a spool write and its fsync.")
+    private long spoolFsyncIntervalMs = 1000;
+
     private final Map<String, StreamDispatcher> dispatchers = new ConcurrentHashMap<>();
     private final Map<String, ExecutorService> completionExecutors = new ConcurrentHashMap<>();
     private final Map<String, DispatchMetrics> metrics = new ConcurrentHashMap<>();
     private ScheduledExecutorService scheduler;
+    /** System.nanoTime() by which the dispatchers must have settled, once the bridge began to stop; 0 before. */
+    private volatile long shutdownDeadline;
+    private SimpleEventNotifierSupport stopping;
     private DeadLetterSink ownedDeadLetterSink;
 
     @Override
@@ -120,6 +149,20 @@ public class KinesisPutComponent extends DefaultComponent {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
+        shutdownDeadline = 0;
+        // when the bridge begins to stop, routes wait for their exchanges, which wait for Kinesis: from then on the
+        // dispatchers have shutdownTimeoutMs in all, after which they spool (or dead-letter) what is still pending
+        stopping = new SimpleEventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                if (event instanceof CamelEvent.CamelContextStoppingEvent && shutdownDeadline == 0) {
+                    shutdownDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(shutdownTimeoutMs);
+                    dispatchers.values().forEach(d -> d.beginShutdown(Duration.ofMillis(shutdownTimeoutMs)));
+                }
+            }
+        };
+        ServiceHelper.startService(stopping);
+        getCamelContext().getManagementStrategy().addEventNotifier(stopping);
         if (backend == null) {
             throw new IllegalStateException("kinesis-put needs a KinesisBackend: bind one in the registry or set the "
                     + "component's backend option");
@@ -137,13 +180,61 @@ public class KinesisPutComponent extends DefaultComponent {
         });
         timer.setRemoveOnCancelPolicy(true);
         scheduler = timer;
+        if (!spoolDir.isBlank()) {
+            FsyncPolicy.parse(spoolFsync); // a bad value stops the start, not the first spool write
+            // streams with records spooled by an earlier run are forwarded even when no route writes to them now
+            for (String stream : spooledStreams(Path.of(spoolDir))) {
+                dispatcher(stream);
+            }
+        }
+    }
+
+    private static final String SPOOL_PREFIX = "stream-";
+
+    /** The streams whose spool directories exist under {@code dir}. */
+    private static java.util.List<String> spooledStreams(Path dir) throws java.io.IOException {
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return java.util.List.of();
+        }
+        try (java.util.stream.Stream<Path> children = java.nio.file.Files.list(dir)) {
+            return children.filter(java.nio.file.Files::isDirectory).map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith(SPOOL_PREFIX) && PutRecordValidator.isStreamName(n.substring(SPOOL_PREFIX.length())))
+                    .map(n -> n.substring(SPOOL_PREFIX.length())).sorted().toList();
+        }
+    }
+
+    /** The stream's spool, opened (recovering what an earlier run left), when spoolDir is set. */
+    private java.util.Optional<StreamSpool> openSpool(String streamName) {
+        if (spoolDir.isBlank()) {
+            return java.util.Optional.empty();
+        }
+        // a prefix keeps stream names such as "." or ".." from naming the spool directory itself or its parent
+        SpoolSettings settings = SpoolSettings.of(Path.of(spoolDir).resolve(SPOOL_PREFIX + streamName), spoolMaxBytes,
+                FsyncPolicy.parse(spoolFsync), Duration.ofMillis(spoolFsyncIntervalMs));
+        return java.util.Optional.of(StreamSpool.open(streamName, settings));
     }
 
     @Override
     protected void doStop() throws Exception {
-        Duration timeout = Duration.ofMillis(shutdownTimeoutMs);
-        dispatchers.values().forEach(d -> d.close(timeout));
+        long deadline = shutdownDeadline;
+        Duration timeout = Duration.ofNanos(deadline == 0 ? TimeUnit.MILLISECONDS.toNanos(shutdownTimeoutMs)
+                : Math.max(0, deadline - System.nanoTime()));
+        // every stream at once: the timeout is the bridge's, not each stream's
+        java.util.List<Thread> closers = new java.util.ArrayList<>();
+        for (StreamDispatcher d : dispatchers.values()) {
+            Thread t = new Thread(() -> d.close(timeout), "kinesis-put-close-" + d.streamName());
+            t.start();
+            closers.add(t);
+        }
+        for (Thread t : closers) {
+            t.join();
+        }
         dispatchers.clear();
+        if (stopping != null) {
+            getCamelContext().getManagementStrategy().removeEventNotifier(stopping);
+            ServiceHelper.stopService(stopping);
+            stopping = null;
+        }
         metrics.values().forEach(DispatchMetrics::close);
         metrics.clear();
         for (ExecutorService completions : completionExecutors.values()) {
@@ -176,7 +267,7 @@ public class KinesisPutComponent extends DefaultComponent {
                 return t;
             }));
             StreamDispatcher d = new StreamDispatcher(name, backend, dispatchSettings(), deadLetterSink, scheduler,
-                    completions);
+                    completions, openSpool(name));
             meterRegistry().ifPresent(registry -> metrics.put(name, DispatchMetrics.bind(d, registry)));
             d.start();
             LOG.debug("kinesis-put: dispatcher for stream {} on backend {}", name, backend.name());
@@ -237,6 +328,38 @@ public class KinesisPutComponent extends DefaultComponent {
 
     public void setShardMapRefreshMs(long shardMapRefreshMs) {
         this.shardMapRefreshMs = shardMapRefreshMs;
+    }
+
+    public String getSpoolDir() {
+        return spoolDir;
+    }
+
+    public void setSpoolDir(String spoolDir) {
+        this.spoolDir = spoolDir;
+    }
+
+    public long getSpoolMaxBytes() {
+        return spoolMaxBytes;
+    }
+
+    public void setSpoolMaxBytes(long spoolMaxBytes) {
+        this.spoolMaxBytes = spoolMaxBytes;
+    }
+
+    public String getSpoolFsync() {
+        return spoolFsync;
+    }
+
+    public void setSpoolFsync(String spoolFsync) {
+        this.spoolFsync = spoolFsync;
+    }
+
+    public long getSpoolFsyncIntervalMs() {
+        return spoolFsyncIntervalMs;
+    }
+
+    public void setSpoolFsyncIntervalMs(long spoolFsyncIntervalMs) {
+        this.spoolFsyncIntervalMs = spoolFsyncIntervalMs;
     }
 
     public long getMaxPendingBytes() {

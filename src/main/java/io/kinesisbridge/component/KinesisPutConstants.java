@@ -49,11 +49,17 @@ public final class KinesisPutConstants {
             description = "Output: the error message when the record was rejected.")
     public static final String ERROR_MESSAGE = "CamelKinesisPutErrorMessage";
 
+    @Metadata(label = "producer", javaType = "boolean",
+            description = "Output: true when the record was not sent yet but written to the bridge's spool (Kinesis "
+                    + "could not be reached or kept throttling); the spool sends it later, in per-key order.")
+    public static final String SPOOLED = "CamelKinesisPutSpooled";
+
     // ---- outputs: batch mode
 
     @Metadata(label = "producer", javaType = "java.util.List<io.kinesisbridge.put.RecordResult>",
             description = "Output (batch=true): one result per record of the body, in order: Accepted (shard id, "
-                    + "sequence number, encryption type) or Failed (error code and message).")
+                    + "sequence number, encryption type), Spooled (safe in the spool, sent later) or Failed (error "
+                    + "code and message).")
     public static final String RESULTS = "CamelKinesisPutResults";
 
     @Metadata(label = "producer", javaType = "int",

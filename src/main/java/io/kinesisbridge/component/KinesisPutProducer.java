@@ -103,6 +103,15 @@ final class KinesisPutProducer extends DefaultAsyncProducer {
             out.setHeader(KinesisPutConstants.SEQUENCE_NUMBER, accepted.sequenceNumber());
             out.setHeader(KinesisPutConstants.ENCRYPTION_TYPE, accepted.encryptionType());
             out.removeHeaders("CamelKinesisPutError*");
+            out.removeHeader(KinesisPutConstants.SPOOLED);
+            out.setHeader(KinesisPutConstants.FAILED_RECORD_COUNT, 0);
+        } else if (result instanceof RecordResult.Spooled) {
+            // safe on disk: the source may let go of it, the spool sends it when Kinesis answers again
+            out.removeHeader(KinesisPutConstants.SHARD_ID);
+            out.removeHeader(KinesisPutConstants.SEQUENCE_NUMBER);
+            out.removeHeader(KinesisPutConstants.ENCRYPTION_TYPE);
+            out.removeHeaders("CamelKinesisPutError*");
+            out.setHeader(KinesisPutConstants.SPOOLED, true);
             out.setHeader(KinesisPutConstants.FAILED_RECORD_COUNT, 0);
         } else {
             KinesisError error = ((RecordResult.Failed) result).error();

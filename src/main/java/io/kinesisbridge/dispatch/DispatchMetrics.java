@@ -48,6 +48,19 @@ public final class DispatchMetrics implements AutoCloseable {
                 DispatchStats::pendingRecords);
         metrics.gauge("bytes.in.flight", "Data and partition-key bytes of the records in flight", tags, stats,
                 DispatchStats::pendingBytes);
+        if (dispatcher.hasSpool()) {
+            metrics.gauge("spool.records", "Records in the spool on disk, not yet acknowledged (records in = "
+                    + "acknowledged + dead-lettered + in flight + spooled)", tags, stats, DispatchStats::spooledRecords);
+            metrics.gauge("spool.bytes", "Bytes the spool holds on disk", tags, dispatcher, StreamDispatcher::spoolBytes);
+            metrics.gauge("spool.blocked", "1 while the spool takes no records (full, or a write failed)", tags, stats,
+                    DispatchStats::spoolBlocked);
+            metrics.counter("records.spooled", "Records written to the spool, to be sent when Kinesis answers again",
+                    tags, stats, DispatchStats::recordsSpooled);
+            metrics.counter("spool.recovered", "Records found in the spool at start, from an earlier run", tags, stats,
+                    DispatchStats::spoolRecovered);
+            metrics.counter("spool.write.failures", "Spool writes that failed (a full disk, say)", tags, stats,
+                    DispatchStats::spoolWriteFailures);
+        }
         stats.onShard((shardId, shard) -> {
             Tags shardTags = tags.and("shard", shardId);
             metrics.counter("shard.records.sent", "Record sends routed to the shard", shardTags, shard,

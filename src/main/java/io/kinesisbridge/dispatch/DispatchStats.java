@@ -9,7 +9,8 @@ import java.util.function.BiConsumer;
 
 /**
  * Counters of one stream's dispatcher, per stream and per shard. Records in = acknowledged + dead-lettered +
- * pending, at every moment; refused records (no room in the pending-bytes budget) are not taken, so not counted in.
+ * pending + spooled, at every moment (records found in the spool at start count in); refused records (no room in
+ * the pending-bytes budget) are not taken, so not counted in.
  */
 public final class DispatchStats {
 
@@ -25,6 +26,11 @@ public final class DispatchStats {
     final AtomicLong pendingRecords = new AtomicLong();
     final AtomicLong pendingBytes = new AtomicLong();
     final AtomicLong pendingBytesHighWater = new AtomicLong();
+    final LongAdder recordsSpooled = new LongAdder();
+    final LongAdder spoolRecovered = new LongAdder();
+    final LongAdder spoolWriteFailures = new LongAdder();
+    final AtomicLong spooledRecords = new AtomicLong();
+    final AtomicLong spoolBlocked = new AtomicLong();
     private final Map<String, ShardStats> shards = new ConcurrentHashMap<>();
     private volatile BiConsumer<String, ShardStats> shardListener = (id, stats) -> { };
 
@@ -83,6 +89,31 @@ public final class DispatchStats {
     /** The most pending bytes seen at once since the dispatcher started. */
     public long pendingBytesHighWater() {
         return pendingBytesHighWater.get();
+    }
+
+    /** Records written to the spool (store and forward), at stop included. */
+    public long recordsSpooled() {
+        return recordsSpooled.sum();
+    }
+
+    /** Records found in the spool when the dispatcher started, left by an earlier run; counted in. */
+    public long spoolRecovered() {
+        return spoolRecovered.sum();
+    }
+
+    /** Appends to the spool that failed with a write error (a full disk, say); their records stayed in memory. */
+    public long spoolWriteFailures() {
+        return spoolWriteFailures.sum();
+    }
+
+    /** Records in the spool on disk, neither acknowledged nor dead-lettered yet (those being forwarded included). */
+    public long spooledRecords() {
+        return spooledRecords.get();
+    }
+
+    /** 1 while the spool takes no records (full, or its last write failed), else 0. */
+    public long spoolBlocked() {
+        return spoolBlocked.get();
     }
 
     /** Per-shard counters by shard id, sorted; shards stay listed after a reshard closed them. */

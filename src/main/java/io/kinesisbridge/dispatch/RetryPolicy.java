@@ -34,11 +34,16 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
         if (!error.retryable() || attempts >= maxAttempts) {
             return Optional.empty();
         }
-        long ceiling = baseDelay.toNanos() << Math.min(attempts - 1, 30);
+        return Optional.of(backoff(attempts));
+    }
+
+    /** The backoff after a record's {@code attempts}-th send, whatever the attempt limit. */
+    public Duration backoff(int attempts) {
+        long ceiling = baseDelay.toNanos() << Math.min(Math.max(attempts - 1, 0), 30);
         if (ceiling <= 0 || ceiling > maxDelay.toNanos()) {
             ceiling = maxDelay.toNanos();
         }
         long nanos = ceiling == 0 ? 0 : ThreadLocalRandom.current().nextLong(ceiling + 1);
-        return Optional.of(Duration.ofNanos(nanos));
+        return Duration.ofNanos(nanos);
     }
 }

@@ -5,6 +5,10 @@ import io.kinesisbridge.backend.PutRecordsResponse;
 import io.kinesisbridge.backend.StreamDescription;
 import io.kinesisbridge.deadletter.DeadLetter;
 import io.kinesisbridge.deadletter.DeadLetterSink;
+import io.kinesisbridge.dispatch.spool.SpoolPosition;
+import io.kinesisbridge.dispatch.spool.SpoolRead;
+import io.kinesisbridge.dispatch.spool.SpoolRecord;
+import io.kinesisbridge.dispatch.spool.StreamSpool;
 import io.kinesisbridge.put.HashKey;
 import io.kinesisbridge.put.KinesisError;
 import io.kinesisbridge.put.KinesisException;
@@ -63,8 +67,22 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #submit(PutRequest, Ordering, Duration)} waits for room or refuses the record, so a slow stream slows its
  * sources instead of growing memory.
  *
- * <p>Every taken record's future completes exactly once, with the accepted result or with the error that sent it
- * to the dead-letter sink; futures complete on the {@code completions} executor, never on the thread that sends.
+ * <p>Store and forward, with a spool: a record whose retryable failures (Kinesis unreachable, 5xx, throttling) use
+ * up its retry budget is written to the stream's on-disk spool instead of the dead-letter output, and from then on
+ * every record that becomes ready goes to the spool's tail too (so no record overtakes an older spooled record of
+ * its key), until the spool is empty again. The spool is read back in order into a bounded window of records that
+ * go through the same lanes, pacing and batching; they are retried without an attempt limit while the errors are
+ * retryable (they are safe on disk meanwhile), and released from the spool once acknowledged or dead-lettered.
+ * Records the spool cannot take (full, or a write error such as a full disk) stay in memory, where they count
+ * against {@link DispatchSettings#maxPendingBytes()}: the sources are slowed, nothing is dropped. Non-retryable
+ * errors still go to the dead-letter output.
+ *
+ * <p>Accounting, at every moment: records in (taken, or found in the spool at start) = acknowledged +
+ * dead-lettered + pending (in memory, not on disk) + spooled (on disk, not yet acknowledged).
+ *
+ * <p>Every taken record's future completes exactly once: with the accepted result, with
+ * {@link RecordResult.Spooled} once the record is in the spool, or with the error that sent it to the dead-letter
+ * sink; futures complete on the {@code completions} executor, never on the thread that sends.
  */
 public final class StreamDispatcher implements AutoCloseable {
 
@@ -73,6 +91,11 @@ public final class StreamDispatcher implements AutoCloseable {
     private static final ArrayDeque<Entry> NO_WAITERS = new ArrayDeque<>(0);
     /** Reading the shard map more often than this would only load the control plane (ListShards: 1,000/s/account). */
     private static final long MIN_REFRESH_GAP_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How long a spool that could not take records (full, or a write error) is left alone before the next try. */
+    private static final long SPOOL_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    /** Most records and bytes written to the spool in one append (one fsync). */
+    private static final int SPOOL_APPEND_RECORDS = 5_000;
+    private static final long SPOOL_APPEND_BYTES = 8L << 20;
 
     private final String streamName;
     private final KinesisBackend backend;
@@ -81,6 +104,9 @@ public final class StreamDispatcher implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Executor completions;
     private final DispatchStats stats = new DispatchStats();
+    private final Optional<StreamSpool> spool;
+    private final int windowMaxRecords;
+    private final long windowMaxBytes;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition idle = lock.newCondition();
@@ -102,7 +128,31 @@ public final class StreamDispatcher implements AutoCloseable {
     private boolean lingerTimerSet;
     private long wakeAtNanos;
     private boolean wakeTimerSet;
+    // store and forward, guarded by lock
+    /** Live records on their way to the spool, oldest first; they are still pending (in memory). */
+    private final ArrayDeque<Entry> backlog = new ArrayDeque<>();
+    /** The records of the append in flight, taken from the front of the backlog. */
+    private List<Entry> appending = List.of();
+    private boolean spoolBlocked;
+    private boolean readInFlight;
+    /** Records on disk neither acknowledged nor dead-lettered (those being forwarded included). */
+    private long spooled;
+    /** Records on disk not yet read back. */
+    private long unread;
+    /** Forwarded records in memory (read back from disk, or taken from the backlog when the spool cannot take it). */
+    private int window;
+    private long windowBytes;
+    /** The forwarded records read from disk, in spool order: the spool is released up to the first unfinished one. */
+    private final ArrayDeque<Entry> windowOrder = new ArrayDeque<>();
+    /** The last answer for a forwarded record was a retryable failure: read no more until one gets through. */
+    private boolean forwardFailing;
+    private boolean warnedSpoolFull;
+    /** The records left at stop are being written to the spool: nothing else is appended or sent around them. */
+    private boolean settling;
+    private final Condition appended = lock.newCondition();
     // ----
+    /** Anything for the spool pumps to do: a backlog to write, or records to read back. */
+    private volatile boolean spoolAttention;
     private final AtomicInteger wip = new AtomicInteger();
     private volatile Thread drainer;
     private final AtomicBoolean refreshing = new AtomicBoolean();
@@ -125,7 +175,20 @@ public final class StreamDispatcher implements AutoCloseable {
      */
     public StreamDispatcher(String streamName, KinesisBackend backend, DispatchSettings settings,
                             DeadLetterSink deadLetters, ScheduledExecutorService scheduler, Executor completions) {
+        this(streamName, backend, settings, deadLetters, scheduler, completions, Optional.empty());
+    }
+
+    /**
+     * @param spool the stream's spool (store and forward), opened: the records it holds from an earlier run are
+     *              counted in and forwarded once the stream's description is read; the dispatcher closes it
+     */
+    public StreamDispatcher(String streamName, KinesisBackend backend, DispatchSettings settings,
+                            DeadLetterSink deadLetters, ScheduledExecutorService scheduler, Executor completions,
+                            Optional<StreamSpool> spool) {
         this.streamName = streamName;
+        this.spool = spool;
+        this.windowMaxRecords = settings.maxConcurrentRequests() * settings.maxBatchRecords();
+        this.windowMaxBytes = Math.min(settings.maxPendingBytes(), 4L * settings.maxBatchBytes());
         this.backend = backend;
         this.settings = settings;
         this.deadLetters = deadLetters;
@@ -138,6 +201,19 @@ public final class StreamDispatcher implements AutoCloseable {
                 return size() > chainKeys;
             }
         };
+        spool.ifPresent(s -> {
+            long found = s.recoveredRecords();
+            spooled = found;
+            unread = found;
+            spoolAttention = found > 0;
+            stats.recordsIn.add(found);
+            stats.spoolRecovered.add(found);
+            stats.spooledRecords.set(found);
+            if (found > 0) {
+                LOG.info("Stream {}: {} records in the spool from an earlier run; they are sent first, in order",
+                        streamName, found);
+            }
+        });
     }
 
     /**
@@ -245,26 +321,31 @@ public final class StreamDispatcher implements AutoCloseable {
             stats.pendingRecords.incrementAndGet();
             stats.pendingBytes.addAndGet(entry.size);
             stats.pendingBytesHighWater.accumulateAndGet(pendingBytes, Math::max);
-            if (ordering == Ordering.NONE) {
-                makeReady(entry);
-            } else {
-                ArrayDeque<Entry> waiters = lanes.get(entry.key());
-                if (waiters == null) {
-                    lanes.put(entry.key(), NO_WAITERS);
-                    makeReady(entry);
-                } else {
-                    if (waiters == NO_WAITERS) {
-                        waiters = new ArrayDeque<>(4);
-                        lanes.put(entry.key(), waiters);
-                    }
-                    waiters.addLast(entry);
-                }
-            }
+            enterLane(entry);
         } finally {
             lock.unlock();
         }
         drain();
         return entry.future;
+    }
+
+    /** Guarded by lock. The record becomes ready, or waits behind the record of its key that is in flight. */
+    private void enterLane(Entry entry) {
+        if (entry.ordering == Ordering.NONE) {
+            makeReady(entry);
+            return;
+        }
+        ArrayDeque<Entry> waiters = lanes.get(entry.key());
+        if (waiters == null) {
+            lanes.put(entry.key(), NO_WAITERS);
+            makeReady(entry);
+        } else {
+            if (waiters == NO_WAITERS) {
+                waiters = new ArrayDeque<>(4);
+                lanes.put(entry.key(), waiters);
+            }
+            waiters.addLast(entry);
+        }
     }
 
     private static boolean exceedsDefaultRecordSize(PutRequest request) {
@@ -315,8 +396,17 @@ public final class StreamDispatcher implements AutoCloseable {
 
     // ---- sending ---------------------------------------------------------------------------------------------
 
-    /** Sends while request slots are free. Re-entrant calls (a backend answering inline) only ask for another pass. */
+    /** Sends what can be sent, then gives the spool its work: a backlog to write, records to read back. */
     private void drain() {
+        drainSends();
+        if (spoolAttention) {
+            pumpSpool();
+            pumpForward();
+        }
+    }
+
+    /** Sends while request slots are free. Re-entrant calls (a backend answering inline) only ask for another pass. */
+    private void drainSends() {
         if (wip.getAndIncrement() != 0) {
             return;
         }
@@ -600,7 +690,19 @@ public final class StreamDispatcher implements AutoCloseable {
             enqueue(entry, true);
             return;
         }
-        Optional<Duration> delay = settings.retry().nextDelay(entry.attempts, error);
+        if (entry.forwarded && error.retryable()) {
+            // safe on disk (or held back by a spool that cannot take it): no attempt limit, only the backoff
+            forwardFailing = true;
+            stats.recordsRetried.increment();
+            awaitingRetry.add(entry);
+            schedule(() -> retry(entry), settings.retry().backoff(entry.attempts).toNanos());
+            return;
+        }
+        Optional<Duration> delay = entry.forwarded ? Optional.empty() : settings.retry().nextDelay(entry.attempts, error);
+        if (spool.isPresent() && !entry.forwarded && error.retryable() && (delay.isEmpty() || spooling())) {
+            toSpool(entry, error.code() + " after " + entry.attempts + " attempts: " + error.message());
+            return;
+        }
         if (delay.isPresent()) {
             stats.recordsRetried.increment();
             awaitingRetry.add(entry);
@@ -622,8 +724,12 @@ public final class StreamDispatcher implements AutoCloseable {
             if (!awaitingRetry.remove(entry)) {
                 return;
             }
-            entry.readyNanos = System.nanoTime();
-            enqueue(entry, true);
+            if (!entry.forwarded && spooling()) {
+                toSpool(entry, "older records of stream " + streamName + " are in the spool");
+            } else {
+                entry.readyNanos = System.nanoTime();
+                enqueue(entry, true);
+            }
         } finally {
             lock.unlock();
         }
@@ -636,11 +742,24 @@ public final class StreamDispatcher implements AutoCloseable {
             return;
         }
         entry.finished = true;
-        pending--;
-        pendingBytes -= entry.size;
-        stats.pendingRecords.decrementAndGet();
-        stats.pendingBytes.addAndGet(-entry.size);
-        room.signalAll();
+        boolean onDisk = entry.spoolEnd != null;
+        if (entry.forwarded) {
+            window--;
+            windowBytes -= entry.size;
+            if (result instanceof RecordResult.Accepted) {
+                forwardFailing = false;
+            }
+        }
+        if (onDisk) {
+            spooled--;
+            stats.spooledRecords.decrementAndGet();
+        } else {
+            pending--;
+            pendingBytes -= entry.size;
+            stats.pendingRecords.decrementAndGet();
+            stats.pendingBytes.addAndGet(-entry.size);
+            room.signalAll();
+        }
         if (result instanceof RecordResult.Accepted accepted) {
             stats.recordsAcknowledged.increment();
             if (entry.ordering == Ordering.CHAIN) {
@@ -649,26 +768,54 @@ public final class StreamDispatcher implements AutoCloseable {
         } else {
             stats.recordsDeadLettered.increment();
         }
-        if (entry.ordering != Ordering.NONE) {
-            ArrayDeque<Entry> waiters = lanes.get(entry.key());
-            if (waiters == null || waiters.isEmpty()) {
-                lanes.remove(entry.key());
-            } else {
-                Entry next = waiters.pollFirst();
-                if (waiters.isEmpty()) {
-                    lanes.put(entry.key(), NO_WAITERS);
-                }
-                makeReady(next);
+        Entry next = releaseLane(entry);
+        if (next != null) {
+            makeReady(next);
+        }
+        if (onDisk) {
+            releaseSpool();
+            if (spooled == 0 && backlog.isEmpty() && appending.isEmpty()) {
+                LOG.info("Stream {}: the spool is empty; records go straight to {} again", streamName, backend.name());
             }
         }
         if (pending == 0) {
             idle.signalAll();
         }
-        afterUnlock.add(() -> entry.future.complete(result));
+        if (!onDisk) {
+            afterUnlock.add(() -> entry.future.complete(result));
+        }
     }
 
-    /** Guarded by lock. */
+    /**
+     * Guarded by lock. Frees the record's place in its key's lane and returns the record of the key that waited
+     * behind it, if any (the caller makes it ready).
+     */
+    private Entry releaseLane(Entry entry) {
+        if (entry.laneReleased) {
+            return null;
+        }
+        entry.laneReleased = true;
+        if (entry.ordering == Ordering.NONE) {
+            return null;
+        }
+        ArrayDeque<Entry> waiters = lanes.get(entry.key());
+        if (waiters == null || waiters.isEmpty()) {
+            lanes.remove(entry.key());
+            return null;
+        }
+        Entry next = waiters.pollFirst();
+        if (waiters.isEmpty()) {
+            lanes.put(entry.key(), NO_WAITERS);
+        }
+        return next;
+    }
+
+    /** Guarded by lock. A live record goes to the spool while the spool holds older records; others to their shard. */
     private void makeReady(Entry entry) {
+        if (!entry.forwarded && spooling()) {
+            toSpool(entry, "older records of stream " + streamName + " are in the spool");
+            return;
+        }
         entry.readyNanos = System.nanoTime();
         enqueue(entry, false);
     }
@@ -766,6 +913,288 @@ public final class StreamDispatcher implements AutoCloseable {
         return new KinesisError(KinesisError.INTERNAL_FAILURE, String.valueOf(t));
     }
 
+    // ---- store and forward ----------------------------------------------------------------------------------
+
+    /** Guarded by lock. Whether ready live records go to the spool: it holds records, or some are on their way. */
+    private boolean spooling() {
+        return spool.isPresent() && (settling || spooled > 0 || !backlog.isEmpty() || !appending.isEmpty());
+    }
+
+    /**
+     * Guarded by lock. Puts a live record at the tail of the spool's backlog and lets its key's next records follow
+     * it there; the first time, the records waiting in the shard queues go too, rather than keep trying.
+     */
+    private void toSpool(Entry first, String reason) {
+        boolean starting = !spooling();
+        Entry e = first;
+        while (e != null) {
+            if (e.forwarded) {
+                e.readyNanos = System.nanoTime();
+                enqueue(e, false);
+                break;
+            }
+            e.spoolReason = reason;
+            e.inBacklog = true;
+            backlog.addLast(e);
+            e = releaseLane(e);
+        }
+        if (starting) {
+            LOG.warn("Stream {}: {} cannot take records ({}); they go to the spool and are sent when it answers again",
+                    streamName, backend.name(), reason);
+            List<Entry> queued = new ArrayList<>();
+            for (ShardQueue q : queues) {
+                queued.addAll(q.takeAll());
+            }
+            queued.addAll(unrouted.takeAll());
+            readyBatchable -= queued.stream().filter(q -> !isSingle(q)).count();
+            readySingles -= queued.stream().filter(this::isSingle).count();
+            queued.sort((a, b) -> Long.compare(a.readyNanos, b.readyNanos));
+            for (Entry q : queued) {
+                toSpool(q, "older records of stream " + streamName + " are in the spool");
+            }
+        }
+        spoolAttention = true;
+    }
+
+    /** Writes the backlog's oldest records to the spool, one append at a time (what piles up meanwhile goes next). */
+    private void pumpSpool() {
+        StreamSpool s = spool.orElse(null);
+        if (s == null) {
+            return;
+        }
+        List<Entry> batch;
+        lock.lock();
+        try {
+            if (!appending.isEmpty() || spoolBlocked || settling || backlog.isEmpty()) {
+                return;
+            }
+            batch = new ArrayList<>(Math.min(backlog.size(), SPOOL_APPEND_RECORDS));
+            long bytes = 0;
+            while (!backlog.isEmpty() && batch.size() < SPOOL_APPEND_RECORDS && bytes < SPOOL_APPEND_BYTES) {
+                Entry e = backlog.pollFirst();
+                batch.add(e);
+                bytes += e.size;
+            }
+            appending = batch;
+        } finally {
+            lock.unlock();
+        }
+        List<SpoolRecord> records = new ArrayList<>(batch.size());
+        for (Entry e : batch) {
+            records.add(new SpoolRecord(e.command, e.ordering, e.attempts, e.takenMillis));
+        }
+        CompletableFuture<Integer> written;
+        try {
+            written = s.append(records);
+        } catch (RuntimeException e) {
+            written = CompletableFuture.failedFuture(e);
+        }
+        written.whenComplete((n, error) -> onAppended(batch, n == null ? 0 : n, error));
+    }
+
+    private void onAppended(List<Entry> batch, int written, Throwable error) {
+        List<Runnable> afterUnlock = new ArrayList<>();
+        lock.lock();
+        try {
+            appending = List.of();
+            appended.signalAll();
+            for (int i = 0; i < written; i++) {
+                Entry e = batch.get(i);
+                e.inBacklog = false;
+                e.finished = true;
+                pending--;
+                pendingBytes -= e.size;
+                stats.pendingRecords.decrementAndGet();
+                stats.pendingBytes.addAndGet(-e.size);
+                spooled++;
+                unread++;
+                stats.spooledRecords.incrementAndGet();
+                stats.recordsSpooled.increment();
+                RecordResult result = new RecordResult.Spooled(e.spoolReason);
+                afterUnlock.add(() -> e.future.complete(result));
+            }
+            if (written > 0) {
+                room.signalAll();
+                if (pending == 0) {
+                    idle.signalAll();
+                }
+            }
+            for (int i = batch.size() - 1; i >= written; i--) {
+                backlog.addFirst(batch.get(i));
+            }
+            if (written < batch.size()) {
+                spoolBlocked = true;
+                stats.spoolBlocked.set(1);
+                if (error != null) {
+                    stats.spoolWriteFailures.increment();
+                }
+                if (!warnedSpoolFull) {
+                    warnedSpoolFull = true;
+                    LOG.warn("Stream {}: the spool takes no more records ({}); {} records wait in memory and the sources "
+                            + "are slowed until it has room", streamName, error == null ? "full: "
+                            + spool.map(StreamSpool::bytes).orElse(0L) + " bytes of " + spool.map(x -> x.settings().maxBytes()).orElse(0L)
+                            : "write failed: " + errorOf(error).message(), backlog.size());
+                }
+                schedule(this::unblockSpool, SPOOL_RETRY_NANOS);
+            } else if (warnedSpoolFull && backlog.isEmpty()) {
+                warnedSpoolFull = false;
+                LOG.info("Stream {}: the spool takes records again", streamName);
+            }
+            spoolAttention = !backlog.isEmpty() || unread > 0;
+        } finally {
+            lock.unlock();
+        }
+        complete(afterUnlock);
+        drain();
+    }
+
+    private void unblockSpool() {
+        lock.lock();
+        try {
+            spoolBlocked = false;
+            stats.spoolBlocked.set(0);
+        } finally {
+            lock.unlock();
+        }
+        drain();
+    }
+
+    /**
+     * Reads the spool back into the window while it has room (while forwarded records fail, only when the window is
+     * empty). When the spool cannot take its backlog and holds nothing unread, the backlog itself is forwarded.
+     */
+    private void pumpForward() {
+        StreamSpool s = spool.orElse(null);
+        if (s == null) {
+            return;
+        }
+        int maxRecords;
+        long maxBytes;
+        lock.lock();
+        try {
+            int roomRecords = windowMaxRecords - window;
+            long roomBytes = windowMaxBytes - windowBytes;
+            if (readInFlight || closed || !described.isDone() || roomRecords <= 0 || roomBytes <= 0
+                    || (forwardFailing && window > 0)) {
+                return;
+            }
+            if (unread > 0) {
+                readInFlight = true;
+                maxRecords = roomRecords;
+                maxBytes = roomBytes;
+            } else {
+                if (spoolBlocked && appending.isEmpty() && !settling) {
+                    while (!backlog.isEmpty() && window < windowMaxRecords && windowBytes < windowMaxBytes) {
+                        Entry e = backlog.pollFirst();
+                        e.inBacklog = false;
+                        e.forwarded = true;
+                        e.laneReleased = false;
+                        window++;
+                        windowBytes += e.size;
+                        enterLane(e);
+                    }
+                    spoolAttention = !backlog.isEmpty();
+                }
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        CompletableFuture<List<SpoolRead>> reads;
+        try {
+            reads = s.read(maxRecords, maxBytes);
+        } catch (RuntimeException e) {
+            reads = CompletableFuture.failedFuture(e);
+        }
+        reads.whenComplete(this::onRead);
+    }
+
+    private void onRead(List<SpoolRead> reads, Throwable error) {
+        List<Runnable> afterUnlock = new ArrayList<>();
+        lock.lock();
+        try {
+            readInFlight = false;
+            if (error != null) {
+                LOG.warn("Stream {}: cannot read the spool back ({}); trying again in a second", streamName, errorOf(error).message());
+                schedule(this::drain, TimeUnit.SECONDS.toNanos(1));
+                return;
+            }
+            if (reads.isEmpty() && unread > 0) {
+                // the rest was damaged on disk (skipped and copied aside when the spool was opened)
+                LOG.warn("Stream {}: {} spooled records could not be read back", streamName, unread);
+                unread = 0;
+            }
+            for (SpoolRead r : reads) {
+                unread--;
+                Entry e;
+                try {
+                    e = new Entry(PutRecordValidator.validate(r.record().command().toRequest(), maxRecordSizeBytes),
+                            r.record().ordering());
+                } catch (KinesisException invalid) {
+                    e = Entry.invalid(r.record().command());
+                    e.forwarded = true;
+                    e.spoolEnd = r.end();
+                    window++;
+                    windowBytes += e.size;
+                    windowOrder.addLast(e);
+                    KinesisError reason = invalid.error();
+                    PutRequest request = r.record().command().toRequest();
+                    int attempts = r.record().attempts();
+                    afterUnlock.add(() -> writeDeadLetter(request, reason, attempts));
+                    e.laneReleased = true;
+                    finish(e, new RecordResult.Failed(reason), afterUnlock);
+                    continue;
+                }
+                e.forwarded = true;
+                e.spoolEnd = r.end();
+                e.attempts = r.record().attempts();
+                e.takenMillis = r.record().firstTakenMillis();
+                window++;
+                windowBytes += e.size;
+                windowOrder.addLast(e);
+                enterLane(e);
+            }
+            spoolAttention = !backlog.isEmpty() || unread > 0;
+        } finally {
+            lock.unlock();
+        }
+        complete(afterUnlock);
+        drain();
+    }
+
+    /** Guarded by lock. Releases the spool up to the first forwarded record not yet finished. */
+    private void releaseSpool() {
+        SpoolPosition end = null;
+        long count = 0;
+        while (!windowOrder.isEmpty() && windowOrder.peekFirst().finished) {
+            end = windowOrder.pollFirst().spoolEnd;
+            count++;
+        }
+        if (end != null) {
+            spool.get().release(end, count);
+        }
+    }
+
+    /** Records on disk in the spool, not yet acknowledged: the spooled part of the accounting. */
+    public long spooledRecords() {
+        lock.lock();
+        try {
+            return spooled;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Bytes the stream's spool holds on disk (0 without a spool). */
+    public long spoolBytes() {
+        return spool.map(StreamSpool::bytes).orElse(0L);
+    }
+
+    /** Whether the stream has a spool. */
+    public boolean hasSpool() {
+        return spool.isPresent();
+    }
+
     // ---- the shard map ---------------------------------------------------------------------------------------
 
     /** Reads the shard map again, at most once a second; signs that come during a read are covered by it. */
@@ -848,8 +1277,11 @@ public final class StreamDispatcher implements AutoCloseable {
     // ---- shutdown --------------------------------------------------------------------------------------------
 
     /**
-     * Stops taking records, waits up to {@code timeout} for the pending ones, then dead-letters what is left
-     * (records in flight are marked as possibly delivered) so that nothing is lost silently.
+     * Stops taking records and waits up to {@code timeout} for the pending ones. What is left then is written to
+     * the spool, when there is one, to be sent after the restart; else (or when the spool cannot take it) it is
+     * dead-lettered, so that nothing is lost silently. Records in flight at that moment are marked as possibly
+     * delivered: sent again after the restart, they may arrive twice. Forwarded records that were not acknowledged
+     * stay in the spool.
      */
     public void close(Duration timeout) {
         closed = true;
@@ -858,48 +1290,177 @@ public final class StreamDispatcher implements AutoCloseable {
             periodic.cancel(false);
         }
         drain();
-        List<Runnable> afterUnlock = new ArrayList<>();
         lock.lock();
         try {
             room.signalAll();
             long deadline = System.nanoTime() + timeout.toNanos();
             while (pending > 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
+                long wait = deadline - System.nanoTime();
+                if (wait <= 0) {
                     break;
                 }
-                idle.awaitNanos(left);
-            }
-            if (pending > 0) {
-                LOG.warn("Stream {}: {} records were not acknowledged within {}; they go to the dead-letter output",
-                        streamName, pending, timeout);
-                List<Entry> left = new ArrayList<>();
-                inFlight.forEach(left::addAll);
-                inFlight.clear();
-                left.addAll(awaitingRetry);
-                awaitingRetry.clear();
-                for (ShardQueue q : queues) {
-                    left.addAll(q.takeAll());
-                }
-                left.addAll(unrouted.takeAll());
-                readyBatchable = 0;
-                readySingles = 0;
-                lanes.values().forEach(left::addAll);
-                for (Entry entry : left) {
-                    KinesisError error = new KinesisError(KinesisError.SHUTDOWN, "Not acknowledged when the bridge "
-                            + "stopped after " + entry.attempts + " attempts; it may or may not have reached Kinesis.");
-                    int attempts = entry.attempts;
-                    afterUnlock.add(() -> writeDeadLetter(entry.command.toRequest(), error, attempts));
-                    finish(entry, new RecordResult.Failed(error), afterUnlock);
-                }
-                lanes.clear();
+                idle.awaitNanos(wait);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             lock.unlock();
         }
+        settleLeftovers(timeout);
+        spool.ifPresent(StreamSpool::close);
+    }
+
+    /**
+     * The bridge is stopping and has {@code timeout} to finish: when that is up, what is still pending is spooled
+     * (or dead-lettered) at once, so that the sources' last exchanges complete within the time.
+     */
+    public void beginShutdown(Duration timeout) {
+        schedule(() -> {
+            if (!closed && pending() > 0) {
+                settleLeftovers(timeout);
+            }
+        }, timeout.toNanos());
+    }
+
+    /** Spools the records still pending, in per-key order, or dead-letters them when there is no spool or no room. */
+    private void settleLeftovers(Duration timeout) {
+        List<Entry> left = List.of();
+        lock.lock();
+        try {
+            long appendDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!appending.isEmpty()) {
+                long wait = appendDeadline - System.nanoTime();
+                if (wait <= 0) {
+                    break;
+                }
+                appended.awaitNanos(wait);
+            }
+            if (pending > 0 && appending.isEmpty()) {
+                settling = spool.isPresent();
+                left = takeLeftovers();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+        if (left.isEmpty()) {
+            return;
+        }
+        List<Entry> unspooled = spoolAtShutdown(left, timeout);
+        lock.lock();
+        try {
+            settling = false;
+        } finally {
+            lock.unlock();
+        }
+        List<Runnable> afterUnlock = new ArrayList<>();
+        if (!unspooled.isEmpty()) {
+            LOG.warn("Stream {}: {} records were not acknowledged within {}; they go to the dead-letter output",
+                    streamName, unspooled.size(), timeout);
+            lock.lock();
+            try {
+                for (Entry entry : unspooled) {
+                    KinesisError error = new KinesisError(KinesisError.SHUTDOWN, "Not acknowledged when the bridge "
+                            + "stopped after " + entry.attempts + " attempts; it may or may not have reached Kinesis.");
+                    int attempts = entry.attempts;
+                    afterUnlock.add(() -> writeDeadLetter(entry.command.toRequest(), error, attempts));
+                    entry.laneReleased = true;
+                    finish(entry, new RecordResult.Failed(error), afterUnlock);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
         afterUnlock.forEach(StreamDispatcher::runQuietly);
+    }
+
+    /**
+     * Guarded by lock. Takes every pending record out of the dispatcher, in an order that keeps each key's order:
+     * records forwarded from the backlog, the backlog, the records that were in flight, waiting for a retry or
+     * queued, then those waiting behind them. Records forwarded from disk are left where they are, in the spool.
+     */
+    private List<Entry> takeLeftovers() {
+        List<Entry> active = new ArrayList<>();
+        inFlight.forEach(active::addAll);
+        inFlight.clear();
+        active.addAll(awaitingRetry);
+        awaitingRetry.clear();
+        for (ShardQueue q : queues) {
+            active.addAll(q.takeAll());
+        }
+        active.addAll(unrouted.takeAll());
+        readyBatchable = 0;
+        readySingles = 0;
+        List<Entry> waiting = new ArrayList<>();
+        lanes.values().forEach(waiting::addAll);
+        lanes.clear();
+        List<Entry> left = new ArrayList<>();
+        for (List<Entry> group : List.of(active, waiting)) {
+            for (Entry e : group) {
+                if (e.forwarded && e.spoolEnd == null && !e.finished) {
+                    left.add(e);
+                }
+            }
+        }
+        left.addAll(backlog);
+        backlog.clear();
+        for (List<Entry> group : List.of(active, waiting)) {
+            for (Entry e : group) {
+                if (!e.forwarded && !e.finished) {
+                    left.add(e);
+                }
+            }
+        }
+        spoolAttention = false;
+        return left;
+    }
+
+    /** Writes the leftovers to the spool; returns those it could not take (no spool, full, a write error). */
+    private List<Entry> spoolAtShutdown(List<Entry> left, Duration timeout) {
+        if (left.isEmpty() || spool.isEmpty()) {
+            return left;
+        }
+        List<SpoolRecord> records = new ArrayList<>(left.size());
+        for (Entry e : left) {
+            records.add(new SpoolRecord(e.command, e.ordering, e.attempts, e.takenMillis));
+        }
+        int written = 0;
+        try {
+            written = spool.get().append(records).get(Math.max(10, timeout.toSeconds()), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("Stream {}: could not spool the records left at stop: {}", streamName, errorOf(e).message());
+        }
+        List<Runnable> afterUnlock = new ArrayList<>();
+        lock.lock();
+        try {
+            for (int i = 0; i < written; i++) {
+                Entry e = left.get(i);
+                e.finished = true;
+                pending--;
+                pendingBytes -= e.size;
+                stats.pendingRecords.decrementAndGet();
+                stats.pendingBytes.addAndGet(-e.size);
+                spooled++;
+                unread++;
+                spoolAttention = true;
+                stats.spooledRecords.incrementAndGet();
+                stats.recordsSpooled.increment();
+                RecordResult result = new RecordResult.Spooled("not acknowledged when the bridge stopped; sent after "
+                        + "the restart (it may have reached Kinesis already)");
+                afterUnlock.add(() -> e.future.complete(result));
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (written > 0) {
+            LOG.info("Stream {}: {} records not acknowledged at stop were written to the spool; they are sent after "
+                    + "the restart", streamName, written);
+        }
+        afterUnlock.forEach(StreamDispatcher::runQuietly);
+        return left.subList(written, left.size());
     }
 
     @Override
@@ -961,11 +1522,32 @@ public final class StreamDispatcher implements AutoCloseable {
         boolean finished;
         ShardQueue sentFrom;
 
+        /**
+         * Sent on behalf of the spool (read back from it, or taken from its backlog when it could not be written):
+         * never diverted to the spool again, retried without an attempt limit.
+         */
+        boolean forwarded;
+        /** Where its frame ends in the spool, when it was read back from there; null for a record in memory. */
+        SpoolPosition spoolEnd;
+        boolean laneReleased;
+        boolean inBacklog;
+        long takenMillis = System.currentTimeMillis();
+        String spoolReason;
+
         Entry(PutRecordCommand command, Ordering ordering) {
+            this(command, ordering, command.hashKey());
+        }
+
+        private Entry(PutRecordCommand command, Ordering ordering, HashKey hashKey) {
             this.command = command;
             this.ordering = ordering;
             this.size = command.sizeBytes();
-            this.hashKey = command.hashKey();
+            this.hashKey = hashKey;
+        }
+
+        /** A record read back from the spool that is no longer valid: it is only dead-lettered, never routed. */
+        static Entry invalid(PutRecordCommand command) {
+            return new Entry(command, Ordering.NONE, null);
         }
 
         String key() {

@@ -1,7 +1,10 @@
 package io.kinesisbridge.put;
 
-/** What Kinesis answered for one record: accepted with its place in a shard, or failed with an error. */
-public sealed interface RecordResult permits RecordResult.Accepted, RecordResult.Failed {
+/**
+ * What became of one record: Kinesis accepted it with its place in a shard, or it failed with an error; or, from
+ * the bridge's dispatcher only, it is held in the bridge's on-disk spool and will be sent when Kinesis answers again.
+ */
+public sealed interface RecordResult permits RecordResult.Accepted, RecordResult.Failed, RecordResult.Spooled {
 
     /** PutRecord's response, or a successful PutRecords entry. */
     record Accepted(String shardId, String sequenceNumber, String encryptionType) implements RecordResult {
@@ -14,5 +17,14 @@ public sealed interface RecordResult permits RecordResult.Accepted, RecordResult
 
     /** A failed PutRecords entry ({@code ErrorCode}, {@code ErrorMessage}), or a failed PutRecord. */
     record Failed(KinesisError error) implements RecordResult {
+    }
+
+    /**
+     * Not sent yet but safe: written to the bridge's spool (store and forward), which sends it when Kinesis can be
+     * reached again, in per-key order, across restarts. Backends never answer this.
+     *
+     * @param reason why it was spooled rather than sent (the last error, or older records of the stream waiting there)
+     */
+    record Spooled(String reason) implements RecordResult {
     }
 }

@@ -33,6 +33,7 @@ public final class RunningBridge implements AutoCloseable {
         all.put("bridge.syslog.enabled", "false");
         all.put("bridge.mqtt.enabled", "false");
         all.put("bridge.dead-letter.dir", dataDir.resolve("dead-letter").toString());
+        all.put("bridge.spool.dir", dataDir.resolve("spool").toString());
         all.put("bridge.file.inbox", dataDir.resolve("inbox").toString());
         all.put("bridge.file.checkpoint-file", dataDir.resolve("file-checkpoints.json").toString());
         all.put("bridge.shutdown-timeout-ms", "2000");

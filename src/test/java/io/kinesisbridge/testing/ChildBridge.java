@@ -35,7 +35,8 @@ public final class ChildBridge implements AutoCloseable {
                 "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Djournal=" + journal, "-cp", classPath,
                 "io.kinesisbridge.app.JournaledBridgeMain"));
         // no fixed ports in tests: the endpoint and the management server take free ones unless told otherwise
-        Map<String, String> all = new java.util.LinkedHashMap<>(Map.of("bridge.endpoint.port", "0", "bridge.management.port", "0"));
+        Map<String, String> all = new java.util.LinkedHashMap<>(Map.of("bridge.endpoint.port", "0", "bridge.management.port", "0",
+                "bridge.spool.dir", workDir.resolve("spool").toString()));
         all.putAll(settings);
         all.forEach((k, v) -> command.add("--" + k + "=" + v));
         try {

@@ -98,7 +98,10 @@ public final class HttpIngest {
         in.setBody(events);
     }
 
-    /** Answers like PutRecords: FailedRecordCount and one entry per event, in the order they were sent. */
+    /**
+     * Answers like PutRecords: FailedRecordCount and one entry per event, in the order they were sent. An event the
+     * bridge spooled (Kinesis unreachable) has {@code "Spooled": true} instead of a ShardId and SequenceNumber.
+     */
     public void respond(Exchange exchange) {
         Message m = exchange.getMessage();
         @SuppressWarnings("unchecked")
@@ -120,6 +123,9 @@ public final class HttpIngest {
                     if (r instanceof RecordResult.Accepted a) {
                         g.writeStringField("ShardId", a.shardId());
                         g.writeStringField("SequenceNumber", a.sequenceNumber());
+                    } else if (r instanceof RecordResult.Spooled) {
+                        // taken and safe on disk; sent to Kinesis later, so it has no shard or sequence number yet
+                        g.writeBooleanField("Spooled", true);
                     } else {
                         KinesisError e = ((RecordResult.Failed) r).error();
                         g.writeStringField("ErrorCode", e.code());
