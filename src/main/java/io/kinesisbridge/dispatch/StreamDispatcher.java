@@ -87,8 +87,6 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class StreamDispatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamDispatcher.class);
-    /** Marks a key with a record in flight and nobody waiting behind it. Never mutated. */
-    private static final ArrayDeque<Entry> NO_WAITERS = new ArrayDeque<>(0);
     /** Reading the shard map more often than this would only load the control plane (ListShards: 1,000/s/account). */
     private static final long MIN_REFRESH_GAP_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** How long a spool that could not take records (full, or a write error) is left alone before the next try. */
@@ -112,7 +110,7 @@ public final class StreamDispatcher implements AutoCloseable {
     private final Condition idle = lock.newCondition();
     private final Condition room = lock.newCondition();
     // ---- guarded by lock
-    private final Map<String, ArrayDeque<Entry>> lanes = new HashMap<>();
+    private final Map<String, Lane> lanes = new HashMap<>();
     /** Records no known shard owns, or every record while flow control is off: sent without pacing. */
     private final ShardQueue unrouted = new ShardQueue("unrouted", null, null);
     private List<ShardQueue> queues = List.of();
@@ -161,6 +159,8 @@ public final class StreamDispatcher implements AutoCloseable {
     private final CompletableFuture<Void> described = new CompletableFuture<>();
     private volatile int maxRecordSizeBytes = PutRecordValidator.DEFAULT_MAX_RECORD_SIZE_BYTES;
     private volatile boolean closed;
+    /** Closed and settled: nothing is sent any more. */
+    private volatile boolean stopped;
 
     /** Completes futures on the thread that learns the outcome; callers must not block in their callbacks. */
     public StreamDispatcher(String streamName, KinesisBackend backend, DispatchSettings settings,
@@ -329,22 +329,25 @@ public final class StreamDispatcher implements AutoCloseable {
         return entry.future;
     }
 
-    /** Guarded by lock. The record becomes ready, or waits behind the record of its key that is in flight. */
+    /**
+     * Guarded by lock. The record becomes ready, or waits behind the record of its key that is in flight. While
+     * the spool holds records, a live record whose key has only spooled records in memory goes to the spool's tail
+     * (behind them all) rather than wait in memory for an unreachable Kinesis.
+     */
     private void enterLane(Entry entry) {
         if (entry.ordering == Ordering.NONE) {
             makeReady(entry);
             return;
         }
-        ArrayDeque<Entry> waiters = lanes.get(entry.key());
-        if (waiters == null) {
-            lanes.put(entry.key(), NO_WAITERS);
+        Lane lane = lanes.get(entry.key());
+        if (lane == null) {
+            lanes.put(entry.key(), new Lane(entry));
             makeReady(entry);
+        } else if (!entry.forwarded && lane.live == 0 && spooling()) {
+            entry.laneReleased = true;
+            toSpool(entry, "older records of stream " + streamName + " are in the spool");
         } else {
-            if (waiters == NO_WAITERS) {
-                waiters = new ArrayDeque<>(4);
-                lanes.put(entry.key(), waiters);
-            }
-            waiters.addLast(entry);
+            lane.wait(entry);
         }
     }
 
@@ -433,7 +436,7 @@ public final class StreamDispatcher implements AutoCloseable {
         PutRecordCommand singleCommand = null;
         lock.lock();
         try {
-            if (inFlight.size() >= settings.maxConcurrentRequests()) {
+            if (inFlight.size() >= settings.maxConcurrentRequests() || stopped) {
                 return false;
             }
             long now = System.nanoTime();
@@ -798,14 +801,13 @@ public final class StreamDispatcher implements AutoCloseable {
         if (entry.ordering == Ordering.NONE) {
             return null;
         }
-        ArrayDeque<Entry> waiters = lanes.get(entry.key());
-        if (waiters == null || waiters.isEmpty()) {
-            lanes.remove(entry.key());
+        Lane lane = lanes.get(entry.key());
+        if (lane == null) {
             return null;
         }
-        Entry next = waiters.pollFirst();
-        if (waiters.isEmpty()) {
-            lanes.put(entry.key(), NO_WAITERS);
+        Entry next = lane.advance(entry);
+        if (next == null) {
+            lanes.remove(entry.key());
         }
         return next;
     }
@@ -1307,6 +1309,23 @@ public final class StreamDispatcher implements AutoCloseable {
             lock.unlock();
         }
         settleLeftovers(timeout);
+        lock.lock();
+        try {
+            // what is still in memory now was forwarded from the spool and stays there for the next run: send no more
+            stopped = true;
+            inFlight.clear();
+            awaitingRetry.clear();
+            for (ShardQueue q : queues) {
+                q.takeAll();
+            }
+            unrouted.takeAll();
+            readyBatchable = 0;
+            readySingles = 0;
+            lanes.clear();
+            spoolAttention = false;
+        } finally {
+            lock.unlock();
+        }
         spool.ifPresent(StreamSpool::close);
     }
 
@@ -1393,7 +1412,11 @@ public final class StreamDispatcher implements AutoCloseable {
         readyBatchable = 0;
         readySingles = 0;
         List<Entry> waiting = new ArrayList<>();
-        lanes.values().forEach(waiting::addAll);
+        lanes.values().forEach(lane -> {
+            if (lane.waiting != null) {
+                waiting.addAll(lane.waiting);
+            }
+        });
         lanes.clear();
         List<Entry> left = new ArrayList<>();
         for (List<Entry> group : List.of(active, waiting)) {
@@ -1466,6 +1489,42 @@ public final class StreamDispatcher implements AutoCloseable {
     @Override
     public void close() {
         close(Duration.ofSeconds(10));
+    }
+
+    /**
+     * The records of one partition key in memory: the one in flight (queued, sent, or waiting for a retry) and
+     * those waiting behind it, and how many of them are live (not forwarded from the spool). Guarded by the lock.
+     */
+    private static final class Lane {
+        Entry active;
+        /** Created when a second record of the key arrives: most keys never need it. */
+        ArrayDeque<Entry> waiting;
+        int live;
+
+        Lane(Entry active) {
+            this.active = active;
+            this.live = active.forwarded ? 0 : 1;
+        }
+
+        void wait(Entry entry) {
+            if (waiting == null) {
+                waiting = new ArrayDeque<>(4);
+            }
+            waiting.addLast(entry);
+            if (!entry.forwarded) {
+                live++;
+            }
+        }
+
+        /** {@code done} (the active record) leaves; the next record of the key, if any, becomes the active one. */
+        Entry advance(Entry done) {
+            if (!done.forwarded) {
+                live--;
+            }
+            Entry next = waiting == null ? null : waiting.pollFirst();
+            active = next;
+            return next;
+        }
     }
 
     /** The ready records of one shard and its budget. Guarded by the dispatcher's lock. */

@@ -2,7 +2,6 @@ package io.kinesisbridge.server;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.exc.StreamReadException;
 import io.kinesisbridge.backend.KinesisBackend;
 import io.kinesisbridge.backend.memory.InMemoryKinesis;
 import io.kinesisbridge.put.KinesisError;
@@ -136,9 +135,11 @@ public final class KinesisApi {
             return op.run(f, p).exceptionally(e -> failure(f, operation, e));
         } catch (KinesisException e) {
             return done(error(f, e.error()));
-        } catch (StreamReadException e) {
+        } catch (IOException | NumberFormatException e) {
+            // the body does not read as the protocol says: bad syntax, invalid UTF-8, a body in another encoding,
+            // a number or a nesting past Jackson's limits, a number too large for its member
             return done(error(f, new KinesisError(KinesisError.SERIALIZATION, "")));
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             return done(failure(f, operation, e));
         }
     }
@@ -159,6 +160,9 @@ public final class KinesisApi {
         Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
         if (cause instanceof KinesisException k) {
             return error(f, k.error());
+        }
+        if (cause instanceof IOException || cause instanceof NumberFormatException) {
+            return error(f, new KinesisError(KinesisError.SERIALIZATION, ""));
         }
         LOG.warn("Kinesis endpoint: {} failed", operation, cause);
         return error(f, new KinesisError(KinesisError.INTERNAL_FAILURE, "Internal service failure."));
