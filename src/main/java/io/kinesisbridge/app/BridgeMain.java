@@ -150,6 +150,18 @@ public final class BridgeMain {
         p.put("camel.server.host", settings.text("bridge.http.host"));
         p.put("camel.server.port", settings.text("bridge.http.port"));
         p.put("camel.server.maxBodySize", settings.text("bridge.http.max-body-bytes"));
+        String keyStore = settings.text("bridge.http.tls.keystore");
+        if (!keyStore.isBlank()) {
+            // Camel's global TLS parameters, used by the HTTP server only (the other sources have TLS settings of their own)
+            if (!Files.isReadable(Path.of(keyStore))) {
+                throw new InvalidSettingException("Setting bridge.http.tls.keystore: " + keyStore + " is not a readable file");
+            }
+            p.put("camel.ssl.enabled", "true");
+            p.put("camel.ssl.keyStore", "file:" + Path.of(keyStore).toAbsolutePath());
+            p.put("camel.ssl.keystorePassword", settings.text("bridge.http.tls.keystore-password"));
+            p.put("camel.ssl.keyStoreType", keyStore.toLowerCase(java.util.Locale.ROOT).endsWith(".jks") ? "JKS" : "PKCS12");
+            p.put("camel.server.useGlobalSslContextParameters", "true");
+        }
         p.put("camel.health.enabled", "true");
         p.put("camel.health.routesEnabled", "true");
         p.put("camel.health.consumersEnabled", "true");

@@ -1,0 +1,49 @@
+package io.kinesisbridge.testing;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * One stream's accounting as the bridge's Prometheus metrics show it: records in (taken, or found in the spool at
+ * start) = acknowledged + dead-lettered + in flight + spooled.
+ */
+public record Accounting(String stream, long in, long acknowledged, long deadLettered, long inFlight, long spooled,
+                         long spooledTotal, long refused, long retried) {
+
+    public static Accounting of(String prometheusText, String stream) {
+        return new Accounting(stream, value(prometheusText, "kinesis_bridge_records_in_total", stream),
+                value(prometheusText, "kinesis_bridge_records_acknowledged_total", stream),
+                value(prometheusText, "kinesis_bridge_records_dead_lettered_total", stream),
+                value(prometheusText, "kinesis_bridge_records_in_flight", stream),
+                value(prometheusText, "kinesis_bridge_spool_records", stream),
+                value(prometheusText, "kinesis_bridge_records_spooled_total", stream),
+                value(prometheusText, "kinesis_bridge_records_refused_total", stream),
+                value(prometheusText, "kinesis_bridge_records_retried_total", stream));
+    }
+
+    /** The value of a metric for a stream, 0 when the metric is absent. */
+    static long value(String text, String metric, String stream) {
+        Pattern p = Pattern.compile("^" + Pattern.quote(metric) + "\\{[^}]*stream=\"" + Pattern.quote(stream)
+                + "\"[^}]*}\\s+(\\S+)", Pattern.MULTILINE);
+        Matcher m = p.matcher(text);
+        return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+    }
+
+    public boolean balances() {
+        return in == acknowledged + deadLettered + inFlight + spooled;
+    }
+
+    /** The identity holds, and nothing is in flight or spooled any more. */
+    public Accounting assertSettled() {
+        assertThat(balances()).as("records in = acknowledged + dead-lettered + in flight + spooled: %s", this).isTrue();
+        assertThat(inFlight + spooled).as("nothing left in flight or spooled: %s", this).isZero();
+        return this;
+    }
+
+    public Accounting assertBalances() {
+        assertThat(balances()).as("records in = acknowledged + dead-lettered + in flight + spooled: %s", this).isTrue();
+        return this;
+    }
+}
