@@ -80,7 +80,8 @@ public class BridgeConfiguration implements CamelConfiguration {
                 () -> registry.findByType(io.micrometer.core.instrument.MeterRegistry.class).stream().findFirst()));
         registry.bind("httpIngest", new HttpIngest(settings.integer("bridge.http.max-body-bytes"), settings.text("bridge.http.token"),
                 settings.integer("bridge.http.saturated-status"), settings.integer("bridge.http.retry-after-seconds")));
-        registry.bind("fileLines", new FileLines(settings.integer("bridge.dispatch.max-batch-records")));
+        registry.bind("fileLines", new FileLines(settings.integer("bridge.dispatch.max-batch-records"),
+                settings.integer("bridge.file.max-record-bytes")));
         FileTailer tailer = new FileTailer(tailSettings(settings));
         registry.bind("fileTailer", tailer);
         addService(context, tailer);

@@ -13,12 +13,14 @@ import java.util.NoSuchElementException;
 /**
  * Reads a stream as lines (LF or CRLF; the end of the stream ends the last line) in batches of at most
  * {@code batchSize} lines, each line as its bytes without the line end. Empty lines are skipped: they carry no
- * record. A line is never cut, however long. Closing the iterator closes the stream.
+ * record. A line longer than {@code maxLineBytes} comes in pieces of that size (the last one shorter), so that no
+ * line, however long, is held whole in memory. Closing the iterator closes the stream.
  */
 public final class LineBatches implements Iterator<List<byte[]>>, Closeable {
 
     private final InputStream in;
     private final int batchSize;
+    private final int maxLineBytes;
     private final byte[] buffer = new byte[1 << 16];
     private int position;
     private int limit;
@@ -28,8 +30,16 @@ public final class LineBatches implements Iterator<List<byte[]>>, Closeable {
     private boolean eof;
 
     public LineBatches(InputStream in, int batchSize) {
+        this(in, batchSize, Integer.MAX_VALUE);
+    }
+
+    public LineBatches(InputStream in, int batchSize, int maxLineBytes) {
+        if (maxLineBytes < 1) {
+            throw new IllegalArgumentException("maxLineBytes must be positive");
+        }
         this.in = in;
         this.batchSize = batchSize;
+        this.maxLineBytes = maxLineBytes;
     }
 
     @Override
@@ -75,12 +85,14 @@ public final class LineBatches implements Iterator<List<byte[]>>, Closeable {
                 if (newline < 0) {
                     append(position, limit);
                     position = limit;
+                    pieces(batch);
                     continue;
                 }
-                if (partialLength == 0) {
+                if (partialLength == 0 && newline - position <= maxLineBytes) {
                     add(batch, buffer, position, newline - position);
                 } else {
                     append(position, newline);
+                    pieces(batch);
                     add(batch, partial, 0, partialLength);
                     partialLength = 0;
                 }
@@ -103,6 +115,19 @@ public final class LineBatches implements Iterator<List<byte[]>>, Closeable {
         }
         System.arraycopy(buffer, from, partial, partialLength, n);
         partialLength += n;
+    }
+
+    /** Moves whole pieces of {@code maxLineBytes} of the line being read into the batch. */
+    private void pieces(List<byte[]> batch) {
+        int from = 0;
+        while (partialLength - from > maxLineBytes) {
+            batch.add(Arrays.copyOfRange(partial, from, from + maxLineBytes));
+            from += maxLineBytes;
+        }
+        if (from > 0) {
+            System.arraycopy(partial, from, partial, 0, partialLength - from);
+            partialLength -= from;
+        }
     }
 
     private static void add(List<byte[]> batch, byte[] bytes, int offset, int length) {

@@ -54,6 +54,45 @@ class LineBatchesProperties {
         }
     }
 
+    @Property
+    void linesLongerThanTheLimit_comeInPiecesOfAtMostTheLimit_thatJoinUpToTheLines(@ForAll("text") String text,
+                                                                                 @ForAll @IntRange(min = 1, max = 12) int maxLineBytes,
+                                                                                 @ForAll @IntRange(min = 1, max = 9) int chunk) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+        for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n", -1)) {
+            String stripped = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+            expected.writeBytes(stripped.getBytes(StandardCharsets.UTF_8));
+        }
+        java.io.ByteArrayOutputStream actual = new java.io.ByteArrayOutputStream();
+        try (LineBatches batches = new LineBatches(trickle(bytes, chunk), 5, maxLineBytes)) {
+            while (batches.hasNext()) {
+                for (byte[] piece : batches.next()) {
+                    assertThat(piece.length).isBetween(1, maxLineBytes);
+                    actual.writeBytes(piece);
+                }
+            }
+        }
+        assertThat(actual.toByteArray()).isEqualTo(expected.toByteArray());
+    }
+
+    @Property(tries = 10)
+    void aHugeLine_isNeverHeldWhole(@ForAll @IntRange(min = 1_000_000, max = 4_000_000) int length) {
+        byte[] text = new byte[length + 1];
+        Arrays.fill(text, (byte) 'y');
+        text[length] = '\n';
+        try (LineBatches batches = new LineBatches(new ByteArrayInputStream(text), 500, 65_536)) {
+            long total = 0;
+            while (batches.hasNext()) {
+                for (byte[] piece : batches.next()) {
+                    assertThat(piece.length).isLessThanOrEqualTo(65_536);
+                    total += piece.length;
+                }
+            }
+            assertThat(total).isEqualTo(length);
+        }
+    }
+
     /** Hands out at most {@code chunk} bytes per read, as a pipe or a slow disk would. */
     private static InputStream trickle(byte[] bytes, int chunk) {
         return new ByteArrayInputStream(bytes) {
