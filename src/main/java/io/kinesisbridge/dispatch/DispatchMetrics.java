@@ -46,6 +46,8 @@ public final class DispatchMetrics implements AutoCloseable {
         metrics.counter("requests", "PutRecords and PutRecord requests sent", tags, stats, DispatchStats::requests);
         metrics.gauge("records.in.flight", "Records taken and not yet acknowledged or dead-lettered", tags, stats,
                 DispatchStats::pendingRecords);
+        metrics.gauge("records.unaccounted", "Records in minus acknowledged, dead-lettered, in flight and spooled, "
+                + "read at one instant: 0 unless the bridge lost track of a record", tags, dispatcher, StreamDispatcher::unaccounted);
         metrics.gauge("bytes.in.flight", "Data and partition-key bytes of the records in flight", tags, stats,
                 DispatchStats::pendingBytes);
         if (dispatcher.hasSpool()) {
