@@ -46,18 +46,20 @@ public final class DispatchMetrics implements AutoCloseable {
         metrics.counter("requests", "PutRecords and PutRecord requests sent", tags, stats, DispatchStats::requests);
         metrics.gauge("records.in.flight", "Records taken and not yet acknowledged or dead-lettered", tags, stats,
                 DispatchStats::pendingRecords);
-        metrics.gauge("records.unaccounted", "Records in minus acknowledged, dead-lettered, in flight and spooled, "
-                + "read at one instant: 0 unless the bridge lost track of a record", tags, dispatcher, StreamDispatcher::unaccounted);
+        metrics.gauge("records.unaccounted", "Records in minus acknowledged, dead-lettered, in flight, spooled and "
+                + "returned, read at one instant: 0 unless the bridge lost track of a record", tags, dispatcher, StreamDispatcher::unaccounted);
         metrics.gauge("bytes.in.flight", "Data and partition-key bytes of the records in flight", tags, stats,
                 DispatchStats::pendingBytes);
         if (dispatcher.hasSpool()) {
             metrics.gauge("spool.records", "Records in the spool on disk, not yet acknowledged (records in = "
-                    + "acknowledged + dead-lettered + in flight + spooled)", tags, stats, DispatchStats::spooledRecords);
+                    + "acknowledged + dead-lettered + in flight + spooled + returned)", tags, stats, DispatchStats::spooledRecords);
             metrics.gauge("spool.bytes", "Bytes the spool holds on disk", tags, dispatcher, StreamDispatcher::spoolBytes);
             metrics.gauge("spool.blocked", "1 while the spool takes no records (full, or a write failed)", tags, stats,
                     DispatchStats::spoolBlocked);
             metrics.counter("records.spooled", "Records written to the spool, to be sent when Kinesis answers again",
                     tags, stats, DispatchStats::recordsSpooled);
+            metrics.counter("records.returned", "Records given back to their sources unsent: the spool was full while "
+                    + "Kinesis did not take them", tags, stats, DispatchStats::recordsReturned);
             metrics.counter("spool.recovered", "Records found in the spool at start, from an earlier run", tags, stats,
                     DispatchStats::spoolRecovered);
             metrics.counter("spool.write.failures", "Spool writes that failed (a full disk, say)", tags, stats,

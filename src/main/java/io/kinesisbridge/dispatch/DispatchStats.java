@@ -9,7 +9,7 @@ import java.util.function.BiConsumer;
 
 /**
  * Counters of one stream's dispatcher, per stream and per shard. Records in = acknowledged + dead-lettered +
- * pending + spooled, at every moment (records found in the spool at start count in); refused records (no room in
+ * pending + spooled + returned, at every moment (records found in the spool at start count in); refused records (no room in
  * the pending-bytes budget) are not taken, so not counted in.
  */
 public final class DispatchStats {
@@ -27,8 +27,9 @@ public final class DispatchStats {
     final AtomicLong pendingBytes = new AtomicLong();
     final AtomicLong pendingBytesHighWater = new AtomicLong();
     final LongAdder recordsSpooled = new LongAdder();
+    final LongAdder recordsReturned = new LongAdder();
     final LongAdder spoolRecovered = new LongAdder();
-    final LongAdder spoolWriteFailures = new LongAdder();
+    final AtomicLong spoolWriteFailures = new AtomicLong();
     final AtomicLong spooledRecords = new AtomicLong();
     final AtomicLong spoolBlocked = new AtomicLong();
     private final Map<String, ShardStats> shards = new ConcurrentHashMap<>();
@@ -96,6 +97,14 @@ public final class DispatchStats {
         return recordsSpooled.sum();
     }
 
+    /**
+     * Records taken and then given back to their sources unsent, because the spool was full (or the disk) while
+     * Kinesis did not take them; the sources keep them and try again.
+     */
+    public long recordsReturned() {
+        return recordsReturned.sum();
+    }
+
     /** Records found in the spool when the dispatcher started, left by an earlier run; counted in. */
     public long spoolRecovered() {
         return spoolRecovered.sum();
@@ -103,7 +112,7 @@ public final class DispatchStats {
 
     /** Appends to the spool that failed with a write error (a full disk, say); their records stayed in memory. */
     public long spoolWriteFailures() {
-        return spoolWriteFailures.sum();
+        return spoolWriteFailures.get();
     }
 
     /** Records in the spool on disk, neither acknowledged nor dead-lettered yet (those being forwarded included). */

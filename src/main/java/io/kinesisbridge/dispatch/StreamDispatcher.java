@@ -73,12 +73,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * its key), until the spool is empty again. The spool is read back in order into a bounded window of records that
  * go through the same lanes, pacing and batching; they are retried without an attempt limit while the errors are
  * retryable (they are safe on disk meanwhile), and released from the spool once acknowledged or dead-lettered.
- * Records the spool cannot take (full, or a write error such as a full disk) stay in memory, where they count
- * against {@link DispatchSettings#maxPendingBytes()}: the sources are slowed, nothing is dropped. Non-retryable
- * errors still go to the dead-letter output.
+ * Records the spool cannot take (full, or a write error such as a full disk) are given back: their futures complete
+ * with a {@link KinesisError#BRIDGE_SATURATED} failure, so that their sources keep them and try again later (HTTP
+ * 503, MQTT not acknowledged, file tailing paused), and while the spool takes nothing new records are refused at
+ * once; nothing is dropped, nothing waits in memory for long. Non-retryable errors still go to the dead-letter output.
  *
  * <p>Accounting, at every moment: records in (taken, or found in the spool at start) = acknowledged +
- * dead-lettered + pending (in memory, not on disk) + spooled (on disk, not yet acknowledged).
+ * dead-lettered + pending (in memory, not on disk) + spooled (on disk, not yet acknowledged) + returned (given
+ * back to their sources because the spool was full).
  *
  * <p>Every taken record's future completes exactly once: with the accepted result, with
  * {@link RecordResult.Spooled} once the record is in the spool, or with the error that sent it to the dead-letter
@@ -132,6 +134,8 @@ public final class StreamDispatcher implements AutoCloseable {
     /** The records of the append in flight, taken from the front of the backlog. */
     private List<Entry> appending = List.of();
     private boolean spoolBlocked;
+    /** Completions decided under the lock where no list of work for after it is at hand; drain() runs them. */
+    private final List<Runnable> deferred = new ArrayList<>();
     private boolean readInFlight;
     /** Records on disk neither acknowledged nor dead-lettered (those being forwarded included). */
     private long spooled;
@@ -306,7 +310,7 @@ public final class StreamDispatcher implements AutoCloseable {
         Entry entry = new Entry(command, ordering);
         lock.lock();
         try {
-            if (!admit(entry.size, maxWait)) {
+            if ((spoolBlocked && spooling()) || !admit(entry.size, maxWait)) {
                 stats.recordsRefused.increment();
                 return CompletableFuture.completedFuture(new RecordResult.Failed(new KinesisError(
                         KinesisError.BRIDGE_SATURATED, "Stream " + streamName + " holds " + pendingBytes
@@ -406,6 +410,21 @@ public final class StreamDispatcher implements AutoCloseable {
 
     /** Sends what can be sent, then gives the spool its work: a backlog to write, records to read back. */
     private void drain() {
+        List<Runnable> completeNow = null;
+        if (spool.isPresent()) {
+            lock.lock();
+            try {
+                if (!deferred.isEmpty()) {
+                    completeNow = new ArrayList<>(deferred);
+                    deferred.clear();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+        if (completeNow != null) {
+            complete(completeNow);
+        }
         drainSends();
         if (spoolAttention) {
             pumpSpool();
@@ -941,9 +960,14 @@ public final class StreamDispatcher implements AutoCloseable {
                 break;
             }
             e.spoolReason = reason;
-            e.inBacklog = true;
-            backlog.addLast(e);
-            e = releaseLane(e);
+            Entry next = releaseLane(e);
+            if (spoolBlocked) {
+                giveBack(e, deferred);
+            } else {
+                e.inBacklog = true;
+                backlog.addLast(e);
+            }
+            e = next;
         }
         if (starting) {
             LOG.warn("Stream {}: {} cannot take records ({}); they go to the spool and are sent when it answers again",
@@ -1005,6 +1029,7 @@ public final class StreamDispatcher implements AutoCloseable {
         try {
             appending = List.of();
             appended.signalAll();
+            stats.spoolWriteFailures.set(spool.get().writeErrors());
             for (int i = 0; i < written; i++) {
                 Entry e = batch.get(i);
                 e.inBacklog = false;
@@ -1026,21 +1051,24 @@ public final class StreamDispatcher implements AutoCloseable {
                     idle.signalAll();
                 }
             }
-            for (int i = batch.size() - 1; i >= written; i--) {
-                backlog.addFirst(batch.get(i));
-            }
             if (written < batch.size()) {
+                // the spool takes no more: what it did not take, and what waits behind it, goes back to its sources
+                for (int i = written; i < batch.size(); i++) {
+                    giveBack(batch.get(i), afterUnlock);
+                }
+                while (!backlog.isEmpty()) {
+                    giveBack(backlog.pollFirst(), afterUnlock);
+                }
                 spoolBlocked = true;
                 stats.spoolBlocked.set(1);
-                if (error != null) {
-                    stats.spoolWriteFailures.increment();
-                }
+
                 if (!warnedSpoolFull) {
                     warnedSpoolFull = true;
-                    LOG.warn("Stream {}: the spool takes no more records ({}); {} records wait in memory and the sources "
-                            + "are slowed until it has room", streamName, error == null ? "full: "
-                            + spool.map(StreamSpool::bytes).orElse(0L) + " bytes of " + spool.map(x -> x.settings().maxBytes()).orElse(0L)
-                            : "write failed: " + errorOf(error).message(), backlog.size());
+                    LOG.warn("Stream {}: the spool takes no more records ({}); until it has room, records that {} does not "
+                            + "take are given back to their sources (HTTP 503, MQTT not acknowledged, file tailing paused)",
+                            streamName, error == null ? "full: " + spool.map(StreamSpool::bytes).orElse(0L) + " bytes of "
+                            + spool.map(x -> x.settings().maxBytes()).orElse(0L) : "write failed: " + errorOf(error).message(),
+                            backend.name());
                 }
                 schedule(this::unblockSpool, SPOOL_RETRY_NANOS);
             } else if (warnedSpoolFull && backlog.isEmpty()) {
@@ -1055,6 +1083,28 @@ public final class StreamDispatcher implements AutoCloseable {
         drain();
     }
 
+    /**
+     * Guarded by lock. A live record the spool could not take goes back to its source, not sent: its future
+     * completes with BridgeSaturated, which the sources treat as "not taken, try again later".
+     */
+    private void giveBack(Entry e, List<Runnable> afterUnlock) {
+        e.inBacklog = false;
+        e.finished = true;
+        pending--;
+        pendingBytes -= e.size;
+        stats.pendingRecords.decrementAndGet();
+        stats.pendingBytes.addAndGet(-e.size);
+        stats.recordsReturned.increment();
+        room.signalAll();
+        if (pending == 0) {
+            idle.signalAll();
+        }
+        RecordResult result = new RecordResult.Failed(new KinesisError(KinesisError.BRIDGE_SATURATED, "Stream " + streamName
+                + ": " + backend.name() + " does not take records (" + e.spoolReason + ") and the spool is full; the record "
+                + "was not taken, try again later."));
+        afterUnlock.add(() -> e.future.complete(result));
+    }
+
     private void unblockSpool() {
         lock.lock();
         try {
@@ -1066,10 +1116,7 @@ public final class StreamDispatcher implements AutoCloseable {
         drain();
     }
 
-    /**
-     * Reads the spool back into the window while it has room (while forwarded records fail, only when the window is
-     * empty). When the spool cannot take its backlog and holds nothing unread, the backlog itself is forwarded.
-     */
+    /** Reads the spool back into the window while it has room (while forwarded records fail, only when the window is empty). */
     private void pumpForward() {
         StreamSpool s = spool.orElse(null);
         if (s == null) {
@@ -1085,25 +1132,12 @@ public final class StreamDispatcher implements AutoCloseable {
                     || (forwardFailing && window > 0)) {
                 return;
             }
-            if (unread > 0) {
-                readInFlight = true;
-                maxRecords = roomRecords;
-                maxBytes = roomBytes;
-            } else {
-                if (spoolBlocked && appending.isEmpty() && !settling) {
-                    while (!backlog.isEmpty() && window < windowMaxRecords && windowBytes < windowMaxBytes) {
-                        Entry e = backlog.pollFirst();
-                        e.inBacklog = false;
-                        e.forwarded = true;
-                        e.laneReleased = false;
-                        window++;
-                        windowBytes += e.size;
-                        enterLane(e);
-                    }
-                    spoolAttention = !backlog.isEmpty();
-                }
+            if (unread <= 0) {
                 return;
             }
+            readInFlight = true;
+            maxRecords = roomRecords;
+            maxBytes = roomBytes;
         } finally {
             lock.unlock();
         }
@@ -1199,7 +1233,8 @@ public final class StreamDispatcher implements AutoCloseable {
     public long unaccounted() {
         lock.lock();
         try {
-            return stats.recordsIn() - stats.recordsAcknowledged() - stats.recordsDeadLettered() - pending - spooled;
+            return stats.recordsIn() - stats.recordsAcknowledged() - stats.recordsDeadLettered() - pending - spooled
+                    - stats.recordsReturned();
         } finally {
             lock.unlock();
         }

@@ -56,7 +56,8 @@ class ThrottlingStormIT {
                     load.stopOffering();
                     sink.restart(Map.of()); // the storm is over
                     load.awaitDrained(Duration.ofSeconds(60));
-                    assertThat(load.stillHeld()).isEmpty();
+                    assertThat(load.stillHeld()).as(() -> load.describe() + "\n" + bridge.metricsText().lines()
+                        .filter(l -> l.startsWith("kinesis_bridge_records") || l.startsWith("kinesis_bridge_spool")).toList()).isEmpty();
                     Accounting settled = FaultRig.awaitSettled(bridge, Duration.ofSeconds(120));
                     String throttled = metric(bridge.metricsText(), "kinesis_bridge_records_throttled_total");
                     bridge.stop();
@@ -67,8 +68,7 @@ class ThrottlingStormIT {
                             takenInStorm + " events taken in " + seconds + " s of storm, " + inStorm.acknowledged()
                                     + " of them acknowledged during it, " + inStorm.spooled() + " in the spool at its end; "
                                     + throttled + " sends throttled; " + load.refusedRequests.get() + " requests answered 503; "
-                                    + "after: in " + settled.in() + " = acknowledged " + settled.acknowledged()
-                                    + " + dead-lettered " + settled.deadLettered()).report();
+                                    + "after: " + settled.summary()).report();
                     ledger.assertNothingLost();
                     assertThat(ledger.deadLettered()).isZero();
                     assertThat(inStorm.spooledTotal()).as("throttling past the retry budget spools").isPositive();

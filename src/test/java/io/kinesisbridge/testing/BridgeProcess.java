@@ -194,10 +194,23 @@ public final class BridgeProcess implements AutoCloseable {
         return all.length() > 6000 ? all.substring(all.length() - 6000) : all;
     }
 
+    /** Keeps this bridge's output in target/fault-logs, for a look after a failed run. */
+    private void keepOutput() {
+        try {
+            Path logs = Path.of("target", "fault-logs");
+            Files.createDirectories(logs);
+            String test = workDir.getParent() == null ? "run" : workDir.getParent().getFileName().toString();
+            Files.writeString(logs.resolve(test + "-" + name + ".log"), output());
+        } catch (IOException e) {
+            // the logs are a convenience
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
         if (process != null && process.isAlive()) {
             stop();
         }
+        keepOutput();
     }
 }

@@ -30,12 +30,13 @@ import static org.awaitility.Awaitility.await;
  */
 public final class HttpLoad implements AutoCloseable {
 
-    static final int MAX_REQUESTS = 256;
+    static final int MAX_REQUESTS = 128;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI uri;
     private final int batch;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+    // HTTP/1.1, as most event senders speak it: one connection per request in flight
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2))
             .executor(Executors.newFixedThreadPool(4, r -> {
                 Thread t = new Thread(r, "http-load");
                 t.setDaemon(true);
@@ -167,6 +168,14 @@ public final class HttpLoad implements AutoCloseable {
         held.addAll(generated);
         held.removeAll(taken);
         return held;
+    }
+
+    /** The client's counters, for failure messages. */
+    public String describe() {
+        return "generated " + generated.size() + ", taken " + taken.size() + " (spooled " + spooled.size() + ", dead-lettered "
+                + deadLettered.size() + "), requests " + requests.get() + ", refused requests " + refusedRequests.get()
+                + ", refused events " + refusedEvents.get() + ", connection errors " + connectionErrors.get()
+                + ", events in unanswered requests " + inFlightEvents.get() + ", free slots " + slots.availablePermits();
     }
 
     @Override

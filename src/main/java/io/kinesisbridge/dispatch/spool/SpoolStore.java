@@ -53,6 +53,7 @@ final class SpoolStore implements AutoCloseable {
     private long records;
     private long bytes;
     private long unsynced;
+    private long writeErrors;
     private Recovery recovery;
 
     private SpoolStore(SpoolSettings settings, ChannelOpener opener) {
@@ -82,6 +83,11 @@ final class SpoolStore implements AutoCloseable {
     /** Frame bytes written and not yet released. */
     long bytes() {
         return bytes;
+    }
+
+    /** Writes that failed (a full disk, say) since the spool was opened. */
+    long writeErrors() {
+        return writeErrors;
     }
 
     /** Records written and not yet read since the spool was opened. */
@@ -245,6 +251,7 @@ final class SpoolStore implements AutoCloseable {
             try {
                 ensureTail(frames.get(written).length);
             } catch (IOException e) {
+                writeErrors++;
                 if (written == 0) {
                     throw e;
                 }
@@ -268,7 +275,11 @@ final class SpoolStore implements AutoCloseable {
                     left -= tail.write(buffers);
                 }
             } catch (IOException e) {
+                writeErrors++;
                 undo(segmentSize, written);
+                // a nearly full disk: keep what fits, one frame at a time, then give up
+                int single = n > 1 && tail != null ? writeOneByOne(frames, written, n, segmentSize) : 0;
+                written += single;
                 if (written == 0) {
                     throw e;
                 }
@@ -282,6 +293,33 @@ final class SpoolStore implements AutoCloseable {
             written += n;
         }
         return written;
+    }
+
+    /** Writes frames from {@code from} one by one at the end of the tail segment until one fails; how many went. */
+    private int writeOneByOne(List<byte[]> frames, int from, int count, long segmentSize) {
+        long size = segmentSize;
+        int done = 0;
+        for (int i = from; i < from + count; i++) {
+            ByteBuffer b = ByteBuffer.wrap(frames.get(i));
+            try {
+                while (b.hasRemaining()) {
+                    tail.write(b);
+                }
+            } catch (IOException e) {
+                undo(size, done);
+                break;
+            }
+            size += frames.get(i).length;
+            done++;
+        }
+        if (done > 0) {
+            long chunk = size - segmentSize;
+            segments.put(tailIndex, size);
+            bytes += chunk;
+            records += done;
+            unsynced += chunk;
+        }
+        return done;
     }
 
     /** Cuts the tail segment back to {@code size} after a failed write; earlier chunks of the same call stay. */

@@ -37,6 +37,7 @@ public final class StreamSpool implements AutoCloseable {
     // ----
     private volatile long records;
     private volatile long bytes;
+    private volatile long writeErrors;
     private volatile boolean closed;
 
     private StreamSpool(String streamName, SpoolSettings settings, SpoolStore store) {
@@ -91,6 +92,11 @@ public final class StreamSpool implements AutoCloseable {
         return records;
     }
 
+    /** Writes that failed (a full disk, say) since the spool was opened; their records were not spooled. */
+    public long writeErrors() {
+        return writeErrors;
+    }
+
     /** Frame bytes on disk not yet released (what counts against the cap). */
     public long bytes() {
         return bytes;
@@ -107,12 +113,15 @@ public final class StreamSpool implements AutoCloseable {
             frames.add(SpoolFrames.encode(r));
         }
         return run(() -> {
-            int written = store.append(frames);
-            if (written > 0) {
-                syncAsPolicySays();
+            try {
+                int written = store.append(frames);
+                if (written > 0) {
+                    syncAsPolicySays();
+                }
+                return written;
+            } finally {
+                publish();
             }
-            publish();
-            return written;
         });
     }
 
@@ -193,6 +202,7 @@ public final class StreamSpool implements AutoCloseable {
     private void publish() {
         records = store.records() - releaseRecords;
         bytes = store.bytes();
+        writeErrors = store.writeErrors();
     }
 
     private <T> CompletableFuture<T> run(Callable<T> task) {

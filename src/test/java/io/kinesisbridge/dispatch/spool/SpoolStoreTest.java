@@ -118,6 +118,21 @@ class SpoolStoreTest {
     }
 
     @Test
+    void nearlyFullDisk_keepsTheFramesThatFit_andReportsTheWriteError() throws IOException {
+        int frame = frames(0, 1).get(0).length;
+        FullDisk disk = new FullDisk(frame * 2L + frame / 2);
+        try (SpoolStore store = SpoolStore.open(settings(1 << 20, 1 << 20), disk.opener())) {
+            assertThat(store.append(frames(0, 5))).isEqualTo(2);
+            assertThat(store.writeErrors()).isPositive();
+            assertThat(readAll(store)).isEqualTo(names(0, 2));
+        }
+        try (SpoolStore again = SpoolStore.open(settings(1 << 20, 1 << 20))) {
+            assertThat(again.recovery().tornBytes()).as("the part frame was cut back at once").isZero();
+            assertThat(again.recovery().records()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void tornLastFrame_isCutAtOpening_andNewRecordsFollowTheGoodOnes() throws IOException {
         try (SpoolStore store = SpoolStore.open(settings(1 << 20, 1 << 20))) {
             store.append(frames(0, 10));
