@@ -156,6 +156,9 @@ public final class BridgeMain {
         p.put("camel.health.registryEnabled", "true");
         p.put("camel.health.exposureLevel", "full");
         p.put("camel.metrics.enabled", settings.text("bridge.management.enabled"));
+        // per-endpoint timers on every exchange sent anywhere cost more than the bridge's own per-record work on
+        // small HTTP requests; route timers (the route policy) and the bridge's own meters stay
+        p.put("camel.metrics.enableExchangeEventNotifier", "false");
         p.put("camel.component.kinesis-put.maxBatchRecords", settings.text("bridge.dispatch.max-batch-records"));
         p.put("camel.component.kinesis-put.lingerMs", settings.text("bridge.dispatch.linger-ms"));
         p.put("camel.component.kinesis-put.maxConcurrentRequests", settings.text("bridge.dispatch.max-concurrent-requests"));
