@@ -45,25 +45,39 @@ import java.util.stream.Stream;
  * Run it with {@code .ci/bench}, which builds the jar first.
  *
  * <p>System properties: bench.records (1,000,000), bench.cases (startup,cost,offline,peer,limit,burst),
- * bench.http-seconds (15), bench.limit-seconds (60), bench.command (shown in the report), kinesalite.dir.
+ * bench.http-seconds (15), bench.limit-seconds (60), bench.startup-runs (5), bench.peer.records (10,000),
+ * bench.peer.slow-records (400), bench.peer.bridge-records (100,000), bench.command (shown in the report),
+ * kinesalite.dir; others through bench.extra (key=value,key=value).
  */
 public final class BenchSuite {
 
-    static final int RECORDS = Integer.getInteger("bench.records", 1_000_000);
-    static final int HTTP_SECONDS = Integer.getInteger("bench.http-seconds", 15);
-    static final int LIMIT_SECONDS = Integer.getInteger("bench.limit-seconds", 60);
     static final int SHARDS = 4;
     static final Duration LONG = Duration.ofMinutes(5);
 
     private final Suite suite;
     private final Report report = new Report();
+    private final int recordCount = Integer.getInteger("bench.records", 1_000_000);
+    private final int httpSeconds = Integer.getInteger("bench.http-seconds", 15);
+    private final int limitSeconds = Integer.getInteger("bench.limit-seconds", 60);
     private Path events;
 
     private BenchSuite(Suite suite) {
         this.suite = suite;
     }
 
+    /** {@code -Dbench.extra=key=value,key=value}: more system properties (Maven passes only the ones it names). */
+    private static void applyExtra() {
+        String extra = System.getProperty("bench.extra", "");
+        for (String pair : extra.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                System.setProperty(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+            }
+        }
+    }
+
     public static void main(String[] args) throws Exception {
+        applyExtra();
         Path repo = Path.of(System.getProperty("bench.repo", ".")).toAbsolutePath().normalize();
         Path kinesalite = Path.of(System.getProperty("kinesalite.dir", repo.resolve(".tools/kinesalite").toString()));
         System.setProperty("kinesalite.dir", kinesalite.toString());
@@ -94,12 +108,12 @@ public final class BenchSuite {
         report.about("aws-sdk", software.amazon.awssdk.core.util.VersionInfo.SDK_VERSION);
         report.about("kinesalite", kinesaliteVersion());
         report.about("wrk", Wrk.version());
-        report.about("records", RECORDS);
+        report.about("records", recordCount);
         report.about("load-start", Proc.loadAverage());
-        log("kinesis-bridge benchmark: %s; cases %s; %d records; results in %s", suite.jar, cases, RECORDS, suite.out);
+        log("kinesis-bridge benchmark: %s; cases %s; %d records; results in %s", suite.jar, cases, recordCount, suite.out);
 
         events = suite.work.resolve("events.ndjson");
-        writeEvents(events, RECORDS, 1);
+        writeEvents(events, recordCount, 1);
 
         runCase(cases, "startup", this::startup);
         runCase(cases, "cost", this::recordCost);
@@ -218,8 +232,8 @@ public final class BenchSuite {
         // the bridge's file-inbox route into the in-memory backend
         try (Bridge b = Bridge.start(suite, "offline-file", List.of(), Map.of("bridge.file.partition-key", "json:/userId"))) {
             b.awaitReady(Duration.ofSeconds(60));
-            Rate file = throughInbox(b, "logs", events, RECORDS);
-            report.atLeast("offline.file.rate", "2 offline: file route", RECORDS + " lines, file-inbox → in-memory backend",
+            Rate file = throughInbox(b, "logs", events, recordCount);
+            report.atLeast("offline.file.rate", "2 offline: file route", recordCount + " lines, file-inbox → in-memory backend",
                     file.perSecond(), "records/s", 250_000, "≥ 250,000", "whole file incl. pick-up: "
                             + String.format(Locale.ROOT, "%,.0f/s", file.wholePerSecond()));
             report.atLeast("offline.file.floor-share", "2 offline: file route", "… share of the same-run Camel floor",
@@ -227,7 +241,7 @@ public final class BenchSuite {
             report.add("offline.file.cpu", "2 offline: file route", "… CPU per million records", file.cpuPerMillion(), "CPU s",
                     String.format(Locale.ROOT, "%.1f× the floor's", file.cpuPerMillion() / floor.cpuPerMillion()));
             report.add("offline.file.rss", "2 offline: file route", "… peak RSS", b.child.peakRssMiB(), "MiB",
-                    "default heap (¼ of RAM); the stream keeps all " + RECORDS + " records");
+                    "default heap (¼ of RAM); the stream keeps all " + recordCount + " records");
             report.add("offline.file.dead", "2 offline: file route", "… records dead-lettered", b.deadLettered("logs"), "", "");
         }
 
@@ -293,7 +307,7 @@ public final class BenchSuite {
     private WrkRun wrk(Child server, String url, Path bodies, String contentType, int eventsPerRequest) throws Exception {
         Wrk.run(suite, url, bodies, contentType, 2, 64, Duration.ofSeconds(5));
         double cpu0 = server.cpuSeconds();
-        Wrk.Result r = Wrk.run(suite, url, bodies, contentType, 2, 64, Duration.ofSeconds(HTTP_SECONDS));
+        Wrk.Result r = Wrk.run(suite, url, bodies, contentType, 2, 64, Duration.ofSeconds(httpSeconds));
         double cpu = server.cpuSeconds() - cpu0;
         log("   %s: %,.0f requests/s (%,.0f records/s), p50 %.2f ms, p99 %.2f ms, %d errors, %.1f CPU s", url,
                 r.requestsPerSecond(), r.requestsPerSecond() * eventsPerRequest, r.p50Ms(), r.p99Ms(), r.errors(), cpu);
@@ -551,7 +565,7 @@ public final class BenchSuite {
 
     private void limit() throws Exception {
         int limit = SHARDS * 1000;
-        long lines = (long) limit * (LIMIT_SECONDS + 5);
+        long lines = (long) limit * (limitSeconds + 5);
         Path file = head(lines);
         try (Sink sink = Sink.start(suite, "sink-limits", "paced:" + SHARDS, true, 0);
              Bridge b = Bridge.start(suite, "limit", List.of(), awsSettings(sink.url(), "paced"))) {
@@ -568,7 +582,7 @@ public final class BenchSuite {
             double a1 = b.acknowledged("paced");
             double th1 = b.metric("kinesis_bridge_records_throttled_total", "paced");
             long t1 = System.nanoTime();
-            Thread.sleep(LIMIT_SECONDS * 1000L);
+            Thread.sleep(limitSeconds * 1000L);
             double a2 = b.acknowledged("paced");
             double th2 = b.metric("kinesis_bridge_records_throttled_total", "paced");
             double seconds = (System.nanoTime() - t1) / 1e9;
@@ -584,7 +598,7 @@ public final class BenchSuite {
             log("   paced: %,.0f records/s over %.0f s (%.1f %% of %d), %s records throttled in the window, %d throttled "
                     + "requests, stored %d of %d, dead-lettered %.0f", rate, seconds, 100 * rate / limit, limit,
                     (long) (th2 - th1), count[1], count[0], lines, dead);
-            report.atLeast("limit.share", "4 service limit", "4 shards × 1,000 records/s, pacing on, " + LIMIT_SECONDS + " s",
+            report.atLeast("limit.share", "4 service limit", "4 shards × 1,000 records/s, pacing on, " + limitSeconds + " s",
                     100 * rate / limit, "%", 95, "≥ 95 %", String.format(Locale.ROOT, "%,.0f records/s acknowledged", rate));
             report.add("limit.throttled-requests", "4 service limit", "throttled requests (whole run, counted by the endpoint)",
                     count[1], "", String.format(Locale.ROOT, "%.0f records throttled in the window, %.0f in all",
@@ -601,16 +615,16 @@ public final class BenchSuite {
         try (Sink sink = Sink.start(suite, "sink-burst", "burst:" + SHARDS, false, 0);
              Bridge b = Bridge.start(suite, "burst", List.of("-Xmx256m"), awsSettingsUnpaced(sink.url(), "burst"))) {
             b.awaitReady(Duration.ofSeconds(60));
-            Rate r = throughInbox(b, "burst", events, RECORDS);
+            Rate r = throughInbox(b, "burst", events, recordCount);
             double dead = b.deadLettered("burst");
             long[] count = sink.count("burst");
             boolean oom = b.child.logText().contains("OutOfMemoryError");
             boolean alive = b.child.alive();
-            report.add("burst.rate", "5 burst, -Xmx256m", RECORDS + " lines dropped at once → aws backend → endpoint",
+            report.add("burst.rate", "5 burst, -Xmx256m", recordCount + " lines dropped at once → aws backend → endpoint",
                     r.perSecond(), "records/s", String.format(Locale.ROOT, "%.2f CPU s per million", r.cpuPerMillion()));
             report.atMost("burst.oom", "5 burst, -Xmx256m", "OutOfMemoryError (1 = yes)", oom || !alive ? 1 : 0, "", 0,
                     "none", alive ? "" : "the bridge died");
-            report.atMost("burst.lost", "5 burst, -Xmx256m", "records lost", Math.max(0, RECORDS - count[0] - dead), "", 0, "0",
+            report.atMost("burst.lost", "5 burst, -Xmx256m", "records lost", Math.max(0, recordCount - count[0] - dead), "", 0, "0",
                     String.format(Locale.ROOT, "%,d stored, %.0f dead-lettered", count[0], dead));
             report.add("burst.rss", "5 burst, -Xmx256m", "peak RSS", b.child.peakRssMiB(), "MiB", "");
         }

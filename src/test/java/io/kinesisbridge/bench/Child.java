@@ -23,6 +23,12 @@ import java.util.function.Predicate;
 final class Child implements AutoCloseable {
 
     static final String RESULT_PREFIX = "BENCH ";
+    /** Every process started, so that none outlives the benchmark when it is stopped. */
+    private static final java.util.Set<Process> STARTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> STARTED.forEach(Process::destroyForcibly), "stop children"));
+    }
 
     private final String name;
     private final Process process;
@@ -64,6 +70,7 @@ final class Child implements AutoCloseable {
         Path log = logDir.resolve(name + ".log");
         long start = System.nanoTime();
         Process p = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
+        STARTED.add(p);
         return new Child(name, p, log, start);
     }
 

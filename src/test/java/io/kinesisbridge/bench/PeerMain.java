@@ -22,6 +22,9 @@ public final class PeerMain {
     }
 
     public static void main(String[] args) throws Exception {
+        // the benchmark profile adds the Apache client, the SDK's default that a Camel user of aws2-kinesis gets;
+        // the JDK URL-connection client the bridge uses for STS is on the class path too
+        System.setProperty("software.amazon.awssdk.http.service.impl", "software.amazon.awssdk.http.apache.ApacheSdkHttpService");
         String endpoint = args[0];
         String stream = args[1];
         Path file = Path.of(args[2]).toAbsolutePath();
