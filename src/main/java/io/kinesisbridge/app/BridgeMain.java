@@ -35,7 +35,7 @@ public final class BridgeMain {
         }
         Main main;
         try {
-            main = create(args, System.getenv());
+            main = create(args, System.getenv(), true);
         } catch (InvalidSettingException | IllegalArgumentException e) {
             System.err.println("kinesis-bridge: " + e.getMessage());
             System.exit(2);
@@ -121,6 +121,11 @@ public final class BridgeMain {
 
     /** The configured Camel Main, not started; null when only help was asked for. */
     static Main create(String[] args, Map<String, String> environment) {
+        return create(args, environment, false);
+    }
+
+    /** @param startEarly whether to build the shared Vert.x on a second thread now, for the run that follows */
+    static Main create(String[] args, Map<String, String> environment, boolean startEarly) {
         CommandLine cl = CommandLine.parse(args, environment);
         if (cl.help()) {
             printHelp();
@@ -130,6 +135,9 @@ public final class BridgeMain {
             throw new IllegalArgumentException("--" + cl.extra().keySet().iterator().next() + " belongs to the replay command");
         }
         BridgeSettings settings = cl.settings();
+        if (startEarly) {
+            EarlyStart.begin(settings.integer("bridge.http.worker-threads"));
+        }
         String routes = cl.routes();
         // no class given: Camel Main would scan the package for configurations, which costs start-up time
         Main main = new Main();
