@@ -121,7 +121,7 @@ final class Bridge implements AutoCloseable {
             if (readyAt >= 0 && httpAt >= 0) {
                 return new double[]{readyAt, httpAt};
             }
-            Thread.sleep(5);
+            Thread.sleep(20);
         }
         throw new IllegalStateException(child + " not ready within " + timeout + "; see " + child.log());
     }

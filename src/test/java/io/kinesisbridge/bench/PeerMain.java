@@ -5,16 +5,14 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 
 import java.nio.file.Path;
-import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The peer: what a Camel user writes with camel-aws2-kinesis 4.17.0 — a file split into lines, the partition key
- * taken from each line's JSON, one aws2-kinesis PutRecord per line — in a process of its own. Prints
- * {@code BENCH peer RECORDS SECONDS CPU_SECONDS PEAK_RSS_MIB}, measured from the first line to the last answer.
+ * taken from each line's JSON, one aws2-kinesis PutRecord per line — in a process of its own. The warm-up file goes
+ * first, unmeasured; then it prints {@code BENCH peer RECORDS SECONDS CPU_SECONDS PEAK_RSS_MIB} for the measured
+ * file, from its first line to the last answer.
  *
- * <pre>PeerMain ENDPOINT_URL STREAM FILE</pre>
+ * <pre>PeerMain ENDPOINT_URL STREAM WARMUP_FILE FILE</pre>
  */
 public final class PeerMain {
 
@@ -27,38 +25,25 @@ public final class PeerMain {
         System.setProperty("software.amazon.awssdk.http.service.impl", "software.amazon.awssdk.http.apache.ApacheSdkHttpService");
         String endpoint = args[0];
         String stream = args[1];
-        Path file = Path.of(args[2]).toAbsolutePath();
-        long self = ProcessHandle.current().pid();
-        LongAdder sent = new LongAdder();
-        long[] first = new long[1];
-        double[] firstCpu = new double[1];
-        CountDownLatch done = new CountDownLatch(1);
+        Path warmup = Path.of(args[2]);
+        Path file = Path.of(args[3]);
+        FileRun run = new FileRun(Path.of("in").toAbsolutePath());
         try (CamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
-                    from("file:" + file.getParent() + "?fileName=" + file.getFileName() + "&noop=true&initialDelay=0")
+                    from("file:" + run.inbox + "?noop=true&initialDelay=0&delay=20")
+                            .process(e -> run.fileStarted())
                             .split(body().tokenize("\n")).streaming().stopOnException()
-                                .process(e -> {
-                                    if (first[0] == 0) {
-                                        first[0] = System.nanoTime();
-                                        firstCpu[0] = Proc.cpuSeconds(self);
-                                    }
-                                })
                                 .setHeader("CamelAwsKinesisPartitionKey").jsonpath("$.userId")
                                 .to("aws2-kinesis:" + stream + "?overrideEndpoint=true&uriEndpointOverride=" + endpoint
                                         + "&region=us-east-1&accessKey=RAW(AKIDBENCH)&secretKey=RAW(bench)&cborEnabled=false")
-                                .process(e -> sent.increment())
                             .end()
-                            .process(e -> done.countDown());
+                            .process(e -> run.fileDone());
                 }
             });
             camel.start();
-            done.await();
-            double seconds = (System.nanoTime() - first[0]) / 1e9;
-            double cpu = Proc.cpuSeconds(self) - firstCpu[0];
-            System.out.printf(Locale.ROOT, "%speer %d %.3f %.3f %.1f%n", Child.RESULT_PREFIX, sent.sum(), seconds, cpu,
-                    Proc.peakRssMiB(self));
+            run.measure("peer", warmup, file, FileRun.lines(file));
         }
         System.exit(0);
     }
