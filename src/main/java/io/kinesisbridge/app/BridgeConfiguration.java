@@ -19,6 +19,7 @@ import io.kinesisbridge.source.http.HttpIngest;
 import io.kinesisbridge.source.syslog.SyslogCodecs;
 import io.kinesisbridge.source.syslog.SyslogParser;
 import io.kinesisbridge.source.syslog.SyslogRecords;
+import io.vertx.core.Vertx;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
@@ -60,10 +61,15 @@ public class BridgeConfiguration implements CamelConfiguration {
         }
         registry.bind(CONFIGURED, Boolean.TRUE);
         BridgeSettings settings = settingsOf(context);
+        // one Vert.x for the HTTP source (platform-http takes the registry's) and the Kinesis endpoint, closed once
+        // the context and every service using it have stopped
+        Vertx vertx = EarlyStart.vertx(settings.integer("bridge.http.worker-threads"));
+        registry.bind("vertx", Vertx.class, vertx);
+        context.addLifecycleStrategy(new ClosesVertx(vertx));
         KinesisBackend backend = createBackend(settings);
         registry.bind("kinesisBackend", KinesisBackend.class, backend);
         if (backend instanceof InMemoryKinesis memory) {
-            createEndpoint(settings, memory).ifPresent(endpoint -> {
+            createEndpoint(settings, memory, Optional.of(vertx)).ifPresent(endpoint -> {
                 registry.bind("kinesisEndpoint", KinesisEndpoint.class, endpoint);
                 try {
                     context.addService(new EndpointService(endpoint), true, false);
@@ -80,7 +86,10 @@ public class BridgeConfiguration implements CamelConfiguration {
                 () -> registry.findByType(io.micrometer.core.instrument.MeterRegistry.class).stream().findFirst()));
         registry.bind("httpIngest", new HttpIngest(settings.integer("bridge.http.max-body-bytes"), settings.text("bridge.http.token"),
                 settings.integer("bridge.http.saturated-status"), settings.integer("bridge.http.retry-after-seconds")));
-        registry.bind("fileLines", new FileLines(settings.integer("bridge.dispatch.max-batch-records"),
+        // the route waits for each batch's answers before it reads the next: a batch of as many records as the
+        // dispatcher sends at once (requests in flight x records per request) keeps every request slot busy
+        registry.bind("fileLines", new FileLines(Math.min(settings.integer("bridge.max-in-flight-records"),
+                settings.integer("bridge.dispatch.max-batch-records") * settings.integer("bridge.dispatch.max-concurrent-requests")),
                 settings.integer("bridge.file.max-record-bytes")));
         FileTailer tailer = new FileTailer(tailSettings(settings));
         registry.bind("fileTailer", tailer);
@@ -159,7 +168,7 @@ public class BridgeConfiguration implements CamelConfiguration {
      * administration go to the backend itself, writes through the fault decorator when faults or latency are set,
      * so that records put by the routes and through the endpoint land in the same streams.
      */
-    static Optional<KinesisEndpoint> createEndpoint(BridgeSettings settings, InMemoryKinesis memory) {
+    static Optional<KinesisEndpoint> createEndpoint(BridgeSettings settings, InMemoryKinesis memory, Optional<Vertx> vertx) {
         if (!settings.bool("bridge.endpoint.enabled")) {
             return Optional.empty();
         }
@@ -175,7 +184,25 @@ public class BridgeConfiguration implements CamelConfiguration {
         KinesisApi api = new KinesisApi(memory, writer, clock, new ShardIterators(clock, ShardIterators.DEFAULT_TTL),
                 KinesisApi.DEFAULT_ACCOUNT_SHARD_LIMIT);
         return Optional.of(new KinesisEndpoint(api, EndpointSettings.of(settings.text("bridge.endpoint.host"),
-                settings.integer("bridge.endpoint.port"))));
+                settings.integer("bridge.endpoint.port")), vertx));
+    }
+
+    /** Closes the shared Vert.x instance after the Camel context stopped. */
+    static final class ClosesVertx extends org.apache.camel.support.LifecycleStrategySupport {
+        private final Vertx vertx;
+
+        ClosesVertx(Vertx vertx) {
+            this.vertx = vertx;
+        }
+
+        @Override
+        public void onContextStopped(CamelContext context) {
+            try {
+                vertx.close().toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("Vert.x did not close cleanly: {}", e.toString());
+            }
+        }
     }
 
     /** Starts and stops the endpoint with the Camel context. */

@@ -35,7 +35,7 @@ public final class BridgeMain {
         }
         Main main;
         try {
-            main = create(args, System.getenv());
+            main = create(args, System.getenv(), true);
         } catch (InvalidSettingException | IllegalArgumentException e) {
             System.err.println("kinesis-bridge: " + e.getMessage());
             System.exit(2);
@@ -121,6 +121,11 @@ public final class BridgeMain {
 
     /** The configured Camel Main, not started; null when only help was asked for. */
     static Main create(String[] args, Map<String, String> environment) {
+        return create(args, environment, false);
+    }
+
+    /** @param startEarly whether to build the shared Vert.x on a second thread now, for the run that follows */
+    static Main create(String[] args, Map<String, String> environment, boolean startEarly) {
         CommandLine cl = CommandLine.parse(args, environment);
         if (cl.help()) {
             printHelp();
@@ -130,6 +135,9 @@ public final class BridgeMain {
             throw new IllegalArgumentException("--" + cl.extra().keySet().iterator().next() + " belongs to the replay command");
         }
         BridgeSettings settings = cl.settings();
+        if (startEarly) {
+            EarlyStart.begin(settings.integer("bridge.http.worker-threads"));
+        }
         String routes = cl.routes();
         // no class given: Camel Main would scan the package for configurations, which costs start-up time
         Main main = new Main();
@@ -168,6 +176,9 @@ public final class BridgeMain {
         p.put("camel.health.registryEnabled", "true");
         p.put("camel.health.exposureLevel", "full");
         p.put("camel.metrics.enabled", settings.text("bridge.management.enabled"));
+        // per-endpoint timers on every exchange sent anywhere cost more than the bridge's own per-record work on
+        // small HTTP requests; route timers (the route policy) and the bridge's own meters stay
+        p.put("camel.metrics.enableExchangeEventNotifier", "false");
         p.put("camel.component.kinesis-put.maxBatchRecords", settings.text("bridge.dispatch.max-batch-records"));
         p.put("camel.component.kinesis-put.lingerMs", settings.text("bridge.dispatch.linger-ms"));
         p.put("camel.component.kinesis-put.maxConcurrentRequests", settings.text("bridge.dispatch.max-concurrent-requests"));

@@ -61,6 +61,8 @@ public final class BridgeSettings {
             Setting.oneOf("bridge.http.saturated-status", "503", List.of("503", "429"),
                     "Status when the bridge has bridge.max-in-flight-records records in flight: 503 (Service Unavailable) or 429 (Too Many Requests), both with Retry-After."),
             Setting.integer("bridge.http.retry-after-seconds", "1", 1, 3600, "The Retry-After of a saturated answer."),
+            Setting.integer("bridge.http.worker-threads", "64", 1, 4096, "HTTP requests handled at once: each waits on a "
+                    + "thread of its own until Kinesis answered for its events; more wait for a free thread."),
 
             Setting.bool("bridge.file.enabled", "true", "Whether the file sources run: the inbox and, when bridge.file.paths is set, the tailer."),
             Setting.text("bridge.file.inbox", "data/inbox",

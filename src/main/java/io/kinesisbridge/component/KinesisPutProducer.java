@@ -32,7 +32,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class KinesisPutProducer extends DefaultAsyncProducer {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Built on first use (when a Map or Collection body is put): an ObjectMapper costs start-up time. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     private final KinesisPutEndpoint endpoint;
     private final KinesisPutConfiguration config;
@@ -259,7 +262,7 @@ final class KinesisPutProducer extends DefaultAsyncProducer {
             return bytes;
         }
         if (body instanceof Map<?, ?> || body instanceof Collection<?>) {
-            return JSON.writeValueAsBytes(body);
+            return Json.MAPPER.writeValueAsBytes(body);
         }
         if (body == null) {
             throw new IllegalArgumentException("the body is null");

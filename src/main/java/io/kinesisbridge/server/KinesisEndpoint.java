@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -35,13 +36,21 @@ public final class KinesisEndpoint implements AutoCloseable {
     private final EndpointSettings settings;
     private final AtomicLong requestIds = new AtomicLong();
     private final String requestIdPrefix = Long.toHexString(System.nanoTime() & 0xFFFFFFFFL) + "-";
+    private final Optional<Vertx> shared;
     private Vertx vertx;
     private final List<HttpServer> servers = new ArrayList<>();
     private volatile int port = -1;
 
+    /** An endpoint with a Vert.x instance of its own. */
     public KinesisEndpoint(KinesisApi api, EndpointSettings settings) {
+        this(api, settings, Optional.empty());
+    }
+
+    /** @param shared a Vert.x instance to serve on, which the caller closes; empty: one of its own */
+    public KinesisEndpoint(KinesisApi api, EndpointSettings settings, Optional<Vertx> shared) {
         this.api = api;
         this.settings = settings;
+        this.shared = shared;
     }
 
     /**
@@ -54,8 +63,8 @@ public final class KinesisEndpoint implements AutoCloseable {
             return;
         }
         int loops = settings.eventLoops();
-        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setWorkerPoolSize(1)
-                .setInternalBlockingPoolSize(1).setPreferNativeTransport(false));
+        vertx = shared.orElseGet(() -> Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setWorkerPoolSize(1)
+                .setInternalBlockingPoolSize(1).setPreferNativeTransport(false)));
         try {
             // Vert.x spreads the connections of one port over the servers, one loop each; servers given the same
             // negative port share one random port
@@ -83,7 +92,21 @@ public final class KinesisEndpoint implements AutoCloseable {
                 .setMaxFormAttributeSize(0)
                 .setIdleTimeout(settings.idleTimeoutSeconds())
                 .setIdleTimeoutUnit(TimeUnit.SECONDS);
-        HttpServer server = vertx.createHttpServer(options).requestHandler(this::accept);
+        HttpServer server = vertx.createHttpServer(options).requestHandler(this::accept)
+                // the only ways this server closes a keep-alive connection besides the idle timeout and a 413:
+                // say so, so that a client's "connection was closed during the request" can be traced
+                .invalidRequestHandler(request -> {
+                    LOG.warn("Kinesis endpoint: invalid HTTP request from {} ({}); answering 400 and closing the connection",
+                            request.remoteAddress(), request.decoderResult().cause() == null ? "malformed"
+                                    : request.decoderResult().cause().toString());
+                    HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER.handle(request);
+                })
+                .connectionHandler(connection -> connection.exceptionHandler(error -> {
+                    if (!(error instanceof java.io.IOException)) {
+                        LOG.warn("Kinesis endpoint: connection from {} failed and is closed: {}", connection.remoteAddress(),
+                                error.toString());
+                    }
+                }));
         try {
             HttpServer listening = server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             servers.add(listening);
@@ -185,7 +208,13 @@ public final class KinesisEndpoint implements AutoCloseable {
             return;
         }
         try {
-            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            if (shared.isPresent()) {
+                for (HttpServer server : servers) {
+                    server.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                }
+            } else {
+                vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
         } catch (ExecutionException | TimeoutException e) {
             LOG.warn("Kinesis endpoint: Vert.x did not close cleanly", e);
         } catch (InterruptedException e) {

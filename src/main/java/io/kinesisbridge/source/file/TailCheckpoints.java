@@ -21,7 +21,10 @@ import java.util.Optional;
  */
 public final class TailCheckpoints {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Built on first use (when checkpoints are read or written): an ObjectMapper costs start-up time. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     private final Path file;
 
@@ -39,9 +42,9 @@ public final class TailCheckpoints {
             return Optional.empty();
         }
         try {
-            Map<String, Object> doc = JSON.readValue(file.toFile(), new TypeReference<>() {
+            Map<String, Object> doc = Json.MAPPER.readValue(file.toFile(), new TypeReference<>() {
             });
-            List<TailCheckpoint> files = JSON.convertValue(doc.getOrDefault("files", List.of()), new TypeReference<>() {
+            List<TailCheckpoint> files = Json.MAPPER.convertValue(doc.getOrDefault("files", List.of()), new TypeReference<>() {
             });
             return Optional.of(files);
         } catch (IOException e) {
@@ -55,7 +58,7 @@ public final class TailCheckpoints {
             Path dir = file.toAbsolutePath().getParent();
             Files.createDirectories(dir);
             Path tmp = dir.resolve(file.getFileName() + ".tmp");
-            byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(Map.of("version", 1, "files", checkpoints));
+            byte[] bytes = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(Map.of("version", 1, "files", checkpoints));
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer buf = ByteBuffer.wrap(bytes);
