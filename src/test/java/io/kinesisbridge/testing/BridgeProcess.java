@@ -74,8 +74,8 @@ public final class BridgeProcess implements AutoCloseable {
             if (jar != null && Files.isRegularFile(Path.of(jar))) {
                 command.addAll(List.of("-jar", Path.of(jar).toAbsolutePath().toString()));
             } else {
-                // the shipped logging configuration, not the tests' quieter one: the output is what users see
-                command.addAll(List.of("-Dlogback.configurationFile=" + Path.of("src/main/resources/logback.xml").toAbsolutePath(),
+                // the shipped logging (ConsoleLogging's, as XML), not the tests' quieter one: the output is what users see
+                command.addAll(List.of("-Dlogback.configurationFile=" + shippedLogging(),
                         "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
                         "io.kinesisbridge.app.BridgeMain"));
             }
@@ -88,6 +88,21 @@ public final class BridgeProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private Path shippedLogging() throws IOException {
+        Path file = workDir.resolve("logback-shipped.xml");
+        Files.writeString(file, """
+                <configuration>
+                  <appender name="STDOUT" class="ch.qos.logback.core.ConsoleAppender">
+                    <encoder><pattern>%d{HH:mm:ss.SSS} %-5level [%thread] %logger{24} - %msg%n</pattern></encoder>
+                  </appender>
+                  <logger name="io.vertx" level="WARN"/>
+                  <logger name="io.netty" level="WARN"/>
+                  <root level="INFO"><appender-ref ref="STDOUT"/></root>
+                </configuration>
+                """);
+        return file;
     }
 
     /** Starts it again with the same settings (ports, directories) after a stop or a kill. */
