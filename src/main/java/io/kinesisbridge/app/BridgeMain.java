@@ -179,6 +179,9 @@ public final class BridgeMain {
         // per-endpoint timers on every exchange sent anywhere cost more than the bridge's own per-record work on
         // small HTTP requests; route timers (the route policy) and the bridge's own meters stay
         p.put("camel.metrics.enableExchangeEventNotifier", "false");
+        // route timers, but not the context-wide one as well: each formats a String per exchange (two String.format
+        // calls), together 6 % of the CPU of one-event HTTP requests in a profile
+        p.put("camel.metrics.routePolicyLevel", "route");
         p.put("camel.component.kinesis-put.maxBatchRecords", settings.text("bridge.dispatch.max-batch-records"));
         p.put("camel.component.kinesis-put.lingerMs", settings.text("bridge.dispatch.linger-ms"));
         p.put("camel.component.kinesis-put.maxConcurrentRequests", settings.text("bridge.dispatch.max-concurrent-requests"));

@@ -50,7 +50,7 @@ final class Bridge implements AutoCloseable {
         cmd.add("--routes=" + suite.repo.resolve("routes"));
         cmd.add("--bridge.http.port=" + http);
         cmd.add("--bridge.management.port=" + management);
-        cmd.add("--bridge.endpoint.port=0");
+        cmd.add("--bridge.endpoint.port=" + freePort()); // not 0: its ephemeral bind could take a port chosen above and not yet bound
         cmd.add("--bridge.syslog.port=" + freePort());
         cmd.add("--bridge.file.inbox=" + dir.resolve("inbox"));
         cmd.add("--bridge.dead-letter.dir=" + dir.resolve("dead-letter"));

@@ -9,7 +9,9 @@ import io.kinesisbridge.put.RecordResult;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -71,6 +73,40 @@ public final class HttpIngest {
         }
     }
 
+    /**
+     * The request body as bytes. Camel's converter copies an InputStream through a fresh 16 KiB buffer and a growing
+     * array: a seventh of the CPU of a one-event request in a profile. platform-http hands over a stream cache that
+     * knows its length (available()), so the bytes are read into an array of that length, and more only if more
+     * come.
+     */
+    static byte[] bodyBytes(Message in) {
+        Object body = in.getBody();
+        if (body == null) {
+            return new byte[0];
+        }
+        if (body instanceof byte[] bytes) {
+            return bytes;
+        }
+        if (body instanceof InputStream stream) {
+            try (stream) {
+                byte[] announced = stream.readNBytes(Math.max(stream.available(), 0));
+                int next = stream.read();
+                if (next < 0) {
+                    return announced;
+                }
+                ByteArrayOutputStream all = new ByteArrayOutputStream(announced.length + 8192);
+                all.write(announced);
+                all.write(next);
+                stream.transferTo(all);
+                return all.toByteArray();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        byte[] bytes = in.getBody(byte[].class);
+        return bytes == null ? new byte[0] : bytes;
+    }
+
     /** Replaces the body by its events (a List of byte[]), decoding gzip first. */
     public void split(Exchange exchange) {
         Message in = exchange.getMessage();
@@ -83,10 +119,7 @@ public final class HttpIngest {
                         + (mediaType.equals("application/x-www-form-urlencoded") ? "; curl --data needs -H 'Content-Type: application/json'" : ""));
             }
         }
-        byte[] body = in.getBody(byte[].class);
-        if (body == null) {
-            body = new byte[0];
-        }
+        byte[] body = bodyBytes(in);
         String encoding = in.getHeader("Content-Encoding", String.class);
         if (encoding != null && !encoding.isBlank() && !encoding.equalsIgnoreCase("identity")) {
             if (!encoding.trim().equalsIgnoreCase("gzip")) {
