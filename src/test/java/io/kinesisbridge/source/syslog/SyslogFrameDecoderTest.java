@@ -112,4 +112,36 @@ class SyslogFrameDecoderTest {
         return Arbitraries.strings().ofMinLength(1).ofMaxLength(60).excludeChars('\n', '\r')
                 .map(s -> "<13>" + s).list().ofMaxSize(12);
     }
+
+    /**
+     * Any bytes at all (digits, spaces, NULs, newlines, huge length prefixes, invalid UTF-8), split anywhere: the
+     * decoder never throws, never emits an empty or over-long frame, and emits no more bytes than it was sent.
+     */
+    @Property
+    void anyBytes_anySplit_boundedFramesAndNoFailure(@ForAll("wireBytes") byte[] all,
+                                                     @ForAll @IntRange(min = 1, max = 40) int chunk,
+                                                     @ForAll @IntRange(min = 1, max = 64) int max) {
+        List<byte[]> chunks = new ArrayList<>();
+        for (int i = 0; i < all.length; i += chunk) {
+            chunks.add(java.util.Arrays.copyOfRange(all, i, Math.min(all.length, i + chunk)));
+        }
+        List<SyslogFrame> frames = decode(max, chunks);
+        long emitted = 0;
+        for (SyslogFrame f : frames) {
+            assertThat(f.bytes().length).isBetween(1, max);
+            assertThat(f.sizeOnWire()).isGreaterThanOrEqualTo(f.bytes().length);
+            emitted += f.bytes().length;
+        }
+        assertThat(emitted).isLessThanOrEqualTo(all.length);
+    }
+
+    @Provide
+    Arbitrary<byte[]> wireBytes() {
+        // mostly the bytes framing cares about, so that prefixes, separators and newlines meet often
+        Arbitrary<Byte> framingBytes = Arbitraries.of((byte) '0', (byte) '1', (byte) '9', (byte) ' ', (byte) '\n',
+                (byte) '\r', (byte) 0, (byte) '<', (byte) 0xC3, (byte) 0xFF);
+        Arbitrary<Byte> any = Arbitraries.bytes();
+        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(3, framingBytes), net.jqwik.api.Tuple.of(1, any))
+                .array(byte[].class).ofMaxSize(300);
+    }
 }
