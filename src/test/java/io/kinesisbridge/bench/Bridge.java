@@ -38,14 +38,24 @@ final class Bridge implements AutoCloseable {
      * the ports, the inbox, the dead-letter directory and the tail checkpoint are the benchmark's.
      */
     static Bridge start(Suite suite, String name, List<String> jvmArgs, Map<String, String> settings) throws IOException {
+        List<String> java = new ArrayList<>();
+        java.add(Child.javaBinary());
+        java.addAll(jvmArgs);
+        java.add("-jar");
+        java.add(suite.jar.toString());
+        return launch(suite, name, java, settings);
+    }
+
+    /** Starts it through the shipped launcher, {@code bin/kinesis-bridge} (the jar with its class-data archive). */
+    static Bridge startWithLauncher(Suite suite, String name) throws IOException {
+        return launch(suite, name, List.of(suite.repo.resolve("bin/kinesis-bridge").toString()), Map.of());
+    }
+
+    private static Bridge launch(Suite suite, String name, List<String> launch, Map<String, String> settings) throws IOException {
         int http = freePort();
         int management = freePort();
         Path dir = suite.work.resolve(name);
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Child.javaBinary());
-        cmd.addAll(jvmArgs);
-        cmd.add("-jar");
-        cmd.add(suite.jar.toString());
+        List<String> cmd = new ArrayList<>(launch);
         cmd.add("--config=" + suite.repo.resolve("config/application.properties"));
         cmd.add("--routes=" + suite.repo.resolve("routes"));
         cmd.add("--bridge.http.port=" + http);
