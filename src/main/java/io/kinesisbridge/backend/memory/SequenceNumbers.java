@@ -16,10 +16,25 @@ final class SequenceNumbers {
     }
 
     static String format(int shardIndex, long position) {
-        StringBuilder s = new StringBuilder(LENGTH).append(PREFIX);
-        appendPadded(s, shardIndex, 6);
-        appendPadded(s, position, 48);
-        return s.toString();
+        // digits written from the right into Latin-1 bytes: one array and one copy into the String, where appending
+        // 56 chars one by one to a StringBuilder was 9 % of the CPU of NDJSON ingestion in a profile
+        byte[] digits = new byte[LENGTH];
+        java.util.Arrays.fill(digits, (byte) '0');
+        digits[0] = '4';
+        digits[1] = '9';
+        writeDigits(digits, 8, shardIndex);
+        writeDigits(digits, LENGTH, position);
+        return new String(digits, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    /** Writes the decimal digits of a non-negative {@code value} so that its last digit is at {@code end - 1}. */
+    private static void writeDigits(byte[] into, int end, long value) {
+        int at = end;
+        long v = value;
+        do {
+            into[--at] = (byte) ('0' + (v % 10));
+            v /= 10;
+        } while (v != 0);
     }
 
     /** The shard index and position a sequence number names, or empty when it is not one of ours. */
@@ -34,22 +49,19 @@ final class SequenceNumbers {
             }
         }
         String positionDigits = sequenceNumber.substring(8);
-        // a position beyond a long is not one we issued
-        if (positionDigits.substring(0, 48 - 18).chars().anyMatch(c -> c != '0')) {
+        // a position beyond a long (19 digits at most) is not one we issued
+        if (positionDigits.substring(0, 48 - 19).chars().anyMatch(c -> c != '0')) {
             return Optional.empty();
         }
-        return Optional.of(new Position(Integer.parseInt(sequenceNumber.substring(2, 8)),
-                Long.parseLong(positionDigits.substring(48 - 18))));
+        try {
+            return Optional.of(new Position(Integer.parseInt(sequenceNumber.substring(2, 8)),
+                    Long.parseLong(positionDigits.substring(48 - 19))));
+        } catch (NumberFormatException e) {
+            return Optional.empty(); // 19 digits past Long.MAX_VALUE
+        }
     }
 
     record Position(int shardIndex, long position) {
     }
 
-    private static void appendPadded(StringBuilder s, long value, int width) {
-        String digits = Long.toString(value);
-        for (int i = digits.length(); i < width; i++) {
-            s.append('0');
-        }
-        s.append(digits);
-    }
 }
