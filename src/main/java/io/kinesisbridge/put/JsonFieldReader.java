@@ -11,7 +11,9 @@ import java.util.Optional;
 
 /**
  * Reads the scalar at a JSON Pointer (RFC 6901, such as {@code /user/id}) from a JSON document, streaming: only
- * the path to the value is parsed, the rest is skipped.
+ * the path to the value is parsed, the rest is skipped. Plain ASCII documents and paths of property names take a
+ * byte scanner ({@link ObjectPathScanner}); anything it is not sure of goes to Jackson, whose answers (and error
+ * messages) are the reference.
  */
 public final class JsonFieldReader {
 
@@ -21,6 +23,8 @@ public final class JsonFieldReader {
 
     private final JsonPointer pointer;
     private final String expression;
+    /** The pointer's property names as ASCII bytes when {@link ObjectPathScanner} can follow it, else null. */
+    private final byte[][] plainPath;
 
     public JsonFieldReader(String pointer) {
         if (pointer.isEmpty() || pointer.charAt(0) != '/') {
@@ -28,6 +32,7 @@ public final class JsonFieldReader {
         }
         this.pointer = JsonPointer.compile(pointer);
         this.expression = pointer;
+        this.plainPath = ObjectPathScanner.plainPath(this.pointer);
     }
 
     public String pointer() {
@@ -41,6 +46,17 @@ public final class JsonFieldReader {
      * @throws IllegalArgumentException when the document is not JSON or the value is an object or array
      */
     public Optional<String> read(byte[] json) {
+        if (plainPath != null) {
+            Optional<String> fast = ObjectPathScanner.find(json, plainPath);
+            if (fast != null) {
+                return fast;
+            }
+        }
+        return readWithJackson(json);
+    }
+
+    /** {@link #read} without the scanner's fast path: Jackson's streaming parser only. */
+    Optional<String> readWithJackson(byte[] json) {
         try (JsonParser p = JSON.createParser(json)) {
             JsonToken token = p.nextToken();
             JsonPointer rest = pointer;
