@@ -21,6 +21,11 @@ final class ObjectPathScanner {
     private static final int MAX_SKIP_DEPTH = 150;
     /** Jackson's default maximum number length. */
     private static final int MAX_NUMBER_LENGTH = 1000;
+    /**
+     * Jackson's default maximum name length (50,000); it checks names even in skipped values, and longer string
+     * values hit its string limit sooner or later: any longer string is left to Jackson.
+     */
+    private static final int MAX_STRING_LENGTH = 50_000;
 
     private ObjectPathScanner() {
     }
@@ -107,7 +112,10 @@ final class ObjectPathScanner {
                     return null;
                 }
                 if (json[at] == ',') {
-                    at++;
+                    at = skipWhitespace(json, at + 1);
+                    if (at >= json.length || json[at] != '"') {
+                        return null; // a trailing comma, which Jackson refuses
+                    }
                 } else if (json[at] == '}') {
                     return Optional.empty();
                 } else {
@@ -195,7 +203,8 @@ final class ObjectPathScanner {
 
     /** The index of the closing quote of a string without escapes, control characters or non-ASCII bytes; or -1. */
     private static int plainStringEnd(byte[] json, int from) {
-        for (int i = from; i < json.length; i++) {
+        int limit = (int) Math.min(json.length, (long) from + MAX_STRING_LENGTH + 1);
+        for (int i = from; i < limit; i++) {
             byte b = json[i];
             if (b == '"') {
                 return i;
@@ -212,7 +221,8 @@ final class ObjectPathScanner {
      * and non-ASCII bytes (negative as Java bytes) still give -1: Jackson checks their UTF-8.
      */
     private static int stringEnd(byte[] json, int from) {
-        for (int i = from; i < json.length; i++) {
+        int limit = (int) Math.min(json.length, (long) from + MAX_STRING_LENGTH + 1);
+        for (int i = from; i < limit; i++) {
             byte b = json[i];
             if (b == '"') {
                 return i;

@@ -150,4 +150,20 @@ class JsonFieldReaderProperties {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("not JSON");
         assertThatThrownBy(() -> new JsonFieldReader("user")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    /** Where Jackson refuses what a lenient scanner would take, the scanner leaves it to Jackson. */
+    @Test
+    void scannerLeavesToJackson_whatJacksonRefuses() {
+        byte[][] b = ObjectPathScanner.plainPath(com.fasterxml.jackson.core.JsonPointer.compile("/b"));
+        byte[][] ab = ObjectPathScanner.plainPath(com.fasterxml.jackson.core.JsonPointer.compile("/a/b"));
+        for (String doc : List.of("{\"x\":1,}", "{\"x\":1, }", "{\"a\":{\"c\":1,}}")) {
+            byte[] bytes = doc.getBytes(StandardCharsets.UTF_8);
+            assertThat(ObjectPathScanner.find(bytes, doc.startsWith("{\"a") ? ab : b)).as(doc).isNull();
+            assertThatThrownBy(() -> new JsonFieldReader(doc.startsWith("{\"a") ? "/a/b" : "/b").read(bytes))
+                    .as(doc).isInstanceOf(IllegalArgumentException.class);
+        }
+        byte[] longName = ("{\"" + "a".repeat(50_001) + "\":1,\"b\":\"v\"}").getBytes(StandardCharsets.UTF_8);
+        assertThat(ObjectPathScanner.find(longName, b)).isNull();
+        assertThatThrownBy(() -> new JsonFieldReader("/b").read(longName)).isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -422,8 +422,16 @@ final class SpoolStore implements AutoCloseable {
                 cursor = new SpoolPosition(nextIndex, 0);
                 continue;
             }
-            FileChannel ch = readChannel(cursor.segment());
-            SpoolFrames.Next next = SpoolFrames.next(ch, cursor.offset(), size);
+            SpoolFrames.Next next;
+            try {
+                next = SpoolFrames.next(readChannel(cursor.segment()), cursor.offset(), size);
+            } catch (IOException | RuntimeException | OutOfMemoryError e) {
+                if (out.isEmpty()) {
+                    throw e;
+                }
+                // the cursor is already past the frames read so far: hand them out, and the next read meets the error
+                return out;
+            }
             if (next instanceof SpoolFrames.Frame f) {
                 cursor = new SpoolPosition(cursor.segment(), f.end());
                 out.add(new SpoolRead(f.record(), cursor, f.bytes()));

@@ -50,6 +50,28 @@ class SpoolStoreTest {
         }
     }
 
+    /**
+     * A segment that cannot be opened halfway through a read: the frames already read are handed out (the cursor is
+     * past them), not thrown away with the error; the next read reports it.
+     */
+    @Test
+    void aReadErrorHalfwayThroughABatch_keepsTheFramesAlreadyRead() throws IOException {
+        try (SpoolStore store = SpoolStore.open(settings(1 << 20, 1024))) {
+            store.append(frames(0, 200));
+            store.sync();
+            List<Path> segments;
+            try (Stream<Path> files = Files.list(dir.resolve("s"))) {
+                segments = files.filter(f -> f.toString().endsWith(".seg")).sorted().toList();
+            }
+            assertThat(segments.size()).isGreaterThan(2);
+            Files.delete(segments.get(1)); // the second segment can no longer be opened
+            List<SpoolRead> first = store.read(1000, 1 << 20);
+            assertThat(first).isNotEmpty();
+            assertThat(first.stream().map(SpoolTestRecords::data).toList()).isEqualTo(names(0, first.size()));
+            assertThatThrownBy(() -> store.read(1000, 1 << 20)).isInstanceOf(IOException.class);
+        }
+    }
+
     @Test
     void appendedRecords_areReadBackInOrder_acrossSegments() throws IOException {
         try (SpoolStore store = SpoolStore.open(settings(1 << 20, 1024))) {
