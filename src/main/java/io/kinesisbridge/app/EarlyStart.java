@@ -21,6 +21,9 @@ final class EarlyStart {
 
     /** Begins building the shared Vert.x instance; {@link #vertx(int)} takes it. */
     static void begin(int workerThreads) {
+        // logging is set up here, before the second thread logs: SLF4J otherwise queues that thread's calls while the
+        // main thread initialises it and prints a warning about replaying them at every start
+        org.slf4j.LoggerFactory.getILoggerFactory();
         CompletableFuture<Vertx> vertx = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
             try {
