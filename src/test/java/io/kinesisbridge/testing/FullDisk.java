@@ -21,6 +21,8 @@ public final class FullDisk {
 
     private final AtomicLong free;
     public final AtomicInteger failures = new AtomicInteger();
+    /** While set, every fsync fails with EIO, as on a dying disk; writes still go through. */
+    public final java.util.concurrent.atomic.AtomicBoolean failingFsync = new java.util.concurrent.atomic.AtomicBoolean();
 
     public FullDisk(long freeBytes) {
         this.free = new AtomicLong(freeBytes);
@@ -136,6 +138,10 @@ public final class FullDisk {
 
         @Override
         public void force(boolean metaData) throws IOException {
+            if (failingFsync.get()) {
+                failures.incrementAndGet();
+                throw new IOException("Input/output error (simulated fsync failure)");
+            }
             real.force(metaData);
         }
 

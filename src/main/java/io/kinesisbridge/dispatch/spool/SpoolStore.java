@@ -380,10 +380,54 @@ final class SpoolStore implements AutoCloseable {
 
     /** Forces what was written to the disk. */
     void sync() throws IOException {
-        if (tail != null && unsynced > 0) {
+        if (unsynced > 0) {
+            if (tail == null) {
+                // a failed write could not be cut back and closed the tail: what it kept cannot be forced
+                throw new IOException("the spool's segment was closed after a failed write; " + unsynced
+                        + " bytes written are not forced to the disk");
+            }
             tail.force(false);
         }
         unsynced = 0;
+    }
+
+    /** The spool's end as it is now, for {@link #rollback}. */
+    Mark mark() {
+        long last = segments.isEmpty() ? -1 : segments.lastKey();
+        return new Mark(last, last < 0 ? 0 : segments.get(last), records, bytes);
+    }
+
+    /** See {@link #mark}: the last segment and its size, and the totals, before an append. */
+    record Mark(long lastSegment, long lastSegmentSize, long records, long bytes) {
+    }
+
+    /**
+     * Takes back what was appended since {@code mark}: segments created since are deleted, the segment that was last
+     * is cut back to its size then. For an append whose fsync failed: its records go back to their sources, so their
+     * frames must not stay on disk to be forwarded as well (twice sent, and counted by nobody).
+     */
+    void rollback(Mark mark) throws IOException {
+        closeQuietly(tail);
+        tail = null; // the next append reopens the last segment at its end
+        for (Long index : new ArrayList<>(segments.tailMap(mark.lastSegment(), false).keySet())) {
+            if (readingIndex == index) {
+                closeQuietly(reading);
+                reading = null;
+                readingIndex = -1;
+            }
+            Files.deleteIfExists(segmentPath(index));
+            segments.remove(index);
+        }
+        if (mark.lastSegment() >= 0 && segments.containsKey(mark.lastSegment())) {
+            try (FileChannel channel = opener.open(segmentPath(mark.lastSegment()), Set.of(StandardOpenOption.WRITE))) {
+                channel.truncate(mark.lastSegmentSize());
+            }
+            segments.put(mark.lastSegment(), mark.lastSegmentSize());
+        }
+        records = mark.records();
+        bytes = mark.bytes();
+        unsynced = 0;
+        writeErrors++;
     }
 
     boolean hasUnsynced() {

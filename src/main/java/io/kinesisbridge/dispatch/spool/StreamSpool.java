@@ -114,9 +114,22 @@ public final class StreamSpool implements AutoCloseable {
         }
         return run(() -> {
             try {
+                SpoolStore.Mark before = store.mark();
                 int written = store.append(frames);
                 if (written > 0) {
-                    syncAsPolicySays();
+                    try {
+                        syncAsPolicySays();
+                    } catch (IOException e) {
+                        // the records go back to their sources: take their frames back too
+                        try {
+                            store.rollback(before);
+                        } catch (IOException | RuntimeException r) {
+                            e.addSuppressed(r);
+                            LOG.error("Spool of stream {}: an fsync failed and the records written before it could not"
+                                    + " be taken back ({}); they may be sent twice", streamName, r.toString());
+                        }
+                        throw e;
+                    }
                 }
                 return written;
             } finally {
