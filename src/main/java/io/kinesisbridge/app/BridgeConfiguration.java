@@ -30,7 +30,6 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -124,19 +123,15 @@ public class BridgeConfiguration implements CamelConfiguration {
     }
 
     static TailSettings tailSettings(BridgeSettings settings) {
-        List<String> paths = splitList(settings.text("bridge.file.paths"));
+        List<String> paths = BridgeSettings.commaList(settings.text("bridge.file.paths"));
         String multiline = settings.text("bridge.file.multiline.start");
         return new TailSettings(paths, settings.text("bridge.file.start-at").equals("end"),
-                RecordFormat.parse(settings.text("bridge.file.format")), splitList(settings.text("bridge.file.csv.columns")),
+                RecordFormat.parse(settings.text("bridge.file.format")), BridgeSettings.commaList(settings.text("bridge.file.csv.columns")),
                 multiline.isEmpty() ? Optional.empty() : Optional.of(Pattern.compile(multiline)),
                 Duration.ofMillis(settings.longValue("bridge.file.multiline.flush-ms")),
                 Path.of(settings.text("bridge.file.checkpoint-file")),
                 Duration.ofMillis(settings.longValue("bridge.file.rotate-wait-ms")),
                 settings.integer("bridge.dispatch.max-batch-records"), settings.integer("bridge.file.max-record-bytes"));
-    }
-
-    static List<String> splitList(String value) {
-        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
     /** The streams the enabled sources put to: every bridge.SOURCE.stream whose bridge.SOURCE.enabled is not false. */

@@ -360,17 +360,18 @@ public final class BridgeSettings {
     }
 
     private static String checkFaultErrors(String value) {
-        List<String> codes = faultErrors(value);
+        List<String> codes = commaList(value);
         return !codes.isEmpty() && FaultSettings.ALLOWED_ERRORS.containsAll(codes) ? null
                 : "is not a comma-separated list of " + String.join(", ", FaultSettings.ALLOWED_ERRORS);
     }
 
-    static List<String> faultErrors(String value) {
+    /** The items of a comma-separated setting, trimmed, empty ones dropped. */
+    static List<String> commaList(String value) {
         return java.util.Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
     }
 
     private static String checkTopicFilters(String value) {
-        List<String> filters = java.util.Arrays.stream(value.split(",")).map(String::trim).filter(f -> !f.isEmpty()).toList();
+        List<String> filters = commaList(value);
         if (filters.isEmpty()) {
             return "names no topic filter";
         }
@@ -456,7 +457,7 @@ public final class BridgeSettings {
     /** The endpoint's fault and latency settings (bridge.endpoint.fault.*, bridge.endpoint.latency-*). */
     public FaultSettings endpointFaults() {
         return new FaultSettings(doubleValue("bridge.endpoint.fault.request-rate"), doubleValue("bridge.endpoint.fault.entry-rate"),
-                faultErrors(text("bridge.endpoint.fault.errors")),
+                commaList(text("bridge.endpoint.fault.errors")),
                 java.time.Duration.ofMillis(longValue("bridge.endpoint.latency-ms")),
                 java.time.Duration.ofMillis(longValue("bridge.endpoint.latency-jitter-ms")),
                 longValue("bridge.endpoint.fault.seed"));

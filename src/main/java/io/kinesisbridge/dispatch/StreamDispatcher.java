@@ -964,7 +964,6 @@ public final class StreamDispatcher implements AutoCloseable {
             if (spoolBlocked) {
                 giveBack(e, deferred);
             } else {
-                e.inBacklog = true;
                 backlog.addLast(e);
             }
             e = next;
@@ -1032,7 +1031,6 @@ public final class StreamDispatcher implements AutoCloseable {
             stats.spoolWriteFailures.set(spool.get().writeErrors());
             for (int i = 0; i < written; i++) {
                 Entry e = batch.get(i);
-                e.inBacklog = false;
                 e.finished = true;
                 pending--;
                 pendingBytes -= e.size;
@@ -1088,7 +1086,6 @@ public final class StreamDispatcher implements AutoCloseable {
      * completes with BridgeSaturated, which the sources treat as "not taken, try again later".
      */
     private void giveBack(Entry e, List<Runnable> afterUnlock) {
-        e.inBacklog = false;
         e.finished = true;
         pending--;
         pendingBytes -= e.size;
@@ -1213,16 +1210,6 @@ public final class StreamDispatcher implements AutoCloseable {
         }
         if (end != null) {
             spool.get().release(end, count);
-        }
-    }
-
-    /** Records on disk in the spool, not yet acknowledged: the spooled part of the accounting. */
-    public long spooledRecords() {
-        lock.lock();
-        try {
-            return spooled;
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -1642,7 +1629,6 @@ public final class StreamDispatcher implements AutoCloseable {
         /** Where its frame ends in the spool, when it was read back from there; null for a record in memory. */
         SpoolPosition spoolEnd;
         boolean laneReleased;
-        boolean inBacklog;
         long takenMillis = System.currentTimeMillis();
         String spoolReason;
 

@@ -2,25 +2,21 @@ package io.kinesisbridge.app;
 
 import io.kinesisbridge.testing.BridgeProcess;
 import io.kinesisbridge.testing.FreePorts;
+import io.kinesisbridge.testing.Tls;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,7 +44,7 @@ class SecretsStayOutOfLogsTest {
     @Test
     void aRunUsingEverySecret_logsAndAnswersNoneOfThem() throws Exception {
         Path keyStore = dir.resolve("server.p12");
-        keytool("-genkeypair", "-alias", "bridge", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
+        Tls.keytool("-genkeypair", "-alias", "bridge", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
                 "-dname", "CN=127.0.0.1", "-ext", "san=ip:127.0.0.1", "-storetype", "PKCS12",
                 "-keystore", keyStore.toString(), "-storepass", KEYSTORE_PASSWORD, "-keypass", KEYSTORE_PASSWORD);
         int httpPort = FreePorts.tcp();
@@ -78,7 +74,7 @@ class SecretsStayOutOfLogsTest {
         BridgeProcess bridge = BridgeProcess.start(dir, "secrets", settings);
         try {
             bridge.awaitUp(Duration.ofSeconds(60));
-            HttpClient https = trusting(keyStore);
+            HttpClient https = Tls.clientTrusting(keyStore, KEYSTORE_PASSWORD);
             URI uri = URI.create("https://127.0.0.1:" + httpPort + "/clickstream");
             HttpResponse<String> spooled = await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
                     .until(() -> https.send(post(uri, HTTP_TOKEN, "{\"userId\":\"u1\",\"n\":1}"), HttpResponse.BodyHandlers.ofString()),
@@ -117,25 +113,5 @@ class SecretsStayOutOfLogsTest {
     private static HttpRequest post(URI uri, String token, String body) {
         return HttpRequest.newBuilder(uri).header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
                 .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
-    }
-
-    private static HttpClient trusting(Path keyStore) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keyStore)) {
-            trust.load(in, KEYSTORE_PASSWORD.toCharArray());
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(null, tmf.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
-    }
-
-    private static void keytool(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes())).isZero();
     }
 }

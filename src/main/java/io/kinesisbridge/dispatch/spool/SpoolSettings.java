@@ -32,10 +32,6 @@ public record SpoolSettings(Path dir, long maxBytes, FsyncPolicy fsync, Duration
         return new SpoolSettings(dir, maxBytes, fsync, fsyncInterval, segment);
     }
 
-    public SpoolSettings withDir(Path other) {
-        return new SpoolSettings(other, maxBytes, fsync, fsyncInterval, segmentBytes);
-    }
-
     public SpoolSettings withSegmentBytes(long bytes) {
         return new SpoolSettings(dir, maxBytes, fsync, fsyncInterval, bytes);
     }

@@ -478,7 +478,7 @@ final class SpoolStore implements AutoCloseable {
             }
             if (next instanceof SpoolFrames.Frame f) {
                 cursor = new SpoolPosition(cursor.segment(), f.end());
-                out.add(new SpoolRead(f.record(), cursor, f.bytes()));
+                out.add(new SpoolRead(f.record(), cursor));
                 taken += f.bytes();
             } else if (next instanceof SpoolFrames.Skip s) {
                 cursor = new SpoolPosition(cursor.segment(), s.resumeAt());

@@ -82,11 +82,6 @@ public final class StreamSpool implements AutoCloseable {
         return store.recovery().records();
     }
 
-    /** Damaged ranges found at opening (skipped and copied aside). */
-    public int corruptRanges() {
-        return store.recovery().corruptRanges();
-    }
-
     /** Records written and not yet released. */
     public long records() {
         return records;

@@ -389,11 +389,6 @@ public final class FileTailer implements AutoCloseable, Service {
         store.save(all);
     }
 
-    /** The checkpoints held now, for tests and diagnostics. */
-    public synchronized List<TailCheckpoint> checkpoints() {
-        return files.values().stream().map(TailedFile::checkpoint).toList();
-    }
-
     @Override
     public void start() {
     }

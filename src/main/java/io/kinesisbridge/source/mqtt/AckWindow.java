@@ -52,8 +52,4 @@ final class AckWindow {
             wait(left);
         }
     }
-
-    synchronized int pending() {
-        return entries.size();
-    }
 }

@@ -19,8 +19,6 @@ interface MqttConnection extends AutoCloseable {
     /** Sends the PUBACK (QoS 1) or PUBCOMP side (QoS 2) for a message, once its record is in Kinesis. */
     void ack(int id, int qos) throws Exception;
 
-    boolean isConnected();
-
     /** Disconnects without acknowledging what is pending: the broker delivers it again to the next session. */
     @Override
     void close();

@@ -74,11 +74,6 @@ final class Paho3Connection implements MqttConnection {
     }
 
     @Override
-    public boolean isConnected() {
-        return client != null && client.isConnected();
-    }
-
-    @Override
     public void close() {
         if (client == null) {
             return;

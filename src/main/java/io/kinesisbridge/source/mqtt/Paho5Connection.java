@@ -91,11 +91,6 @@ final class Paho5Connection implements MqttConnection {
     }
 
     @Override
-    public boolean isConnected() {
-        return client != null && client.isConnected();
-    }
-
-    @Override
     public void close() {
         if (client == null) {
             return;

@@ -37,23 +37,4 @@ public final class TopicFilters {
             }
         }
     }
-
-    /** Whether a topic name matches a filter ($share/GROUP/ taken off first). */
-    public static boolean matches(String filter, String topic) {
-        String f = filter.startsWith("$share/") ? filter.substring(filter.indexOf('/', 7) + 1) : filter;
-        String[] fl = f.split("/", -1);
-        String[] tl = topic.split("/", -1);
-        if (topic.startsWith("$") && (fl[0].equals("+") || fl[0].equals("#"))) {
-            return false;
-        }
-        for (int i = 0; i < fl.length; i++) {
-            if (fl[i].equals("#")) {
-                return true;
-            }
-            if (i >= tl.length || !(fl[i].equals("+") || fl[i].equals(tl[i]))) {
-                return false;
-            }
-        }
-        return fl.length == tl.length;
-    }
 }

@@ -272,6 +272,13 @@ public final class SyslogParser {
     }
 
     /** "Mmm dd hh:mm:ss " (day padded with a space or a zero), completed with the receiver's year and zone. */
+    /** {@code hh:mm:ss} as digits (a String.matches here compiled a regex per message). */
+    private static boolean isClockTime(String time) {
+        return time.length() == 8 && time.charAt(2) == ':' && time.charAt(5) == ':'
+                && isDigit(time.charAt(0)) && isDigit(time.charAt(1)) && isDigit(time.charAt(3))
+                && isDigit(time.charAt(4)) && isDigit(time.charAt(6)) && isDigit(time.charAt(7));
+    }
+
     private Optional<String> bsdTimestamp(Cursor c) {
         String s = c.s;
         int p = c.pos;
@@ -282,12 +289,13 @@ public final class SyslogParser {
         for (int m = 0; m < 12; m++) {
             if (s.startsWith(MONTHS[m], p)) {
                 month = m + 1;
+                break;
             }
         }
         String dd = s.substring(p + 4, p + 6).trim();
         String time = s.substring(p + 7, p + 15);
         if (month < 0 || dd.isEmpty() || !dd.chars().allMatch(SyslogParser::isDigit)
-                || !time.matches("\\d\\d:\\d\\d:\\d\\d")) {
+                || !isClockTime(time)) {
             return Optional.empty();
         }
         try {

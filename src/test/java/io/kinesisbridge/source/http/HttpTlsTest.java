@@ -2,25 +2,18 @@ package io.kinesisbridge.source.http;
 
 import io.kinesisbridge.app.RunningBridge;
 import io.kinesisbridge.testing.FreePorts;
+import io.kinesisbridge.testing.Tls;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -38,26 +31,6 @@ class HttpTlsTest {
     @TempDir
     Path dir;
 
-    private static void keytool(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes())).isZero();
-    }
-
-    private HttpClient trusting(Path keyStore) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keyStore)) {
-            trust.load(in, PASSWORD.toCharArray());
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(null, tmf.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
-    }
-
     private static HttpRequest post(String url, String token, String body) {
         return HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
                 .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10))
@@ -67,14 +40,14 @@ class HttpTlsTest {
     @Test
     void https_withAKeytoolCertificate_takesEvents_andPlainHttpIsRefused() throws Exception {
         Path keyStore = dir.resolve("server.p12");
-        keytool("-genkeypair", "-alias", "bridge", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
+        Tls.keytool("-genkeypair", "-alias", "bridge", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
                 "-dname", "CN=127.0.0.1", "-ext", "san=ip:127.0.0.1", "-storetype", "PKCS12",
                 "-keystore", keyStore.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD);
         int port = FreePorts.tcp();
         try (RunningBridge bridge = RunningBridge.start(dir.resolve("bridge"), Map.of("bridge.http.enabled", "true",
                 "bridge.http.port", String.valueOf(port), "bridge.http.token", TOKEN,
                 "bridge.http.tls.keystore", keyStore.toString(), "bridge.http.tls.keystore-password", PASSWORD))) {
-            HttpClient https = trusting(keyStore);
+            HttpClient https = Tls.clientTrusting(keyStore, PASSWORD);
             HttpResponse<String> ok = https.send(post("https://127.0.0.1:" + port + "/clickstream", TOKEN,
                     "{\"userId\":\"u1\",\"over\":\"tls\"}"), HttpResponse.BodyHandlers.ofString());
             assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);

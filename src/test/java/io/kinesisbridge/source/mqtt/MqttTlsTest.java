@@ -4,14 +4,13 @@ import io.kinesisbridge.app.RunningBridge;
 import io.kinesisbridge.testing.FreePorts;
 import io.kinesisbridge.testing.HiveMqBroker;
 import io.kinesisbridge.testing.MqttPublisher;
+import io.kinesisbridge.testing.Tls;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -24,24 +23,16 @@ class MqttTlsTest {
     @TempDir
     Path dir;
 
-    private void keytool(String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes())).isZero();
-    }
-
     @Test
     void sslBroker_withTrustStore_messagesArrive() throws Exception {
         Path keyStore = dir.resolve("broker.jks");
         Path cert = dir.resolve("broker.crt");
         Path trustStore = dir.resolve("trust.p12");
-        keytool("-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+        Tls.keytool("-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
                 "-dname", "CN=127.0.0.1", "-ext", "san=ip:127.0.0.1", "-storetype", "JKS",
                 "-keystore", keyStore.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD);
-        keytool("-exportcert", "-alias", "broker", "-keystore", keyStore.toString(), "-storepass", PASSWORD, "-file", cert.toString());
-        keytool("-importcert", "-noprompt", "-alias", "broker", "-file", cert.toString(), "-storetype", "PKCS12",
+        Tls.keytool("-exportcert", "-alias", "broker", "-keystore", keyStore.toString(), "-storepass", PASSWORD, "-file", cert.toString());
+        Tls.keytool("-importcert", "-noprompt", "-alias", "broker", "-file", cert.toString(), "-storetype", "PKCS12",
                 "-keystore", trustStore.toString(), "-storepass", PASSWORD);
         int tlsPort = FreePorts.tcp();
         try (HiveMqBroker broker = HiveMqBroker.startWithTls(dir, FreePorts.tcp(), tlsPort, keyStore, PASSWORD);
