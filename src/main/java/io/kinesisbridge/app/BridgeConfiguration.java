@@ -7,6 +7,7 @@ import io.kinesisbridge.backend.fault.FaultSettings;
 import io.kinesisbridge.backend.memory.InMemoryKinesis;
 import io.kinesisbridge.backend.memory.MemoryBackendSettings;
 import io.kinesisbridge.deadletter.FileDeadLetterSink;
+import io.kinesisbridge.health.BridgeHealth;
 import io.kinesisbridge.server.EndpointSettings;
 import io.kinesisbridge.server.KinesisApi;
 import io.kinesisbridge.server.KinesisEndpoint;
@@ -60,6 +61,9 @@ public class BridgeConfiguration implements CamelConfiguration {
         }
         registry.bind(CONFIGURED, Boolean.TRUE);
         BridgeSettings settings = settingsOf(context);
+        BridgeHealth health = new BridgeHealth();
+        registry.bind("bridgeHealth", BridgeHealth.class, health);
+        registry.bind("bridgeHealthCheck", new BridgeHealthCheck(health));
         // one Vert.x for the HTTP source (platform-http takes the registry's) and the Kinesis endpoint, closed once
         // the context and every service using it have stopped
         Vertx vertx = EarlyStart.vertx(settings.integer("bridge.http.worker-threads"));
