@@ -8,6 +8,7 @@ import io.kinesisbridge.backend.memory.InMemoryKinesis;
 import io.kinesisbridge.backend.memory.MemoryBackendSettings;
 import io.kinesisbridge.deadletter.FileDeadLetterSink;
 import io.kinesisbridge.health.BridgeHealth;
+import io.kinesisbridge.server.EndpointMetrics;
 import io.kinesisbridge.server.EndpointSettings;
 import io.kinesisbridge.server.KinesisApi;
 import io.kinesisbridge.server.KinesisEndpoint;
@@ -20,6 +21,7 @@ import io.kinesisbridge.source.http.HttpIngest;
 import io.kinesisbridge.source.syslog.SyslogCodecs;
 import io.kinesisbridge.source.syslog.SyslogParser;
 import io.kinesisbridge.source.syslog.SyslogRecords;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -75,7 +77,7 @@ public class BridgeConfiguration implements CamelConfiguration {
             createEndpoint(settings, memory, Optional.of(vertx)).ifPresent(endpoint -> {
                 registry.bind("kinesisEndpoint", KinesisEndpoint.class, endpoint);
                 try {
-                    context.addService(new EndpointService(endpoint), true, false);
+                    context.addService(new EndpointService(endpoint, context), true, false);
                 } catch (Exception e) {
                     throw new IllegalStateException("cannot register the Kinesis endpoint with Camel", e);
                 }
@@ -116,6 +118,11 @@ public class BridgeConfiguration implements CamelConfiguration {
         } catch (Exception e) {
             throw new IllegalStateException("cannot add the bridge's services", e);
         }
+    }
+
+    /** Camel's Micrometer registry, when metrics are on (bridge.management.enabled). */
+    static Optional<MeterRegistry> meterRegistry(CamelContext context) {
+        return context.getRegistry().findByType(MeterRegistry.class).stream().findFirst();
     }
 
     private static void addService(CamelContext context, Object service) {
@@ -182,8 +189,12 @@ public class BridgeConfiguration implements CamelConfiguration {
         Clock clock = Clock.systemUTC();
         KinesisApi api = new KinesisApi(memory, writer, clock, new ShardIterators(clock, ShardIterators.DEFAULT_TTL),
                 KinesisApi.DEFAULT_ACCOUNT_SHARD_LIMIT);
-        return Optional.of(new KinesisEndpoint(api, EndpointSettings.of(settings.text("bridge.endpoint.host"),
-                settings.integer("bridge.endpoint.port")), vertx));
+        EndpointSettings endpoint = EndpointSettings.of(settings.text("bridge.endpoint.host"), settings.integer("bridge.endpoint.port"))
+                .withLimits(settings.longValue("bridge.endpoint.max-body-bytes-in-flight"), settings.integer("bridge.endpoint.max-connections"),
+                        Duration.ofMillis(settings.longValue("bridge.endpoint.idle-timeout-ms")),
+                        Duration.ofMillis(settings.longValue("bridge.endpoint.header-timeout-ms")),
+                        Duration.ofMillis(settings.longValue("bridge.endpoint.request-timeout-ms")));
+        return Optional.of(new KinesisEndpoint(api, endpoint, vertx));
     }
 
     /** Closes the shared Vert.x instance after the Camel context stopped. */
@@ -207,14 +218,17 @@ public class BridgeConfiguration implements CamelConfiguration {
     /** Starts and stops the endpoint with the Camel context. */
     static final class EndpointService extends ServiceSupport {
         private final KinesisEndpoint endpoint;
+        private final CamelContext context;
 
-        EndpointService(KinesisEndpoint endpoint) {
+        EndpointService(KinesisEndpoint endpoint, CamelContext context) {
             this.endpoint = endpoint;
+            this.context = context;
         }
 
         @Override
         protected void doStart() {
             endpoint.start();
+            meterRegistry(context).ifPresent(registry -> EndpointMetrics.bind(endpoint, registry));
         }
 
         @Override
