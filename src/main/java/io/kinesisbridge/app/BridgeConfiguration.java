@@ -18,7 +18,8 @@ import io.kinesisbridge.source.file.FileTailer;
 import io.kinesisbridge.source.file.RecordFormat;
 import io.kinesisbridge.source.file.TailSettings;
 import io.kinesisbridge.source.http.HttpIngest;
-import io.kinesisbridge.source.syslog.SyslogCodecs;
+import io.kinesisbridge.source.syslog.SyslogListenerSettings;
+import io.kinesisbridge.source.syslog.SyslogListeners;
 import io.kinesisbridge.source.syslog.SyslogParser;
 import io.kinesisbridge.source.syslog.SyslogRecords;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -99,9 +100,13 @@ public class BridgeConfiguration implements CamelConfiguration {
         FileTailer tailer = new FileTailer(tailSettings(settings));
         registry.bind("fileTailer", tailer);
         addService(context, tailer);
-        int syslogMax = settings.integer("bridge.syslog.max-message-bytes");
-        registry.bind("syslogTcpFraming", SyslogCodecs.tcpFraming(syslogMax));
-        registry.bind("syslogUdpDatagrams", SyslogCodecs.udpDatagrams(syslogMax));
+        SyslogListeners syslog = new SyslogListeners(syslogSettings(settings), () -> meterRegistry(context));
+        registry.bind("syslogListeners", syslog);
+        registry.bind("syslogTcpGuard", syslog.tcpGuard());
+        registry.bind("syslogTcpFraming", syslog.tcpFraming());
+        registry.bind("syslogUdpWatch", syslog.udpWatch());
+        registry.bind("syslogUdpDatagrams", syslog.udpDatagrams());
+        addService(context, syslog);
         registry.bind("syslogRecords", new SyslogRecords(new SyslogParser()));
         registry.bind("backendHealthCheck", new BackendHealthCheck(backend, targetStreams(settings)));
         long progress = settings.longValue("bridge.progress-interval-seconds");
@@ -131,6 +136,12 @@ public class BridgeConfiguration implements CamelConfiguration {
         } catch (Exception e) {
             throw new IllegalStateException("cannot register " + service, e);
         }
+    }
+
+    static SyslogListenerSettings syslogSettings(BridgeSettings settings) {
+        return new SyslogListenerSettings(settings.integer("bridge.syslog.max-message-bytes"),
+                settings.integer("bridge.syslog.max-connections"), Duration.ofMillis(settings.longValue("bridge.syslog.idle-timeout-ms")),
+                settings.integer("bridge.syslog.udp-receive-buffer-bytes"), SyslogListenerSettings.DEFAULT_UDP_DROP_CHECK_INTERVAL);
     }
 
     static TailSettings tailSettings(BridgeSettings settings) {

@@ -100,6 +100,13 @@ public final class BridgeSettings {
             Setting.integer("bridge.syslog.max-message-bytes", "65536", 480, 1_000_000,
                     "Largest syslog message kept whole; a longer one is cut to it and its record marked `\"truncated\": true`."),
 
+            Setting.integer("bridge.syslog.max-connections", "256", 1, 1_000_000,
+                    "Syslog TCP connections open at once; one more is closed as soon as it is accepted (counted in kinesis_bridge_listener_connections_refused_total)."),
+            Setting.integer("bridge.syslog.idle-timeout-ms", "600000", 1, 86_400_000,
+                    "A syslog TCP connection that sent nothing for this long is closed (senders such as rsyslog reconnect when they next have a message)."),
+            Setting.integer("bridge.syslog.udp-receive-buffer-bytes", "4194304", 1024, Integer.MAX_VALUE,
+                    "Receive buffer (SO_RCVBUF) asked for the syslog UDP socket: datagrams arriving while it is full are dropped by the kernel and counted in kinesis_bridge_syslog_udp_drops_total. Linux caps the request at net.core.rmem_max (then doubles it); use TCP for bursts."),
+
             Setting.bool("bridge.mqtt.enabled", "false",
                     "Whether the MQTT source runs (off by default: it needs a broker). While the broker at bridge.mqtt.broker-url is away it keeps trying in the background (one warning, then quiet) and readiness says so; the rest of the bridge runs as usual."),
             Setting.text("bridge.mqtt.broker-url", "tcp://127.0.0.1:1883", "The broker: `tcp://HOST:PORT` or `ssl://HOST:PORT`."),
