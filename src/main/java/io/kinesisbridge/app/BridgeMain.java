@@ -195,7 +195,10 @@ public final class BridgeMain {
         p.put("camel.component.kinesis-put.shardBytesPerSecond", flow.bytesPerSecond());
         p.put("camel.component.kinesis-put.shardMapRefreshMs", settings.text("bridge.dispatch.shard-map-refresh-ms"));
         p.put("camel.component.kinesis-put.maxPendingBytes", settings.text("bridge.dispatch.max-pending-bytes"));
-        p.put("camel.component.kinesis-put.spoolDir", settings.bool("bridge.spool.enabled") ? settings.text("bridge.spool.dir") : "");
+        // Camel refuses an empty option value: spool off is the component's default (no spoolDir), so leave it unset
+        if (settings.bool("bridge.spool.enabled")) {
+            p.put("camel.component.kinesis-put.spoolDir", settings.text("bridge.spool.dir"));
+        }
         p.put("camel.component.kinesis-put.spoolMaxBytes", settings.text("bridge.spool.max-bytes"));
         p.put("camel.component.kinesis-put.spoolFsync", settings.text("bridge.spool.fsync"));
         p.put("camel.component.kinesis-put.spoolFsyncIntervalMs", settings.text("bridge.spool.fsync-interval-ms"));
