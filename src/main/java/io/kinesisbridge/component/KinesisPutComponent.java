@@ -78,7 +78,7 @@ public class KinesisPutComponent extends DefaultComponent {
     private int retryMaxAttempts = 10;
 
     @Metadata(label = "advanced", defaultValue = "100", description = "Backoff base in milliseconds: a retry waits "
-            + "a random time up to base * 2^(attempt-1), at most retryMaxDelayMs.")
+            + "a random time up to the base doubled for each earlier attempt (base, 2 x base, 4 x base, ...), at most retryMaxDelayMs.")
     private long retryBaseDelayMs = 100;
 
     @Metadata(label = "advanced", defaultValue = "5000", description = "Backoff cap in milliseconds.")
