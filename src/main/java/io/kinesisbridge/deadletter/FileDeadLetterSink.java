@@ -1,5 +1,6 @@
 package io.kinesisbridge.deadletter;
 
+import io.kinesisbridge.files.StreamFileNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,18 +19,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Writes dead letters as JSON lines to {@code <dir>/<stream>.ndjson}, one file per stream. A file that would
+ * Writes dead letters as JSON lines to {@code <dir>/<stream>.ndjson} (see {@link #fileOf}), one file per stream. A file that would
  * pass {@code maxFileBytes} is rotated to {@code .1}, {@code .2} … up to {@code maxFiles} files per stream; the
  * oldest rotation is deleted then, with a warning. Counts letters per error code.
  */
 public final class FileDeadLetterSink implements DeadLetterSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileDeadLetterSink.class);
+    /** No stream's file name starts with an underscore. */
+    static final String INVALID_NAMES = "_invalid-stream-names";
 
     private final Path dir;
     private final long maxFileBytes;
     private final int maxFiles;
-    private final Map<String, Writer> writers = new HashMap<>();
+    private final Map<Path, Writer> writers = new HashMap<>();
     private final Map<String, LongAdder> countsByCode = new ConcurrentHashMap<>();
 
     public FileDeadLetterSink(Path dir, long maxFileBytes, int maxFiles) {
@@ -45,22 +48,28 @@ public final class FileDeadLetterSink implements DeadLetterSink {
         return dir;
     }
 
+    /**
+     * {@code <dir>/<file name>.ndjson}, the file name by {@link StreamFileNames}: an ordinary (lower-case) stream
+     * name as it is, any other encoded. Letters whose stream name Kinesis refuses share {@value #INVALID_NAMES}.
+     */
     public Path fileOf(String streamName) {
-        return dir.resolve(streamName + ".ndjson");
+        String name = StreamFileNames.isStreamName(streamName) ? StreamFileNames.of(streamName) : INVALID_NAMES;
+        return StreamFileNames.childOf(dir, name + ".ndjson");
     }
 
     @Override
     public synchronized void accept(DeadLetter letter) {
         byte[] line = (DeadLetterJson.write(letter) + "\n").getBytes(StandardCharsets.UTF_8);
         try {
-            Writer w = writers.get(letter.streamName());
+            Path file = fileOf(letter.streamName());
+            Writer w = writers.get(file);
             if (w == null) {
                 Files.createDirectories(dir);
-                w = new Writer(fileOf(letter.streamName()));
-                writers.put(letter.streamName(), w);
+                w = new Writer(file);
+                writers.put(file, w);
             }
             if (w.size > 0 && w.size + line.length > maxFileBytes) {
-                w = rotate(letter.streamName(), w);
+                w = rotate(letter.streamName(), file, w);
             }
             w.out.write(line);
             w.out.flush();
@@ -78,9 +87,8 @@ public final class FileDeadLetterSink implements DeadLetterSink {
         return counts;
     }
 
-    private Writer rotate(String streamName, Writer current) throws IOException {
+    private Writer rotate(String streamName, Path base, Writer current) throws IOException {
         current.out.close();
-        Path base = fileOf(streamName);
         Path oldest = Path.of(base + "." + (maxFiles - 1));
         if (maxFiles == 1 || Files.exists(oldest)) {
             LOG.warn("Dead-letter output of stream {} reached its cap of {} files of {} bytes: deleting {}",
@@ -97,7 +105,7 @@ public final class FileDeadLetterSink implements DeadLetterSink {
             }
         }
         Writer fresh = new Writer(base);
-        writers.put(streamName, fresh);
+        writers.put(base, fresh);
         return fresh;
     }
 
