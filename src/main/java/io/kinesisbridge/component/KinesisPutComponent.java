@@ -10,8 +10,10 @@ import io.kinesisbridge.dispatch.FlowControl;
 import io.kinesisbridge.dispatch.RetryPolicy;
 import io.kinesisbridge.dispatch.StreamDispatcher;
 import io.kinesisbridge.dispatch.spool.FsyncPolicy;
+import io.kinesisbridge.dispatch.spool.SpoolDirectories;
 import io.kinesisbridge.dispatch.spool.SpoolSettings;
 import io.kinesisbridge.dispatch.spool.StreamSpool;
+import io.kinesisbridge.files.StreamFileNames;
 import io.kinesisbridge.health.BridgeHealth;
 import io.kinesisbridge.put.PutRecordValidator;
 import org.apache.camel.Endpoint;
@@ -189,33 +191,19 @@ public class KinesisPutComponent extends DefaultComponent {
         if (!spoolDir.isBlank()) {
             FsyncPolicy.parse(spoolFsync); // a bad value stops the start, not the first spool write
             // streams with records spooled by an earlier run are forwarded even when no route writes to them now
-            for (String stream : spooledStreams(Path.of(spoolDir))) {
+            for (String stream : SpoolDirectories.streams(Path.of(spoolDir))) {
                 dispatcher(stream);
             }
         }
     }
 
-    private static final String SPOOL_PREFIX = "stream-";
-
-    /** The streams whose spool directories exist under {@code dir}. */
-    private static java.util.List<String> spooledStreams(Path dir) throws java.io.IOException {
-        if (!java.nio.file.Files.isDirectory(dir)) {
-            return java.util.List.of();
-        }
-        try (java.util.stream.Stream<Path> children = java.nio.file.Files.list(dir)) {
-            return children.filter(java.nio.file.Files::isDirectory).map(p -> p.getFileName().toString())
-                    .filter(n -> n.startsWith(SPOOL_PREFIX) && PutRecordValidator.isStreamName(n.substring(SPOOL_PREFIX.length())))
-                    .map(n -> n.substring(SPOOL_PREFIX.length())).sorted().toList();
-        }
-    }
-
     /** The stream's spool, opened (recovering what an earlier run left), when spoolDir is set. */
     private java.util.Optional<StreamSpool> openSpool(String streamName) {
-        if (spoolDir.isBlank()) {
+        if (spoolDir.isBlank() || !StreamFileNames.isStreamName(streamName)) {
+            // a name Kinesis refuses (from a header) gets no spool: its records are dead-lettered by validation
             return java.util.Optional.empty();
         }
-        // a prefix keeps stream names such as "." or ".." from naming the spool directory itself or its parent
-        SpoolSettings settings = SpoolSettings.of(Path.of(spoolDir).resolve(SPOOL_PREFIX + streamName), spoolMaxBytes,
+        SpoolSettings settings = SpoolSettings.of(SpoolDirectories.of(Path.of(spoolDir), streamName), spoolMaxBytes,
                 FsyncPolicy.parse(spoolFsync), Duration.ofMillis(spoolFsyncIntervalMs));
         return java.util.Optional.of(StreamSpool.open(streamName, settings));
     }

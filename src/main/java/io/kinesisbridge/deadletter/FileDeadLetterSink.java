@@ -1,5 +1,6 @@
 package io.kinesisbridge.deadletter;
 
+import io.kinesisbridge.files.StreamFileNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Writes dead letters as JSON lines to {@code <dir>/<stream>.ndjson}, one file per stream. A file that would
+ * Writes dead letters as JSON lines to {@code <dir>/<stream>.ndjson} (see {@link #fileOf}), one file per stream. A file that would
  * pass {@code maxFileBytes} is rotated to {@code .1}, {@code .2} … up to {@code maxFiles} files per stream; the
  * oldest rotation is deleted then, with a warning. Counts letters per error code.
  *
@@ -32,12 +33,14 @@ import java.util.concurrent.atomic.LongAdder;
 public final class FileDeadLetterSink implements DeadLetterSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileDeadLetterSink.class);
+    /** No stream's file name starts with an underscore. */
+    static final String INVALID_NAMES = "_invalid-stream-names";
 
     private final Path dir;
     private final long maxFileBytes;
     private final int maxFiles;
     private final Opener opener;
-    private final Map<String, Writer> writers = new HashMap<>();
+    private final Map<Path, Writer> writers = new HashMap<>();
     private final Map<String, LongAdder> countsByCode = new ConcurrentHashMap<>();
 
     public FileDeadLetterSink(Path dir, long maxFileBytes, int maxFiles) {
@@ -59,26 +62,31 @@ public final class FileDeadLetterSink implements DeadLetterSink {
         return dir;
     }
 
+    /**
+     * {@code <dir>/<file name>.ndjson}, the file name by {@link StreamFileNames}: an ordinary (lower-case) stream
+     * name as it is, any other encoded. Letters whose stream name Kinesis refuses share {@value #INVALID_NAMES}.
+     */
     public Path fileOf(String streamName) {
-        return dir.resolve(streamName + ".ndjson");
+        String name = StreamFileNames.isStreamName(streamName) ? StreamFileNames.of(streamName) : INVALID_NAMES;
+        return StreamFileNames.childOf(dir, name + ".ndjson");
     }
 
     @Override
     public synchronized void accept(DeadLetter letter) {
         ByteBuffer line = ByteBuffer.wrap((DeadLetterJson.write(letter) + "\n").getBytes(StandardCharsets.UTF_8));
-        String stream = letter.streamName();
+        Path file = fileOf(letter.streamName());
         Writer w = null;
         try {
-            w = writers.get(stream);
+            w = writers.get(file);
             if (w == null) {
                 Files.createDirectories(dir);
-                w = open(fileOf(stream));
-                writers.put(stream, w);
+                w = open(file);
+                writers.put(file, w);
             }
             if (w.size > 0 && w.size + line.remaining() > maxFileBytes) {
                 Writer full = w;
                 w = null; // nothing to cut back if the rotation fails
-                w = rotate(stream, full);
+                w = rotate(letter.streamName(), file, full);
             }
             while (line.hasRemaining()) {
                 w.channel.write(line);
@@ -86,22 +94,22 @@ public final class FileDeadLetterSink implements DeadLetterSink {
             w.size += line.limit();
         } catch (IOException e) {
             if (w != null) {
-                cutBack(stream, w);
+                cutBack(file, w);
             }
-            throw new UncheckedIOException("cannot write a dead letter to " + fileOf(stream) + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write a dead letter to " + file + ": " + e.getMessage(), e);
         }
         countsByCode.computeIfAbsent(letter.error().code(), c -> new LongAdder()).increment();
     }
 
     /** Takes a failed write's bytes back off the file; if even that fails, the file is opened afresh next time. */
-    private void cutBack(String stream, Writer w) {
+    private void cutBack(Path file, Writer w) {
         try {
             w.channel.truncate(w.size);
             w.channel.position(w.size);
         } catch (IOException e) {
-            LOG.warn("Dead-letter file of stream {}: could not cut back a failed write ({}); it is reopened for the next "
-                    + "letter", stream, e.toString());
-            writers.remove(stream);
+            LOG.warn("Dead-letter file {}: could not cut back a failed write ({}); it is reopened for the next letter",
+                    file, e.toString());
+            writers.remove(file);
             closeQuietly(w);
         }
     }
@@ -113,10 +121,9 @@ public final class FileDeadLetterSink implements DeadLetterSink {
         return counts;
     }
 
-    private Writer rotate(String streamName, Writer current) throws IOException {
-        writers.remove(streamName);
+    private Writer rotate(String streamName, Path base, Writer current) throws IOException {
+        writers.remove(base);
         current.channel.close();
-        Path base = fileOf(streamName);
         Path oldest = Path.of(base + "." + (maxFiles - 1));
         if (maxFiles == 1 || Files.exists(oldest)) {
             LOG.warn("Dead-letter output of stream {} reached its cap of {} files of {} bytes: deleting {}",
@@ -133,7 +140,7 @@ public final class FileDeadLetterSink implements DeadLetterSink {
             }
         }
         Writer fresh = open(base);
-        writers.put(streamName, fresh);
+        writers.put(base, fresh);
         return fresh;
     }
 

@@ -118,4 +118,29 @@ class FileDeadLetterSinkTest {
         }
         assertThat(Files.readAllLines(dir.resolve("a.ndjson"))).hasSize(1);
     }
+
+    @Test
+    void streamsNamedDotsOrCapitals_orNoValidName_getFilesOfTheirOwnInsideTheDirectory_ordinaryNamesKeepTheirs() throws IOException {
+        Path inside = dir.resolve("dead-letter");
+        Files.createDirectories(inside);
+        try (FileDeadLetterSink sink = new FileDeadLetterSink(inside, 1024, 2)) {
+            for (String stream : new String[]{".", "..", "...", "a..b", "Logs", "logs", "../escape", "", "clickstream"}) {
+                for (int n = 1; n <= 2; n++) { // two letters of over 512 bytes pass 1024: rotated once
+                    sink.accept(new DeadLetter(Instant.now(), stream, new PutRequest(stream, "k", new byte[600], null, null),
+                            new KinesisError("ValidationException", "reason"), 1));
+                }
+            }
+        }
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("dead-letter");
+        }
+        try (var files = Files.list(inside)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
+                    "@@.ndjson", "@@@.ndjson", "@@@@.ndjson", "a..b.ndjson", "@+logs.ndjson", "logs.ndjson",
+                    "_invalid-stream-names.ndjson", "clickstream.ndjson",
+                    "@@.ndjson.1", "@@@.ndjson.1", "@@@@.ndjson.1", "a..b.ndjson.1", "@+logs.ndjson.1", "logs.ndjson.1",
+                    "_invalid-stream-names.ndjson.1", "clickstream.ndjson.1");
+        }
+        assertThat(Files.readAllLines(inside.resolve("@@@.ndjson")).get(0)).contains("\"StreamName\":\"..\"");
+    }
 }
