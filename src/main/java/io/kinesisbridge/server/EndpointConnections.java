@@ -30,7 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * shows a connection to the application only once its first bytes told HTTP/1.1 from HTTP/2: a client that sends
  * nothing, or a byte every few seconds (slowloris), would hold its connection for ever. So a handler on the Netty
  * server channel sees each connection as it is accepted (counts it, or closes it at once), and a periodic sweep
- * checks each connection's deadline. State changes happen on the connection's event loop; the sweep reads them.
+ * checks each connection's deadline. A connection's state changes only on its event loop; the sweep's look at it is
+ * a first guess, and the decision to close is taken again on that loop, where the state cannot change meanwhile.
  */
 final class EndpointConnections {
 
@@ -95,20 +96,25 @@ final class EndpointConnections {
 
     /** Closes every connection past one of its deadlines. */
     void sweep() {
-        long now = System.nanoTime();
         for (Tracked t : open) {
-            String reason = t.overdue(now, settings);
-            if (reason != null && open.remove(t)) {
-                stats.closedBy(reason);
-                if (!reason.equals(IDLE)) {
-                    slowClients.event(n -> LOG.warn("Kinesis endpoint: closed {} connection(s) in the last interval that "
-                            + "sent a request too slowly (last: {}, from {}; bridge.endpoint.header-timeout-ms {}, "
-                            + "request-timeout-ms {})", n, reason, t.channel.remoteAddress(),
-                            settings.headerTimeout().toMillis(), settings.requestTimeout().toMillis()));
-                }
-                t.channel.close();
+            if (t.overdue(System.nanoTime(), settings) != null) {
+                t.channel.eventLoop().execute(() -> closeIfOverdue(t));
             }
         }
+    }
+
+    private void closeIfOverdue(Tracked t) {
+        String reason = t.overdue(System.nanoTime(), settings);
+        if (reason == null || !open.remove(t)) {
+            return;
+        }
+        stats.closedBy(reason);
+        if (!reason.equals(IDLE)) {
+            slowClients.event(n -> LOG.warn("Kinesis endpoint: closed {} connection(s) in the last interval that sent a "
+                    + "request too slowly (last: {}, from {}; bridge.endpoint.header-timeout-ms {}, request-timeout-ms {})",
+                    n, reason, t.channel.remoteAddress(), settings.headerTimeout().toMillis(), settings.requestTimeout().toMillis()));
+        }
+        t.channel.close();
     }
 
     /** On the server channel: each accepted connection is counted and watched, or closed when the maximum is open. */
@@ -137,7 +143,8 @@ final class EndpointConnections {
 
     /**
      * One connection's phase: idle (no request under way), head (bytes of a request arrived, its head not yet
-     * complete), body (head read, body not yet complete), or answering. Written on the connection's event loop.
+     * complete), body (head read, body not yet complete), or answering. Written on the connection's event loop only
+     * (an answer completed elsewhere hops there); volatile for the sweep's first guess.
      */
     static final class Tracked {
         final Channel channel;
@@ -172,6 +179,10 @@ final class EndpointConnections {
         }
 
         void requestAnswered() {
+            if (!channel.eventLoop().inEventLoop()) {
+                channel.eventLoop().execute(this::requestAnswered);
+                return;
+            }
             if (active > 0) {
                 active--;
             }
