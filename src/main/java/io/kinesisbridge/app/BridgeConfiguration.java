@@ -132,7 +132,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         List<ServiceSupport> bound = new ArrayList<>();
         try {
             if (settings.bool("bridge.http.enabled")) {
-                HttpListener http = HttpListener.listen(vertx, httpListenerSettings(settings), registry, meters);
+                HttpListener http = HttpListener.listen(vertx, httpListenerSettings(settings), context, meters);
                 bound.add(http);
                 registry.bind("httpListener", http);
             }

@@ -46,7 +46,7 @@ class ManagementServerTest {
     @BeforeAll
     static void start() throws Exception {
         bridge = RunningBridge.start(dir, Map.of("bridge.management.request-timeout-ms", "1000",
-                "bridge.management.max-connections", "8"));
+                "bridge.management.max-connections", "32"));
         port = bridge.context().getRegistry().lookupByNameAndType("managementServer", ManagementServer.class).port();
     }
 

@@ -15,7 +15,7 @@ import io.vertx.core.net.KeyStoreOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
-import org.apache.camel.spi.Registry;
+import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +41,7 @@ public final class HttpListener extends ServiceSupport {
     private static final Duration SUMMARY_INTERVAL = Duration.ofSeconds(60);
 
     private final Vertx vertx;
+    private final CamelContext context;
     private final Supplier<Optional<MeterRegistry>> meterRegistry;
     private final BodyBudget budget;
     private final RequestIntake intake;
@@ -53,16 +54,18 @@ public final class HttpListener extends ServiceSupport {
     private final long flusher;
     private MeterRegistry registry;
 
-    private HttpListener(Vertx vertx, HttpListenerSettings settings, Registry registry, Supplier<Optional<MeterRegistry>> meterRegistry) {
+    private HttpListener(Vertx vertx, HttpListenerSettings settings, CamelContext context, Supplier<Optional<MeterRegistry>> meterRegistry) {
         this.vertx = vertx;
+        this.context = context;
         this.meterRegistry = meterRegistry;
         this.budget = new BodyBudget(settings.maxBodyBytesInFlight());
         this.intake = new RequestIntake(settings.token(), settings.maxBodyBytes(), budget, settings.saturatedStatus(),
                 settings.retryAfterSeconds(), aborted::record);
         Router router = Router.router(vertx);
         router.route().failureHandler(this::failed);
+        router.errorHandler(404, this::notFound);
         RequestIntake bodyHandler = intake;
-        registry.bind(VertxPlatformHttpRouter.PLATFORM_HTTP_ROUTER_NAME_ZERO, new VertxPlatformHttpRouter(null, vertx, router,
+        context.getRegistry().bind(VertxPlatformHttpRouter.PLATFORM_HTTP_ROUTER_NAME_ZERO, new VertxPlatformHttpRouter(null, vertx, router,
                 VertxPlatformHttpRouter.PLATFORM_HTTP_ROUTER_NAME_ZERO) {
             @Override
             public Handler<RoutingContext> bodyHandler() {
@@ -85,14 +88,15 @@ public final class HttpListener extends ServiceSupport {
     }
 
     /**
-     * Binds the HTTP source's address and its router (in {@code registry}); serves once the routes start.
+     * Binds the HTTP source's address and its router (in the context's registry); the routes' paths answer once
+     * they have started, before that and while the context stops every request gets 503 with Retry-After.
      *
      * @param meterRegistry the registry to put its meters in, looked up when the Camel context starts
      * @throws io.kinesisbridge.net.CannotListenException when the address cannot be bound
      */
-    public static HttpListener listen(Vertx vertx, HttpListenerSettings settings, Registry registry,
+    public static HttpListener listen(Vertx vertx, HttpListenerSettings settings, CamelContext context,
                                       Supplier<Optional<MeterRegistry>> meterRegistry) {
-        return new HttpListener(vertx, settings, registry, meterRegistry);
+        return new HttpListener(vertx, settings, context, meterRegistry);
     }
 
     public int port() {
@@ -109,6 +113,18 @@ public final class HttpListener extends ServiceSupport {
 
     long bodyBytesInFlight() {
         return budget.held();
+    }
+
+    /** No route took the request: the routes have not started yet (or are stopping), or the path is not one of theirs. */
+    private void notFound(RoutingContext request) {
+        if (context.isStarted()) {
+            request.response().setStatusCode(404).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .end(HttpIngest.errorJson("NotFound", "Nothing is served at this path"));
+        } else {
+            request.response().setStatusCode(503).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .putHeader(HttpHeaders.RETRY_AFTER, "1")
+                    .end(HttpIngest.errorJson("ServiceUnavailable", "The bridge is starting or stopping; retry"));
+        }
     }
 
     /**

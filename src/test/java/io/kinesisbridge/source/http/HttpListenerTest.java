@@ -6,8 +6,13 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.kinesisbridge.app.RunningBridge;
 import io.kinesisbridge.net.CannotListenException;
+import io.kinesisbridge.net.ListenAddress;
+import io.kinesisbridge.net.ListenerLimits;
 import io.kinesisbridge.testing.FreePorts;
 import io.kinesisbridge.testing.RawConnection;
+import io.vertx.core.Vertx;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -199,6 +205,32 @@ class HttpListenerTest {
             await().atMost(WAIT).until(() -> slow.records("clickstream").size() == 6);
         }
         assertThat(errorsLogged()).isEmpty();
+    }
+
+    @Test
+    void beforeTheRoutesStart_requestsGet503WithRetryAfter_andAPathNoRouteServesGets404Once_started() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        CamelContext context = new DefaultCamelContext();
+        try {
+            int p = FreePorts.tcp();
+            HttpListener early = HttpListener.listen(vertx, new HttpListenerSettings(new ListenAddress("127.0.0.1", p, "bridge.http.port"),
+                    new ListenerLimits(4, Duration.ofSeconds(30), Duration.ofSeconds(30)), 1000, 1000, Optional.empty(), Optional.empty(),
+                    503, 1), context, Optional::empty);
+            try (RawConnection c = RawConnection.open(p)) {
+                c.send(RawConnection.post("/clickstream", "{}"));
+                RawConnection.Answer starting = c.read(WAIT);
+                assertThat(starting.status()).isEqualTo(503);
+                assertThat(starting.headers()).containsEntry("retry-after", "1");
+                context.start();
+                c.send(RawConnection.post("/elsewhere", "{}"));
+                assertThat(c.read(WAIT).status()).isEqualTo(404);
+            } finally {
+                early.stop();
+            }
+        } finally {
+            context.stop();
+            vertx.close();
+        }
     }
 
     @Test
