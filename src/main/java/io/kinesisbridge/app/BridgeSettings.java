@@ -66,7 +66,7 @@ public final class BridgeSettings {
             Setting.integer("bridge.http.max-connections", "512", 1, 1_000_000,
                     "Connections the HTTP source keeps open at once; one more is closed as soon as it is accepted (kinesis_bridge_listener_connections_refused_total)."),
             Setting.integer("bridge.http.idle-timeout-ms", "60000", 1, 86_400_000,
-                    "An HTTP connection on which no byte moved either way for this long is closed."),
+                    "An HTTP connection on which no byte moved either way for this long is closed, also while its answer is being worked out (Kinesis retrying): keep it above the longest answer."),
             Setting.integer("bridge.http.request-timeout-ms", "30000", 1, 86_400_000,
                     "Time a client has to send a whole request, headers and body, after connecting or after its previous answer; a connection that takes longer (slowloris) is closed. It is also how long an idle keep-alive connection stays open."),
             Setting.integer("bridge.http.max-body-bytes-in-flight", "33554432", 1, Long.MAX_VALUE,
