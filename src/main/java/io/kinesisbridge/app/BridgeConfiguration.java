@@ -71,6 +71,10 @@ public class BridgeConfiguration implements CamelConfiguration {
         }
         registry.bind(CONFIGURED, Boolean.TRUE);
         BridgeSettings settings = settingsOf(context);
+        if (settings.bool("bridge.syslog.enabled")) {
+            // camel-netty binds at route start, after other listeners: a taken port must stop the start before that
+            SyslogListeners.requireFree(settings.text("bridge.syslog.host"), settings.integer("bridge.syslog.port"));
+        }
         BridgeHealth health = new BridgeHealth();
         registry.bind("bridgeHealth", BridgeHealth.class, health);
         registry.bind("bridgeHealthCheck", new BridgeHealthCheck(health));
@@ -83,6 +87,12 @@ public class BridgeConfiguration implements CamelConfiguration {
         registry.bind("kinesisBackend", KinesisBackend.class, backend);
         if (backend instanceof InMemoryKinesis memory) {
             createEndpoint(settings, memory, Optional.of(vertx)).ifPresent(endpoint -> {
+                try {
+                    endpoint.start(); // binds now, as the HTTP source does: a taken port stops the start with one line
+                } catch (RuntimeException e) {
+                    vertx.close();
+                    throw e;
+                }
                 registry.bind("kinesisEndpoint", KinesisEndpoint.class, endpoint);
                 try {
                     context.addService(new EndpointService(endpoint, context), true, false);

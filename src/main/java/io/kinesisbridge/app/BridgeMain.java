@@ -150,7 +150,6 @@ public final class BridgeMain {
         }
         BridgeSettings settings = cl.settings();
         if (startEarly) {
-            ListenerPorts.requireFree(settings);
             EarlyStart.begin(settings.integer("bridge.http.worker-threads"));
         }
         String routes = cl.routes();

@@ -1,7 +1,7 @@
 package io.kinesisbridge.server;
 
-import io.kinesisbridge.listener.ConnectionStats;
-import io.kinesisbridge.listener.WarningThrottle;
+import io.kinesisbridge.net.ConnectionStats;
+import io.kinesisbridge.net.EventSummary;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -41,15 +41,21 @@ final class EndpointConnections {
 
     private static final Logger LOG = LoggerFactory.getLogger(EndpointConnections.class);
     private static final AttributeKey<Tracked> TRACKED = AttributeKey.valueOf("kinesis-endpoint-connection");
+    static final Duration SUMMARY_INTERVAL = Duration.ofSeconds(60);
 
     private final EndpointSettings settings;
     private final ConnectionStats stats = new ConnectionStats("kinesis-endpoint", List.of(IDLE, HEADER_TIMEOUT, REQUEST_TIMEOUT));
     private final Set<Tracked> open = ConcurrentHashMap.newKeySet();
-    private final WarningThrottle refusals = new WarningThrottle(Duration.ofSeconds(10));
-    private final WarningThrottle slowClients = new WarningThrottle(Duration.ofSeconds(10));
+    private final EventSummary refusals;
+    private final EventSummary slowClients;
 
     EndpointConnections(EndpointSettings settings) {
         this.settings = settings;
+        this.refusals = new EventSummary("Kinesis endpoint: connections refused because " + settings.maxConnections()
+                + " were open (bridge.endpoint.max-connections)", SUMMARY_INTERVAL, LOG::warn);
+        this.slowClients = new EventSummary("Kinesis endpoint: connections closed because a request came too slowly "
+                + "(bridge.endpoint.header-timeout-ms " + settings.headerTimeout().toMillis() + ", bridge.endpoint.request-timeout-ms "
+                + settings.requestTimeout().toMillis() + ")", SUMMARY_INTERVAL, LOG::warn);
     }
 
     ConnectionStats stats() {
@@ -94,13 +100,15 @@ final class EndpointConnections {
         return connection instanceof ConnectionBase base ? base.channel().attr(TRACKED).get() : null;
     }
 
-    /** Closes every connection past one of its deadlines. */
+    /** Closes every connection past one of its deadlines; logs what the summaries hold. */
     void sweep() {
         for (Tracked t : open) {
             if (t.overdue(System.nanoTime(), settings) != null) {
                 t.channel.eventLoop().execute(() -> closeIfOverdue(t));
             }
         }
+        refusals.flush();
+        slowClients.flush();
     }
 
     private void closeIfOverdue(Tracked t) {
@@ -108,11 +116,9 @@ final class EndpointConnections {
         if (reason == null || !open.remove(t)) {
             return;
         }
-        stats.closedBy(reason);
+        stats.timedOut(reason);
         if (!reason.equals(IDLE)) {
-            slowClients.event(n -> LOG.warn("Kinesis endpoint: closed {} connection(s) in the last interval that sent a "
-                    + "request too slowly (last: {}, from {}; bridge.endpoint.header-timeout-ms {}, request-timeout-ms {})",
-                    n, reason, t.channel.remoteAddress(), settings.headerTimeout().toMillis(), settings.requestTimeout().toMillis()));
+            slowClients.record(reason + " from " + t.channel.remoteAddress());
         }
         t.channel.close();
     }
@@ -125,8 +131,7 @@ final class EndpointConnections {
             Channel child = (Channel) msg;
             if (!stats.tryOpen(settings.maxConnections())) {
                 child.unsafe().closeForcibly(); // not registered with an event loop yet, as Netty's acceptor does
-                refusals.event(n -> LOG.warn("Kinesis endpoint: refused {} connection(s) in the last interval: {} are "
-                        + "open, the most bridge.endpoint.max-connections allows", n, settings.maxConnections()));
+                refusals.record();
                 return;
             }
             Tracked tracked = new Tracked(child, System.nanoTime());

@@ -1,6 +1,6 @@
 package io.kinesisbridge.server;
 
-import io.kinesisbridge.listener.ListenerMetrics;
+import io.kinesisbridge.net.ListenerMetrics;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,7 +1,9 @@
 package io.kinesisbridge.server;
 
-import io.kinesisbridge.listener.ConnectionStats;
-import io.kinesisbridge.listener.WarningThrottle;
+import io.kinesisbridge.net.CannotListenException;
+import io.kinesisbridge.net.ConnectionStats;
+import io.kinesisbridge.net.EventSummary;
+import io.kinesisbridge.net.ListenAddress;
 import io.kinesisbridge.put.KinesisError;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.vertx.core.Vertx;
@@ -55,9 +57,11 @@ public final class KinesisEndpoint implements AutoCloseable {
     private final BodyBudget budget;
     private final LongAdder tooLarge = new LongAdder();
     private final LongAdder overBudget = new LongAdder();
-    private final WarningThrottle overBudgetWarnings = new WarningThrottle(Duration.ofSeconds(10));
-    private final WarningThrottle invalidRequests = new WarningThrottle(Duration.ofSeconds(10));
-    private final WarningThrottle failedConnections = new WarningThrottle(Duration.ofSeconds(10));
+    private final EventSummary overBudgetWarnings;
+    private final EventSummary invalidRequests = new EventSummary("Kinesis endpoint: invalid HTTP requests, answered 400 "
+            + "with the connection closed", EndpointConnections.SUMMARY_INTERVAL, LOG::warn);
+    private final EventSummary failedConnections = new EventSummary("Kinesis endpoint: connections that failed and were closed",
+            EndpointConnections.SUMMARY_INTERVAL, LOG::warn);
     private long sweepTimer = -1;
     private volatile int port = -1;
 
@@ -73,12 +77,15 @@ public final class KinesisEndpoint implements AutoCloseable {
         this.shared = shared;
         this.connections = new EndpointConnections(settings);
         this.budget = new BodyBudget(settings.maxBodyBytesInFlight());
+        this.overBudgetWarnings = new EventSummary("Kinesis endpoint: requests answered 503 because request bodies held "
+                + settings.maxBodyBytesInFlight() + " bytes (bridge.endpoint.max-body-bytes-in-flight)",
+                EndpointConnections.SUMMARY_INTERVAL, LOG::warn);
     }
 
     /**
      * Starts listening; returns once the port is bound.
      *
-     * @throws IllegalStateException when the address cannot be bound (the port is taken, the host is not local)
+     * @throws CannotListenException when the address cannot be bound (the port is taken, the host is not local)
      */
     public synchronized void start() {
         if (vertx != null) {
@@ -97,7 +104,12 @@ public final class KinesisEndpoint implements AutoCloseable {
                 listen(requested);
             }
             port = bound;
-            sweepTimer = vertx.setPeriodic(connections.sweepIntervalMillis(), ignored -> connections.sweep());
+            sweepTimer = vertx.setPeriodic(connections.sweepIntervalMillis(), ignored -> {
+                connections.sweep();
+                overBudgetWarnings.flush();
+                invalidRequests.flush();
+                failedConnections.flush();
+            });
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -121,16 +133,13 @@ public final class KinesisEndpoint implements AutoCloseable {
                 .invalidRequestHandler(request -> {
                     Throwable cause = request.decoderResult().cause();
                     if (!(cause instanceof PrematureChannelClosureException)) {
-                        invalidRequests.event(n -> LOG.warn("Kinesis endpoint: {} invalid HTTP request(s) in the last "
-                                + "interval, answered 400 with the connection closed (last from {}: {})", n,
-                                request.remoteAddress(), cause == null ? "malformed" : cause.toString()));
+                        invalidRequests.record("from " + request.remoteAddress() + ": " + (cause == null ? "malformed" : cause));
                     }
                     HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER.handle(request);
                 })
                 .connectionHandler(connection -> connection.exceptionHandler(error -> {
                     if (!(error instanceof IOException) && !(error instanceof PrematureChannelClosureException)) {
-                        failedConnections.event(n -> LOG.warn("Kinesis endpoint: {} connection(s) failed and were closed in "
-                                + "the last interval (last from {}: {})", n, connection.remoteAddress(), error.toString()));
+                        failedConnections.record("from " + connection.remoteAddress() + ": " + error);
                     }
                 }));
         try {
@@ -138,15 +147,17 @@ public final class KinesisEndpoint implements AutoCloseable {
             servers.add(listening);
             return listening.actualPort();
         } catch (ExecutionException e) {
-            throw new IllegalStateException("Kinesis endpoint: cannot listen on " + settings.host() + ":" + Math.max(0, onPort)
-                    + " (" + e.getCause().getMessage() + "); set bridge.endpoint.port to a free port, or "
-                    + "bridge.endpoint.enabled=false", e.getCause());
+            throw new CannotListenException(address(), e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("Kinesis endpoint: listening on " + settings.host() + ":" + onPort + " timed out", e);
+            throw new CannotListenException(address(), new TimeoutException("binding took longer than 30 s"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while starting the Kinesis endpoint", e);
+            throw new CannotListenException(address(), e);
         }
+    }
+
+    private ListenAddress address() {
+        return new ListenAddress(settings.host(), settings.port(), "bridge.endpoint.port");
     }
 
     /** The port listened on (the one picked when the settings said 0); -1 before start. */
@@ -244,9 +255,7 @@ public final class KinesisEndpoint implements AutoCloseable {
             response.setStatusCode(413).end();
         } else {
             overBudget.increment();
-            overBudgetWarnings.event(n -> LOG.warn("Kinesis endpoint: answered {} request(s) 503 in the last interval: "
-                    + "{} bytes of request bodies are held and bridge.endpoint.max-body-bytes-in-flight is {}",
-                    n, budget.held(), settings.maxBodyBytesInFlight()));
+            overBudgetWarnings.record();
             WireFormat format = WireFormat.of(request.getHeader("Content-Type")).orElse(WireFormat.JSON);
             answer(response, Replies.error(format, new KinesisError(KinesisError.SERVICE_UNAVAILABLE,
                     "The endpoint holds as many request bytes as it may; retry shortly")));

@@ -8,10 +8,8 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-/** An attacker's connections to one of the bridge's TCP listeners, and the Prometheus numbers that tell what it did. */
+/** An attacker's connections to one of the bridge's TCP listeners. */
 final class AttackSockets implements AutoCloseable {
 
     private final List<Socket> sockets = new ArrayList<>();
@@ -55,12 +53,6 @@ final class AttackSockets implements AutoCloseable {
 
     static long closedByPeer(List<Socket> sockets) {
         return sockets.stream().filter(AttackSockets::closedByPeer).count();
-    }
-
-    /** The value of a Prometheus sample ({@code name{labels}} exactly as the text has it), or -1 when it is absent. */
-    static double metric(String prometheusText, String sample) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(sample) + " ([0-9.E+-]+)$").matcher(prometheusText);
-        return m.find() ? Double.parseDouble(m.group(1)) : -1;
     }
 
     @Override

@@ -38,7 +38,7 @@ class EndpointBodyReservationAbuseIT {
             // 100 x 16 MiB announced: 1.6 GB if reserved up front, in a 256 MiB heap
             await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(15)).until(() -> rig.process().isAlive()
                     && !rig.process().output().contains("OutOfMemoryError"));
-            double heldAfterHeads = AttackSockets.metric(rig.process().metricsText(), "kinesis_bridge_endpoint_body_bytes_in_flight");
+            double heldAfterHeads = PrometheusText.value(rig.process().metricsText(), "kinesis_bridge_endpoint_body_bytes_in_flight");
             assertThat(heldAfterHeads).as("body bytes held for announced lengths").isZero();
 
             // 8 bodies of which 8 MiB each arrive: 64 MiB, twice the default budget of body bytes in flight
@@ -55,8 +55,8 @@ class EndpointBodyReservationAbuseIT {
                 }
             }
             String metrics = rig.process().metricsText();
-            double refused = AttackSockets.metric(metrics, "kinesis_bridge_endpoint_requests_refused_total{status=\"503\"}");
-            double held = AttackSockets.metric(metrics, "kinesis_bridge_endpoint_body_bytes_in_flight");
+            double refused = PrometheusText.value(metrics, "kinesis_bridge_endpoint_requests_refused_total{status=\"503\"}");
+            double held = PrometheusText.value(metrics, "kinesis_bridge_endpoint_body_bytes_in_flight");
             assertThat(refused).as("bodies answered 503 past the budget").isPositive();
             assertThat(held).as("body bytes held").isBetween(1.0, 32.0 * MIB);
             assertThat(rig.process().output()).doesNotContain("OutOfMemoryError");

@@ -25,15 +25,15 @@ class SyslogConnectionFloodAbuseIT {
             List<Socket> flood = attack.open(rig.syslogPort(), 10_000);
             await().atMost(Duration.ofSeconds(120)).until(() -> AttackSockets.closedByPeer(flood) >= flood.size() - 256);
             String metrics = rig.process().metricsText();
-            double refused = AttackSockets.metric(metrics, "kinesis_bridge_listener_connections_refused_total{listener=\"syslog-tcp\"}");
-            double open = AttackSockets.metric(metrics, "kinesis_bridge_listener_connections{listener=\"syslog-tcp\"}");
+            double refused = PrometheusText.value(metrics, "kinesis_bridge_listener_connections_refused_total{listener=\"syslog-tcp\"}");
+            double open = PrometheusText.value(metrics, "kinesis_bridge_listener_connections_open{listener=\"syslog-tcp\"}");
             assertThat(refused).isGreaterThanOrEqualTo(flood.size() - 256);
             assertThat(open).isEqualTo(256);
             assertThat(rig.process().output()).doesNotContain("Too many open files");
             // while the attacker holds every slot, other senders are refused too: it has to let go (or be idle 10 min)
             attack.close();
-            await().atMost(Duration.ofSeconds(30)).until(() -> AttackSockets.metric(rig.process().metricsText(),
-                    "kinesis_bridge_listener_connections{listener=\"syslog-tcp\"}") == 0);
+            await().atMost(Duration.ofSeconds(30)).until(() -> PrometheusText.value(rig.process().metricsText(),
+                    "kinesis_bridge_listener_connections_open{listener=\"syslog-tcp\"}") == 0);
 
             AbuseLedger.row("10,000 idle syslog TCP connections", "past 256 closed at once and counted; no fd exhaustion",
                     String.format("%.0f of %d refused at once, %.0f held until the attacker let go", refused, flood.size(), open), rig)

@@ -27,7 +27,7 @@ class SyslogUdpDropsAbuseIT {
     @Test
     void anUnthrottledUdpBurst_everyLostDatagramIsInTheDropMetric_andLogged(@TempDir Path dir) throws Exception {
         try (AbuseRig rig = AbuseRig.start(dir, "syslog-udp-drops", Map.of())) {
-            double recordsBefore = AttackSockets.metric(rig.process().metricsText(), RECORDS_IN);
+            double recordsBefore = PrometheusText.value(rig.process().metricsText(), RECORDS_IN);
             int sent = 50_000;
             try (DatagramSocket udp = new DatagramSocket()) {
                 for (int i = 0; i < sent; i++) {
@@ -39,12 +39,12 @@ class SyslogUdpDropsAbuseIT {
             // each datagram became a record or is counted as dropped by the kernel
             await().atMost(Duration.ofSeconds(60)).until(() -> {
                 String metrics = rig.process().metricsText();
-                return AttackSockets.metric(metrics, DROPS) >= 0
-                        && AttackSockets.metric(metrics, RECORDS_IN) - recordsBefore + AttackSockets.metric(metrics, DROPS) == sent;
+                return PrometheusText.value(metrics, DROPS) >= 0
+                        && PrometheusText.value(metrics, RECORDS_IN) - recordsBefore + PrometheusText.value(metrics, DROPS) == sent;
             });
             String metrics = rig.process().metricsText();
-            double drops = AttackSockets.metric(metrics, DROPS);
-            double taken = AttackSockets.metric(metrics, RECORDS_IN) - recordsBefore;
+            double drops = PrometheusText.value(metrics, DROPS);
+            double taken = PrometheusText.value(metrics, RECORDS_IN) - recordsBefore;
             assertThat(drops).as("datagrams the kernel dropped").isPositive();
             await().atMost(Duration.ofSeconds(30)).until(() -> rig.process().output().contains("the kernel dropped"));
 

@@ -155,7 +155,7 @@ class KinesisEndpointLimitsTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> server.endpoint.connectionStats().open() == 20);
         assertThat(server.endpoint.bodyBytesInFlight()).isZero();
         await().atMost(Duration.ofSeconds(10)).until(() -> waiting.stream().allMatch(KinesisEndpointLimitsTest::closedByPeer));
-        assertThat(server.endpoint.connectionStats().closed(EndpointConnections.REQUEST_TIMEOUT)).isEqualTo(20);
+        assertThat(server.endpoint.connectionStats().timedOutBy(EndpointConnections.REQUEST_TIMEOUT)).isEqualTo(20);
         assertThat(server.endpoint.connectionStats().open()).isZero();
     }
 
@@ -173,7 +173,7 @@ class KinesisEndpointLimitsTest {
             }
             return closedByPeer(slow);
         });
-        assertThat(server.endpoint.connectionStats().closed(EndpointConnections.HEADER_TIMEOUT)).isEqualTo(1);
+        assertThat(server.endpoint.connectionStats().timedOutBy(EndpointConnections.HEADER_TIMEOUT)).isEqualTo(1);
     }
 
     @Test
@@ -184,7 +184,7 @@ class KinesisEndpointLimitsTest {
         send(kept, head("ListStreams", 2) + "{}");
         assertThat(readResponse(kept).status()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(10)).until(() -> closedByPeer(silent) && closedByPeer(kept));
-        assertThat(server.endpoint.connectionStats().closed(EndpointConnections.IDLE)).isEqualTo(2);
+        assertThat(server.endpoint.connectionStats().timedOutBy(EndpointConnections.IDLE)).isEqualTo(2);
     }
 
     @Test

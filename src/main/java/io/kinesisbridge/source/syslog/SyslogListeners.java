@@ -1,40 +1,81 @@
 package io.kinesisbridge.source.syslog;
 
-import io.kinesisbridge.listener.ConnectionStats;
-import io.kinesisbridge.listener.ListenerMetrics;
-import io.kinesisbridge.listener.WarningThrottle;
+import io.kinesisbridge.net.CannotListenException;
+import io.kinesisbridge.net.ConnectionStats;
+import io.kinesisbridge.net.EventSummary;
+import io.kinesisbridge.net.ListenAddress;
+import io.kinesisbridge.net.ListenerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import org.apache.camel.Service;
 import org.apache.camel.component.netty.DefaultChannelHandlerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.net.BindException;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
  * What the syslog routes give camel-netty, by name in the registry: for TCP, {@code #syslogTcpGuard} (connection
  * limit and idle timeout, first in each connection's pipeline) and {@code #syslogTcpFraming}; for UDP,
  * {@code #syslogUdpWatch} (finds the bound socket's drop counter) and {@code #syslogUdpDatagrams}. Factories,
- * because the TCP handlers hold per-connection state. A Camel service, so that the drop checker stops with the
- * context; the TCP connection meters are bound when it starts.
+ * because the TCP handlers hold per-connection state. A Camel service: it binds the meters and, every check
+ * interval, reads the UDP drops and sums up refused connections in the log.
  */
 public final class SyslogListeners implements Service {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SyslogListeners.class);
+    private static final Duration SUMMARY_INTERVAL = Duration.ofSeconds(60);
 
     private final SyslogListenerSettings settings;
     private final Supplier<Optional<MeterRegistry>> registry;
     private final ConnectionStats tcp = new ConnectionStats("syslog-tcp", List.of(SyslogTcpGuard.IDLE));
-    private final WarningThrottle refusals = new WarningThrottle(Duration.ofSeconds(10));
+    private final EventSummary refusals;
     private final SyslogUdpDrops drops;
     private boolean metered;
+    private ScheduledExecutorService housekeeping;
 
     public SyslogListeners(SyslogListenerSettings settings, Supplier<Optional<MeterRegistry>> registry) {
         this.settings = settings;
         this.registry = registry;
         this.drops = new SyslogUdpDrops(settings, registry);
+        this.refusals = new EventSummary("Syslog TCP: connections refused because " + settings.maxConnections()
+                + " were open (bridge.syslog.max-connections)", SUMMARY_INTERVAL, LOG::warn);
+    }
+
+    /**
+     * Binds and releases the syslog address for TCP and for UDP, so that a taken port stops the start before Camel
+     * binds it (camel-netty would log a trace and stop half-started). UDP is bound as the route binds it, without
+     * SO_REUSEADDR: a port another process shares out is taken too.
+     *
+     * @throws CannotListenException naming bridge.syslog.port
+     */
+    public static void requireFree(String host, int port) {
+        ListenAddress address = new ListenAddress(host, port, "bridge.syslog.port");
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true); // as Netty binds: a port in TIME_WAIT is free
+            socket.bind(new InetSocketAddress(host, port));
+        } catch (IOException | RuntimeException e) {
+            throw new CannotListenException(address, new BindException(e.getMessage() + " (TCP)"));
+        }
+        try (DatagramSocket socket = new DatagramSocket(null)) {
+            socket.setReuseAddress(false);
+            socket.bind(new InetSocketAddress(host, port));
+        } catch (IOException | RuntimeException e) {
+            throw new CannotListenException(address, new BindException(e.getMessage() + " (UDP)"));
+        }
     }
 
     public DefaultChannelHandlerFactory tcpGuard() {
@@ -82,11 +123,26 @@ public final class SyslogListeners implements Service {
                 metered = true;
             });
         }
+        if (housekeeping == null) {
+            housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "syslog-listeners");
+                t.setDaemon(true);
+                return t;
+            });
+            long every = settings.udpDropCheckInterval().toMillis();
+            housekeeping.scheduleWithFixedDelay(() -> {
+                drops.check();
+                refusals.flush();
+            }, every, every, TimeUnit.MILLISECONDS);
+        }
     }
 
     @Override
-    public void stop() {
-        drops.close();
+    public synchronized void stop() {
+        if (housekeeping != null) {
+            housekeeping.shutdownNow();
+            housekeeping = null;
+        }
     }
 
     /** Tells {@link SyslogUdpDrops} when the UDP socket is bound and closed. */

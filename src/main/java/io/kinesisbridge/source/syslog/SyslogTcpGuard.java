@@ -1,12 +1,10 @@
 package io.kinesisbridge.source.syslog;
 
-import io.kinesisbridge.listener.ConnectionStats;
-import io.kinesisbridge.listener.WarningThrottle;
+import io.kinesisbridge.net.ConnectionStats;
+import io.kinesisbridge.net.EventSummary;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.TimeUnit;
 
@@ -17,14 +15,13 @@ import java.util.concurrent.TimeUnit;
 final class SyslogTcpGuard extends IdleStateHandler {
 
     static final String IDLE = "idle";
-    private static final Logger LOG = LoggerFactory.getLogger(SyslogTcpGuard.class);
 
     private final ConnectionStats stats;
     private final int maxConnections;
-    private final WarningThrottle refusals;
+    private final EventSummary refusals;
     private boolean counted;
 
-    SyslogTcpGuard(SyslogListenerSettings settings, ConnectionStats stats, WarningThrottle refusals) {
+    SyslogTcpGuard(SyslogListenerSettings settings, ConnectionStats stats, EventSummary refusals) {
         super(settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS);
         this.stats = stats;
         this.maxConnections = settings.maxConnections();
@@ -34,9 +31,8 @@ final class SyslogTcpGuard extends IdleStateHandler {
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         if (!stats.tryOpen(maxConnections)) {
+            refusals.record();
             ctx.close();
-            refusals.event(n -> LOG.warn("Syslog TCP: refused {} connection(s) in the last interval: {} are open, the most "
-                    + "bridge.syslog.max-connections allows", n, maxConnections));
             return;
         }
         counted = true;
@@ -54,7 +50,7 @@ final class SyslogTcpGuard extends IdleStateHandler {
 
     @Override
     protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent event) {
-        stats.closedBy(IDLE);
+        stats.timedOut(IDLE);
         ctx.close();
     }
 }

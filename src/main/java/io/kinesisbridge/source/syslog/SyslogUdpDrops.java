@@ -13,9 +13,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -26,7 +23,7 @@ import java.util.function.Supplier;
  * (the buffer the kernel granted), and a WARN at most once per interval while the count grows. Where the kernel
  * does not tell (not Linux), there are no such meters and the start says so once.
  */
-final class SyslogUdpDrops implements AutoCloseable {
+final class SyslogUdpDrops {
 
     private static final Logger LOG = LoggerFactory.getLogger(SyslogUdpDrops.class);
 
@@ -37,7 +34,6 @@ final class SyslogUdpDrops implements AutoCloseable {
     private long earlierSockets;
     private long warnedUpTo;
     private boolean metered;
-    private ScheduledExecutorService checker;
 
     private record Watched(long inode, InetSocketAddress address, int receiveBufferBytes, long[] lastSeen) {
     }
@@ -77,15 +73,6 @@ final class SyslogUdpDrops implements AutoCloseable {
                 metered = true;
             });
         }
-        if (checker == null) {
-            checker = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "syslog-udp-drops");
-                t.setDaemon(true);
-                return t;
-            });
-            long every = settings.udpDropCheckInterval().toMillis();
-            checker.scheduleWithFixedDelay(this::check, every, every, TimeUnit.MILLISECONDS);
-        }
     }
 
     /** The socket was closed (the route stopped): keep its count. */
@@ -109,7 +96,8 @@ final class SyslogUdpDrops implements AutoCloseable {
         return watched == null ? Double.NaN : watched.receiveBufferBytes();
     }
 
-    private void check() {
+    /** Logs a WARN when the count grew since the last check: call it every check interval. */
+    void check() {
         long total = drops();
         InetSocketAddress address;
         int buffer;
@@ -134,14 +122,6 @@ final class SyslogUdpDrops implements AutoCloseable {
             return String.join("", Files.readAllLines(Path.of("/proc/sys/net/core/rmem_max"))).trim();
         } catch (IOException | RuntimeException e) {
             return "unknown";
-        }
-    }
-
-    @Override
-    public synchronized void close() {
-        if (checker != null) {
-            checker.shutdownNow();
-            checker = null;
         }
     }
 }

@@ -117,10 +117,10 @@ class SyslogListenerLimitsTest {
         Socket talked = connect();
         send(talked, "<13>1 - idle-host app - - - then-silence\n");
         await().atMost(Duration.ofSeconds(10)).until(() -> closedByPeer(silent) && closedByPeer(talked));
-        assertThat(listeners().tcpConnections().closed(SyslogTcpGuard.IDLE)).isEqualTo(2);
+        assertThat(listeners().tcpConnections().timedOutBy(SyslogTcpGuard.IDLE)).isEqualTo(2);
         assertThat(listeners().tcpConnections().open()).isZero();
         assertThat(recordsWith("then-silence")).isEqualTo(1);
-        assertThat(metrics()).contains("kinesis_bridge_listener_connections_closed_total{listener=\"syslog-tcp\",reason=\"idle\"} 2.0");
+        assertThat(metrics()).contains("kinesis_bridge_listener_connections_timed_out_total{listener=\"syslog-tcp\"} 2.0");
     }
 
     @Test
