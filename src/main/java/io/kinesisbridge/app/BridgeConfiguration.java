@@ -12,9 +12,13 @@ import io.kinesisbridge.server.EndpointSettings;
 import io.kinesisbridge.server.KinesisApi;
 import io.kinesisbridge.server.KinesisEndpoint;
 import io.kinesisbridge.server.ShardIterators;
+import io.kinesisbridge.source.file.FileDeadLetters;
 import io.kinesisbridge.source.file.FileLines;
 import io.kinesisbridge.source.file.FileTailer;
+import io.kinesisbridge.source.file.InboxFilter;
+import io.kinesisbridge.source.file.InboxWatch;
 import io.kinesisbridge.source.file.RecordFormat;
+import io.kinesisbridge.source.file.RegularFiles;
 import io.kinesisbridge.source.file.TailSettings;
 import io.kinesisbridge.source.http.HttpIngest;
 import io.kinesisbridge.source.syslog.SyslogCodecs;
@@ -85,15 +89,23 @@ public class BridgeConfiguration implements CamelConfiguration {
         }
         FileDeadLetterSink files = new FileDeadLetterSink(Path.of(settings.text("bridge.dead-letter.dir")),
                 settings.longValue("bridge.dead-letter.max-file-bytes"), settings.integer("bridge.dead-letter.max-files"));
-        registry.bind("deadLetterSink", new io.kinesisbridge.deadletter.CountingDeadLetterSink(files,
-                () -> registry.findByType(io.micrometer.core.instrument.MeterRegistry.class).stream().findFirst()));
+        io.kinesisbridge.deadletter.CountingDeadLetterSink deadLetters = new io.kinesisbridge.deadletter.CountingDeadLetterSink(files,
+                () -> registry.findByType(io.micrometer.core.instrument.MeterRegistry.class).stream().findFirst());
+        registry.bind("deadLetterSink", deadLetters);
         registry.bind("httpIngest", new HttpIngest(settings.integer("bridge.http.max-body-bytes"), settings.text("bridge.http.token"),
                 settings.integer("bridge.http.saturated-status"), settings.integer("bridge.http.retry-after-seconds")));
         // the route waits for each batch's answers before it reads the next: a batch of as many records as the
         // dispatcher sends at once (requests in flight x records per request) keeps every request slot busy
+        FileDeadLetters fileDeadLetters = new FileDeadLetters(deadLetters, settings.text("bridge.file.stream"),
+                settings.integer("bridge.file.max-record-bytes"), Clock.systemUTC());
+        RegularFiles regularFiles = new RegularFiles(settings.bool("bridge.file.allow-links"));
         registry.bind("fileLines", new FileLines(Math.min(settings.integer("bridge.max-in-flight-records"),
                 settings.integer("bridge.dispatch.max-batch-records") * settings.integer("bridge.dispatch.max-concurrent-requests")),
-                settings.integer("bridge.file.max-record-bytes")));
+                fileDeadLetters, regularFiles, health));
+        registry.bind("inboxFilter", new InboxFilter(regularFiles, fileDeadLetters));
+        InboxWatch inboxWatch = new InboxWatch(health, Duration.ofSeconds(10));
+        registry.bind("inboxWatch", inboxWatch);
+        addService(context, inboxWatch);
         FileTailer tailer = new FileTailer(tailSettings(settings));
         registry.bind("fileTailer", tailer);
         addService(context, tailer);
