@@ -23,23 +23,45 @@ public final class LineReader {
     public interface Source {
         int read(byte[] into, int offset, int length) throws IOException;
 
+        /** Passes over {@code n} bytes. */
+        void skip(long n) throws IOException;
+
         static Source of(InputStream in) {
-            return in::read;
+            return new Source() {
+                @Override
+                public int read(byte[] into, int offset, int length) throws IOException {
+                    return in.read(into, offset, length);
+                }
+
+                @Override
+                public void skip(long n) throws IOException {
+                    in.skipNBytes(n);
+                }
+            };
         }
 
         /** The bytes of {@code channel} from {@code from} up to {@code to} (a size taken before reading). */
         static Source of(FileChannel channel, long from, long to) {
-            long[] next = {from};
-            return (into, offset, length) -> {
-                int want = (int) Math.min(length, to - next[0]);
-                if (want <= 0) {
-                    return -1;
+            return new Source() {
+                long next = from;
+
+                @Override
+                public int read(byte[] into, int offset, int length) throws IOException {
+                    int want = (int) Math.min(length, to - next);
+                    if (want <= 0) {
+                        return -1;
+                    }
+                    int n = channel.read(ByteBuffer.wrap(into, offset, want), next);
+                    if (n > 0) {
+                        next += n;
+                    }
+                    return n;
                 }
-                int n = channel.read(ByteBuffer.wrap(into, offset, want), next[0]);
-                if (n > 0) {
-                    next[0] += n;
+
+                @Override
+                public void skip(long n) {
+                    next += n;
                 }
-                return n;
             };
         }
     }
@@ -77,6 +99,7 @@ public final class LineReader {
     /** Set while skipping a line that passed maxLineBytes: its first bytes. */
     private byte[] sample;
     private boolean lastByteWasCr;
+    private Skipping known;
 
     public LineReader(Source source, long offset, int maxLineBytes) {
         if (maxLineBytes < 1) {
@@ -88,12 +111,13 @@ public final class LineReader {
         this.lineStart = offset;
     }
 
-    /** Goes on skipping the long line {@code skipping} describes, from where the source ended last time. */
-    public LineReader(Source source, Skipping skipping, int maxLineBytes) {
-        this(source, skipping.resumeAt(), maxLineBytes);
-        this.lineStart = skipping.start();
-        this.sample = skipping.sample();
-        this.lastByteWasCr = skipping.lastByteWasCr();
+    /**
+     * Reads from {@code offset}; on reaching the long line {@code known} describes (found by an earlier reader that
+     * the source ended in), goes on from where that reader stopped instead of reading the line again.
+     */
+    public LineReader(Source source, long offset, int maxLineBytes, Optional<Skipping> known) {
+        this(source, offset, maxLineBytes);
+        this.known = known.filter(k -> k.start() >= offset).orElse(null);
     }
 
     /**
@@ -104,6 +128,10 @@ public final class LineReader {
      */
     public Optional<Item> next(boolean endEndsLine) throws IOException {
         while (true) {
+            if (known != null && offset == known.start()) {
+                resume(known);
+                known = null;
+            }
             if (pos == limit) {
                 int n = ended ? -1 : source.read(buffer, 0, buffer.length);
                 pos = 0;
@@ -136,9 +164,24 @@ public final class LineReader {
         return lineStart;
     }
 
-    /** Set when the source ended inside a long line: how to go on with it later. */
+    /** Set when the source ended inside a long line, or before the known one: how to go on with it later. */
     public Optional<Skipping> skipping() {
-        return sample == null ? Optional.empty() : Optional.of(new Skipping(lineStart, offset, sample, lastByteWasCr));
+        return sample != null ? Optional.of(new Skipping(lineStart, offset, sample, lastByteWasCr)) : Optional.ofNullable(known);
+    }
+
+    private void resume(Skipping k) throws IOException {
+        sample = k.sample();
+        lastByteWasCr = k.lastByteWasCr();
+        long buffered = limit - pos;
+        long ahead = k.resumeAt() - offset;
+        if (ahead <= buffered) {
+            pos += (int) ahead;
+        } else {
+            source.skip(ahead - buffered);
+            pos = 0;
+            limit = 0;
+        }
+        offset = k.resumeAt();
     }
 
     private void take(int from, int to) {
