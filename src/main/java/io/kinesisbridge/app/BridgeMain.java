@@ -26,7 +26,7 @@ public final class BridgeMain {
             int status;
             try {
                 status = replay(java.util.Arrays.copyOfRange(args, 1, args.length), System.getenv());
-            } catch (InvalidSettingException | IllegalArgumentException e) {
+            } catch (InvalidSettingException | IllegalArgumentException | ReplayCommand.ReplayRefused e) {
                 System.err.println("kinesis-bridge replay: " + e.getMessage());
                 status = 2;
             }
@@ -58,7 +58,11 @@ public final class BridgeMain {
 
                       --from memory:DIR        the streams captured by bridge.memory.persist-dir=DIR (stop the bridge using DIR first)
                       --from dead-letter:FILE  the records of a dead-letter file, e.g. data/dead-letter/clickstream.ndjson
-                      --to STREAM              put every record to STREAM instead of its own stream""");
+                      --to STREAM              put every record to STREAM instead of its own stream
+
+                    Where records go: with bridge.backend=aws to AWS Kinesis; with the in-memory backend to the running
+                    bridge's Kinesis endpoint (bridge.endpoint.host and bridge.endpoint.port, http://127.0.0.1:4567 by
+                    default). Records the target rejects are written to DEAD-LETTER-DIR/replay-<time>/, never to the input.""");
             return 0;
         }
         String from = cl.extra().get("from");
@@ -196,7 +200,10 @@ public final class BridgeMain {
         p.put("camel.component.kinesis-put.shardBytesPerSecond", flow.bytesPerSecond());
         p.put("camel.component.kinesis-put.shardMapRefreshMs", settings.text("bridge.dispatch.shard-map-refresh-ms"));
         p.put("camel.component.kinesis-put.maxPendingBytes", settings.text("bridge.dispatch.max-pending-bytes"));
-        p.put("camel.component.kinesis-put.spoolDir", settings.bool("bridge.spool.enabled") ? settings.text("bridge.spool.dir") : "");
+        // Camel refuses an empty option value: spool off is the component's default (no spoolDir), so leave it unset
+        if (settings.bool("bridge.spool.enabled")) {
+            p.put("camel.component.kinesis-put.spoolDir", settings.text("bridge.spool.dir"));
+        }
         p.put("camel.component.kinesis-put.spoolMaxBytes", settings.text("bridge.spool.max-bytes"));
         p.put("camel.component.kinesis-put.spoolFsync", settings.text("bridge.spool.fsync"));
         p.put("camel.component.kinesis-put.spoolFsyncIntervalMs", settings.text("bridge.spool.fsync-interval-ms"));

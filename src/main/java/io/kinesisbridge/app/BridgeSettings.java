@@ -286,7 +286,13 @@ public final class BridgeSettings {
     }
 
     private static void put(Map<String, String> bridge, Map<String, String> camel, String key, String value, String origin) {
-        if (key.startsWith("camel.")) {
+        if (!key.startsWith("bridge.")) {
+            // camel.* keys, and the user's own placeholders for their routes; a near miss of a bridge.* key is a typo
+            String suggestion = key.startsWith("camel.") ? ""
+                    : BY_KEY.containsKey("bridge." + key) ? "; did you mean bridge." + key + "?" : suggestion(key);
+            if (!suggestion.isEmpty()) {
+                throw new InvalidSettingException("Unknown setting " + key + " (from " + origin + ")" + suggestion);
+            }
             camel.put(key, value);
             return;
         }
@@ -474,7 +480,7 @@ public final class BridgeSettings {
         return Collections.unmodifiableMap(bridge);
     }
 
-    /** The camel.* keys given in any source, for Camel Main. */
+    /** The keys given in any source that are not bridge.* settings (camel.* and the routes' own placeholders), for Camel. */
     public Map<String, String> camelValues() {
         return Collections.unmodifiableMap(camel);
     }

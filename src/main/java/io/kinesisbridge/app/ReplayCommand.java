@@ -1,6 +1,9 @@
 package io.kinesisbridge.app;
 
 import io.kinesisbridge.backend.KinesisBackend;
+import io.kinesisbridge.backend.aws.AwsBackendSettings;
+import io.kinesisbridge.backend.aws.AwsKinesisBackend;
+import io.kinesisbridge.backend.aws.CredentialsSource;
 import io.kinesisbridge.backend.memory.InMemoryKinesis;
 import io.kinesisbridge.backend.memory.MemoryBackendSettings;
 import io.kinesisbridge.backend.memory.StreamRecord;
@@ -10,6 +13,8 @@ import io.kinesisbridge.dispatch.DispatchSettings;
 import io.kinesisbridge.dispatch.Ordering;
 import io.kinesisbridge.dispatch.RetryPolicy;
 import io.kinesisbridge.dispatch.StreamDispatcher;
+import io.kinesisbridge.put.KinesisError;
+import io.kinesisbridge.put.KinesisException;
 import io.kinesisbridge.put.PutRequest;
 import io.kinesisbridge.put.RecordResult;
 
@@ -18,29 +23,42 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * {@code replay --from memory:DIR | dead-letter:FILE [--to STREAM]}: sends records again, to the backend the
- * configuration names (for instance from an offline capture to Kinesis), keeping per-key order. A captured
- * stream is read shard by shard, parents before children; a dead-letter file line by line. Records the target
- * rejects go to the dead-letter output. Exit status 0 when every record was acknowledged, 1 otherwise.
+ * {@code replay --from memory:DIR | dead-letter:FILE [--to STREAM]}: sends records again, keeping per-key order,
+ * to the configured backend: with {@code bridge.backend=aws} to AWS Kinesis, with the in-memory backend to the
+ * running bridge's Kinesis endpoint ({@code bridge.endpoint.host}/{@code port}), since a backend of the replay's
+ * own would vanish with it. A target that does not answer stops the replay before it sends anything. A captured
+ * stream is read shard by shard, parents before children; a dead-letter file line by line, and never written:
+ * records the target rejects go to a dead-letter directory of this replay's own. Exit status 0 when every record
+ * was acknowledged, 1 otherwise.
  */
 final class ReplayCommand {
 
     private static final int IN_FLIGHT = 10_000;
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS", Locale.ROOT);
 
     private ReplayCommand() {
     }
@@ -48,22 +66,66 @@ final class ReplayCommand {
     record Outcome(long sent, long acknowledged, long deadLettered) {
     }
 
-    static int run(BridgeSettings settings, String from, String to, PrintStream out) {
-        KinesisBackend backend = BridgeConfiguration.createBackend(settings);
-        try {
-            return run(settings, backend, from, to, out).deadLettered() == 0 ? 0 : 1;
-        } finally {
-            backend.close();
+    /** Where the records go, and how the output names it. */
+    record Target(KinesisBackend backend, String description, String unreachableAdvice) {
+    }
+
+    /** The replay cannot begin: its target does not answer, or there is none. Nothing was sent. */
+    static final class ReplayRefused extends RuntimeException {
+        ReplayRefused(String message) {
+            super(message);
         }
     }
 
+    static int run(BridgeSettings settings, String from, String to, PrintStream out) {
+        Target target = target(settings);
+        try {
+            return run(settings, target, from, to, out).deadLettered() == 0 ? 0 : 1;
+        } finally {
+            target.backend().close();
+        }
+    }
+
+    /**
+     * AWS for {@code bridge.backend=aws}; otherwise the running bridge's endpoint, reached as AWS would be (the
+     * endpoint checks no credentials).
+     */
+    static Target target(BridgeSettings settings) {
+        if (settings.text("bridge.backend").trim().equalsIgnoreCase("aws")) {
+            AwsBackendSettings aws = AwsSettings.of(settings);
+            return new Target(AwsKinesisBackend.create(aws), "AWS Kinesis (region " + aws.region().orElse("of the environment")
+                    + aws.endpointOverride().map(u -> ", endpoint " + u).orElse("") + ")",
+                    "check bridge.aws.region, bridge.aws.endpoint-override and the network");
+        }
+        String advice = "with bridge.backend=memory, replay sends to the Kinesis endpoint of a running bridge "
+                + "(bridge.endpoint.host, bridge.endpoint.port): start the bridge first, or replay to AWS with --bridge.backend=aws";
+        if (!settings.bool("bridge.endpoint.enabled")) {
+            throw new ReplayRefused("bridge.endpoint.enabled is false: " + advice);
+        }
+        String host = settings.text("bridge.endpoint.host");
+        if (host.equals("0.0.0.0") || host.equals("::")) {
+            host = "127.0.0.1"; // a bridge listening on every address is reached on loopback
+        }
+        URI endpoint = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + settings.integer("bridge.endpoint.port"));
+        AwsBackendSettings local = AwsBackendSettings.defaults().withEndpoint(endpoint).withRegion("us-east-1").withCbor(false)
+                .withCredentials(new CredentialsSource.Static("local", new CredentialsSource.Secret("local"), Optional.empty()));
+        return new Target(AwsKinesisBackend.create(local), "the running bridge's Kinesis endpoint " + endpoint + " (bridge.backend=memory)",
+                advice);
+    }
+
     static Outcome run(BridgeSettings settings, KinesisBackend backend, String from, String to, PrintStream out) {
+        return run(settings, new Target(backend, "backend " + backend.name(), "check the backend"), from, to, out);
+    }
+
+    static Outcome run(BridgeSettings settings, Target target, String from, String to, PrintStream out) {
+        KinesisBackend backend = target.backend();
+        Path letterDir = replayDeadLetterDir(Path.of(settings.text("bridge.dead-letter.dir")));
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "replay-timer");
             t.setDaemon(true);
             return t;
         });
-        FileDeadLetterSink deadLetters = new FileDeadLetterSink(Path.of(settings.text("bridge.dead-letter.dir")),
+        FileDeadLetterSink deadLetters = new FileDeadLetterSink(letterDir,
                 settings.longValue("bridge.dead-letter.max-file-bytes"), settings.integer("bridge.dead-letter.max-files"));
         DispatchSettings dispatch = new DispatchSettings(settings.integer("bridge.dispatch.max-batch-records"),
                 DispatchSettings.defaults().maxBatchBytes(), Duration.ofMillis(settings.longValue("bridge.dispatch.linger-ms")),
@@ -75,21 +137,31 @@ final class ReplayCommand {
         AtomicLong sent = new AtomicLong();
         AtomicLong acknowledged = new AtomicLong();
         AtomicLong rejected = new AtomicLong();
+        Map<String, long[]> byStream = new ConcurrentHashMap<>(); // sent, acknowledged, dead-lettered
         try {
             Consumer<PutRequest> send = request -> {
                 String stream = to != null ? to : request.streamName();
                 StreamDispatcher d = dispatchers.computeIfAbsent(stream, s -> {
+                    checkAnswers(target, s);
                     StreamDispatcher created = new StreamDispatcher(s, backend, dispatch, deadLetters, timer);
                     created.start().join();
                     return created;
                 });
                 room.acquireUninterruptibly();
                 sent.incrementAndGet();
+                long[] counts = byStream.computeIfAbsent(stream, x -> new long[3]);
+                synchronized (counts) {
+                    counts[0]++;
+                }
                 // a SequenceNumberForOrdering from elsewhere means nothing to the target: order comes from the lanes
                 PutRequest again = new PutRequest(stream, request.partitionKey(), request.data(), request.explicitHashKey(), null);
                 CompletableFuture<RecordResult> f = d.submit(again, Ordering.KEY);
                 f.whenComplete((r, e) -> {
-                    (r instanceof RecordResult.Accepted ? acknowledged : rejected).incrementAndGet();
+                    boolean accepted = r instanceof RecordResult.Accepted;
+                    (accepted ? acknowledged : rejected).incrementAndGet();
+                    synchronized (counts) {
+                        counts[accepted ? 1 : 2]++;
+                    }
                     room.release();
                 });
             };
@@ -108,9 +180,36 @@ final class ReplayCommand {
             deadLetters.close();
         }
         Outcome outcome = new Outcome(sent.get(), acknowledged.get(), rejected.get());
-        out.printf("replay from %s: %d records sent, %d acknowledged, %d dead-lettered (see %s)%n", from,
-                outcome.sent(), outcome.acknowledged(), outcome.deadLettered(), settings.text("bridge.dead-letter.dir"));
+        out.printf("replay from %s to %s:%n", from, target.description());
+        new TreeMap<>(byStream).forEach((stream, c) -> out.printf("  stream %s: %d sent, %d acknowledged, %d dead-lettered%n",
+                stream, c[0], c[1], c[2]));
+        out.printf("  in all: %d sent, %d acknowledged, %d dead-lettered%n", outcome.sent(), outcome.acknowledged(), outcome.deadLettered());
+        if (outcome.deadLettered() > 0) {
+            out.printf("  the dead-lettered records, with their reasons, are in %s (the input is left as it was)%n", letterDir);
+        }
         return outcome;
+    }
+
+    /** A directory of this replay's own for what the target rejects: never the file being replayed. */
+    private static Path replayDeadLetterDir(Path deadLetterDir) {
+        String stamp = ZonedDateTime.now(ZoneOffset.UTC).format(STAMP);
+        Path dir = deadLetterDir.resolve("replay-" + stamp);
+        for (int n = 2; Files.exists(dir); n++) {
+            dir = deadLetterDir.resolve("replay-" + stamp + "-" + n);
+        }
+        return dir;
+    }
+
+    /** Stops the replay before its first record when nothing answers at the target; any Kinesis answer will do. */
+    private static void checkAnswers(Target target, String stream) {
+        try {
+            target.backend().describeStream(stream).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof KinesisException k && k.error().code().equals(KinesisError.SERVICE_UNREACHABLE)) {
+                throw new ReplayRefused("nothing answers at " + target.description() + ": " + k.error().message()
+                        + "; " + target.unreachableAdvice());
+            }
+        }
     }
 
     /** Every stream captured under {@code dir}, shard by shard; closed parents come before their children. */

@@ -3,14 +3,18 @@ package io.kinesisbridge.component;
 import io.kinesisbridge.backend.KinesisBackend;
 import io.kinesisbridge.deadletter.DeadLetterSink;
 import io.kinesisbridge.deadletter.FileDeadLetterSink;
+import io.kinesisbridge.deadletter.HealthReportingDeadLetterSink;
 import io.kinesisbridge.dispatch.DispatchMetrics;
 import io.kinesisbridge.dispatch.DispatchSettings;
 import io.kinesisbridge.dispatch.FlowControl;
 import io.kinesisbridge.dispatch.RetryPolicy;
 import io.kinesisbridge.dispatch.StreamDispatcher;
 import io.kinesisbridge.dispatch.spool.FsyncPolicy;
+import io.kinesisbridge.dispatch.spool.SpoolDirectories;
 import io.kinesisbridge.dispatch.spool.SpoolSettings;
 import io.kinesisbridge.dispatch.spool.StreamSpool;
+import io.kinesisbridge.files.StreamFileNames;
+import io.kinesisbridge.health.BridgeHealth;
 import io.kinesisbridge.put.PutRecordValidator;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.CamelEvent;
@@ -76,7 +80,7 @@ public class KinesisPutComponent extends DefaultComponent {
     private int retryMaxAttempts = 10;
 
     @Metadata(label = "advanced", defaultValue = "100", description = "Backoff base in milliseconds: a retry waits "
-            + "a random time up to base * 2^(attempt-1), at most retryMaxDelayMs.")
+            + "a random time up to the base doubled for each earlier attempt (base, 2 x base, 4 x base, ...), at most retryMaxDelayMs.")
     private long retryBaseDelayMs = 100;
 
     @Metadata(label = "advanced", defaultValue = "5000", description = "Backoff cap in milliseconds.")
@@ -134,6 +138,8 @@ public class KinesisPutComponent extends DefaultComponent {
     private volatile long shutdownDeadline;
     private SimpleEventNotifierSupport stopping;
     private DeadLetterSink ownedDeadLetterSink;
+    /** The dead-letter sink the dispatchers write to: the configured one, reporting to the bridge's health. */
+    private DeadLetterSink reportingDeadLetterSink;
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -171,6 +177,8 @@ public class KinesisPutComponent extends DefaultComponent {
             ownedDeadLetterSink = new FileDeadLetterSink(Path.of(deadLetterDir), 100L << 20, 10);
             deadLetterSink = ownedDeadLetterSink;
         }
+        BridgeHealth health = getCamelContext().getRegistry().lookupByNameAndType("bridgeHealth", BridgeHealth.class);
+        reportingDeadLetterSink = new HealthReportingDeadLetterSink(deadLetterSink, health != null ? health : new BridgeHealth());
         // a plain JDK scheduler: its queue is unbounded, so thousands of retries waiting for their backoff are
         // never refused (Camel's default thread-pool profile caps the queue at 1,000 tasks)
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
@@ -183,33 +191,19 @@ public class KinesisPutComponent extends DefaultComponent {
         if (!spoolDir.isBlank()) {
             FsyncPolicy.parse(spoolFsync); // a bad value stops the start, not the first spool write
             // streams with records spooled by an earlier run are forwarded even when no route writes to them now
-            for (String stream : spooledStreams(Path.of(spoolDir))) {
+            for (String stream : SpoolDirectories.streams(Path.of(spoolDir))) {
                 dispatcher(stream);
             }
         }
     }
 
-    private static final String SPOOL_PREFIX = "stream-";
-
-    /** The streams whose spool directories exist under {@code dir}. */
-    private static java.util.List<String> spooledStreams(Path dir) throws java.io.IOException {
-        if (!java.nio.file.Files.isDirectory(dir)) {
-            return java.util.List.of();
-        }
-        try (java.util.stream.Stream<Path> children = java.nio.file.Files.list(dir)) {
-            return children.filter(java.nio.file.Files::isDirectory).map(p -> p.getFileName().toString())
-                    .filter(n -> n.startsWith(SPOOL_PREFIX) && PutRecordValidator.isStreamName(n.substring(SPOOL_PREFIX.length())))
-                    .map(n -> n.substring(SPOOL_PREFIX.length())).sorted().toList();
-        }
-    }
-
     /** The stream's spool, opened (recovering what an earlier run left), when spoolDir is set. */
     private java.util.Optional<StreamSpool> openSpool(String streamName) {
-        if (spoolDir.isBlank()) {
+        if (spoolDir.isBlank() || !StreamFileNames.isStreamName(streamName)) {
+            // a name Kinesis refuses (from a header) gets no spool: its records are dead-lettered by validation
             return java.util.Optional.empty();
         }
-        // a prefix keeps stream names such as "." or ".." from naming the spool directory itself or its parent
-        SpoolSettings settings = SpoolSettings.of(Path.of(spoolDir).resolve(SPOOL_PREFIX + streamName), spoolMaxBytes,
+        SpoolSettings settings = SpoolSettings.of(SpoolDirectories.of(Path.of(spoolDir), streamName), spoolMaxBytes,
                 FsyncPolicy.parse(spoolFsync), Duration.ofMillis(spoolFsyncIntervalMs));
         return java.util.Optional.of(StreamSpool.open(streamName, settings));
     }
@@ -266,7 +260,7 @@ public class KinesisPutComponent extends DefaultComponent {
                 t.setDaemon(true);
                 return t;
             }));
-            StreamDispatcher d = new StreamDispatcher(name, backend, dispatchSettings(), deadLetterSink, scheduler,
+            StreamDispatcher d = new StreamDispatcher(name, backend, dispatchSettings(), reportingDeadLetterSink, scheduler,
                     completions, openSpool(name));
             meterRegistry().ifPresent(registry -> metrics.put(name, DispatchMetrics.bind(d, registry)));
             d.start();

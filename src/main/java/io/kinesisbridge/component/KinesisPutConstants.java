@@ -15,7 +15,7 @@ public final class KinesisPutConstants {
     public static final String PARTITION_KEY = "CamelKinesisPutPartitionKey";
 
     @Metadata(label = "producer", javaType = "String",
-            description = "Input: the ExplicitHashKey (decimal, 0 to 2^128-1), overriding the endpoint's explicitHashKey option.")
+            description = "Input: the ExplicitHashKey (a decimal from 0 to 2 to the power 128, minus 1), overriding the endpoint's explicitHashKey option.")
     public static final String EXPLICIT_HASH_KEY = "CamelKinesisPutExplicitHashKey";
 
     @Metadata(label = "producer", javaType = "String",

@@ -27,6 +27,11 @@ public final class RunningBridge implements AutoCloseable {
 
     /** Starts the bridge; {@code settings} override the defaults below and the shipped configuration. */
     public static RunningBridge start(Path dataDir, Map<String, String> settings) throws Exception {
+        return start(dataDir, settings, null);
+    }
+
+    /** As {@link #start(Path, Map)}, with the routes of {@code routes} (a directory, or Camel's pattern syntax). */
+    public static RunningBridge start(Path dataDir, Map<String, String> settings, String routes) throws Exception {
         Map<String, String> all = new LinkedHashMap<>();
         all.put("bridge.http.enabled", "false");
         all.put("bridge.file.enabled", "false");
@@ -42,9 +47,12 @@ public final class RunningBridge implements AutoCloseable {
         all.put("bridge.management.port", "0");
         all.put("bridge.progress-interval-seconds", "0");
         all.putAll(settings);
-        all.keySet().removeIf(k -> !BridgeSettings.KNOWN.stream().anyMatch(s -> s.key().equals(k)) && !k.startsWith("camel."));
+        all.keySet().removeIf(k -> k.startsWith("bridge.") && BridgeSettings.KNOWN.stream().noneMatch(s -> s.key().equals(k)));
         List<String> args = new ArrayList<>();
         all.forEach((k, v) -> args.add("--" + k + "=" + v));
+        if (routes != null) {
+            args.add("--routes=" + routes);
+        }
         Main main = BridgeMain.create(args.toArray(String[]::new), Map.of());
         main.start();
         return new RunningBridge(main);

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
@@ -29,14 +30,16 @@ public final class BridgeProcess implements AutoCloseable {
     private final Path workDir;
     private final Map<String, String> settings;
     private final int managementPort;
+    private final List<String> jvmOptions;
     private Process process;
     private Path output;
     private int starts;
 
-    private BridgeProcess(String name, Path workDir, Map<String, String> settings) {
+    private BridgeProcess(String name, Path workDir, Map<String, String> settings, List<String> jvmOptions) {
         this.name = name;
         this.workDir = workDir;
         this.settings = settings;
+        this.jvmOptions = List.copyOf(jvmOptions);
         this.managementPort = Integer.parseInt(settings.get("bridge.management.port"));
     }
 
@@ -46,6 +49,11 @@ public final class BridgeProcess implements AutoCloseable {
      * its own, progress lines off.
      */
     public static BridgeProcess start(Path workDir, String name, Map<String, String> settings) {
+        return start(workDir, name, settings, List.of("-Xmx384m"));
+    }
+
+    /** As {@link #start(Path, String, Map)}, with these JVM options (heap size and the like). */
+    public static BridgeProcess start(Path workDir, String name, Map<String, String> settings, List<String> jvmOptions) {
         Path home = workDir.resolve(name);
         Map<String, String> all = new LinkedHashMap<>();
         all.put("bridge.http.enabled", "false");
@@ -60,7 +68,7 @@ public final class BridgeProcess implements AutoCloseable {
         all.put("bridge.file.checkpoint-file", home.resolve("checkpoints.json").toString());
         all.put("bridge.progress-interval-seconds", "0");
         all.putAll(settings);
-        BridgeProcess p = new BridgeProcess(name, home, all);
+        BridgeProcess p = new BridgeProcess(name, home, all, jvmOptions);
         p.launch();
         return p;
     }
@@ -69,7 +77,9 @@ public final class BridgeProcess implements AutoCloseable {
         try {
             Files.createDirectories(workDir);
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:TieredStopAtLevel=1"));
+            List<String> command = new ArrayList<>(List.of(java));
+            command.addAll(jvmOptions);
+            command.add("-XX:TieredStopAtLevel=1");
             String jar = System.getProperty("bridge.jar");
             if (jar != null && Files.isRegularFile(Path.of(jar))) {
                 command.addAll(List.of("-jar", Path.of(jar).toAbsolutePath().toString()));
@@ -185,6 +195,12 @@ public final class BridgeProcess implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** Waits up to {@code atMost} for the process to end; its exit status, or empty while it still runs. */
+    public OptionalInt awaitExit(Duration atMost) throws InterruptedException {
+        return process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)
+                ? OptionalInt.of(process.exitValue()) : OptionalInt.empty();
     }
 
     public Path home() {

@@ -1,6 +1,7 @@
 package io.kinesisbridge.backend.memory;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kinesisbridge.files.StreamFileNames;
 import io.kinesisbridge.put.HashKey;
 import io.kinesisbridge.put.ShardRange;
 
@@ -14,13 +15,19 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
- * Where the in-memory backend keeps its streams when it is made durable: one directory per stream holding
+ * Where the in-memory backend keeps its streams when it is made durable: one directory per stream, named by
+ * {@link StreamFileNames} (so that {@code .} or {@code ..} name a directory of their own), holding
  * {@code stream.json} (the shards, open and closed) and one {@link ShardJournal} per shard.
  */
 final class MemoryPersistence {
 
+    private static final Logger LOG = LoggerFactory.getLogger(MemoryPersistence.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String META = "stream.json";
 
     private final Path dir;
     private final boolean fsync;
@@ -54,7 +61,7 @@ final class MemoryPersistence {
         StreamMeta meta = new StreamMeta(stream.name, stream.created.toEpochMilli(), stream.maxRecordSizeBytes, shards);
         try {
             Files.createDirectories(streamDir(stream.name));
-            ShardJournal.writeAtomically(streamDir(stream.name).resolve("stream.json"), JSON.writeValueAsBytes(meta));
+            ShardJournal.writeAtomically(StreamFileNames.childOf(streamDir(stream.name), META), JSON.writeValueAsBytes(meta));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save stream " + stream.name + " under " + dir, e);
         }
@@ -75,20 +82,41 @@ final class MemoryPersistence {
     }
 
     ShardJournal.Loaded openShard(String streamName, String shardId) {
-        return ShardJournal.open(streamDir(streamName).resolve(shardId + ".log"), fsync);
+        return ShardJournal.open(StreamFileNames.childOf(streamDir(streamName), shardId + ".log"), fsync);
     }
 
-    /** The streams saved under the directory; a directory without stream.json is not a stream. */
+    /**
+     * The streams saved under the directory; a directory without stream.json is not a stream. A stream saved by a
+     * version before the encoding of directory names (its directory named as the stream) is moved to its directory
+     * now; streams such a version wrote for the names {@code .} and {@code ..} (into this directory itself or its
+     * parent) cannot be told from other files and are not loaded.
+     */
     List<StreamMeta> savedStreams() {
         List<StreamMeta> streams = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
             return streams;
         }
+        if (Files.isRegularFile(dir.resolve(META))) {
+            LOG.warn("In-memory backend: {} holds a {} written for stream '.' by an older version; it is not loaded",
+                    dir, META);
+        }
         try (Stream<Path> children = Files.list(dir)) {
             for (Path child : children.sorted().toList()) {
-                Path meta = child.resolve("stream.json");
-                if (Files.isRegularFile(meta)) {
-                    streams.add(JSON.readValue(meta.toFile(), StreamMeta.class));
+                Path meta = child.resolve(META);
+                if (!Files.isRegularFile(meta)) {
+                    continue;
+                }
+                StreamMeta saved = JSON.readValue(meta.toFile(), StreamMeta.class);
+                String found = child.getFileName().toString();
+                if (!StreamFileNames.isStreamName(saved.name())) {
+                    LOG.warn("In-memory backend: {} names no valid stream ('{}'); not loaded", meta, saved.name());
+                } else if (found.equals(StreamFileNames.of(saved.name()))) {
+                    streams.add(saved);
+                } else if (found.equals(saved.name()) && migrate(child, saved.name())) {
+                    streams.add(saved);
+                } else {
+                    LOG.warn("In-memory backend: {} holds stream '{}' but is not its directory {}; not loaded",
+                            child, saved.name(), StreamFileNames.of(saved.name()));
                 }
             }
         } catch (IOException e) {
@@ -97,12 +125,19 @@ final class MemoryPersistence {
         return streams;
     }
 
-    Optional<Path> streamDirIfPresent(String name) {
-        Path p = streamDir(name);
-        return Files.isDirectory(p) ? Optional.of(p) : Optional.empty();
+    /** Moves a stream saved under its own name to its encoded directory; false when that is taken. */
+    private boolean migrate(Path old, String name) throws IOException {
+        Path target = streamDir(name);
+        if (Files.exists(target)) {
+            LOG.warn("In-memory backend: stream '{}' is saved both in {} and in {}; {} is not loaded", name, old, target, old);
+            return false;
+        }
+        Files.move(old, target);
+        LOG.info("In-memory backend: stream '{}' moved from {} to {} (directory names are now encoded)", name, old, target);
+        return true;
     }
 
     private Path streamDir(String name) {
-        return dir.resolve(name);
+        return StreamFileNames.childOf(dir, StreamFileNames.of(name));
     }
 }

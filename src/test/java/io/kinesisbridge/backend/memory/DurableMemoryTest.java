@@ -133,4 +133,40 @@ class DurableMemoryTest {
         InMemoryKinesis second = InMemoryKinesis.durable(capped, dir, false);
         assertThat(contents(second)).isEqualTo(kept);
     }
+    @Test
+    void aStreamSavedUnderItsOwnName_byAnOlderVersion_isMovedToItsEncodedDirectory_andLoaded() throws IOException {
+        InMemoryKinesis first = InMemoryKinesis.durable(MemoryBackendSettings.defaults(), dir, false);
+        first.createStream("Logs", 1);
+        first.createStream("plain", 1);
+        first.putRecord(PutRecordValidator.validate(PutRequest.of("Logs", "k", "kept".getBytes(StandardCharsets.UTF_8)), 1 << 20)).join();
+        first.close();
+        Files.move(dir.resolve("@+logs"), dir.resolve("Logs")); // the layout before the encoding
+
+        InMemoryKinesis second = InMemoryKinesis.durable(MemoryBackendSettings.defaults(), dir, false);
+
+        assertThat(second.streamNames()).containsExactly("Logs", "plain");
+        assertThat(second.readAll("Logs")).extracting(r -> new String(r.data(), StandardCharsets.UTF_8)).containsExactly("kept");
+        assertThat(dir.resolve("@+logs/stream.json")).exists();
+        assertThat(dir.resolve("Logs")).doesNotExist();
+        second.close();
+    }
+
+    @Test
+    void aStreamJsonInThePersistDirItself_writtenForStreamDotByAnOlderVersion_isNotLoaded_norDeleted() throws IOException {
+        InMemoryKinesis first = InMemoryKinesis.durable(MemoryBackendSettings.defaults(), dir, false);
+        first.createStream(".", 1);
+        first.close();
+        Files.copy(dir.resolve("@@/stream.json"), dir.resolve("stream.json"));
+        Files.createDirectories(dir.resolve("not-a-stream"));
+        Files.writeString(dir.resolve("not-a-stream/stream.json"), "{\"name\":\"other\",\"createdMillis\":0,\"maxRecordSizeBytes\":1048576,\"shards\":[]}");
+
+        InMemoryKinesis second = InMemoryKinesis.durable(MemoryBackendSettings.defaults(), dir, false);
+        second.deleteStream(".");
+        second.close();
+
+        assertThat(second.streamNames()).isEmpty();
+        assertThat(dir.resolve("stream.json")).exists();
+        assertThat(dir.resolve("not-a-stream/stream.json")).exists();
+        assertThat(dir.resolve("@@")).doesNotExist();
+    }
 }
