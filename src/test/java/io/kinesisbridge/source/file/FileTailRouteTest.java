@@ -259,7 +259,7 @@ class FileTailRouteTest {
             append(log, List.of("", "after"));
             awaitRecords(bridge, "logs", 2);
             await().pollDelay(Duration.ofMillis(300)).until(() -> true);
-            assertThat(bridge.records("logs")).containsExactly("first", "after");
+            assertThat(bridge.records("logs")).containsExactlyInAnyOrder("first", "after");
             assertThat(deadLetters()).singleElement().satisfies(l -> {
                 assertThat(l.error().code()).isEqualTo("LineTooLong");
                 assertThat(l.error().message()).contains("byte 6 of", "is 500000 bytes");
@@ -280,7 +280,7 @@ class FileTailRouteTest {
             awaitRecords(bridge, "logs", 1);
             append(dir.resolve("logs/app.log"), List.of("real again"));
             awaitRecords(bridge, "logs", 2);
-            assertThat(bridge.records("logs")).containsExactly("real", "real again");
+            assertThat(bridge.records("logs")).containsExactlyInAnyOrder("real", "real again");
         }
         try (RunningBridge bridge = start(Map.of("bridge.file.allow-links", "true"))) {
             awaitRecords(bridge, "logs", 1);
