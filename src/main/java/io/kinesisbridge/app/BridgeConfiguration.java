@@ -6,6 +6,7 @@ import io.kinesisbridge.backend.fault.FaultInjectingBackend;
 import io.kinesisbridge.backend.fault.FaultSettings;
 import io.kinesisbridge.backend.memory.InMemoryKinesis;
 import io.kinesisbridge.backend.memory.MemoryBackendSettings;
+import io.kinesisbridge.deadletter.CountingDeadLetterSink;
 import io.kinesisbridge.deadletter.FileDeadLetterSink;
 import io.kinesisbridge.health.BridgeHealth;
 import io.kinesisbridge.server.EndpointSettings;
@@ -37,6 +38,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -91,7 +93,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         }
         FileDeadLetterSink files = new FileDeadLetterSink(Path.of(settings.text("bridge.dead-letter.dir")),
                 settings.longValue("bridge.dead-letter.max-file-bytes"), settings.integer("bridge.dead-letter.max-files"));
-        io.kinesisbridge.deadletter.CountingDeadLetterSink deadLetters = new io.kinesisbridge.deadletter.CountingDeadLetterSink(files,
+        CountingDeadLetterSink deadLetters = new CountingDeadLetterSink(files,
                 () -> registry.findByType(io.micrometer.core.instrument.MeterRegistry.class).stream().findFirst());
         registry.bind("deadLetterSink", deadLetters);
         registry.bind("httpIngest", new HttpIngest(settings.integer("bridge.http.max-body-bytes"), settings.text("bridge.http.token"),
@@ -155,14 +157,14 @@ public class BridgeConfiguration implements CamelConfiguration {
 
     /** The directories and files the bridge writes, which the tailer must not read. */
     static OwnOutput ownOutput(BridgeSettings settings) {
-        List<Path> dirs = new java.util.ArrayList<>(List.of(Path.of(settings.text("bridge.dead-letter.dir")),
+        List<Path> dirs = new ArrayList<>(List.of(Path.of(settings.text("bridge.dead-letter.dir")),
                 Path.of(settings.text("bridge.spool.dir"))));
         if (!settings.text("bridge.memory.persist-dir").isBlank()) {
             dirs.add(Path.of(settings.text("bridge.memory.persist-dir")));
         }
         Set<String> streams = new LinkedHashSet<>(targetStreams(settings));
         settings.streams().forEach(s -> streams.add(s.name()));
-        List<String> names = new java.util.ArrayList<>();
+        List<String> names = new ArrayList<>();
         for (String s : streams) {
             names.addAll(List.of(s + ".ndjson", s + ".ndjson.1", s + ".log", s + ".json", "stream-" + s + "/head",
                     s + "/stream.json", s + "/shardId-000000000000.log"));

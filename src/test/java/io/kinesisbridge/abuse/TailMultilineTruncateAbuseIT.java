@@ -1,6 +1,7 @@
 package io.kinesisbridge.abuse;
 
 import io.kinesisbridge.testing.EndpointReader;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,7 +64,7 @@ class TailMultilineTruncateAbuseIT {
             EndpointReader reader = new EndpointReader(rig.endpointPort());
             try {
                 await().atMost(Duration.ofSeconds(20)).until(() -> missing(reader, lines).isEmpty());
-            } catch (org.awaitility.core.ConditionTimeoutException e) {
+            } catch (ConditionTimeoutException e) {
                 // reported below
             }
             List<String> missing = missing(reader, lines);

@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -35,7 +36,7 @@ public final class TailCheckpoints {
         }
 
         public static Scope of(TailSettings settings) {
-            return new Scope(settings.stream(), settings.format().name().toLowerCase(java.util.Locale.ROOT),
+            return new Scope(settings.stream(), settings.format().name().toLowerCase(Locale.ROOT),
                     settings.paths().stream().map(p -> Path.of(p).toAbsolutePath().normalize().toString()).toList());
         }
     }

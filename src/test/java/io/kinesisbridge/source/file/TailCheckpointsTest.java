@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,7 +21,7 @@ class TailCheckpointsTest {
         TailCheckpoints.Scope scope = new TailCheckpoints.Scope("logs", "ndjson", List.of("/var/log/*.log"));
         TailCheckpoint c = new TailCheckpoint("/var/log/a.log", "(dev=1,ino=2)", 42, "ab", 42);
         store.save(scope, List.of(c));
-        assertThat(store.load()).get().isEqualTo(new TailCheckpoints.Saved(java.util.Optional.of(scope), List.of(c)));
+        assertThat(store.load()).get().isEqualTo(new TailCheckpoints.Saved(Optional.of(scope), List.of(c)));
     }
 
     @Test
