@@ -97,7 +97,9 @@ public final class BridgeSettings {
             Setting.integer("bridge.file.rotate-wait-ms", "2000", 0, 3_600_000,
                     "How long a file renamed away or deleted is still read for late writes before it is finished."),
             Setting.integer("bridge.file.max-record-bytes", "1048576", 16, 10_485_760,
-                    "A line (tailed, or of an inbox file) longer than this is sent in pieces of this size."),
+                    "A line (tailed, or of an inbox file) longer than this is not sent: it is dead-lettered once (error code `LineTooLong`) with its length and its first 1024 bytes. Data and partition key together must also fit the stream's maximum record size."),
+            Setting.bool("bridge.file.allow-links", "false",
+                    "Whether the file sources read through symbolic links (inbox and tail) and read inbox files that have more than one hard link. False: such an inbox file is moved to `.failed/` unread, with a warning; a tailed link is skipped with a warning."),
 
             Setting.bool("bridge.syslog.enabled", "true", "Whether the syslog source (UDP and TCP on one port) runs."),
             Setting.text("bridge.syslog.host", "127.0.0.1", "Address the syslog source listens on; `0.0.0.0` for every interface."),
