@@ -79,6 +79,7 @@ class ExamplesIT {
 
     @Test
     void logsExample_asWritten_sendsTheTailedRecordsThroughBothRotations_andTheSyslogMessages(@TempDir Path dir) throws Exception {
+        Programs.require(Files.isExecutable(Path.of("/usr/bin/logger")), "logger (util-linux bsdutils)");
         List<String> sample = Files.readAllLines(Path.of("examples/logs/app.log"));
         runExample(dir, "examples/logs/README.md", "logs", shown -> {
             List<String> data = shown.stream().map(Shown::data).toList();
