@@ -89,6 +89,8 @@ class ExamplesIT {
                     "2026-03-01 10:01:00 INFO  order o-1002 created for u-202",
                     "2026-03-01 10:02:00 INFO  written after the rename",
                     "2026-03-01 10:02:01 INFO  first line of the new file",
+                    // a known bug, fixed separately: with bridge.file.multiline.start set, the first line after a
+                    // copy-truncate could be lost; had in none of the runs here, so this expectation stays as it is
                     "2026-03-01 10:03:00 INFO  after the copy-truncate");
             List<JsonNode> syslog = data.stream().filter(d -> d.startsWith("{")).map(ExamplesIT::json).toList();
             assertThat(syslog).anySatisfy(r -> {
