@@ -27,8 +27,9 @@ import static io.kinesisbridge.server.Replies.error;
  * The Kinesis API over the in-memory backend, independent of HTTP: takes a request's Content-Type, X-Amz-Target
  * and body, and gives the status, Content-Type and body Kinesis would answer with, in JSON 1.1 or CBOR 1.1.
  *
- * <p>Order of the checks, as Kinesis makes them: the target and encoding (here); the body's syntax and member
- * types (SerializationException); the request's shape (ValidationException, texts from {@link
+ * <p>Order of the checks, as Kinesis makes them: the target and encoding (here); the body's syntax; the signature's
+ * structure when {@link SignatureCheck#STRUCTURE} asks for it ({@link RequestSignature}); the member types
+ * (SerializationException); the request's shape (ValidationException, texts from {@link
  * io.kinesisbridge.put.ValidationErrors} and {@link io.kinesisbridge.put.PutRecordValidator}); the stream
  * (ResourceNotFoundException); the values against the stream (InvalidArgumentException); then the operation
  * ({@link StreamOperations}, {@link RecordOperations}). Reads go to the {@link InMemoryKinesis}; writes go to
