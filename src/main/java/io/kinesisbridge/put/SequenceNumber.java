@@ -150,7 +150,7 @@ public record SequenceNumber(int version, long shardCreateSeconds, long shardInd
     /** The decimal string: what {@link #parse} reads back to this number. */
     public String format() {
         if (version == 2) {
-            return formatVersion2(shardCreateSeconds, shardIndex, sequenceIndex, reserved, recordSeconds);
+            return new ShardLayout(shardCreateSeconds, shardIndex, reserved).format(sequenceIndex, recordSeconds);
         }
         StringBuilder hex = new StringBuilder(47);
         if (version == 1) {
@@ -170,37 +170,122 @@ public record SequenceNumber(int version, long shardCreateSeconds, long shardInd
     }
 
     /**
-     * The decimal digits of a version 2 number, without BigInteger: this runs once per record written and read.
-     * The 188-bit value is built in three 64-bit words, then divided by 10^9 limb by limb.
+     * The part of a shard's version 2 numbers that is the same for all its records (creation second, shard index,
+     * reserved byte, the version digits), kept in decimal, so that writing a record's number, once per record written
+     * and read, costs a dozen multiplications rather than a BigInteger: the number is this part plus the sequence index
+     * times 2^80 plus the record's second times 2^36, added in base 10^9.
      */
-    private static String formatVersion2(long created, long shardIndex, long sequenceIndex, int reserved, long seconds) {
-        long shardBits = shardIndex < 0 ? -shardIndex : shardIndex;
-        long w0 = 2L | (shardBits & 0xFFFF_FFFFL) << 4 | (seconds & SECONDS_MASK) << 36;
-        long w1 = (seconds & SECONDS_MASK) >>> 28 | (long) reserved << 8 | sequenceIndex << 16;
-        long w2 = sequenceIndex >>> 48 | (shardBits & 0xF) << 16 | created << 20 | 2L << 56;
-        int[] limbs = {(int) (w2 >>> 32), (int) w2, (int) (w1 >>> 32), (int) w1, (int) (w0 >>> 32), (int) w0};
-        byte[] digits = new byte[63];
-        int at = digits.length;
-        int first = 0;
-        while (first < limbs.length) {
-            long remainder = 0;
-            for (int i = first; i < limbs.length; i++) {
-                long current = remainder << 32 | (limbs[i] & 0xFFFF_FFFFL);
-                limbs[i] = (int) (current / 1_000_000_000L);
-                remainder = current % 1_000_000_000L;
-            }
-            while (first < limbs.length && limbs[first] == 0) {
-                first++;
-            }
-            for (int d = 0; d < 9; d++) {
-                digits[--at] = (byte) ('0' + remainder % 10);
-                remainder /= 10;
+    public static final class ShardLayout {
+
+        private static final long BILLION = 1_000_000_000L;
+        /** 2^80 and 2^36 in base 10^9, least significant limb first. */
+        private static final long P0 = 174_706_176L, P1 = 819_614_629L, P2 = 1_208_925L;
+        private static final long Q0 = 719_476_736L, Q1 = 68L;
+
+        private static final int DIGITS = 56;
+        private static final byte[] TENS = new byte[100];
+        private static final byte[] ONES = new byte[100];
+
+        static {
+            for (int i = 0; i < 100; i++) {
+                TENS[i] = (byte) ('0' + i / 10);
+                ONES[i] = (byte) ('0' + i % 10);
             }
         }
-        while (at < digits.length - 1 && digits[at] == '0') {
-            at++;
+
+        private final long[] fixed = new long[7];
+
+        public ShardLayout(long shardCreateSeconds, long shardIndex, int reserved) {
+            new SequenceNumber(2, shardCreateSeconds, shardIndex, 0, 0, reserved, 0); // checks the ranges
+            long shardBits = shardIndex < 0 ? -shardIndex : shardIndex;
+            BigInteger value = BigInteger.TWO.shiftLeft(184)
+                    .add(BigInteger.valueOf(shardCreateSeconds).shiftLeft(148))
+                    .add(BigInteger.valueOf(shardBits & 0xF).shiftLeft(144))
+                    .add(BigInteger.valueOf(reserved).shiftLeft(72))
+                    .add(BigInteger.valueOf(shardBits).shiftLeft(4))
+                    .add(BigInteger.TWO);
+            BigInteger billion = BigInteger.valueOf(BILLION);
+            for (int i = 0; i < fixed.length; i++) {
+                BigInteger[] qr = value.divideAndRemainder(billion);
+                fixed[i] = qr[1].longValue();
+                value = qr[0];
+            }
         }
-        return new String(digits, at, digits.length - at, StandardCharsets.ISO_8859_1);
+
+        /** The number of the record with this sequence index (0 to 2^63-1) and second (0 to 2^36-1). */
+        public String format(long sequenceIndex, long recordSeconds) {
+            if (sequenceIndex < 0 || recordSeconds < 0 || recordSeconds > SECONDS_MASK) {
+                throw new IllegalArgumentException("sequence index or record second out of range");
+            }
+            long high = divideByBillion(sequenceIndex);
+            long x0 = sequenceIndex - high * BILLION;
+            long x2 = divideByBillion(high);
+            long x1 = high - x2 * BILLION;
+            long s1 = divideByBillion(recordSeconds);
+            long s0 = recordSeconds - s1 * BILLION;
+            // every product and every sum stays below 10^18: nothing overflows before the carries
+            long l0 = fixed[0] + x0 * P0 + s0 * Q0;
+            long l1 = fixed[1] + x0 * P1 + x1 * P0 + s0 * Q1 + s1 * Q0;
+            long l2 = fixed[2] + x0 * P2 + x1 * P1 + x2 * P0 + s1 * Q1;
+            long l3 = fixed[3] + x1 * P2 + x2 * P1;
+            long l4 = fixed[4] + x2 * P2;
+            long carry = divideByBillion(l0);
+            l0 -= carry * BILLION;
+            l1 += carry;
+            carry = divideByBillion(l1);
+            l1 -= carry * BILLION;
+            l2 += carry;
+            carry = divideByBillion(l2);
+            l2 -= carry * BILLION;
+            l3 += carry;
+            carry = divideByBillion(l3);
+            l3 -= carry * BILLION;
+            l4 += carry;
+            carry = divideByBillion(l4);
+            l4 -= carry * BILLION;
+            long l5 = fixed[5] + carry;
+            carry = divideByBillion(l5);
+            l5 -= carry * BILLION;
+            long l6 = fixed[6] + carry; // two digits: a version 2 number has 56
+            byte[] digits = new byte[DIGITS];
+            writeNine(digits, DIGITS, (int) l0);
+            writeNine(digits, DIGITS - 9, (int) l1);
+            writeNine(digits, DIGITS - 18, (int) l2);
+            writeNine(digits, DIGITS - 27, (int) l3);
+            writeNine(digits, DIGITS - 36, (int) l4);
+            writeNine(digits, DIGITS - 45, (int) l5);
+            digits[0] = (byte) ('0' + l6 / 10);
+            digits[1] = (byte) ('0' + l6 % 10);
+            return new String(digits, StandardCharsets.ISO_8859_1);
+        }
+
+        /** The nine digits of {@code chunk} (below 10^9), ending just before {@code end}, two at a time. */
+        private static void writeNine(byte[] into, int end, int chunk) {
+            int at = end;
+            for (int d = 0; d < 4; d++) {
+                int next = chunk / 100;
+                int pair = chunk - next * 100;
+                into[--at] = ONES[pair];
+                into[--at] = TENS[pair];
+                chunk = next;
+            }
+            into[--at] = (byte) ('0' + chunk);
+        }
+    }
+
+    /**
+     * {@code value / 10^9} for a value from 0 to 2^63-1, by a double estimate that is off by at most one and then
+     * corrected: a long division is several times slower, and this runs a dozen times per record.
+     */
+    static long divideByBillion(long value) {
+        long q = (long) (value * 1e-9);
+        long r = value - q * 1_000_000_000L;
+        if (r < 0) {
+            q--;
+        } else if (r >= 1_000_000_000L) {
+            q++;
+        }
+        return q;
     }
 
     private static long hexField(String hex, int from, int to) {

@@ -49,6 +49,11 @@ class SequenceNumberProperties {
     }
 
     @Property
+    void theFastDivisionByABillion_isLongDivision(@ForAll @LongRange(min = 0) long value) {
+        assertThat(SequenceNumber.divideByBillion(value)).isEqualTo(value / 1_000_000_000L);
+    }
+
+    @Property
     void anyText_isANumberOrNone_neverAnException(@ForAll String text) {
         Optional<SequenceNumber> n = SequenceNumber.parse(text);
         n.ifPresent(parsed -> assertThat(SequenceNumber.parse(parsed.format())).contains(parsed));

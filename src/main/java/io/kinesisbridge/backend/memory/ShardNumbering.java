@@ -22,6 +22,7 @@ final class ShardNumbering {
     private final boolean legacy;
     private final SequenceNumber start;
     private final String starting;
+    private final SequenceNumber.ShardLayout layout;
 
     private ShardNumbering(int shardIndex, long createSeconds, boolean legacy) {
         this.shardIndex = shardIndex;
@@ -31,6 +32,7 @@ final class ShardNumbering {
                 ? new SequenceNumber(0, createSeconds, shardIndex & 0xFFFF, 0, 0, 0, 0)
                 : SequenceNumber.of(createSeconds, shardIndex, 0, createSeconds);
         this.starting = start.format();
+        this.layout = legacy ? null : new SequenceNumber.ShardLayout(createSeconds, shardIndex, 0);
     }
 
     /** A new shard, created at {@code createSeconds}. */
@@ -60,7 +62,7 @@ final class ShardNumbering {
         if (legacy) {
             return LegacySequenceNumbers.format(shardIndex, position);
         }
-        return SequenceNumber.of(createSeconds, shardIndex, position + 1, Math.max(0, arrivalMillis / 1000)).format();
+        return layout.format(position + 1, Math.max(0, arrivalMillis / 1000));
     }
 
     /** A closed shard's EndingSequenceNumber: that of its last record, or its starting number when it got none. */
