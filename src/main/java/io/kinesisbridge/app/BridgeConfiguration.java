@@ -8,6 +8,8 @@ import io.kinesisbridge.backend.memory.InMemoryKinesis;
 import io.kinesisbridge.backend.memory.MemoryBackendSettings;
 import io.kinesisbridge.deadletter.FileDeadLetterSink;
 import io.kinesisbridge.health.BridgeHealth;
+import io.kinesisbridge.net.ListenAddress;
+import io.kinesisbridge.net.ListenerLimits;
 import io.kinesisbridge.server.EndpointSettings;
 import io.kinesisbridge.server.KinesisApi;
 import io.kinesisbridge.server.KinesisEndpoint;
@@ -17,10 +19,14 @@ import io.kinesisbridge.source.file.FileLines;
 import io.kinesisbridge.source.file.FileTailer;
 import io.kinesisbridge.source.file.RecordFormat;
 import io.kinesisbridge.source.file.TailSettings;
+import io.kinesisbridge.source.http.BearerToken;
 import io.kinesisbridge.source.http.HttpIngest;
+import io.kinesisbridge.source.http.HttpListener;
+import io.kinesisbridge.source.http.HttpListenerSettings;
 import io.kinesisbridge.source.syslog.SyslogCodecs;
 import io.kinesisbridge.source.syslog.SyslogParser;
 import io.kinesisbridge.source.syslog.SyslogRecords;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -32,6 +38,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -40,6 +47,7 @@ import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -88,8 +96,9 @@ public class BridgeConfiguration implements CamelConfiguration {
                 settings.longValue("bridge.dead-letter.max-file-bytes"), settings.integer("bridge.dead-letter.max-files"));
         registry.bind("deadLetterSink", new io.kinesisbridge.deadletter.CountingDeadLetterSink(files,
                 () -> registry.findByType(io.micrometer.core.instrument.MeterRegistry.class).stream().findFirst()));
-        registry.bind("httpIngest", new HttpIngest(settings.integer("bridge.http.max-body-bytes"), settings.text("bridge.http.token"),
+        registry.bind("httpIngest", new HttpIngest(settings.integer("bridge.http.max-body-bytes"),
                 settings.integer("bridge.http.saturated-status"), settings.integer("bridge.http.retry-after-seconds")));
+        listen(context, settings, vertx);
         // the route waits for each batch's answers before it reads the next: a batch of as many records as the
         // dispatcher sends at once (requests in flight x records per request) keeps every request slot busy
         registry.bind("fileLines", new FileLines(Math.min(settings.integer("bridge.max-in-flight-records"),
@@ -108,15 +117,67 @@ public class BridgeConfiguration implements CamelConfiguration {
             if (progress > 0) {
                 context.addService(new ProgressReporter(context, progress));
             }
-            if (settings.bool("bridge.management.enabled")) {
-                ManagementServer management = new ManagementServer(context, settings.text("bridge.management.host"),
-                        settings.integer("bridge.management.port"));
-                registry.bind("managementServer", management);
-                context.addService(management);
-            }
         } catch (Exception e) {
             throw new IllegalStateException("cannot add the bridge's services", e);
         }
+    }
+
+    /**
+     * Binds the HTTP source's and the management server's addresses now, before Camel starts anything: a taken port
+     * stops the start with one line ({@link io.kinesisbridge.net.CannotListenException}) instead of a bridge that
+     * looks ready with a source that never listened.
+     */
+    private static void listen(CamelContext context, BridgeSettings settings, Vertx vertx) {
+        Registry registry = context.getRegistry();
+        Supplier<Optional<MeterRegistry>> meters = () -> meterRegistry(registry);
+        List<ServiceSupport> bound = new ArrayList<>();
+        try {
+            if (settings.bool("bridge.http.enabled")) {
+                HttpListener http = HttpListener.listen(vertx, httpListenerSettings(settings), context, meters);
+                bound.add(http);
+                registry.bind("httpListener", http);
+            }
+            if (settings.bool("bridge.management.enabled")) {
+                ManagementServer management = new ManagementServer(context, vertx, new ListenAddress(
+                        settings.text("bridge.management.host"), settings.integer("bridge.management.port"), "bridge.management.port"),
+                        listenerLimits(settings, "bridge.management."), meters);
+                management.listen();
+                bound.add(management);
+                registry.bind("managementServer", management);
+            }
+        } catch (RuntimeException e) {
+            bound.forEach(ServiceSupport::stop);
+            vertx.close();
+            throw e;
+        }
+        bound.forEach(service -> addService(context, service));
+    }
+
+    static HttpListenerSettings httpListenerSettings(BridgeSettings settings) {
+        String keyStore = settings.text("bridge.http.tls.keystore");
+        return new HttpListenerSettings(new ListenAddress(settings.text("bridge.http.host"), settings.integer("bridge.http.port"),
+                "bridge.http.port"), listenerLimits(settings, "bridge.http."), settings.integer("bridge.http.max-body-bytes"),
+                settings.longValue("bridge.http.max-body-bytes-in-flight"), BearerToken.of(settings.text("bridge.http.token")),
+                keyStore.isBlank() ? Optional.empty() : Optional.of(new HttpListenerSettings.KeyStoreFile(
+                        Path.of(keyStore), settings.text("bridge.http.tls.keystore-password"))),
+                settings.integer("bridge.http.saturated-status"), settings.integer("bridge.http.retry-after-seconds"));
+    }
+
+    /** A listener's max-connections, idle-timeout-ms and request-timeout-ms under {@code prefix}. */
+    static ListenerLimits listenerLimits(BridgeSettings settings, String prefix) {
+        return new ListenerLimits(settings.integer(prefix + "max-connections"),
+                Duration.ofMillis(settings.longValue(prefix + "idle-timeout-ms")),
+                Duration.ofMillis(settings.longValue(prefix + "request-timeout-ms")));
+    }
+
+    /** The registry Camel's Micrometer support uses (camel.metrics.enabled binds it as metricsRegistry), once bound. */
+    private static Optional<MeterRegistry> meterRegistry(Registry registry) {
+        MeterRegistry byName = registry.lookupByNameAndType("metricsRegistry", MeterRegistry.class);
+        if (byName != null) {
+            return Optional.of(byName);
+        }
+        Set<MeterRegistry> all = registry.findByType(MeterRegistry.class);
+        return all.size() == 1 ? Optional.of(all.iterator().next()) : Optional.empty();
     }
 
     private static void addService(CamelContext context, Object service) {

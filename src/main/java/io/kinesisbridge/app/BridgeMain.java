@@ -1,5 +1,6 @@
 package io.kinesisbridge.app;
 
+import io.kinesisbridge.net.CannotListenException;
 import org.apache.camel.main.Main;
 
 import java.nio.file.Files;
@@ -44,7 +45,16 @@ public final class BridgeMain {
         if (main == null) {
             return;
         }
-        main.run();
+        try {
+            main.run();
+        } catch (Exception e) {
+            CannotListenException listen = CannotListenException.in(e);
+            if (listen == null) {
+                throw e;
+            }
+            System.err.println("kinesis-bridge: " + listen.getMessage());
+            System.exit(2);
+        }
     }
 
     /** {@code replay --from SOURCE [--to STREAM]} with the usual --config and setting flags; the exit status. */
@@ -158,21 +168,11 @@ public final class BridgeMain {
         p.put("camel.main.name", "kinesis-bridge");
         p.put("camel.main.routesIncludePattern", routesPattern(routesDir));
         p.put("camel.main.shutdownTimeout", String.valueOf(settings.integer("bridge.shutdown-timeout-ms") / 1000 + 5));
-        p.put("camel.server.enabled", settings.text("bridge.http.enabled"));
-        p.put("camel.server.host", settings.text("bridge.http.host"));
-        p.put("camel.server.port", settings.text("bridge.http.port"));
-        p.put("camel.server.maxBodySize", settings.text("bridge.http.max-body-bytes"));
+        // the HTTP source's server is the bridge's own (source.http.HttpListener), not Camel Main's embedded one
+        p.put("camel.server.enabled", "false");
         String keyStore = settings.text("bridge.http.tls.keystore");
-        if (!keyStore.isBlank()) {
-            // Camel's global TLS parameters, used by the HTTP server only (the other sources have TLS settings of their own)
-            if (!Files.isReadable(Path.of(keyStore))) {
-                throw new InvalidSettingException("Setting bridge.http.tls.keystore: " + keyStore + " is not a readable file");
-            }
-            p.put("camel.ssl.enabled", "true");
-            p.put("camel.ssl.keyStore", "file:" + Path.of(keyStore).toAbsolutePath());
-            p.put("camel.ssl.keystorePassword", settings.text("bridge.http.tls.keystore-password"));
-            p.put("camel.ssl.keyStoreType", keyStore.toLowerCase(java.util.Locale.ROOT).endsWith(".jks") ? "JKS" : "PKCS12");
-            p.put("camel.server.useGlobalSslContextParameters", "true");
+        if (!keyStore.isBlank() && !Files.isReadable(Path.of(keyStore))) {
+            throw new InvalidSettingException("Setting bridge.http.tls.keystore: " + keyStore + " is not a readable file");
         }
         p.put("camel.health.enabled", "true");
         p.put("camel.health.routesEnabled", "true");

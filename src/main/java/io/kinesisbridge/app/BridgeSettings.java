@@ -63,6 +63,14 @@ public final class BridgeSettings {
             Setting.integer("bridge.http.retry-after-seconds", "1", 1, 3600, "The Retry-After of a saturated answer."),
             Setting.integer("bridge.http.worker-threads", "64", 1, 4096, "HTTP requests handled at once: each waits on a "
                     + "thread of its own until Kinesis answered for its events; more wait for a free thread."),
+            Setting.integer("bridge.http.max-connections", "512", 1, 1_000_000,
+                    "Connections the HTTP source keeps open at once; one more is closed as soon as it is accepted (kinesis_bridge_listener_connections_refused_total)."),
+            Setting.integer("bridge.http.idle-timeout-ms", "60000", 1, 86_400_000,
+                    "An HTTP connection on which no byte moved either way for this long is closed, also while its answer is being worked out (Kinesis retrying): keep it above the longest answer."),
+            Setting.integer("bridge.http.request-timeout-ms", "30000", 1, 86_400_000,
+                    "Time a client has to send a whole request, headers and body, after connecting or after its previous answer; a connection that takes longer (slowloris) is closed. It is also how long an idle keep-alive connection stays open."),
+            Setting.integer("bridge.http.max-body-bytes-in-flight", "33554432", 1, Long.MAX_VALUE,
+                    "Request-body bytes the HTTP source holds at once over all connections; a body that would pass it is answered bridge.http.saturated-status with Retry-After."),
 
             Setting.bool("bridge.file.enabled", "true", "Whether the file sources run: the inbox and, when bridge.file.paths is set, the tailer."),
             Setting.text("bridge.file.inbox", "data/inbox",
@@ -231,6 +239,12 @@ public final class BridgeSettings {
                     "Whether the management server runs: health at `/observe/health` (liveness `/observe/health/live`, readiness `/observe/health/ready`: 200 when every route and the backend are ready, 503 otherwise)."),
             Setting.text("bridge.management.host", "127.0.0.1", "Address of the management server."),
             Setting.integer("bridge.management.port", "9876", 0, 65535, "Port of the management server; 0 picks a free port, which the log names."),
+            Setting.integer("bridge.management.max-connections", "64", 1, 100_000,
+                    "Connections the management server keeps open at once; one more is closed as soon as it is accepted."),
+            Setting.integer("bridge.management.idle-timeout-ms", "30000", 1, 86_400_000,
+                    "A management connection on which no byte moved either way for this long is closed."),
+            Setting.integer("bridge.management.request-timeout-ms", "10000", 1, 86_400_000,
+                    "Time a client has to send a whole request to the management server after connecting or after its previous answer; also how long an idle keep-alive connection stays open."),
             Setting.integer("bridge.progress-interval-seconds", "30", 0, 86_400,
                     "Every how many seconds a progress line with records/s per stream is logged (while records move); 0: never.")
     );

@@ -8,7 +8,8 @@ import java.util.concurrent.CompletionException;
 
 /**
  * Start-up work done on a second thread while the main thread reads the configuration and Camel loads the routes:
- * the Vert.x instance that the HTTP source and the Kinesis endpoint share (with Netty, some 800 classes), and
+ * the Vert.x instance that the HTTP source, the management server and the Kinesis endpoint share (with Netty, some
+ * 800 classes), and
  * Jackson's ObjectMapper, which Camel's metrics build. On two cores this overlaps about half a second of class
  * loading with Camel's own.
  */

@@ -3,6 +3,7 @@ package io.kinesisbridge.component;
 import io.kinesisbridge.backend.KinesisBackend;
 import io.kinesisbridge.deadletter.DeadLetterSink;
 import io.kinesisbridge.deadletter.FileDeadLetterSink;
+import io.kinesisbridge.deadletter.HealthReportingDeadLetterSink;
 import io.kinesisbridge.dispatch.DispatchMetrics;
 import io.kinesisbridge.dispatch.DispatchSettings;
 import io.kinesisbridge.dispatch.FlowControl;
@@ -13,6 +14,7 @@ import io.kinesisbridge.dispatch.spool.SpoolDirectories;
 import io.kinesisbridge.dispatch.spool.SpoolSettings;
 import io.kinesisbridge.dispatch.spool.StreamSpool;
 import io.kinesisbridge.files.StreamFileNames;
+import io.kinesisbridge.health.BridgeHealth;
 import io.kinesisbridge.put.PutRecordValidator;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.CamelEvent;
@@ -136,6 +138,8 @@ public class KinesisPutComponent extends DefaultComponent {
     private volatile long shutdownDeadline;
     private SimpleEventNotifierSupport stopping;
     private DeadLetterSink ownedDeadLetterSink;
+    /** The dead-letter sink the dispatchers write to: the configured one, reporting to the bridge's health. */
+    private DeadLetterSink reportingDeadLetterSink;
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -173,6 +177,8 @@ public class KinesisPutComponent extends DefaultComponent {
             ownedDeadLetterSink = new FileDeadLetterSink(Path.of(deadLetterDir), 100L << 20, 10);
             deadLetterSink = ownedDeadLetterSink;
         }
+        BridgeHealth health = getCamelContext().getRegistry().lookupByNameAndType("bridgeHealth", BridgeHealth.class);
+        reportingDeadLetterSink = new HealthReportingDeadLetterSink(deadLetterSink, health != null ? health : new BridgeHealth());
         // a plain JDK scheduler: its queue is unbounded, so thousands of retries waiting for their backoff are
         // never refused (Camel's default thread-pool profile caps the queue at 1,000 tasks)
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
@@ -254,7 +260,7 @@ public class KinesisPutComponent extends DefaultComponent {
                 t.setDaemon(true);
                 return t;
             }));
-            StreamDispatcher d = new StreamDispatcher(name, backend, dispatchSettings(), deadLetterSink, scheduler,
+            StreamDispatcher d = new StreamDispatcher(name, backend, dispatchSettings(), reportingDeadLetterSink, scheduler,
                     completions, openSpool(name));
             meterRegistry().ifPresent(registry -> metrics.put(name, DispatchMetrics.bind(d, registry)));
             d.start();

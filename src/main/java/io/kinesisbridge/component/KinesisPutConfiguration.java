@@ -50,7 +50,9 @@ public class KinesisPutConfiguration implements Cloneable {
 
     @UriParam(defaultValue = "false", description = "Whether a rejected record also fails the exchange (with a "
             + "NonRetryableKinesisException) besides going to the dead-letter output. Off, the exchange goes on "
-            + "with the error in the headers CamelKinesisPutErrorCode and CamelKinesisPutErrorMessage.")
+            + "with the error in the headers CamelKinesisPutErrorCode and CamelKinesisPutErrorMessage. The "
+            + "exception's message names the error code only (the full message may quote the record's key or data, "
+            + "and exceptions are logged); the headers hold the full message.")
     private boolean failOnRejection;
 
     public KinesisPutConfiguration copy() {

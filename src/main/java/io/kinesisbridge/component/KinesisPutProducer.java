@@ -129,10 +129,21 @@ final class KinesisPutProducer extends DefaultAsyncProducer {
                 exchange.setException(KinesisException.of(error, endpoint.getStreamName(),
                         out.getHeader(KinesisPutConstants.PARTITION_KEY, String.class)));
             } else if (config.isFailOnRejection()) {
-                exchange.setException(KinesisException.of(error, endpoint.getStreamName(),
+                exchange.setException(KinesisException.of(withoutDetails(error), endpoint.getStreamName(),
                         out.getHeader(KinesisPutConstants.PARTITION_KEY, String.class)));
             }
         }
+    }
+
+    /**
+     * The rejection an exception carries: its code, not its message, which may quote the record's key or data
+     * (AWS's validation messages do, and so do Jackson's) while exceptions end up in logs. The full message is in
+     * the dead letter and in the header CamelKinesisPutErrorMessage.
+     */
+    private KinesisError withoutDetails(KinesisError error) {
+        return new KinesisError(error.code(), "A record of stream " + endpoint.getStreamName() + " was rejected ("
+                + error.code() + ") and written to the dead-letter output with its reason (also in the header "
+                + KinesisPutConstants.ERROR_MESSAGE + ").");
     }
 
     private static boolean isRefused(KinesisError error) {

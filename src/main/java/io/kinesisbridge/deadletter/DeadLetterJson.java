@@ -2,7 +2,9 @@ package io.kinesisbridge.deadletter;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import io.kinesisbridge.put.KinesisError;
 import io.kinesisbridge.put.PutRecordJson;
@@ -77,8 +79,13 @@ public final class DeadLetterJson {
             }
             return new DeadLetter(time == null ? Instant.EPOCH : time, stream == null ? request.streamName() : stream,
                     request, new KinesisError(code, message == null ? "" : message), attempts);
+        } catch (JsonProcessingException e) {
+            // where, not what: Jackson's message quotes the text it could not parse, and this message may be logged
+            JsonLocation at = e.getLocation();
+            throw new IllegalArgumentException("not a dead letter: malformed JSON"
+                    + (at == null ? "" : " at column " + at.getColumnNr()));
         } catch (IOException e) {
-            throw new IllegalArgumentException("not a dead letter: " + e.getMessage(), e);
+            throw new UncheckedIOException(e);
         }
     }
 }

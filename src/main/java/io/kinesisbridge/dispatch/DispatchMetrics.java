@@ -41,6 +41,10 @@ public final class DispatchMetrics implements AutoCloseable {
                 stats, DispatchStats::recordsThrottled);
         metrics.counter("records.dead.lettered", "Records written to the dead-letter output", tags, stats,
                 DispatchStats::recordsDeadLettered);
+        metrics.counter("dead.letter.write.failures", "Dead letters that could not be written (a full disk, say); "
+                + "their records went back to their sources", tags, stats, DispatchStats::deadLetterWriteFailures);
+        metrics.counter("records.returned", "Records given back to their sources: the spool was full while Kinesis "
+                + "did not take them, or their dead letter could not be written", tags, stats, DispatchStats::recordsReturned);
         metrics.counter("records.refused", "Records not taken because the stream's pending bytes were at their limit",
                 tags, stats, DispatchStats::recordsRefused);
         metrics.counter("requests", "PutRecords and PutRecord requests sent", tags, stats, DispatchStats::requests);
@@ -58,8 +62,6 @@ public final class DispatchMetrics implements AutoCloseable {
                     DispatchStats::spoolBlocked);
             metrics.counter("records.spooled", "Records written to the spool, to be sent when Kinesis answers again",
                     tags, stats, DispatchStats::recordsSpooled);
-            metrics.counter("records.returned", "Records given back to their sources unsent: the spool was full while "
-                    + "Kinesis did not take them", tags, stats, DispatchStats::recordsReturned);
             metrics.counter("spool.recovered", "Records found in the spool at start, from an earlier run", tags, stats,
                     DispatchStats::spoolRecovered);
             metrics.counter("spool.write.failures", "Spool writes that failed (a full disk, say)", tags, stats,

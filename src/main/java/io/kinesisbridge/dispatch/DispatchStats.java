@@ -31,6 +31,7 @@ public final class DispatchStats {
     final LongAdder spoolRecovered = new LongAdder();
     final AtomicLong spoolWriteFailures = new AtomicLong();
     final AtomicLong spooledRecords = new AtomicLong();
+    final LongAdder deadLetterWriteFailures = new LongAdder();
     final AtomicLong spoolBlocked = new AtomicLong();
     private final Map<String, ShardStats> shards = new ConcurrentHashMap<>();
     private volatile BiConsumer<String, ShardStats> shardListener = (id, stats) -> { };
@@ -98,8 +99,9 @@ public final class DispatchStats {
     }
 
     /**
-     * Records taken and then given back to their sources unsent, because the spool was full (or the disk) while
-     * Kinesis did not take them; the sources keep them and try again.
+     * Records taken and then given back to their sources, because the spool was full (or the disk) while Kinesis
+     * did not take them, or because they failed and their dead letter could not be written; the sources keep them
+     * and try again.
      */
     public long recordsReturned() {
         return recordsReturned.sum();
@@ -113,6 +115,11 @@ public final class DispatchStats {
     /** Appends to the spool that failed with a write error (a full disk, say); their records stayed in memory. */
     public long spoolWriteFailures() {
         return spoolWriteFailures.get();
+    }
+
+    /** Dead letters that could not be written (a full disk, say); their records went back to their sources. */
+    public long deadLetterWriteFailures() {
+        return deadLetterWriteFailures.sum();
     }
 
     /** Records in the spool on disk, neither acknowledged nor dead-lettered yet (those being forwarded included). */

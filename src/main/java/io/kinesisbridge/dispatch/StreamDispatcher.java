@@ -13,7 +13,6 @@ import io.kinesisbridge.put.HashKey;
 import io.kinesisbridge.put.KinesisError;
 import io.kinesisbridge.put.KinesisException;
 import io.kinesisbridge.put.PutRecordCommand;
-import io.kinesisbridge.put.PutRecordJson;
 import io.kinesisbridge.put.PutRecordValidator;
 import io.kinesisbridge.put.PutRequest;
 import io.kinesisbridge.put.RecordResult;
@@ -78,9 +77,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * 503, MQTT not acknowledged, file tailing paused), and while the spool takes nothing new records are refused at
  * once; nothing is dropped, nothing waits in memory for long. Non-retryable errors still go to the dead-letter output.
  *
+ * <p>Dead letters: a record is counted as dead-lettered only once its letter is written. A record whose letter
+ * cannot be written (a full disk, say) is not safe: it goes back to its source with a
+ * {@link KinesisError#BRIDGE_SATURATED} failure, as when the spool is full; one read back from the spool stays
+ * there and its letter is tried again.
+ *
  * <p>Accounting, at every moment: records in (taken, or found in the spool at start) = acknowledged +
  * dead-lettered + pending (in memory, not on disk) + spooled (on disk, not yet acknowledged) + returned (given
- * back to their sources because the spool was full).
+ * back to their sources because the spool was full, or their dead letter could not be written).
  *
  * <p>Every taken record's future completes exactly once: with the accepted result, with
  * {@link RecordResult.Spooled} once the record is in the spool, or with the error that sent it to the dead-letter
@@ -93,6 +97,8 @@ public final class StreamDispatcher implements AutoCloseable {
     private static final long MIN_REFRESH_GAP_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** How long a spool that could not take records (full, or a write error) is left alone before the next try. */
     private static final long SPOOL_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    /** How long a spooled record whose dead letter could not be written waits before the next try. */
+    private static final long DEAD_LETTER_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** Most records and bytes written to the spool in one append (one fsync). */
     private static final int SPOOL_APPEND_RECORDS = 5_000;
     private static final long SPOOL_APPEND_BYTES = 8L << 20;
@@ -158,6 +164,8 @@ public final class StreamDispatcher implements AutoCloseable {
     private final AtomicInteger wip = new AtomicInteger();
     private volatile Thread drainer;
     private final AtomicBoolean refreshing = new AtomicBoolean();
+    /** The last dead letter could not be written: logged once, until one is written again. */
+    private final AtomicBoolean deadLettersFailing = new AtomicBoolean();
     private volatile long lastRefreshNanos = System.nanoTime() - MIN_REFRESH_GAP_NANOS;
     private volatile ScheduledFuture<?> periodicRefresh;
     private final CompletableFuture<Void> described = new CompletableFuture<>();
@@ -283,8 +291,9 @@ public final class StreamDispatcher implements AutoCloseable {
 
     /**
      * Validates and sends a record. The future completes with {@link RecordResult.Accepted} once Kinesis
-     * acknowledged it, or with {@link RecordResult.Failed} once it was written to the dead-letter sink; it never
-     * completes exceptionally.
+     * acknowledged it, or with {@link RecordResult.Failed} once it was written to the dead-letter sink (a
+     * {@link KinesisError#BRIDGE_SATURATED} failure when its letter could not be written: the caller still owns
+     * it); it never completes exceptionally.
      *
      * <p>One exception: when the stream's pending records already hold {@link DispatchSettings#maxPendingBytes()}
      * and no room appears within {@code maxWait}, the record is not taken: the future completes with a
@@ -392,18 +401,25 @@ public final class StreamDispatcher implements AutoCloseable {
         return deadLetterNow(request, error);
     }
 
-    /** Counts the record in and dead-letters it at once. */
+    /**
+     * Dead-letters a record at once and counts it in, as dead-lettered, or as returned to its source when its dead
+     * letter could not be written.
+     */
     private CompletableFuture<RecordResult> deadLetterNow(PutRequest request, KinesisError error) {
+        Optional<String> problem = writeDeadLetter(request, error, 0);
         lock.lock();
         try {
             // both under the lock, so that an accounting snapshot never sees one without the other
             stats.recordsIn.increment();
-            stats.recordsDeadLettered.increment();
+            if (problem.isEmpty()) {
+                stats.recordsDeadLettered.increment();
+            } else {
+                stats.recordsReturned.increment();
+            }
         } finally {
             lock.unlock();
         }
-        writeDeadLetter(request, error, 0);
-        return CompletableFuture.completedFuture(new RecordResult.Failed(error));
+        return CompletableFuture.completedFuture(new RecordResult.Failed(problem.isEmpty() ? error : notDeadLettered(error)));
     }
 
     // ---- sending ---------------------------------------------------------------------------------------------
@@ -739,10 +755,79 @@ public final class StreamDispatcher implements AutoCloseable {
         KinesisError reported = entry.attempts > 1 && error.retryable()
                 ? new KinesisError(error.code(), error.message() + " (gave up after " + entry.attempts + " attempts)")
                 : error;
-        int attempts = entry.attempts;
-        // the letter is written before the future completes: a completed failure means the record is safe
-        afterUnlock.add(() -> writeDeadLetter(entry.command.toRequest(), reported, attempts));
-        finish(entry, new RecordResult.Failed(reported), afterUnlock);
+        deadLetter(entry, reported, afterUnlock);
+    }
+
+    /**
+     * Guarded by lock. Gives the record up: the next record of its key may go now, and its dead letter is written
+     * once the lock is released. Until the letter is written the record stays pending (or spooled), and its future
+     * completes only then: a completed failure means the record is safe in the dead-letter output.
+     */
+    private void deadLetter(Entry entry, KinesisError reason, List<Runnable> afterUnlock) {
+        Entry next = releaseLane(entry);
+        if (next != null) {
+            makeReady(next);
+        }
+        if (entry.spoolEnd == null) {
+            // its bytes leave the budget now: a source waiting for room on the completions thread, where the letter
+            // is written, must not wait for that letter
+            releaseBudget(entry);
+        }
+        afterUnlock.add(() -> writeLetterOf(entry, reason));
+    }
+
+    /** Guarded by lock. The record's bytes no longer count against the pending-bytes budget. */
+    private void releaseBudget(Entry entry) {
+        if (entry.budgetReleased) {
+            return;
+        }
+        entry.budgetReleased = true;
+        pendingBytes -= entry.size;
+        stats.pendingBytes.addAndGet(-entry.size);
+        room.signalAll();
+    }
+
+    /**
+     * Writes the record's dead letter and settles the record: dead-lettered; or, when the letter cannot be written,
+     * a live record goes back to its source (like a record a full spool cannot take) and a record read back from
+     * the spool stays there, its letter tried again later (or by the next run).
+     */
+    private void writeLetterOf(Entry entry, KinesisError reason) {
+        Optional<String> problem = writeDeadLetter(entry.command.toRequest(), reason, entry.attempts);
+        List<Runnable> afterUnlock = new ArrayList<>();
+        lock.lock();
+        try {
+            if (problem.isEmpty()) {
+                finish(entry, new RecordResult.Failed(reason), afterUnlock);
+            } else if (entry.forwarded) {
+                retryLetterLater(entry, reason);
+            } else {
+                giveBack(entry, notDeadLettered(reason), afterUnlock);
+            }
+        } finally {
+            lock.unlock();
+        }
+        afterUnlock.forEach(StreamDispatcher::runQuietly);
+        drain();
+    }
+
+    /** A record read back from the spool is safe there: its letter is tried again later, or by the next run after a stop. */
+    private void retryLetterLater(Entry entry, KinesisError reason) {
+        if (closed) {
+            return;
+        }
+        try {
+            scheduler.schedule(() -> complete(List.of(() -> writeLetterOf(entry, reason))), DEAD_LETTER_RETRY_NANOS,
+                    TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // the scheduler is stopping: the record stays in the spool for the next run
+        }
+    }
+
+    /** The answer for a record given up on whose dead letter could not be written: not taken, try again later. */
+    private KinesisError notDeadLettered(KinesisError reason) {
+        return new KinesisError(KinesisError.BRIDGE_SATURATED, "Stream " + streamName + ": the record failed ("
+                + reason.code() + ") and its dead letter could not be written; the record was not taken, try again later.");
     }
 
     private void retry(Entry entry) {
@@ -782,10 +867,8 @@ public final class StreamDispatcher implements AutoCloseable {
             stats.spooledRecords.decrementAndGet();
         } else {
             pending--;
-            pendingBytes -= entry.size;
             stats.pendingRecords.decrementAndGet();
-            stats.pendingBytes.addAndGet(-entry.size);
-            room.signalAll();
+            releaseBudget(entry);
         }
         if (result instanceof RecordResult.Accepted accepted) {
             stats.recordsAcknowledged.increment();
@@ -916,15 +999,28 @@ public final class StreamDispatcher implements AutoCloseable {
         }
     }
 
-    private void writeDeadLetter(PutRequest request, KinesisError error, int attempts) {
-        DeadLetter letter = new DeadLetter(Instant.now(), streamName, request, error, attempts);
+    /**
+     * Writes a dead letter; returns why it could not be written, if it could not. The log says when letters stop
+     * being written and when they are written again, never what a record holds (it may be personal data).
+     */
+    private Optional<String> writeDeadLetter(PutRequest request, KinesisError error, int attempts) {
         try {
-            deadLetters.accept(letter);
+            deadLetters.accept(new DeadLetter(Instant.now(), streamName, request, error, attempts));
         } catch (RuntimeException e) {
-            // last resort: the record goes to the log in full so that it is not lost silently
-            LOG.error("Could not write a dead letter for stream {} ({}); the record was: {} reason: {}",
-                    streamName, e.toString(), PutRecordJson.write(request), error);
+            stats.deadLetterWriteFailures.increment();
+            String problem = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+            if (!deadLettersFailing.getAndSet(true)) {
+                LOG.error("Stream {}: a dead letter could not be written ({}); until one can, records that would be "
+                        + "dead-lettered go back to their sources (HTTP 503, MQTT not acknowledged, file tailing paused) "
+                        + "or, when read back from the spool, stay there", streamName, problem);
+            }
+            return Optional.of(problem);
         }
+        if (deadLettersFailing.getAndSet(false)) {
+            LOG.info("Stream {}: dead letters are written again ({} writes had failed so far)", streamName,
+                    stats.deadLetterWriteFailures());
+        }
+        return Optional.empty();
     }
 
     /** The Kinesis error a failed future carries; anything that is not one counts as a retryable internal failure. */
@@ -1086,19 +1182,22 @@ public final class StreamDispatcher implements AutoCloseable {
      * completes with BridgeSaturated, which the sources treat as "not taken, try again later".
      */
     private void giveBack(Entry e, List<Runnable> afterUnlock) {
+        giveBack(e, new KinesisError(KinesisError.BRIDGE_SATURATED, "Stream " + streamName + ": " + backend.name()
+                + " does not take records (" + e.spoolReason + ") and the spool is full; the record was not taken, try "
+                + "again later."), afterUnlock);
+    }
+
+    /** Guarded by lock. A live record goes back to its source, not sent: its future completes with {@code error}. */
+    private void giveBack(Entry e, KinesisError error, List<Runnable> afterUnlock) {
         e.finished = true;
         pending--;
-        pendingBytes -= e.size;
         stats.pendingRecords.decrementAndGet();
-        stats.pendingBytes.addAndGet(-e.size);
+        releaseBudget(e);
         stats.recordsReturned.increment();
-        room.signalAll();
         if (pending == 0) {
             idle.signalAll();
         }
-        RecordResult result = new RecordResult.Failed(new KinesisError(KinesisError.BRIDGE_SATURATED, "Stream " + streamName
-                + ": " + backend.name() + " does not take records (" + e.spoolReason + ") and the spool is full; the record "
-                + "was not taken, try again later."));
+        RecordResult result = new RecordResult.Failed(error);
         afterUnlock.add(() -> e.future.complete(result));
     }
 
@@ -1175,12 +1274,9 @@ public final class StreamDispatcher implements AutoCloseable {
                     window++;
                     windowBytes += e.size;
                     windowOrder.addLast(e);
-                    KinesisError reason = invalid.error();
-                    PutRequest request = r.record().command().toRequest();
-                    int attempts = r.record().attempts();
-                    afterUnlock.add(() -> writeDeadLetter(request, reason, attempts));
+                    e.attempts = r.record().attempts();
                     e.laneReleased = true;
-                    finish(e, new RecordResult.Failed(reason), afterUnlock);
+                    deadLetter(e, invalid.error(), afterUnlock);
                     continue;
                 }
                 e.forwarded = true;
@@ -1214,8 +1310,8 @@ public final class StreamDispatcher implements AutoCloseable {
     }
 
     /**
-     * Records in − (acknowledged + dead-lettered + pending + spooled), read in one go under the lock: 0 unless a
-     * record was lost track of. The counters move under the same lock, so this is exact even under load.
+     * Records in − (acknowledged + dead-lettered + pending + spooled + returned), read in one go under the lock: 0
+     * unless a record was lost track of. The counters move under the same lock, so this is exact even under load.
      */
     public long unaccounted() {
         lock.lock();
@@ -1422,10 +1518,8 @@ public final class StreamDispatcher implements AutoCloseable {
                 for (Entry entry : unspooled) {
                     KinesisError error = new KinesisError(KinesisError.SHUTDOWN, "Not acknowledged when the bridge "
                             + "stopped after " + entry.attempts + " attempts; it may or may not have reached Kinesis.");
-                    int attempts = entry.attempts;
-                    afterUnlock.add(() -> writeDeadLetter(entry.command.toRequest(), error, attempts));
                     entry.laneReleased = true;
-                    finish(entry, new RecordResult.Failed(error), afterUnlock);
+                    deadLetter(entry, error, afterUnlock);
                 }
             } finally {
                 lock.unlock();
@@ -1629,6 +1723,8 @@ public final class StreamDispatcher implements AutoCloseable {
         /** Where its frame ends in the spool, when it was read back from there; null for a record in memory. */
         SpoolPosition spoolEnd;
         boolean laneReleased;
+        /** Its bytes left the pending-bytes budget (it is being dead-lettered, or finished). */
+        boolean budgetReleased;
         long takenMillis = System.currentTimeMillis();
         String spoolReason;
 

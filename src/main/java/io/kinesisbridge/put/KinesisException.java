@@ -52,15 +52,12 @@ public abstract sealed class KinesisException extends RuntimeException
         return this instanceof RetryableKinesisException;
     }
 
+    /** The error and the stream; not the partition key, which often names a person (logs show this text). */
     @Override
     public String toString() {
         StringBuilder s = new StringBuilder(getClass().getSimpleName()).append(": ").append(error);
         if (streamName != null) {
-            s.append(" [stream=").append(streamName);
-            if (partitionKey != null) {
-                s.append(", partitionKey=").append(partitionKey);
-            }
-            s.append(']');
+            s.append(" [stream=").append(streamName).append(']');
         }
         return s.toString();
     }

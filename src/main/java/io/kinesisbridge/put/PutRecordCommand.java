@@ -53,9 +53,10 @@ public record PutRecordCommand(String streamName, String partitionKey, byte[] da
         return Objects.hash(streamName, partitionKey, Arrays.hashCode(data), explicitHashKey, sequenceNumberForOrdering);
     }
 
+    /** Sizes, not contents, of the partition key and data: they may hold personal data, and this text may be logged. */
     @Override
     public String toString() {
-        return "PutRecordCommand[streamName=" + streamName + ", partitionKey=" + partitionKey
+        return "PutRecordCommand[streamName=" + streamName + ", partitionKey=" + partitionKey.length() + " chars"
                 + ", data=" + data.length + " bytes, explicitHashKey=" + explicitHashKey.orElse("-")
                 + ", sequenceNumberForOrdering=" + sequenceNumberForOrdering.orElse("-") + "]";
     }

@@ -29,10 +29,11 @@ public record PutRequest(String streamName, String partitionKey, byte[] data, St
         return Objects.hash(streamName, partitionKey, Arrays.hashCode(data), explicitHashKey, sequenceNumberForOrdering);
     }
 
+    /** Sizes, not contents, of the partition key and data: they may hold personal data, and this text may be logged. */
     @Override
     public String toString() {
-        return "PutRequest[streamName=" + streamName + ", partitionKey=" + partitionKey
-                + ", data=" + (data == null ? "null" : data.length + " bytes")
+        return "PutRequest[streamName=" + streamName + ", partitionKey=" + (partitionKey == null ? "null"
+                : partitionKey.length() + " chars") + ", data=" + (data == null ? "null" : data.length + " bytes")
                 + ", explicitHashKey=" + explicitHashKey
                 + ", sequenceNumberForOrdering=" + sequenceNumberForOrdering + "]";
     }

@@ -198,9 +198,14 @@ public final class AbuseRig implements AutoCloseable {
 
     private HttpResponse<String> post(String body) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/clickstream"))
-                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/clickstream"))
+                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json");
+            String token = process.setting("bridge.http.token");
+            if (token != null && !token.isBlank()) {
+                // a probe that turns the token on still delivers its own events with it
+                request.header("Authorization", "Bearer " + token);
+            }
+            return http.send(request.POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

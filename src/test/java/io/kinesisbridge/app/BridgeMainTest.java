@@ -19,15 +19,16 @@ class BridgeMainTest {
     Path dir;
 
     @Test
-    void flagsOverrideTheEnvironment_bridgeKeysBecomeCamelPlaceholders_andDeriveCamelServerKeys() throws IOException {
+    void flagsOverrideTheEnvironment_bridgeKeysBecomeCamelPlaceholders_andCamelsOwnHttpServerStaysOff() throws IOException {
         Path config = dir.resolve("app.properties");
         Files.writeString(config, "bridge.http.port=9000\ncamel.main.name=custom\n");
         Main main = BridgeMain.create(new String[]{"--config", config.toString(), "--bridge.http.port=9100",
                 "--routes", dir.toString()}, Map.of("BRIDGE_HTTP_HOST", "0.0.0.0"));
         Properties p = main.getOverrideProperties();
         assertThat(p.getProperty("bridge.http.port")).isEqualTo("9100");
-        assertThat(p.getProperty("camel.server.port")).isEqualTo("9100");
-        assertThat(p.getProperty("camel.server.host")).isEqualTo("0.0.0.0");
+        assertThat(p.getProperty("bridge.http.host")).isEqualTo("0.0.0.0");
+        // the HTTP source listens through the bridge's own server, which has the limits Camel Main's cannot be given
+        assertThat(p.getProperty("camel.server.enabled")).isEqualTo("false");
         assertThat(p.getProperty("camel.main.name")).isEqualTo("custom");
         assertThat(p.getProperty("camel.main.routesIncludePattern")).isEqualTo("file:" + dir.toAbsolutePath() + "/*.yaml");
     }

@@ -193,6 +193,19 @@ class KinesisPutProducerTest extends CamelTestSupport {
     }
 
     @Test
+    void failOnRejection_theExceptionNamesTheErrorCode_notTheKeyItQuotes_whichStaysInTheHeaderAndTheLetter() throws IOException {
+        String longKey = "user-".repeat(60);
+        Exchange out = template.request("direct:strict", e -> e.getMessage().setBody("{\"userId\":\"" + longKey + "\"}"));
+        assertThat(out.getException()).isInstanceOfSatisfying(NonRetryableKinesisException.class, e -> {
+            assertThat(e.errorCode()).isEqualTo("ValidationException");
+            assertThat(e.getMessage()).contains("ValidationException").doesNotContain(longKey);
+            assertThat(e.toString()).doesNotContain(longKey);
+        });
+        assertThat(out.getMessage().getHeader(KinesisPutConstants.ERROR_MESSAGE, String.class)).contains(longKey);
+        assertThat(onlyDeadLetter("clicks").error().message()).contains(longKey);
+    }
+
+    @Test
     void batch_putsEveryElement_resultsInInputOrder_failuresInPlace() {
         List<String> events = List.of("{\"userId\":\"a\"}", "{\"nope\":1}", "{\"userId\":\"user-42\"}");
         Exchange out = template.request("direct:batch", e -> e.getMessage().setBody(events));

@@ -2,10 +2,12 @@ package io.kinesisbridge.deadletter;
 
 import io.kinesisbridge.put.KinesisError;
 import io.kinesisbridge.put.PutRequest;
+import io.kinesisbridge.testing.FullDisk;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +15,7 @@ import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class FileDeadLetterSinkTest {
 
@@ -69,6 +72,53 @@ class FileDeadLetterSinkTest {
         }
         assertThat(Files.readAllLines(dir.resolve("a.ndjson"))).hasSize(2);
     }
+
+    @Test
+    void aLetterThatDoesNotFitOnTheDisk_throws_leavesNoPartOfItself_andIsNotCounted_untilSpaceIsFreed() throws IOException {
+        FullDisk disk = new FullDisk(0);
+        String oneLetter = DeadLetterJson.write(letter("a", 1, "X")) + "\n";
+        disk.setFree(oneLetter.length() + 40); // the first letter and part of the second
+        try (FileDeadLetterSink sink = new FileDeadLetterSink(dir, 1 << 20, 3, disk.opener()::open)) {
+            sink.accept(letter("a", 1, "X"));
+            assertThatThrownBy(() -> sink.accept(letter("a", 2, "X"))).isInstanceOf(UncheckedIOException.class)
+                    .hasMessageContaining("a.ndjson").hasMessageContaining("No space left on device")
+                    .hasMessageNotContaining("key-2");
+            assertThat(Files.readString(dir.resolve("a.ndjson"))).as("the short write was cut back").isEqualTo(oneLetter);
+            assertThatThrownBy(() -> sink.accept(letter("a", 3, "X"))).isInstanceOf(UncheckedIOException.class);
+            assertThat(sink.countsByErrorCode()).containsEntry("X", 1L);
+
+            disk.free(1 << 20);
+            sink.accept(letter("a", 4, "X"));
+            assertThat(sink.countsByErrorCode()).containsEntry("X", 2L);
+        }
+        assertThat(Files.readAllLines(dir.resolve("a.ndjson"))).extracting(l -> DeadLetterJson.read(l).request().partitionKey())
+                .containsExactly("key-1", "key-4");
+    }
+
+    @Test
+    void aFileEndingInAnUnfinishedLetter_isCutBackToItsLastWholeLetter_whenOpened() throws IOException {
+        String whole = DeadLetterJson.write(letter("a", 1, "X")) + "\n";
+        String unfinished = DeadLetterJson.write(letter("a", 2, "X")).substring(0, 50);
+        Files.writeString(dir.resolve("a.ndjson"), whole + unfinished);
+        try (FileDeadLetterSink sink = new FileDeadLetterSink(dir, 1 << 20, 3)) {
+            sink.accept(letter("a", 3, "X"));
+        }
+        assertThat(Files.readAllLines(dir.resolve("a.ndjson"))).extracting(l -> DeadLetterJson.read(l).request().partitionKey())
+                .containsExactly("key-1", "key-3");
+    }
+
+    @Test
+    void aDeadLetterFileThatCannotBeOpened_throws_andIsOpenedOnceItCanBe() throws IOException {
+        Files.createDirectories(dir.resolve("a.ndjson"));
+        try (FileDeadLetterSink sink = new FileDeadLetterSink(dir, 1 << 20, 3)) {
+            assertThatThrownBy(() -> sink.accept(letter("a", 1, "X"))).isInstanceOf(UncheckedIOException.class);
+            Files.delete(dir.resolve("a.ndjson"));
+            sink.accept(letter("a", 2, "X"));
+            assertThat(sink.countsByErrorCode()).containsEntry("X", 1L);
+        }
+        assertThat(Files.readAllLines(dir.resolve("a.ndjson"))).hasSize(1);
+    }
+
     @Test
     void streamsNamedDotsOrCapitals_orNoValidName_getFilesOfTheirOwnInsideTheDirectory_ordinaryNamesKeepTheirs() throws IOException {
         Path inside = dir.resolve("dead-letter");

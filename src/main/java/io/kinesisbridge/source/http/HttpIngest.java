@@ -14,15 +14,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
 /**
- * The steps of the HTTP source route, each a method the YAML route calls as a bean: check the token, split the
- * body into events, answer with a PutRecords-shaped response, and turn a failure into a status and a JSON body.
+ * The steps of the HTTP source route, each a method the YAML route calls as a bean: split the body into events,
+ * answer with a PutRecords-shaped response, and turn a failure into a status and a JSON body. The bearer token and
+ * the body limits are checked before the route, as the body comes in ({@link RequestIntake}).
  */
 public final class HttpIngest {
 
@@ -33,44 +32,25 @@ public final class HttpIngest {
             "application/jsonl", "application/jsonlines", "application/x-jsonlines", "application/json-seq", "text/plain");
 
     private final JsonEventSplitter splitter;
-    private final byte[] token;
     private final int saturatedStatus;
     private final int retryAfterSeconds;
 
-    /**
-     * @param maxBodyBytes largest body taken, after gzip decoding
-     * @param token        the bearer token requests must carry, or empty for none
-     */
-    public HttpIngest(int maxBodyBytes, String token) {
-        this(maxBodyBytes, token, 503, 1);
+    /** @param maxBodyBytes largest body taken, after gzip decoding */
+    public HttpIngest(int maxBodyBytes) {
+        this(maxBodyBytes, 503, 1);
     }
 
     /**
      * @param saturatedStatus   the status when the bridge has too many records in flight: 503 or 429
      * @param retryAfterSeconds the Retry-After sent with it
      */
-    public HttpIngest(int maxBodyBytes, String token, int saturatedStatus, int retryAfterSeconds) {
+    public HttpIngest(int maxBodyBytes, int saturatedStatus, int retryAfterSeconds) {
         if (saturatedStatus != 503 && saturatedStatus != 429) {
             throw new IllegalArgumentException("saturatedStatus must be 503 or 429");
         }
         this.splitter = new JsonEventSplitter(maxBodyBytes);
-        this.token = token.isEmpty() ? null : token.getBytes(StandardCharsets.UTF_8);
         this.saturatedStatus = saturatedStatus;
         this.retryAfterSeconds = retryAfterSeconds;
-    }
-
-    /** Refuses a request without the configured bearer token (401). */
-    public void authorize(Exchange exchange) {
-        if (token == null) {
-            return;
-        }
-        String header = exchange.getMessage().getHeader("Authorization", String.class);
-        String prefix = "Bearer ";
-        boolean ok = header != null && header.regionMatches(true, 0, prefix, 0, prefix.length())
-                && MessageDigest.isEqual(token, header.substring(prefix.length()).trim().getBytes(StandardCharsets.UTF_8));
-        if (!ok) {
-            throw new HttpProblem(401, "A bearer token is required: send Authorization: Bearer <token>");
-        }
     }
 
     /**
@@ -190,7 +170,6 @@ public final class HttpIngest {
         if (e instanceof HttpProblem p) {
             status = p.status();
             code = switch (status) {
-                case 401 -> "Unauthorized";
                 case 413 -> "PayloadTooLarge";
                 case 415 -> "UnsupportedMediaType";
                 default -> "MalformedRequest";
@@ -206,6 +185,18 @@ public final class HttpIngest {
             code = "InternalError";
             message = String.valueOf(e);
         }
+        Message m = exchange.getMessage();
+        m.removeHeaders("*");
+        m.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        m.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        if (retryAfter != null) {
+            m.setHeader("Retry-After", retryAfter);
+        }
+        m.setBody(errorJson(code, message));
+    }
+
+    /** {@code {"ErrorCode": …, "ErrorMessage": …}}: the body of every refusal of the HTTP source. */
+    static String errorJson(String code, String message) {
         StringWriter out = new StringWriter(128);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
@@ -215,16 +206,6 @@ public final class HttpIngest {
         } catch (IOException io) {
             throw new UncheckedIOException(io);
         }
-        Message m = exchange.getMessage();
-        m.removeHeaders("*");
-        m.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        m.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        if (status == 401) {
-            m.setHeader("WWW-Authenticate", "Bearer");
-        }
-        if (retryAfter != null) {
-            m.setHeader("Retry-After", retryAfter);
-        }
-        m.setBody(out.toString());
+        return out.toString();
     }
 }

@@ -1,5 +1,6 @@
 package io.kinesisbridge.source.mqtt;
 
+import io.kinesisbridge.put.KinesisException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -184,8 +185,10 @@ final class MqttAckConsumer extends DefaultConsumer implements MqttConnection.Li
             if (failure != null) {
                 if (running && session == s) {
                     long delay = Math.min(endpoint.getReconnectMaxDelay(), endpoint.getReconnectDelay() << Math.min(attempt, 10));
-                    LOG.warn("MQTT {}: a message of {} failed in the route ({}); trying it again in {} ms",
-                            endpoint.getName(), r.topic(), reason(failure), delay);
+                    // neither the topic nor the exception's message: either may name a person (a topic segment is
+                    // often the partition key, and route errors may quote the message)
+                    LOG.warn("MQTT {}: a message failed in the route ({}); it is not acknowledged and tried again in {} ms",
+                            endpoint.getName(), kindOf(failure), delay);
                     ScheduledExecutorService sched = scheduler;
                     if (sched != null && !sched.isShutdown()) {
                         sched.schedule(() -> process(r, s, entry, attempt + 1), delay, TimeUnit.MILLISECONDS);
@@ -212,6 +215,11 @@ final class MqttAckConsumer extends DefaultConsumer implements MqttConnection.Li
                 return;
             }
         }
+    }
+
+    /** What failed, without any message text: a Kinesis error code, or the exception's class. */
+    private static String kindOf(Throwable t) {
+        return t instanceof KinesisException k ? k.errorCode() : t.getClass().getSimpleName();
     }
 
     private static String reason(Throwable t) {
