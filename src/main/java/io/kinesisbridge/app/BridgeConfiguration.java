@@ -16,6 +16,7 @@ import io.kinesisbridge.server.KinesisApi;
 import io.kinesisbridge.server.KinesisEndpoint;
 import io.kinesisbridge.server.ShardIterators;
 import io.kinesisbridge.source.file.FileDeadLetters;
+import io.kinesisbridge.server.SignatureCheck;
 import io.kinesisbridge.source.file.FileLines;
 import io.kinesisbridge.source.file.FileTailer;
 import io.kinesisbridge.source.file.GlobScanner;
@@ -291,7 +292,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         }
         Clock clock = Clock.systemUTC();
         KinesisApi api = new KinesisApi(memory, writer, clock, new ShardIterators(clock, ShardIterators.DEFAULT_TTL),
-                KinesisApi.DEFAULT_ACCOUNT_SHARD_LIMIT);
+                settings.bool("bridge.endpoint.require-signature") ? SignatureCheck.STRUCTURE : SignatureCheck.OFF);
         return Optional.of(new KinesisEndpoint(api, EndpointSettings.of(settings.text("bridge.endpoint.host"),
                 settings.integer("bridge.endpoint.port")), vertx));
     }
@@ -341,7 +342,10 @@ public class BridgeConfiguration implements CamelConfiguration {
         }
         MemoryBackendSettings memory = new MemoryBackendSettings(settings.bool("bridge.memory.shard-limits"),
                 settings.integer("bridge.memory.records-per-second"), settings.longValue("bridge.memory.bytes-per-second"),
-                settings.memoryMaxBytes(), MemoryBackendSettings.DEFAULT_ACCOUNT_ID, "us-east-1");
+                settings.memoryMaxBytes(), MemoryBackendSettings.DEFAULT_ACCOUNT_ID, "us-east-1",
+                Duration.ofMillis(settings.longValue("bridge.memory.create-delay-ms")),
+                Duration.ofMillis(settings.longValue("bridge.memory.delete-delay-ms")),
+                settings.integer("bridge.memory.account-shard-limit"));
         String persistDir = settings.text("bridge.memory.persist-dir");
         InMemoryKinesis kinesis = persistDir.isBlank() ? new InMemoryKinesis(memory)
                 : InMemoryKinesis.durable(memory, Path.of(persistDir), settings.bool("bridge.memory.persist-fsync"));

@@ -17,7 +17,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Serves a {@link KinesisApi} on the Kinesis wire protocol: HTTP POST to any path, {@code X-Amz-Target:
@@ -34,8 +33,6 @@ public final class KinesisEndpoint implements AutoCloseable {
 
     private final KinesisApi api;
     private final EndpointSettings settings;
-    private final AtomicLong requestIds = new AtomicLong();
-    private final String requestIdPrefix = Long.toHexString(System.nanoTime() & 0xFFFFFFFFL) + "-";
     private final Optional<Vertx> shared;
     private Vertx vertx;
     private final List<HttpServer> servers = new ArrayList<>();
@@ -136,9 +133,9 @@ public final class KinesisEndpoint implements AutoCloseable {
 
     private void accept(HttpServerRequest request) {
         HttpServerResponse response = request.response();
-        response.putHeader("x-amzn-RequestId", requestIdPrefix + requestIds.incrementAndGet());
+        RequestIds.stamp(response);
         if (request.method() != HttpMethod.POST) {
-            answer(response, KinesisApi.notPost());
+            answer(response, api.notPost(RequestSignature.of(request)));
             return;
         }
         String length = request.getHeader("Content-Length");
@@ -158,7 +155,7 @@ public final class KinesisEndpoint implements AutoCloseable {
             if (response.ended()) {
                 return;
             }
-            api.handle(request.getHeader("Content-Type"), request.getHeader("X-Amz-Target"), body.getBytes())
+            api.handle(request.getHeader("Content-Type"), request.getHeader("X-Amz-Target"), body.getBytes(), RequestSignature.of(request))
                     .whenComplete((reply, error) -> {
                         if (error != null) {
                             LOG.warn("Kinesis endpoint: request failed", error);

@@ -18,9 +18,9 @@ public final class RunningEndpoint implements AutoCloseable {
     public final KinesisApi api;
     public final KinesisEndpoint endpoint;
 
-    private RunningEndpoint(InMemoryKinesis store, KinesisBackend writer, Clock clock, int shardLimit) {
+    private RunningEndpoint(InMemoryKinesis store, KinesisBackend writer, Clock clock, SignatureCheck signatures) {
         this.store = store;
-        this.api = new KinesisApi(store, writer, clock, new ShardIterators(clock, ShardIterators.DEFAULT_TTL), shardLimit);
+        this.api = new KinesisApi(store, writer, clock, new ShardIterators(clock, ShardIterators.DEFAULT_TTL), signatures);
         this.endpoint = new KinesisEndpoint(api, EndpointSettings.of("127.0.0.1", 0));
         endpoint.start();
     }
@@ -30,13 +30,13 @@ public final class RunningEndpoint implements AutoCloseable {
     }
 
     public static RunningEndpoint start(MemoryBackendSettings memory, FaultSettings faults, Clock clock) {
-        return start(memory, faults, clock, 10_000);
+        return start(memory, faults, clock, SignatureCheck.OFF);
     }
 
-    public static RunningEndpoint start(MemoryBackendSettings memory, FaultSettings faults, Clock clock, int shardLimit) {
+    public static RunningEndpoint start(MemoryBackendSettings memory, FaultSettings faults, Clock clock, SignatureCheck signatures) {
         InMemoryKinesis store = new InMemoryKinesis(memory, clock);
         KinesisBackend writer = faults.active() ? new FaultInjectingBackend(store, faults, memory.accountId()) : store;
-        return new RunningEndpoint(store, writer, clock, shardLimit);
+        return new RunningEndpoint(store, writer, clock, signatures);
     }
 
     public String url() {
