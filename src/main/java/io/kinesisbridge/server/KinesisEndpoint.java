@@ -26,7 +26,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -48,8 +47,6 @@ public final class KinesisEndpoint implements AutoCloseable {
 
     private final KinesisApi api;
     private final EndpointSettings settings;
-    private final AtomicLong requestIds = new AtomicLong();
-    private final String requestIdPrefix = Long.toHexString(System.nanoTime() & 0xFFFFFFFFL) + "-";
     private final Optional<Vertx> shared;
     private Vertx vertx;
     private final List<HttpServer> servers = new ArrayList<>();
@@ -173,7 +170,7 @@ public final class KinesisEndpoint implements AutoCloseable {
 
     private void accept(HttpServerRequest request) {
         HttpServerResponse response = request.response();
-        response.putHeader("x-amzn-RequestId", requestIdPrefix + requestIds.incrementAndGet());
+        RequestIds.stamp(response);
         EndpointConnections.Tracked connection = EndpointConnections.of(request.connection());
         if (connection == null) {
             request.connection().close(); // not watched: cannot happen with Vert.x 4.5
@@ -183,7 +180,7 @@ public final class KinesisEndpoint implements AutoCloseable {
         if (request.method() != HttpMethod.POST) {
             connection.bodyRead();
             response.endHandler(ignored -> connection.requestAnswered());
-            answer(response, KinesisApi.notPost());
+            answer(response, api.notPost(RequestSignature.of(request)));
             return;
         }
         long announced = contentLength(request.getHeader("Content-Length"));
@@ -223,7 +220,7 @@ public final class KinesisEndpoint implements AutoCloseable {
             if (response.ended() || response.closed()) {
                 return;
             }
-            api.handle(request.getHeader("Content-Type"), request.getHeader("X-Amz-Target"), body.bytes())
+            api.handle(request.getHeader("Content-Type"), request.getHeader("X-Amz-Target"), body.bytes(), RequestSignature.of(request))
                     .whenComplete((reply, error) -> {
                         if (error != null) {
                             LOG.warn("Kinesis endpoint: request failed", error);
