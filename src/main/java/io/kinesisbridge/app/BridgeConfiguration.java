@@ -11,6 +11,7 @@ import io.kinesisbridge.deadletter.FileDeadLetterSink;
 import io.kinesisbridge.health.BridgeHealth;
 import io.kinesisbridge.net.ListenAddress;
 import io.kinesisbridge.net.ListenerLimits;
+import io.kinesisbridge.server.EndpointMetrics;
 import io.kinesisbridge.server.EndpointSettings;
 import io.kinesisbridge.server.KinesisApi;
 import io.kinesisbridge.server.KinesisEndpoint;
@@ -30,7 +31,8 @@ import io.kinesisbridge.source.http.BearerToken;
 import io.kinesisbridge.source.http.HttpIngest;
 import io.kinesisbridge.source.http.HttpListener;
 import io.kinesisbridge.source.http.HttpListenerSettings;
-import io.kinesisbridge.source.syslog.SyslogCodecs;
+import io.kinesisbridge.source.syslog.SyslogListenerSettings;
+import io.kinesisbridge.source.syslog.SyslogListeners;
 import io.kinesisbridge.source.syslog.SyslogParser;
 import io.kinesisbridge.source.syslog.SyslogRecords;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -77,6 +79,10 @@ public class BridgeConfiguration implements CamelConfiguration {
         }
         registry.bind(CONFIGURED, Boolean.TRUE);
         BridgeSettings settings = settingsOf(context);
+        if (settings.bool("bridge.syslog.enabled")) {
+            // camel-netty binds at route start, after other listeners: a taken port must stop the start before that
+            SyslogListeners.requireFree(settings.text("bridge.syslog.host"), settings.integer("bridge.syslog.port"));
+        }
         BridgeHealth health = new BridgeHealth();
         registry.bind("bridgeHealth", BridgeHealth.class, health);
         registry.bind("bridgeHealthCheck", new BridgeHealthCheck(health));
@@ -89,9 +95,15 @@ public class BridgeConfiguration implements CamelConfiguration {
         registry.bind("kinesisBackend", KinesisBackend.class, backend);
         if (backend instanceof InMemoryKinesis memory) {
             createEndpoint(settings, memory, Optional.of(vertx)).ifPresent(endpoint -> {
+                try {
+                    endpoint.start(); // binds now, as the HTTP source does: a taken port stops the start with one line
+                } catch (RuntimeException e) {
+                    vertx.close();
+                    throw e;
+                }
                 registry.bind("kinesisEndpoint", KinesisEndpoint.class, endpoint);
                 try {
-                    context.addService(new EndpointService(endpoint), true, false);
+                    context.addService(new EndpointService(endpoint, context), true, false);
                 } catch (Exception e) {
                     throw new IllegalStateException("cannot register the Kinesis endpoint with Camel", e);
                 }
@@ -122,9 +134,13 @@ public class BridgeConfiguration implements CamelConfiguration {
         FileTailer tailer = new FileTailer(tailSettings(settings), fileDeadLetters, health);
         registry.bind("fileTailer", tailer);
         addService(context, tailer);
-        int syslogMax = settings.integer("bridge.syslog.max-message-bytes");
-        registry.bind("syslogTcpFraming", SyslogCodecs.tcpFraming(syslogMax));
-        registry.bind("syslogUdpDatagrams", SyslogCodecs.udpDatagrams(syslogMax));
+        SyslogListeners syslog = new SyslogListeners(syslogSettings(settings), () -> meterRegistry(registry));
+        registry.bind("syslogListeners", syslog);
+        registry.bind("syslogTcpGuard", syslog.tcpGuard());
+        registry.bind("syslogTcpFraming", syslog.tcpFraming());
+        registry.bind("syslogUdpWatch", syslog.udpWatch());
+        registry.bind("syslogUdpDatagrams", syslog.udpDatagrams());
+        addService(context, syslog);
         registry.bind("syslogRecords", new SyslogRecords(new SyslogParser()));
         registry.bind("backendHealthCheck", new BackendHealthCheck(backend, targetStreams(settings)));
         long progress = settings.longValue("bridge.progress-interval-seconds");
@@ -201,6 +217,12 @@ public class BridgeConfiguration implements CamelConfiguration {
         } catch (Exception e) {
             throw new IllegalStateException("cannot register " + service, e);
         }
+    }
+
+    static SyslogListenerSettings syslogSettings(BridgeSettings settings) {
+        return new SyslogListenerSettings(settings.integer("bridge.syslog.max-message-bytes"),
+                settings.integer("bridge.syslog.max-connections"), Duration.ofMillis(settings.longValue("bridge.syslog.idle-timeout-ms")),
+                settings.integer("bridge.syslog.udp-receive-buffer-bytes"), SyslogListenerSettings.DEFAULT_UDP_DROP_CHECK_INTERVAL);
     }
 
     static TailSettings tailSettings(BridgeSettings settings) {
@@ -293,8 +315,12 @@ public class BridgeConfiguration implements CamelConfiguration {
         Clock clock = Clock.systemUTC();
         KinesisApi api = new KinesisApi(memory, writer, clock, new ShardIterators(clock, ShardIterators.DEFAULT_TTL),
                 settings.bool("bridge.endpoint.require-signature") ? SignatureCheck.STRUCTURE : SignatureCheck.OFF);
-        return Optional.of(new KinesisEndpoint(api, EndpointSettings.of(settings.text("bridge.endpoint.host"),
-                settings.integer("bridge.endpoint.port")), vertx));
+        EndpointSettings endpoint = EndpointSettings.of(settings.text("bridge.endpoint.host"), settings.integer("bridge.endpoint.port"))
+                .withLimits(settings.longValue("bridge.endpoint.max-body-bytes-in-flight"), settings.integer("bridge.endpoint.max-connections"),
+                        Duration.ofMillis(settings.longValue("bridge.endpoint.idle-timeout-ms")),
+                        Duration.ofMillis(settings.longValue("bridge.endpoint.header-timeout-ms")),
+                        Duration.ofMillis(settings.longValue("bridge.endpoint.request-timeout-ms")));
+        return Optional.of(new KinesisEndpoint(api, endpoint, vertx));
     }
 
     /** Closes the shared Vert.x instance after the Camel context stopped. */
@@ -318,14 +344,17 @@ public class BridgeConfiguration implements CamelConfiguration {
     /** Starts and stops the endpoint with the Camel context. */
     static final class EndpointService extends ServiceSupport {
         private final KinesisEndpoint endpoint;
+        private final CamelContext context;
 
-        EndpointService(KinesisEndpoint endpoint) {
+        EndpointService(KinesisEndpoint endpoint, CamelContext context) {
             this.endpoint = endpoint;
+            this.context = context;
         }
 
         @Override
         protected void doStart() {
             endpoint.start();
+            meterRegistry(context.getRegistry()).ifPresent(registry -> EndpointMetrics.bind(endpoint, registry));
         }
 
         @Override
