@@ -1,5 +1,6 @@
 package io.kinesisbridge.server;
 
+import io.kinesisbridge.net.BodyBudget;
 import io.kinesisbridge.net.CannotListenException;
 import io.kinesisbridge.net.ConnectionStats;
 import io.kinesisbridge.net.EventSummary;
