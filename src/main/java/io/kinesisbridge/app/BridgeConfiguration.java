@@ -2,6 +2,7 @@ package io.kinesisbridge.app;
 
 import io.kinesisbridge.backend.KinesisBackend;
 import io.kinesisbridge.backend.aws.AwsKinesisBackend;
+import io.kinesisbridge.backend.aws.AwsSetupException;
 import io.kinesisbridge.backend.fault.FaultInjectingBackend;
 import io.kinesisbridge.backend.fault.FaultSettings;
 import io.kinesisbridge.backend.memory.InMemoryKinesis;
@@ -86,6 +87,11 @@ public class BridgeConfiguration implements CamelConfiguration {
         BridgeHealth health = new BridgeHealth();
         registry.bind("bridgeHealth", BridgeHealth.class, health);
         registry.bind("bridgeHealthCheck", new BridgeHealthCheck(health));
+        try {
+            context.addStartupListener(new StartupReport(settings, health, processStartNanos()));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot register the start-up report", e);
+        }
         // one Vert.x for the HTTP source (platform-http takes the registry's) and the Kinesis endpoint, closed once
         // the context and every service using it have stopped
         Vertx vertx = EarlyStart.vertx(settings.integer("bridge.http.worker-threads"));
@@ -209,6 +215,13 @@ public class BridgeConfiguration implements CamelConfiguration {
         }
         Set<MeterRegistry> all = registry.findByType(MeterRegistry.class);
         return all.size() == 1 ? Optional.of(all.iterator().next()) : Optional.empty();
+    }
+
+    /** When this process started, on the clock of System.nanoTime(): "ready in" counts from the launch. */
+    private static long processStartNanos() {
+        return ProcessHandle.current().info().startInstant()
+                .map(start -> System.nanoTime() - Duration.between(start, java.time.Instant.now()).toNanos())
+                .orElse(System.nanoTime());
     }
 
     private static void addService(CamelContext context, Object service) {
@@ -366,8 +379,12 @@ public class BridgeConfiguration implements CamelConfiguration {
     static KinesisBackend createBackend(BridgeSettings settings) {
         String backend = settings.text("bridge.backend").trim().toLowerCase(java.util.Locale.ROOT);
         if (backend.equals("aws")) {
-            LOG.info("AWS backend: the streams must exist; bridge.streams applies to the memory backend only");
-            return AwsKinesisBackend.create(AwsSettings.of(settings));
+            LOG.debug("AWS backend: the streams must exist; bridge.streams applies to the memory backend only");
+            try {
+                return AwsKinesisBackend.create(AwsSettings.of(settings));
+            } catch (AwsSetupException e) {
+                throw new StartRefusedException(e.getMessage());
+            }
         }
         MemoryBackendSettings memory = new MemoryBackendSettings(settings.bool("bridge.memory.shard-limits"),
                 settings.integer("bridge.memory.records-per-second"), settings.longValue("bridge.memory.bytes-per-second"),
@@ -386,7 +403,7 @@ public class BridgeConfiguration implements CamelConfiguration {
                 kinesis.createStream(s.name(), s.shards(), s.maxRecordSizeBytes());
             }
         }
-        LOG.info("In-memory backend: streams {} (shard limits {}, memory cap {} MiB, {})", kinesis.streamNames(),
+        LOG.debug("In-memory backend: streams {} (shard limits {}, memory cap {} MiB, {})", kinesis.streamNames(),
                 memory.shardLimits() ? "on" : "off", memory.maxBytes() >> 20,
                 persistDir.isBlank() ? "not persisted" : "persisted in " + persistDir);
         return kinesis;

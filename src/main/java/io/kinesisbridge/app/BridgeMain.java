@@ -1,7 +1,9 @@
 package io.kinesisbridge.app;
 
 import io.kinesisbridge.net.CannotListenException;
+import org.apache.camel.FailedToCreateRouteException;
 import org.apache.camel.main.Main;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +20,8 @@ public final class BridgeMain {
 
     static final String DEFAULT_CONFIG = "config/application.properties";
     static final String DEFAULT_ROUTES = "routes";
+    /** {@code --config none}: no configuration file, the built-in defaults (and the environment and flags). */
+    static final String NO_CONFIG = "none";
 
     private BridgeMain() {
     }
@@ -34,10 +38,14 @@ public final class BridgeMain {
             System.exit(status);
             return;
         }
+        if (args.length == 1 && args[0].equals("--version")) {
+            System.out.println(BridgeVersion.line());
+            return;
+        }
         Main main;
         try {
             main = create(args, System.getenv(), true);
-        } catch (InvalidSettingException | IllegalArgumentException e) {
+        } catch (InvalidSettingException | StartRefusedException | IllegalArgumentException e) {
             System.err.println("kinesis-bridge: " + e.getMessage());
             System.exit(2);
             return;
@@ -45,16 +53,40 @@ public final class BridgeMain {
         if (main == null) {
             return;
         }
+        StopSignals.logWhenReceived();
         try {
             main.run();
         } catch (Exception e) {
-            CannotListenException listen = CannotListenException.in(e);
-            if (listen == null) {
+            String refusal = refusalIn(e);
+            if (refusal == null) {
                 throw e;
             }
-            System.err.println("kinesis-bridge: " + listen.getMessage());
+            System.err.println("kinesis-bridge: " + refusal);
             System.exit(2);
         }
+        LoggerFactory.getLogger("kinesis-bridge").info("stopped");
+    }
+
+    /**
+     * The one-line reason a failed start gives (a taken port, a setting, a stream, a route that cannot be built), or
+     * null for a failure the bridge cannot explain better than its stack trace.
+     */
+    static String refusalIn(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CannotListenException || t instanceof StartRefusedException || t instanceof InvalidSettingException) {
+                return t.getMessage();
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof FailedToCreateRouteException route) {
+                Throwable root = route;
+                while (root.getCause() != null) {
+                    root = root.getCause();
+                }
+                return "cannot build route " + route.getRouteId() + ": " + root.getMessage();
+            }
+        }
+        return null;
     }
 
     /** {@code replay --from SOURCE [--to STREAM]} with the usual --config and setting flags; the exit status. */
@@ -123,13 +155,24 @@ public final class BridgeMain {
                     flags.put(name, value);
                 }
             }
-            Path configPath = Path.of(config);
-            if (configGiven && !Files.isRegularFile(configPath)) {
-                throw new IllegalArgumentException("configuration file " + configPath + " does not exist");
-            }
-            BridgeSettings settings = BridgeSettings.load(
-                    Files.isRegularFile(configPath) ? Optional.of(configPath) : Optional.empty(), environment, flags);
+            BridgeSettings settings = BridgeSettings.load(configFile(config, configGiven), environment, flags);
             return new CommandLine(settings, routes, false, extra);
+        }
+
+        /** The configuration file to read: none for {@code none}; a file that is not there stops the start. */
+        static Optional<Path> configFile(String config, boolean configGiven) {
+            if (config.equals(NO_CONFIG)) {
+                return Optional.empty();
+            }
+            Path file = Path.of(config);
+            if (!Files.isRegularFile(file)) {
+                Path missing = file.toAbsolutePath().normalize();
+                throw new StartRefusedException(configGiven ? "configuration file " + missing + " does not exist"
+                        : "no configuration file at " + missing + ": run the bridge from the directory that holds config/ "
+                        + "and routes/ (the repository root), give --config FILE (or BRIDGE_CONFIG), or --config "
+                        + NO_CONFIG + " to run on the built-in defaults");
+            }
+            return Optional.of(file);
         }
     }
 
@@ -232,12 +275,21 @@ public final class BridgeMain {
         }
     }
 
+    /**
+     * Camel's pattern for {@code --routes}: a directory's {@code *.yaml}, or a pattern of Camel's own (with a scheme
+     * such as {@code file:} or {@code classpath:}, or a wildcard). A directory that does not exist stops the start.
+     */
     static String routesPattern(String routes) {
-        Path path = Path.of(routes);
-        if (Files.isDirectory(path)) {
-            return "file:" + path.toAbsolutePath().normalize() + "/*.yaml";
+        if (routes.contains(":") || routes.contains("*")) {
+            return routes.contains(":") ? routes : "file:" + routes;
         }
-        return routes.contains(":") ? routes : "file:" + routes;
+        Path path = Path.of(routes);
+        if (!Files.isDirectory(path)) {
+            throw new StartRefusedException("no routes directory at " + path.toAbsolutePath().normalize() + ": the bridge "
+                    + "reads routes/*.yaml from the directory it runs in; run it from the repository root, or give "
+                    + "--routes DIR (or BRIDGE_ROUTES)");
+        }
+        return "file:" + path.toAbsolutePath().normalize() + "/*.yaml";
     }
 
     private static void printHelp() {
@@ -247,7 +299,9 @@ public final class BridgeMain {
                   java -jar kinesis-bridge.jar [--config FILE] [--routes DIR|PATTERN] [--KEY=VALUE ...]
                   java -jar kinesis-bridge.jar replay --from memory:DIR|dead-letter:FILE [--to STREAM]   (replay --help)
 
-                  --config FILE    properties file (default config/application.properties; env BRIDGE_CONFIG)
+                  java -jar kinesis-bridge.jar --version
+
+                  --config FILE    properties file (default config/application.properties; env BRIDGE_CONFIG); none: the defaults
                   --routes DIR     directory of YAML routes (default routes; env BRIDGE_ROUTES)
                   --KEY=VALUE      any setting, e.g. --bridge.http.port=9090 or --camel.main.name=x
 

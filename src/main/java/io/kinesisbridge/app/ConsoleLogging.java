@@ -11,7 +11,7 @@ import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
 
 /**
- * The bridge's logging: one console appender, INFO, Vert.x and Netty at WARN. Set in code because reading the same
+ * The bridge's logging: one console appender, INFO, Camel, Vert.x and Netty at WARN. Set in code because reading the same
  * from a logback.xml loads an XML parser and about 400 classes more, a tenth of the start-up time. A configuration
  * of one's own still wins: {@code -Dlogback.configurationFile=FILE}, or a logback-test.xml on the class path (tests).
  */
@@ -38,7 +38,8 @@ public final class ConsoleLogging extends ContextAwareBase implements Configurat
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.INFO);
         root.addAppender(console);
-        context.getLogger("org.apache.camel").setLevel(Level.INFO);
+        // the bridge says what it serves in one block of its own (StartupReport); Camel's warnings and errors still show
+        context.getLogger("org.apache.camel").setLevel(Level.WARN);
         context.getLogger("io.vertx").setLevel(Level.WARN);
         context.getLogger("io.netty").setLevel(Level.WARN);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;

@@ -105,7 +105,7 @@ public final class ManagementServer extends ServiceSupport {
             workers.close();
             throw e;
         }
-        LOG.info("Management server on http://{}:{}/observe/health (live, ready) and /observe/metrics (at most {} connections)",
+        LOG.debug("Management server on http://{}:{}/observe/health (live, ready) and /observe/metrics (at most {} connections)",
                 address.host(), port(), limits.maxConnections());
     }
 

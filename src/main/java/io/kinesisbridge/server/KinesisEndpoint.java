@@ -112,7 +112,7 @@ public final class KinesisEndpoint implements AutoCloseable {
             close();
             throw e;
         }
-        LOG.info("Kinesis endpoint listening on {} (JSON 1.1 and CBOR 1.1; {} event loop{})", url(), loops, loops > 1 ? "s" : "");
+        LOG.debug("Kinesis endpoint listening on {} (JSON 1.1 and CBOR 1.1; {} event loop{})", url(), loops, loops > 1 ? "s" : "");
     }
 
     private int listen(int onPort) {
@@ -330,7 +330,7 @@ public final class KinesisEndpoint implements AutoCloseable {
             vertx = null;
             servers.clear();
             if (port >= 0) {
-                LOG.info("Kinesis endpoint on port {} stopped", port);
+                LOG.debug("Kinesis endpoint on port {} stopped", port);
             }
             port = -1;
         }

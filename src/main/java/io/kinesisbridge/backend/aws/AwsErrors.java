@@ -113,7 +113,26 @@ final class AwsErrors {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return root == t ? String.valueOf(t.getMessage()) : t.getMessage() + " (" + root + ")";
+        return root == t ? shortMessage(t) : shortMessage(t) + " (" + root.getClass().getSimpleName() + ": " + shortMessage(root) + ")";
+    }
+
+    /**
+     * The first sentence-sized part of an SDK message: the credential chain's explains each provider it tried in one
+     * message of over a thousand characters, which would otherwise land in every dead letter.
+     */
+    static String shortMessage(Throwable t) {
+        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().strip();
+        int newline = message.indexOf('\n');
+        if (newline > 0) {
+            message = message.substring(0, newline);
+        }
+        for (String detail : new String[]{" AwsCredentialsProviderChain(", ": ["}) {
+            int at = message.indexOf(detail);
+            if (at > 0) {
+                message = message.substring(0, at);
+            }
+        }
+        return message.length() > 240 ? message.substring(0, 240) + "…" : message;
     }
 
     private static Throwable unwrap(Throwable thrown) {

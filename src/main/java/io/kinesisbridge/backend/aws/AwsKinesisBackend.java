@@ -58,7 +58,9 @@ public final class AwsKinesisBackend implements KinesisBackend {
         this.settings = settings;
     }
 
+    /** @throws AwsSetupException when no region is known or the credentials do not resolve */
     public static AwsKinesisBackend create(AwsBackendSettings settings) {
+        AwsSetupCheck.regionKnown(settings);
         NettyNioAsyncHttpClient.Builder netty = NettyNioAsyncHttpClient.builder()
                 .maxConcurrency(settings.maxConcurrency())
                 .connectionTimeout(settings.connectTimeout())
@@ -70,6 +72,7 @@ public final class AwsKinesisBackend implements KinesisBackend {
         SdkAsyncHttpClient http = netty.build();
         AwsCredentials credentials = AwsCredentials.of(settings);
         try {
+            AwsSetupCheck.credentialsResolve(settings, credentials);
             KinesisAsyncClientBuilder builder = KinesisAsyncClient.builder()
                     .httpClient(http)
                     .credentialsProvider(credentials.provider())
@@ -81,7 +84,7 @@ public final class AwsKinesisBackend implements KinesisBackend {
             settings.region().map(Region::of).ifPresent(builder::region);
             settings.endpointOverride().ifPresent(builder::endpointOverride);
             KinesisAsyncClient client = builder.build();
-            LOG.info("AWS backend: region {}, endpoint {}, {} on the wire, {} up to {} connections, credentials from {}",
+            LOG.debug("AWS backend: region {}, endpoint {}, {} on the wire, {} up to {} connections, credentials from {}",
                     settings.region().orElse("from the SDK's region chain"),
                     settings.endpointOverride().map(Object::toString).orElse("the region's"),
                     settings.cbor() ? "CBOR" : "JSON", settings.http2() ? "HTTP/2" : "HTTP/1.1",

@@ -81,7 +81,7 @@ public final class HttpListener extends ServiceSupport {
             aborted.flush();
             failed.flush();
         });
-        LOG.info("HTTP source listening on {}://{} (at most {} connections, idle timeout {} ms, request timeout {} ms, "
+        LOG.debug("HTTP source listening on {}://{} (at most {} connections, idle timeout {} ms, request timeout {} ms, "
                         + "{} body bytes in flight{})", settings.tls().isPresent() ? "https" : "http", settings.address(),
                 settings.limits().maxConnections(), settings.limits().idleTimeout().toMillis(),
                 settings.limits().requestTimeout().toMillis(), settings.maxBodyBytesInFlight(),

@@ -59,7 +59,7 @@ final class SyslogUdpDrops {
                     + "kernel granted {} (net.core.rmem_max is {}); raise net.core.rmem_max for a larger buffer", address,
                     settings.udpReceiveBufferBytes(), granted, rmemMax());
         } else {
-            LOG.info("Syslog UDP on {}: receive buffer {} bytes; datagrams that arrive while it is full are dropped by "
+            LOG.debug("Syslog UDP on {}: receive buffer {} bytes; datagrams that arrive while it is full are dropped by "
                     + "the kernel and counted in kinesis_bridge_syslog_udp_drops_total", address, granted);
         }
         watched = new Watched(inode.get(), address, granted, new long[1]);
