@@ -19,6 +19,7 @@ import io.kinesisbridge.source.file.FileTailer;
 import io.kinesisbridge.source.file.RecordFormat;
 import io.kinesisbridge.source.file.TailSettings;
 import io.kinesisbridge.source.http.BearerToken;
+import io.kinesisbridge.source.http.CorsPolicy;
 import io.kinesisbridge.source.http.HttpIngest;
 import io.kinesisbridge.source.http.HttpListener;
 import io.kinesisbridge.source.http.HttpListenerSettings;
@@ -159,7 +160,8 @@ public class BridgeConfiguration implements CamelConfiguration {
                 settings.longValue("bridge.http.max-body-bytes-in-flight"), BearerToken.of(settings.text("bridge.http.token")),
                 keyStore.isBlank() ? Optional.empty() : Optional.of(new HttpListenerSettings.KeyStoreFile(
                         Path.of(keyStore), settings.text("bridge.http.tls.keystore-password"))),
-                settings.integer("bridge.http.saturated-status"), settings.integer("bridge.http.retry-after-seconds"));
+                settings.integer("bridge.http.saturated-status"), settings.integer("bridge.http.retry-after-seconds"),
+                CorsPolicy.of(settings.text("bridge.http.cors.allowed-origins"), settings.integer("bridge.http.cors.max-age-seconds")));
     }
 
     /** A listener's max-connections, idle-timeout-ms and request-timeout-ms under {@code prefix}. */

@@ -1,6 +1,7 @@
 package io.kinesisbridge.app;
 
 import io.kinesisbridge.backend.fault.FaultSettings;
+import io.kinesisbridge.source.http.CorsPolicy;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -71,6 +72,11 @@ public final class BridgeSettings {
                     "Time a client has to send a whole request, headers and body, after connecting or after its previous answer; a connection that takes longer (slowloris) is closed. It is also how long an idle keep-alive connection stays open."),
             Setting.integer("bridge.http.max-body-bytes-in-flight", "33554432", 1, Long.MAX_VALUE,
                     "Request-body bytes the HTTP source holds at once over all connections; a body that would pass it is answered bridge.http.saturated-status with Retry-After."),
+            Setting.custom("bridge.http.cors.allowed-origins", "",
+                    "Web origins (`scheme://host[:port]`, comma-separated) whose pages may send to the HTTP source from a browser (CORS), or `*` for every page; empty: CORS off. With it set, a request whose Origin is not allowed gets 403.",
+                    CorsPolicy::problem),
+            Setting.integer("bridge.http.cors.max-age-seconds", "600", 0, 86_400,
+                    "How long a browser may reuse the answer to a preflight (Access-Control-Max-Age); Chromium uses at most 7200."),
 
             Setting.bool("bridge.file.enabled", "true", "Whether the file sources run: the inbox and, when bridge.file.paths is set, the tailer."),
             Setting.text("bridge.file.inbox", "data/inbox",

@@ -137,6 +137,9 @@ public final class KinesisEndpoint implements AutoCloseable {
     private void accept(HttpServerRequest request) {
         HttpServerResponse response = request.response();
         response.putHeader("x-amzn-RequestId", requestIdPrefix + requestIds.incrementAndGet());
+        if (EndpointCors.answered(request)) {
+            return;
+        }
         if (request.method() != HttpMethod.POST) {
             answer(response, KinesisApi.notPost());
             return;
