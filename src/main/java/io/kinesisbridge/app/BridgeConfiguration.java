@@ -8,6 +8,7 @@ import io.kinesisbridge.backend.memory.InMemoryKinesis;
 import io.kinesisbridge.backend.memory.MemoryBackendSettings;
 import io.kinesisbridge.deadletter.FileDeadLetterSink;
 import io.kinesisbridge.health.BridgeHealth;
+import io.kinesisbridge.net.AllowedOrigins;
 import io.kinesisbridge.net.ListenAddress;
 import io.kinesisbridge.net.ListenerLimits;
 import io.kinesisbridge.server.EndpointSettings;
@@ -245,8 +246,11 @@ public class BridgeConfiguration implements CamelConfiguration {
         Clock clock = Clock.systemUTC();
         KinesisApi api = new KinesisApi(memory, writer, clock, new ShardIterators(clock, ShardIterators.DEFAULT_TTL),
                 KinesisApi.DEFAULT_ACCOUNT_SHARD_LIMIT);
-        return Optional.of(new KinesisEndpoint(api, EndpointSettings.of(settings.text("bridge.endpoint.host"),
-                settings.integer("bridge.endpoint.port")), vertx));
+        KinesisEndpoint endpoint = new KinesisEndpoint(api, EndpointSettings.of(settings.text("bridge.endpoint.host"),
+                settings.integer("bridge.endpoint.port")), vertx);
+        endpoint.allowBrowsersFrom(AllowedOrigins.parse(settings.text("bridge.endpoint.cors.allowed-origins"),
+                "bridge.endpoint.cors.allowed-origins"));
+        return Optional.of(endpoint);
     }
 
     /** Closes the shared Vert.x instance after the Camel context stopped. */

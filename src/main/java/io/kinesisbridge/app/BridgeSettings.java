@@ -1,7 +1,7 @@
 package io.kinesisbridge.app;
 
 import io.kinesisbridge.backend.fault.FaultSettings;
-import io.kinesisbridge.source.http.CorsPolicy;
+import io.kinesisbridge.net.AllowedOrigins;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -73,8 +73,8 @@ public final class BridgeSettings {
             Setting.integer("bridge.http.max-body-bytes-in-flight", "33554432", 1, Long.MAX_VALUE,
                     "Request-body bytes the HTTP source holds at once over all connections; a body that would pass it is answered bridge.http.saturated-status with Retry-After."),
             Setting.custom("bridge.http.cors.allowed-origins", "",
-                    "Web origins (`scheme://host[:port]`, comma-separated) whose pages may send to the HTTP source from a browser (CORS), or `*` for every page; empty: CORS off. With it set, a request whose Origin is not allowed gets 403.",
-                    CorsPolicy::problem),
+                    "Web origins (`scheme://host[:port]`, comma-separated; `loopback` for pages served from this machine) whose pages may send to the HTTP source from a browser (CORS), or `*` for every page; empty: CORS off. With it set, a request whose Origin is not allowed gets 403.",
+                    AllowedOrigins::problem),
             Setting.integer("bridge.http.cors.max-age-seconds", "600", 0, 86_400,
                     "How long a browser may reuse the answer to a preflight (Access-Control-Max-Age); Chromium uses at most 7200."),
 
@@ -158,6 +158,9 @@ public final class BridgeSettings {
                     "Address the Kinesis endpoint listens on. It checks no request signatures: keep it on loopback unless the network is trusted."),
             Setting.integer("bridge.endpoint.port", "4567", 0, 65535,
                     "Port of the Kinesis endpoint (`aws --endpoint-url http://127.0.0.1:4567 kinesis …`); 0 picks a free port, which the log names."),
+            Setting.custom("bridge.endpoint.cors.allowed-origins", "loopback",
+                    "Web pages that may call the endpoint from a browser (the AWS SDK for JavaScript), answered as AWS answers them (`Access-Control-Allow-Origin: *`): `loopback` (pages served from this machine), origins (`scheme://host[:port]`, comma-separated, with or without `loopback`), `*` (every page, as AWS; any site you visit could then read and delete the streams) or empty (none). Other origins get 403.",
+                    AllowedOrigins::problem),
             Setting.custom("bridge.endpoint.fault.request-rate", "0",
                     "Share (0 to 1) of PutRecord and PutRecords requests to the endpoint that fail as a whole, with an error drawn from bridge.endpoint.fault.errors.",
                     BridgeSettings::checkRate),

@@ -1,35 +1,55 @@
 package io.kinesisbridge.server;
 
+import io.kinesisbridge.net.AllowedOrigins;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
+import java.nio.charset.StandardCharsets;
+
 /**
- * CORS as Kinesis answers it, so that the AWS SDK for JavaScript works from a web page: a request with an Origin
- * header gets {@code Access-Control-Allow-Origin: *}; a preflight (OPTIONS with Origin) is answered 200 with no body,
- * the requested method and headers echoed and {@code Access-Control-Max-Age: 172800}; every other answer exposes
- * the response headers the SDK reads. An OPTIONS without Origin stays what Kinesis makes of it: AccessDeniedException.
- * Kinesis checks no signature on a preflight, and neither does this.
+ * CORS as Kinesis answers it, so that the AWS SDK for JavaScript works from a web page: a request with an allowed
+ * Origin gets {@code Access-Control-Allow-Origin: *}; a preflight (OPTIONS with Origin) is answered 200 with no body,
+ * the requested method and headers echoed and {@code Access-Control-Max-Age: 172800}; every other answer exposes the
+ * response headers the SDK reads. An OPTIONS without Origin stays what Kinesis makes of it: AccessDeniedException.
+ *
+ * <p>Kinesis serves every origin because every request is signed; this endpoint checks no signature, so a page
+ * allowed here can read, write and delete every stream. Which pages are allowed is bridge.endpoint.cors.allowed-origins
+ * (pages of this machine by default); a request from another origin gets 403 AccessDeniedException, before its body.
  */
 final class EndpointCors {
 
     static final String MAX_AGE_SECONDS = "172800";
     static final String EXPOSED_HEADERS = "x-amzn-RequestId,x-amzn-ErrorType,x-amz-request-id,x-amz-id-2,x-amzn-ErrorMessage,Date";
+    private static final byte[] ORIGIN_REFUSED = ("<AccessDeniedException>\n  <Message>Pages of this origin may not call "
+            + "this endpoint (bridge.endpoint.cors.allowed-origins)</Message>\n</AccessDeniedException>\n").getBytes(StandardCharsets.UTF_8);
 
-    private EndpointCors() {
+    private final AllowedOrigins origins;
+
+    EndpointCors(AllowedOrigins origins) {
+        this.origins = origins;
     }
 
     /**
-     * Adds the CORS headers of a request with an Origin to its answer, and answers it when it is a preflight.
+     * Adds the CORS headers of a request with an Origin to its answer; answers a preflight, and refuses a request
+     * whose origin is not allowed.
      *
-     * @return whether the request was a preflight and has been answered
+     * @return whether the request has been answered here
      */
-    static boolean answered(HttpServerRequest request) {
-        if (request.getHeader(HttpHeaders.ORIGIN) == null) {
+    boolean answered(HttpServerRequest request) {
+        String origin = request.getHeader(HttpHeaders.ORIGIN);
+        if (origin == null || !origins.enabled()) {
             return false;
         }
-        HttpServerResponse response = request.response().putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+        HttpServerResponse response = request.response();
+        if (!origins.allows(origin)) {
+            request.handler(ignored -> { }).endHandler(ignored -> { }).exceptionHandler(ignored -> { });
+            response.setStatusCode(403).putHeader("x-amzn-ErrorType", "AccessDeniedException").end(Buffer.buffer(ORIGIN_REFUSED));
+            return true;
+        }
+        response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
         if (request.method() != HttpMethod.OPTIONS) {
             response.putHeader(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED_HEADERS);
             return false;

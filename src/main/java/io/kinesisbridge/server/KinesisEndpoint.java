@@ -1,5 +1,6 @@
 package io.kinesisbridge.server;
 
+import io.kinesisbridge.net.AllowedOrigins;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -40,6 +41,7 @@ public final class KinesisEndpoint implements AutoCloseable {
     private Vertx vertx;
     private final List<HttpServer> servers = new ArrayList<>();
     private volatile int port = -1;
+    private volatile EndpointCors cors = new EndpointCors(AllowedOrigins.LOOPBACK);
 
     /** An endpoint with a Vert.x instance of its own. */
     public KinesisEndpoint(KinesisApi api, EndpointSettings settings) {
@@ -123,6 +125,11 @@ public final class KinesisEndpoint implements AutoCloseable {
         }
     }
 
+    /** Which web pages may call the endpoint from a browser (bridge.endpoint.cors.allowed-origins); loopback ones unless set. */
+    public void allowBrowsersFrom(AllowedOrigins origins) {
+        cors = new EndpointCors(origins);
+    }
+
     /** The port listened on (the one picked when the settings said 0); -1 before start. */
     public int port() {
         return port;
@@ -137,7 +144,7 @@ public final class KinesisEndpoint implements AutoCloseable {
     private void accept(HttpServerRequest request) {
         HttpServerResponse response = request.response();
         response.putHeader("x-amzn-RequestId", requestIdPrefix + requestIds.incrementAndGet());
-        if (EndpointCors.answered(request)) {
+        if (cors.answered(request)) {
             return;
         }
         if (request.method() != HttpMethod.POST) {

@@ -94,7 +94,7 @@ public final class HttpListener extends ServiceSupport {
                 settings.token().isPresent() ? ", bearer token required" : "");
         if (settings.cors().enabled()) {
             LOG.info("HTTP source: CORS allows {} (bridge.http.cors.allowed-origins); requests from other origins get 403",
-                    settings.cors().anyOrigin() ? "every origin" : String.join(", ", settings.cors().origins()));
+                    settings.cors().describe());
         }
     }
 
