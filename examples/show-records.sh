@@ -9,6 +9,13 @@ endpoint="${2:-http://127.0.0.1:4567}"
 export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-local}" AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-local}"
 export AWS_DEFAULT_REGION="${AWS_DEFAULT_REGION:-us-east-1}" AWS_PAGER=""
 aws_cli="${AWS_CLI:-aws}"
+version=$("$aws_cli" --version 2>&1 || true)
+case "$version" in
+  aws-cli/2.*) ;;
+  *) echo "show-records.sh: needs the AWS CLI v2, but '$aws_cli --version' says: ${version:-nothing}" >&2
+     echo "  (v1 sends --data of put-record as the base64 text itself); put v2 first on PATH or set AWS_CLI=/path/to/aws" >&2
+     exit 2 ;;
+esac
 for shard in $("$aws_cli" --endpoint-url "$endpoint" kinesis list-shards --stream-name "$stream" \
                  --query 'Shards[].ShardId' --output text); do
   iterator=$("$aws_cli" --endpoint-url "$endpoint" kinesis get-shard-iterator --stream-name "$stream" \

@@ -6,25 +6,35 @@ import io.kinesisbridge.backend.fault.FaultInjectingBackend;
 import io.kinesisbridge.backend.fault.FaultSettings;
 import io.kinesisbridge.backend.memory.InMemoryKinesis;
 import io.kinesisbridge.backend.memory.MemoryBackendSettings;
+import io.kinesisbridge.deadletter.CountingDeadLetterSink;
 import io.kinesisbridge.deadletter.FileDeadLetterSink;
 import io.kinesisbridge.health.BridgeHealth;
 import io.kinesisbridge.net.AllowedOrigins;
 import io.kinesisbridge.net.ListenAddress;
 import io.kinesisbridge.net.ListenerLimits;
+import io.kinesisbridge.server.EndpointMetrics;
 import io.kinesisbridge.server.EndpointSettings;
 import io.kinesisbridge.server.KinesisApi;
 import io.kinesisbridge.server.KinesisEndpoint;
 import io.kinesisbridge.server.ShardIterators;
+import io.kinesisbridge.source.file.FileDeadLetters;
+import io.kinesisbridge.server.SignatureCheck;
 import io.kinesisbridge.source.file.FileLines;
 import io.kinesisbridge.source.file.FileTailer;
+import io.kinesisbridge.source.file.GlobScanner;
+import io.kinesisbridge.source.file.InboxFilter;
+import io.kinesisbridge.source.file.InboxWatch;
+import io.kinesisbridge.source.file.OwnOutput;
 import io.kinesisbridge.source.file.RecordFormat;
+import io.kinesisbridge.source.file.RegularFiles;
 import io.kinesisbridge.source.file.TailSettings;
 import io.kinesisbridge.source.http.BearerToken;
 import io.kinesisbridge.source.http.CorsPolicy;
 import io.kinesisbridge.source.http.HttpIngest;
 import io.kinesisbridge.source.http.HttpListener;
 import io.kinesisbridge.source.http.HttpListenerSettings;
-import io.kinesisbridge.source.syslog.SyslogCodecs;
+import io.kinesisbridge.source.syslog.SyslogListenerSettings;
+import io.kinesisbridge.source.syslog.SyslogListeners;
 import io.kinesisbridge.source.syslog.SyslogParser;
 import io.kinesisbridge.source.syslog.SyslogRecords;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -71,6 +81,10 @@ public class BridgeConfiguration implements CamelConfiguration {
         }
         registry.bind(CONFIGURED, Boolean.TRUE);
         BridgeSettings settings = settingsOf(context);
+        if (settings.bool("bridge.syslog.enabled")) {
+            // camel-netty binds at route start, after other listeners: a taken port must stop the start before that
+            SyslogListeners.requireFree(settings.text("bridge.syslog.host"), settings.integer("bridge.syslog.port"));
+        }
         BridgeHealth health = new BridgeHealth();
         registry.bind("bridgeHealth", BridgeHealth.class, health);
         registry.bind("bridgeHealthCheck", new BridgeHealthCheck(health));
@@ -83,9 +97,15 @@ public class BridgeConfiguration implements CamelConfiguration {
         registry.bind("kinesisBackend", KinesisBackend.class, backend);
         if (backend instanceof InMemoryKinesis memory) {
             createEndpoint(settings, memory, Optional.of(vertx)).ifPresent(endpoint -> {
+                try {
+                    endpoint.start(); // binds now, as the HTTP source does: a taken port stops the start with one line
+                } catch (RuntimeException e) {
+                    vertx.close();
+                    throw e;
+                }
                 registry.bind("kinesisEndpoint", KinesisEndpoint.class, endpoint);
                 try {
-                    context.addService(new EndpointService(endpoint), true, false);
+                    context.addService(new EndpointService(endpoint, context), true, false);
                 } catch (Exception e) {
                     throw new IllegalStateException("cannot register the Kinesis endpoint with Camel", e);
                 }
@@ -95,22 +115,34 @@ public class BridgeConfiguration implements CamelConfiguration {
         }
         FileDeadLetterSink files = new FileDeadLetterSink(Path.of(settings.text("bridge.dead-letter.dir")),
                 settings.longValue("bridge.dead-letter.max-file-bytes"), settings.integer("bridge.dead-letter.max-files"));
-        registry.bind("deadLetterSink", new io.kinesisbridge.deadletter.CountingDeadLetterSink(files,
-                () -> registry.findByType(io.micrometer.core.instrument.MeterRegistry.class).stream().findFirst()));
+        CountingDeadLetterSink deadLetters = new CountingDeadLetterSink(files,
+                () -> registry.findByType(io.micrometer.core.instrument.MeterRegistry.class).stream().findFirst());
+        registry.bind("deadLetterSink", deadLetters);
         registry.bind("httpIngest", new HttpIngest(settings.integer("bridge.http.max-body-bytes"),
                 settings.integer("bridge.http.saturated-status"), settings.integer("bridge.http.retry-after-seconds")));
         listen(context, settings, vertx);
         // the route waits for each batch's answers before it reads the next: a batch of as many records as the
         // dispatcher sends at once (requests in flight x records per request) keeps every request slot busy
+        FileDeadLetters fileDeadLetters = new FileDeadLetters(deadLetters, settings.text("bridge.file.stream"),
+                settings.integer("bridge.file.max-record-bytes"), Clock.systemUTC());
+        RegularFiles regularFiles = new RegularFiles(settings.bool("bridge.file.allow-links"));
         registry.bind("fileLines", new FileLines(Math.min(settings.integer("bridge.max-in-flight-records"),
                 settings.integer("bridge.dispatch.max-batch-records") * settings.integer("bridge.dispatch.max-concurrent-requests")),
-                settings.integer("bridge.file.max-record-bytes")));
-        FileTailer tailer = new FileTailer(tailSettings(settings));
+                fileDeadLetters, regularFiles, health));
+        registry.bind("inboxFilter", new InboxFilter(regularFiles, fileDeadLetters));
+        InboxWatch inboxWatch = new InboxWatch(health, Duration.ofSeconds(10));
+        registry.bind("inboxWatch", inboxWatch);
+        addService(context, inboxWatch);
+        FileTailer tailer = new FileTailer(tailSettings(settings), fileDeadLetters, health);
         registry.bind("fileTailer", tailer);
         addService(context, tailer);
-        int syslogMax = settings.integer("bridge.syslog.max-message-bytes");
-        registry.bind("syslogTcpFraming", SyslogCodecs.tcpFraming(syslogMax));
-        registry.bind("syslogUdpDatagrams", SyslogCodecs.udpDatagrams(syslogMax));
+        SyslogListeners syslog = new SyslogListeners(syslogSettings(settings), () -> meterRegistry(registry));
+        registry.bind("syslogListeners", syslog);
+        registry.bind("syslogTcpGuard", syslog.tcpGuard());
+        registry.bind("syslogTcpFraming", syslog.tcpFraming());
+        registry.bind("syslogUdpWatch", syslog.udpWatch());
+        registry.bind("syslogUdpDatagrams", syslog.udpDatagrams());
+        addService(context, syslog);
         registry.bind("syslogRecords", new SyslogRecords(new SyslogParser()));
         registry.bind("backendHealthCheck", new BackendHealthCheck(backend, targetStreams(settings)));
         long progress = settings.longValue("bridge.progress-interval-seconds");
@@ -190,6 +222,12 @@ public class BridgeConfiguration implements CamelConfiguration {
         }
     }
 
+    static SyslogListenerSettings syslogSettings(BridgeSettings settings) {
+        return new SyslogListenerSettings(settings.integer("bridge.syslog.max-message-bytes"),
+                settings.integer("bridge.syslog.max-connections"), Duration.ofMillis(settings.longValue("bridge.syslog.idle-timeout-ms")),
+                settings.integer("bridge.syslog.udp-receive-buffer-bytes"), SyslogListenerSettings.DEFAULT_UDP_DROP_CHECK_INTERVAL);
+    }
+
     static TailSettings tailSettings(BridgeSettings settings) {
         List<String> paths = BridgeSettings.commaList(settings.text("bridge.file.paths"));
         String multiline = settings.text("bridge.file.multiline.start");
@@ -199,7 +237,41 @@ public class BridgeConfiguration implements CamelConfiguration {
                 Duration.ofMillis(settings.longValue("bridge.file.multiline.flush-ms")),
                 Path.of(settings.text("bridge.file.checkpoint-file")),
                 Duration.ofMillis(settings.longValue("bridge.file.rotate-wait-ms")),
-                settings.integer("bridge.dispatch.max-batch-records"), settings.integer("bridge.file.max-record-bytes"));
+                settings.integer("bridge.dispatch.max-batch-records"), settings.integer("bridge.file.max-record-bytes"),
+                settings.text("bridge.file.stream"), settings.bool("bridge.file.allow-links"), ownOutput(settings));
+    }
+
+    /** The directories and files the bridge writes, which the tailer must not read. */
+    static OwnOutput ownOutput(BridgeSettings settings) {
+        List<Path> dirs = new ArrayList<>(List.of(Path.of(settings.text("bridge.dead-letter.dir")),
+                Path.of(settings.text("bridge.spool.dir"))));
+        if (!settings.text("bridge.memory.persist-dir").isBlank()) {
+            dirs.add(Path.of(settings.text("bridge.memory.persist-dir")));
+        }
+        Set<String> streams = new LinkedHashSet<>(targetStreams(settings));
+        settings.streams().forEach(s -> streams.add(s.name()));
+        List<String> names = new ArrayList<>();
+        for (String s : streams) {
+            names.addAll(List.of(s + ".ndjson", s + ".ndjson.1", s + ".log", s + ".json", "stream-" + s + "/head",
+                    s + "/stream.json", s + "/shardId-000000000000.log"));
+        }
+        return new OwnOutput(dirs, List.of(Path.of(settings.text("bridge.file.checkpoint-file"))), names);
+    }
+
+    /**
+     * Refuses, at start, globs of bridge.file.paths that match the bridge's own output: tailing its dead letters
+     * made the bridge feed on itself.
+     */
+    static void checkTailPaths(BridgeSettings settings) {
+        List<String> paths = BridgeSettings.commaList(settings.text("bridge.file.paths"));
+        if (paths.isEmpty() || !settings.bool("bridge.file.enabled")) {
+            return;
+        }
+        ownOutput(settings).matchedBy(new GlobScanner(paths)).ifPresent(own -> {
+            throw new InvalidSettingException("Setting bridge.file.paths: '" + settings.text("bridge.file.paths")
+                    + "' matches the bridge's own output " + own + ": the bridge would tail what it writes itself"
+                    + " (dead letters, spool, checkpoints, persisted streams); narrow the globs or move those directories");
+        });
     }
 
     /** The streams the enabled sources put to: every bridge.SOURCE.stream whose bridge.SOURCE.enabled is not false. */
@@ -245,12 +317,16 @@ public class BridgeConfiguration implements CamelConfiguration {
         }
         Clock clock = Clock.systemUTC();
         KinesisApi api = new KinesisApi(memory, writer, clock, new ShardIterators(clock, ShardIterators.DEFAULT_TTL),
-                KinesisApi.DEFAULT_ACCOUNT_SHARD_LIMIT);
-        KinesisEndpoint endpoint = new KinesisEndpoint(api, EndpointSettings.of(settings.text("bridge.endpoint.host"),
-                settings.integer("bridge.endpoint.port")), vertx);
-        endpoint.allowBrowsersFrom(AllowedOrigins.parse(settings.text("bridge.endpoint.cors.allowed-origins"),
+                settings.bool("bridge.endpoint.require-signature") ? SignatureCheck.STRUCTURE : SignatureCheck.OFF);
+        EndpointSettings endpoint = EndpointSettings.of(settings.text("bridge.endpoint.host"), settings.integer("bridge.endpoint.port"))
+                .withLimits(settings.longValue("bridge.endpoint.max-body-bytes-in-flight"), settings.integer("bridge.endpoint.max-connections"),
+                        Duration.ofMillis(settings.longValue("bridge.endpoint.idle-timeout-ms")),
+                        Duration.ofMillis(settings.longValue("bridge.endpoint.header-timeout-ms")),
+                        Duration.ofMillis(settings.longValue("bridge.endpoint.request-timeout-ms")));
+        KinesisEndpoint kinesisEndpoint = new KinesisEndpoint(api, endpoint, vertx);
+        kinesisEndpoint.allowBrowsersFrom(AllowedOrigins.parse(settings.text("bridge.endpoint.cors.allowed-origins"),
                 "bridge.endpoint.cors.allowed-origins"));
-        return Optional.of(endpoint);
+        return Optional.of(kinesisEndpoint);
     }
 
     /** Closes the shared Vert.x instance after the Camel context stopped. */
@@ -274,14 +350,17 @@ public class BridgeConfiguration implements CamelConfiguration {
     /** Starts and stops the endpoint with the Camel context. */
     static final class EndpointService extends ServiceSupport {
         private final KinesisEndpoint endpoint;
+        private final CamelContext context;
 
-        EndpointService(KinesisEndpoint endpoint) {
+        EndpointService(KinesisEndpoint endpoint, CamelContext context) {
             this.endpoint = endpoint;
+            this.context = context;
         }
 
         @Override
         protected void doStart() {
             endpoint.start();
+            meterRegistry(context.getRegistry()).ifPresent(registry -> EndpointMetrics.bind(endpoint, registry));
         }
 
         @Override
@@ -298,7 +377,10 @@ public class BridgeConfiguration implements CamelConfiguration {
         }
         MemoryBackendSettings memory = new MemoryBackendSettings(settings.bool("bridge.memory.shard-limits"),
                 settings.integer("bridge.memory.records-per-second"), settings.longValue("bridge.memory.bytes-per-second"),
-                settings.memoryMaxBytes(), MemoryBackendSettings.DEFAULT_ACCOUNT_ID, "us-east-1");
+                settings.memoryMaxBytes(), MemoryBackendSettings.DEFAULT_ACCOUNT_ID, "us-east-1",
+                Duration.ofMillis(settings.longValue("bridge.memory.create-delay-ms")),
+                Duration.ofMillis(settings.longValue("bridge.memory.delete-delay-ms")),
+                settings.integer("bridge.memory.account-shard-limit"));
         String persistDir = settings.text("bridge.memory.persist-dir");
         InMemoryKinesis kinesis = persistDir.isBlank() ? new InMemoryKinesis(memory)
                 : InMemoryKinesis.durable(memory, Path.of(persistDir), settings.bool("bridge.memory.persist-fsync"));

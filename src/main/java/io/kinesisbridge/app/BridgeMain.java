@@ -149,6 +149,7 @@ public final class BridgeMain {
             throw new IllegalArgumentException("--" + cl.extra().keySet().iterator().next() + " belongs to the replay command");
         }
         BridgeSettings settings = cl.settings();
+        BridgeConfiguration.checkTailPaths(settings);
         if (startEarly) {
             EarlyStart.begin(settings.integer("bridge.http.worker-threads"));
         }

@@ -130,6 +130,24 @@ public final class PutRecordValidator {
         return Optional.empty();
     }
 
+    /**
+     * The InvalidArgumentException AWS gives a SequenceNumberForOrdering of the right pattern that it cannot use:
+     * one that holds no {@link SequenceNumber} layout, or whose record time lies in the future. AWS takes any other
+     * value, whichever stream, shard or account issued it.
+     */
+    public static Optional<KinesisError> checkSequenceNumberForOrdering(String sequenceNumber, String streamName,
+                                                                        String accountId, long nowMillis) {
+        if (sequenceNumber == null) {
+            return Optional.empty();
+        }
+        boolean usable = SequenceNumber.parse(sequenceNumber).filter(n -> !n.isFromTheFuture(nowMillis)).isPresent();
+        if (usable) {
+            return Optional.empty();
+        }
+        return Optional.of(new KinesisError(KinesisError.INVALID_ARGUMENT, "ExclusiveMinimumSequenceNumber " + sequenceNumber
+                + " used in PutRecord on stream " + streamName + " under account " + accountId + " is invalid."));
+    }
+
     /** The data length the request schema allows: 1 MiB, or 10 MiB on a stream that raised its record size. */
     public static int schemaDataLimit(int maxRecordSizeBytes) {
         return maxRecordSizeBytes > DEFAULT_MAX_RECORD_SIZE_BYTES ? LARGEST_MAX_RECORD_SIZE_BYTES : DEFAULT_MAX_RECORD_SIZE_BYTES;

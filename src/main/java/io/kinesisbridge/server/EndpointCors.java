@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 
 import java.nio.charset.StandardCharsets;
 
@@ -32,28 +33,27 @@ final class EndpointCors {
         this.origins = origins;
     }
 
-    /**
-     * Adds the CORS headers of a request with an Origin to its answer; answers a preflight, and refuses a request
-     * whose origin is not allowed.
-     *
-     * @return whether the request has been answered here
-     */
-    boolean answered(HttpServerRequest request) {
+    /** Whether this answers the request itself ({@link #answer}): a preflight, or a request from an origin not allowed. */
+    boolean intercepts(HttpServerRequest request) {
         String origin = request.getHeader(HttpHeaders.ORIGIN);
-        if (origin == null || !origins.enabled()) {
-            return false;
-        }
+        return origins.enabled() && origin != null && (request.method() == HttpMethod.OPTIONS || !origins.allows(origin));
+    }
+
+    /** Answers an intercepted request: a preflight as Kinesis does, a refused origin with 403, its connection closed. */
+    void answer(HttpServerRequest request) {
         HttpServerResponse response = request.response();
-        if (!origins.allows(origin)) {
-            request.handler(ignored -> { }).endHandler(ignored -> { }).exceptionHandler(ignored -> { });
-            response.setStatusCode(403).putHeader("x-amzn-ErrorType", "AccessDeniedException").end(Buffer.buffer(ORIGIN_REFUSED));
-            return true;
+        if (!origins.allows(request.getHeader(HttpHeaders.ORIGIN))) {
+            // the body is not read: an HTTP/1.x connection is closed after the answer, as for the other refusals
+            response.setStatusCode(403).putHeader("x-amzn-ErrorType", "AccessDeniedException");
+            if (request.version() != HttpVersion.HTTP_2) {
+                response.putHeader(HttpHeaders.CONNECTION, "close");
+                response.end(Buffer.buffer(ORIGIN_REFUSED)).onComplete(ignored -> request.connection().close());
+            } else {
+                response.end(Buffer.buffer(ORIGIN_REFUSED));
+            }
+            return;
         }
         response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
-        if (request.method() != HttpMethod.OPTIONS) {
-            response.putHeader(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED_HEADERS);
-            return false;
-        }
         String headers = request.getHeader(HttpHeaders.ACCESS_CONTROL_REQUEST_HEADERS);
         if (headers != null) {
             response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS, headers);
@@ -65,6 +65,13 @@ final class EndpointCors {
         // Kinesis's preflight answer has a request id but no x-amz-id-2 and no Content-Type
         response.headers().remove("x-amz-id-2").remove(HttpHeaders.CONTENT_TYPE);
         response.putHeader(HttpHeaders.ACCESS_CONTROL_MAX_AGE, MAX_AGE_SECONDS).setStatusCode(200).end();
-        return true;
+    }
+
+    /** Puts the CORS headers of an allowed origin's request, which the endpoint serves, on its answer. */
+    void addHeaders(HttpServerRequest request) {
+        if (origins.enabled() && request.getHeader(HttpHeaders.ORIGIN) != null) {
+            request.response().putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*")
+                    .putHeader(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED_HEADERS);
+        }
     }
 }

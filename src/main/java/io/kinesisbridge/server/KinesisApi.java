@@ -27,8 +27,9 @@ import static io.kinesisbridge.server.Replies.error;
  * The Kinesis API over the in-memory backend, independent of HTTP: takes a request's Content-Type, X-Amz-Target
  * and body, and gives the status, Content-Type and body Kinesis would answer with, in JSON 1.1 or CBOR 1.1.
  *
- * <p>Order of the checks, as Kinesis makes them: the target and encoding (here); the body's syntax and member
- * types (SerializationException); the request's shape (ValidationException, texts from {@link
+ * <p>Order of the checks, as Kinesis makes them: the target and encoding (here); the body's syntax; the signature's
+ * structure when {@link SignatureCheck#STRUCTURE} asks for it ({@link RequestSignature}); the member types
+ * (SerializationException); the request's shape (ValidationException, texts from {@link
  * io.kinesisbridge.put.ValidationErrors} and {@link io.kinesisbridge.put.PutRecordValidator}); the stream
  * (ResourceNotFoundException); the values against the stream (InvalidArgumentException); then the operation
  * ({@link StreamOperations}, {@link RecordOperations}). Reads go to the {@link InMemoryKinesis}; writes go to
@@ -40,13 +41,12 @@ public final class KinesisApi {
     public static final List<String> OPERATIONS = List.of("CreateStream", "DeleteStream", "DescribeStream",
             "DescribeStreamSummary", "ListStreams", "ListShards", "PutRecord", "PutRecords", "GetShardIterator",
             "GetRecords");
-    /** Open shards all streams may have together unless told otherwise (CreateStream past it: LimitExceededException). */
-    public static final int DEFAULT_ACCOUNT_SHARD_LIMIT = 10_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(KinesisApi.class);
     private static final String PLAIN_JSON = "application/json";
     private static final Set<String> OPERATION_SET = Set.copyOf(OPERATIONS);
 
+    private final SignatureCheck signatures;
     private final StreamOperations streams;
     private final RecordOperations records;
     private final EnumMap<WireFormat, LongAdder> requests = new EnumMap<>(WireFormat.class);
@@ -57,13 +57,15 @@ public final class KinesisApi {
     }
 
     /**
-     * @param store             the streams: read and administered here
-     * @param writer            where PutRecord and PutRecords go: {@code store} itself or a decorator around it
-     * @param accountShardLimit open shards all streams may have together (CreateStream beyond it: LimitExceededException)
+     * @param store      the streams: read and administered here (CREATING and DELETING times and the account shard
+     *                   limit are its settings)
+     * @param writer     where PutRecord and PutRecords go: {@code store} itself or a decorator around it
+     * @param signatures whether requests must carry a signature of SigV4's structure
      */
     public KinesisApi(InMemoryKinesis store, KinesisBackend writer, Clock clock, ShardIterators iterators,
-                      int accountShardLimit) {
-        this.streams = new StreamOperations(store, accountShardLimit);
+                      SignatureCheck signatures) {
+        this.signatures = signatures;
+        this.streams = new StreamOperations(store);
         this.records = new RecordOperations(store, writer, clock, iterators, streams);
         for (WireFormat f : WireFormat.values()) {
             requests.put(f, new LongAdder());
@@ -75,13 +77,26 @@ public final class KinesisApi {
         return requests.get(format).sum();
     }
 
-    /** What Kinesis answers a request that is not a POST. */
-    static Reply notPost() {
-        return Replies.notPost();
+    /** What Kinesis answers a request that is not a POST, by what it carries of a signature. */
+    Reply notPost(RequestSignature signature) {
+        return unsigned(signature) ? Replies.missingToken() : Replies.notPost();
     }
 
-    /** Answers one request; the future never fails (errors are answers too). */
+    private boolean unsigned(RequestSignature signature) {
+        return signatures == SignatureCheck.STRUCTURE && !signature.present();
+    }
+
+    /** Answers one request that carries no signature; the future never fails (errors are answers too). */
     public CompletableFuture<Reply> handle(String contentTypeHeader, String targetHeader, byte[] body) {
+        return handle(contentTypeHeader, targetHeader, body, RequestSignature.NONE);
+    }
+
+    /**
+     * Answers one request; the future never fails (errors are answers too). With {@link SignatureCheck#STRUCTURE}
+     * the signature is checked where AWS checks it: after the target and the body's syntax, before the members.
+     */
+    public CompletableFuture<Reply> handle(String contentTypeHeader, String targetHeader, byte[] body,
+                                           RequestSignature signature) {
         String target = targetHeader == null ? "" : targetHeader;
         int dot = target.indexOf('.');
         String service = dot < 0 ? target : target.substring(0, dot);
@@ -91,13 +106,16 @@ public final class KinesisApi {
         Optional<WireFormat> format = WireFormat.of(contentType);
         boolean plainJson = contentType.equalsIgnoreCase(PLAIN_JSON);
 
+        if (format.isEmpty() && !plainJson && unsigned(signature)) {
+            return done(Replies.missingToken());
+        }
         if (body.length == 0) {
             WireFormat f = format.orElse(WireFormat.CBOR) == WireFormat.JSON ? WireFormat.JSON : WireFormat.CBOR;
             return done(error(f, new KinesisError(known ? KinesisError.SERIALIZATION : KinesisError.UNKNOWN_OPERATION, "")));
         }
         if (format.isEmpty() && !plainJson) {
             if (service.isEmpty() || operation.isEmpty()) {
-                return done(notPost());
+                return done(Replies.notPost());
             }
             return done(Replies.bare(404, "UnknownOperationException", "<UnknownOperationException/>\n"));
         }
@@ -131,6 +149,13 @@ public final class KinesisApi {
         try (JsonParser p = f.factory().createParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return done(error(f, new KinesisError(KinesisError.SERIALIZATION, "")));
+            }
+            if (signatures == SignatureCheck.STRUCTURE) {
+                Optional<KinesisError> unsigned = signature.problem();
+                if (unsigned.isPresent()) {
+                    // the body is read whole before the signature: broken syntax further on wins
+                    return done(error(f, isObject(f, body) ? unsigned.get() : new KinesisError(KinesisError.SERIALIZATION, "")));
+                }
             }
             return op.run(f, p).exceptionally(e -> failure(f, operation, e));
         } catch (KinesisException e) {

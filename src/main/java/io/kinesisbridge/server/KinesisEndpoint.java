@@ -1,10 +1,17 @@
 package io.kinesisbridge.server;
 
 import io.kinesisbridge.net.AllowedOrigins;
+import io.kinesisbridge.net.CannotListenException;
+import io.kinesisbridge.net.ConnectionStats;
+import io.kinesisbridge.net.EventSummary;
+import io.kinesisbridge.net.ListenAddress;
+import io.kinesisbridge.put.KinesisError;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -12,13 +19,15 @@ import io.vertx.core.http.HttpServerResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Serves a {@link KinesisApi} on the Kinesis wire protocol: HTTP POST to any path, {@code X-Amz-Target:
@@ -28,6 +37,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>No request signature is checked: anyone who reaches the port can read and write every stream, which is why
  * it listens on the loopback address unless told otherwise.
+ *
+ * <p>Bounded as {@link EndpointSettings} says: connections (with idle, head and body deadlines), the size of one
+ * body, and the body bytes held over all connections. A body is collected as it arrives, so a Content-Length
+ * alone reserves no memory.
  */
 public final class KinesisEndpoint implements AutoCloseable {
 
@@ -35,11 +48,19 @@ public final class KinesisEndpoint implements AutoCloseable {
 
     private final KinesisApi api;
     private final EndpointSettings settings;
-    private final AtomicLong requestIds = new AtomicLong();
-    private final String requestIdPrefix = Long.toHexString(System.nanoTime() & 0xFFFFFFFFL) + "-";
     private final Optional<Vertx> shared;
     private Vertx vertx;
     private final List<HttpServer> servers = new ArrayList<>();
+    private final EndpointConnections connections;
+    private final BodyBudget budget;
+    private final LongAdder tooLarge = new LongAdder();
+    private final LongAdder overBudget = new LongAdder();
+    private final EventSummary overBudgetWarnings;
+    private final EventSummary invalidRequests = new EventSummary("Kinesis endpoint: invalid HTTP requests, answered 400 "
+            + "with the connection closed", EndpointConnections.SUMMARY_INTERVAL, LOG::warn);
+    private final EventSummary failedConnections = new EventSummary("Kinesis endpoint: connections that failed and were closed",
+            EndpointConnections.SUMMARY_INTERVAL, LOG::warn);
+    private long sweepTimer = -1;
     private volatile int port = -1;
     private volatile EndpointCors cors = new EndpointCors(AllowedOrigins.LOOPBACK);
 
@@ -53,12 +74,17 @@ public final class KinesisEndpoint implements AutoCloseable {
         this.api = api;
         this.settings = settings;
         this.shared = shared;
+        this.connections = new EndpointConnections(settings);
+        this.budget = new BodyBudget(settings.maxBodyBytesInFlight());
+        this.overBudgetWarnings = new EventSummary("Kinesis endpoint: requests answered 503 because request bodies held "
+                + settings.maxBodyBytesInFlight() + " bytes (bridge.endpoint.max-body-bytes-in-flight)",
+                EndpointConnections.SUMMARY_INTERVAL, LOG::warn);
     }
 
     /**
      * Starts listening; returns once the port is bound.
      *
-     * @throws IllegalStateException when the address cannot be bound (the port is taken, the host is not local)
+     * @throws CannotListenException when the address cannot be bound (the port is taken, the host is not local)
      */
     public synchronized void start() {
         if (vertx != null) {
@@ -72,10 +98,17 @@ public final class KinesisEndpoint implements AutoCloseable {
             // negative port share one random port
             int requested = settings.port() == 0 ? -1 : settings.port();
             int bound = listen(requested);
+            connections.watch(servers.get(0));
             for (int i = 1; i < loops; i++) {
                 listen(requested);
             }
             port = bound;
+            sweepTimer = vertx.setPeriodic(connections.sweepIntervalMillis(), ignored -> {
+                connections.sweep();
+                overBudgetWarnings.flush();
+                invalidRequests.flush();
+                failedConnections.flush();
+            });
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -91,22 +124,21 @@ public final class KinesisEndpoint implements AutoCloseable {
                 .setReuseAddress(true)
                 .setCompressionSupported(false)
                 .setHttp2ClearTextEnabled(true)
-                .setMaxFormAttributeSize(0)
-                .setIdleTimeout(settings.idleTimeoutSeconds())
-                .setIdleTimeoutUnit(TimeUnit.SECONDS);
+                .setMaxFormAttributeSize(0);
         HttpServer server = vertx.createHttpServer(options).requestHandler(this::accept)
-                // the only ways this server closes a keep-alive connection besides the idle timeout and a 413:
-                // say so, so that a client's "connection was closed during the request" can be traced
+                // the only ways this server closes a keep-alive connection besides its limits and a 413/503: say so
+                // (at most once per interval: clients decide how often this happens), so that a client's "connection
+                // was closed during the request" can be traced
                 .invalidRequestHandler(request -> {
-                    LOG.warn("Kinesis endpoint: invalid HTTP request from {} ({}); answering 400 and closing the connection",
-                            request.remoteAddress(), request.decoderResult().cause() == null ? "malformed"
-                                    : request.decoderResult().cause().toString());
+                    Throwable cause = request.decoderResult().cause();
+                    if (!(cause instanceof PrematureChannelClosureException)) {
+                        invalidRequests.record("from " + request.remoteAddress() + ": " + (cause == null ? "malformed" : cause));
+                    }
                     HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER.handle(request);
                 })
                 .connectionHandler(connection -> connection.exceptionHandler(error -> {
-                    if (!(error instanceof java.io.IOException)) {
-                        LOG.warn("Kinesis endpoint: connection from {} failed and is closed: {}", connection.remoteAddress(),
-                                error.toString());
+                    if (!(error instanceof IOException) && !(error instanceof PrematureChannelClosureException)) {
+                        failedConnections.record("from " + connection.remoteAddress() + ": " + error);
                     }
                 }));
         try {
@@ -114,15 +146,17 @@ public final class KinesisEndpoint implements AutoCloseable {
             servers.add(listening);
             return listening.actualPort();
         } catch (ExecutionException e) {
-            throw new IllegalStateException("Kinesis endpoint: cannot listen on " + settings.host() + ":" + Math.max(0, onPort)
-                    + " (" + e.getCause().getMessage() + "); set bridge.endpoint.port to a free port, or "
-                    + "bridge.endpoint.enabled=false", e.getCause());
+            throw new CannotListenException(address(), e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("Kinesis endpoint: listening on " + settings.host() + ":" + onPort + " timed out", e);
+            throw new CannotListenException(address(), new TimeoutException("binding took longer than 30 s"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while starting the Kinesis endpoint", e);
+            throw new CannotListenException(address(), e);
         }
+    }
+
+    private ListenAddress address() {
+        return new ListenAddress(settings.host(), settings.port(), "bridge.endpoint.port");
     }
 
     /** Which web pages may call the endpoint from a browser (bridge.endpoint.cors.allowed-origins); loopback ones unless set. */
@@ -143,32 +177,64 @@ public final class KinesisEndpoint implements AutoCloseable {
 
     private void accept(HttpServerRequest request) {
         HttpServerResponse response = request.response();
-        response.putHeader("x-amzn-RequestId", requestIdPrefix + requestIds.incrementAndGet());
-        if (cors.answered(request)) {
+        RequestIds.stamp(response);
+        EndpointConnections.Tracked connection = EndpointConnections.of(request.connection());
+        if (connection == null) {
+            request.connection().close(); // not watched: cannot happen with Vert.x 4.5
             return;
         }
+        connection.requestBegun(request.version() == HttpVersion.HTTP_2);
+        if (cors.intercepts(request)) {
+            connection.bodyRead();
+            response.endHandler(ignored -> connection.requestAnswered());
+            cors.answer(request);
+            return;
+        }
+        cors.addHeaders(request);
         if (request.method() != HttpMethod.POST) {
-            answer(response, KinesisApi.notPost());
+            connection.bodyRead();
+            response.endHandler(ignored -> connection.requestAnswered());
+            answer(response, api.notPost(RequestSignature.of(request)));
             return;
         }
-        String length = request.getHeader("Content-Length");
-        if (length != null && tooLarge(length)) {
-            tooLarge(request);
+        long announced = contentLength(request.getHeader("Content-Length"));
+        int limit = settings.requestBodyLimit();
+        if (announced > limit) {
+            response.endHandler(ignored -> connection.requestAnswered());
+            refuse(request, connection, Refusal.TOO_LARGE);
             return;
         }
-        Buffer body = Buffer.buffer(length == null ? 1024 : Math.max(0, parse(length)));
-        request.handler(chunk -> {
-            if (body.length() + chunk.length() > settings.maxRequestBytes()) {
-                tooLarge(request);
-            } else {
-                body.appendBuffer(chunk);
+        RequestBody body = new RequestBody(budget, limit, announced);
+        Runnable finished = new Runnable() {
+            private boolean done;
+
+            @Override
+            public void run() {
+                if (!done) {
+                    done = true;
+                    body.release();
+                    connection.requestAnswered();
+                }
             }
-        });
-        request.endHandler(ignored -> {
+        };
+        response.endHandler(ignored -> finished.run());
+        response.closeHandler(ignored -> finished.run());
+        request.handler(chunk -> {
             if (response.ended()) {
                 return;
             }
-            api.handle(request.getHeader("Content-Type"), request.getHeader("X-Amz-Target"), body.getBytes())
+            switch (body.append(chunk)) {
+                case TOO_LARGE -> refuse(request, connection, Refusal.TOO_LARGE);
+                case OVER_BUDGET -> refuse(request, connection, Refusal.OVER_BUDGET);
+                case TAKEN -> { }
+            }
+        });
+        request.endHandler(ignored -> {
+            connection.bodyRead();
+            if (response.ended() || response.closed()) {
+                return;
+            }
+            api.handle(request.getHeader("Content-Type"), request.getHeader("X-Amz-Target"), body.bytes(), RequestSignature.of(request))
                     .whenComplete((reply, error) -> {
                         if (error != null) {
                             LOG.warn("Kinesis endpoint: request failed", error);
@@ -178,6 +244,36 @@ public final class KinesisEndpoint implements AutoCloseable {
                         }
                     });
         });
+    }
+
+    /** Why a request is answered before its body was read. */
+    private enum Refusal { TOO_LARGE, OVER_BUDGET }
+
+    /**
+     * 413 as Kinesis answers a body over its limit, or 503 ServiceUnavailable (which SDKs retry) when the body bytes
+     * in flight over all connections are at their maximum. The rest of the body is not read: an HTTP/1.x connection
+     * is closed.
+     */
+    private void refuse(HttpServerRequest request, EndpointConnections.Tracked connection, Refusal refusal) {
+        HttpServerResponse response = request.response();
+        if (response.ended()) {
+            return;
+        }
+        connection.bodyRead();
+        response.putHeader("Connection", "close");
+        if (refusal == Refusal.TOO_LARGE) {
+            tooLarge.increment();
+            response.setStatusCode(413).end();
+        } else {
+            overBudget.increment();
+            overBudgetWarnings.record();
+            WireFormat format = WireFormat.of(request.getHeader("Content-Type")).orElse(WireFormat.JSON);
+            answer(response, Replies.error(format, new KinesisError(KinesisError.SERVICE_UNAVAILABLE,
+                    "The endpoint holds as many request bytes as it may; retry shortly")));
+        }
+        if (request.version() != HttpVersion.HTTP_2) {
+            request.connection().close();
+        }
     }
 
     private static void answer(HttpServerResponse response, Reply reply) {
@@ -190,32 +286,46 @@ public final class KinesisEndpoint implements AutoCloseable {
         response.end(Buffer.buffer(reply.body()));
     }
 
-    private boolean tooLarge(String length) {
-        return parse(length) > settings.maxRequestBytes();
-    }
-
-    private static int parse(String length) {
+    /** The Content-Length, or -1 when there is none or it is not a number (the HTTP decoder rejects those). */
+    private static long contentLength(String header) {
+        if (header == null) {
+            return -1;
+        }
         try {
-            long n = Long.parseLong(length.trim());
-            return n > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) n;
+            return Long.parseLong(header.trim());
         } catch (NumberFormatException e) {
-            return 0;
+            return -1;
         }
     }
 
-    /** 413, as Kinesis answers a request body over its limit; the connection closes (the body is not read). */
-    private static void tooLarge(HttpServerRequest request) {
-        HttpServerResponse response = request.response();
-        if (!response.ended()) {
-            response.setStatusCode(413).putHeader("Connection", "close").end();
-            request.connection().close();
-        }
+    /** What the connection limits did: connections open, refused at the maximum, and closed by the deadlines. */
+    public ConnectionStats connectionStats() {
+        return connections.stats();
+    }
+
+    /** Request body bytes held now, over all connections. */
+    public long bodyBytesInFlight() {
+        return budget.held();
+    }
+
+    /** Requests answered 413 because their body was over the limit. */
+    public long requestsTooLarge() {
+        return tooLarge.sum();
+    }
+
+    /** Requests answered 503 because the body bytes in flight were at their maximum. */
+    public long requestsOverBudget() {
+        return overBudget.sum();
     }
 
     @Override
     public synchronized void close() {
         if (vertx == null) {
             return;
+        }
+        if (sweepTimer >= 0) {
+            vertx.cancelTimer(sweepTimer);
+            sweepTimer = -1;
         }
         try {
             if (shared.isPresent()) {

@@ -16,6 +16,8 @@ final class Replies {
 
     private static final String ACCESS_DENIED = "<AccessDeniedException>\n  <Message>Unable to determine service/operation "
             + "name to be authorized</Message>\n</AccessDeniedException>\n";
+    private static final String MISSING_TOKEN = "<MissingAuthenticationTokenException>\n  <Message>Missing Authentication "
+            + "Token</Message>\n</MissingAuthenticationTokenException>\n";
 
     private Replies() {
     }
@@ -49,6 +51,11 @@ final class Replies {
     /** What Kinesis answers a request that is not a POST. */
     static Reply notPost() {
         return bare(403, "AccessDeniedException", ACCESS_DENIED);
+    }
+
+    /** What Kinesis answers an unsigned request that is not of its protocol (a GET, a POST without its headers). */
+    static Reply missingToken() {
+        return bare(403, RequestSignature.MISSING_TOKEN, MISSING_TOKEN);
     }
 
     static Reply bare(int status, String type, String body) {

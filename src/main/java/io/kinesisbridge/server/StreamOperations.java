@@ -46,12 +46,10 @@ final class StreamOperations {
             List.of("AFTER_SHARD_ID", "AT_TRIM_HORIZON", "FROM_TRIM_HORIZON", "AT_LATEST", "AT_TIMESTAMP", "FROM_TIMESTAMP");
 
     private final InMemoryKinesis store;
-    private final int accountShardLimit;
     private final Map<String, String> streamModes = new ConcurrentHashMap<>();
 
-    StreamOperations(InMemoryKinesis store, int accountShardLimit) {
+    StreamOperations(InMemoryKinesis store) {
         this.store = store;
-        this.accountShardLimit = accountShardLimit;
     }
 
     CompletableFuture<Reply> createStream(WireFormat f, JsonParser p) throws IOException {
@@ -100,30 +98,10 @@ final class StreamOperations {
         int shards = onDemand ? ON_DEMAND_SHARDS : shardCount;
         int maxRecordSize = maxRecordSizeKiB == null ? PutRecordValidator.DEFAULT_MAX_RECORD_SIZE_BYTES : maxRecordSizeKiB * 1024;
         synchronized (streamModes) {
-            if (!store.hasStream(streamName)) {
-                int open = openShardCount();
-                if (open + shards > accountShardLimit) {
-                    return done(error(f, new KinesisError(KinesisError.LIMIT_EXCEEDED,
-                            "This request would exceed the shard limit for the account " + store.settings().accountId()
-                                    + " in " + store.settings().region() + ". Current shard count for the account: " + open
-                                    + ". Limit: " + accountShardLimit + ". Number of additional shards that would have "
-                                    + "resulted from this request: " + shards + ". Refer to the AWS Service Limits page "
-                                    + "(http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current "
-                                    + "limits and how to request higher limits.")));
-                }
-            }
-            store.createStream(streamName, shards, maxRecordSize);
+            store.createStream(streamName, shards, maxRecordSize, store.settings().createDelay());
             streamModes.put(streamName, onDemand ? ON_DEMAND : PROVISIONED);
         }
         return done(Reply.ok(f, new byte[0]));
-    }
-
-    int openShardCount() {
-        int open = 0;
-        for (String name : store.streamNames()) {
-            open += snapshot(name).map(s -> s.openShards().size()).orElse(0);
-        }
-        return open;
     }
 
     CompletableFuture<Reply> deleteStream(WireFormat f, JsonParser p) throws IOException {
@@ -144,7 +122,7 @@ final class StreamOperations {
             return done(error(f, invalid.get()));
         }
         synchronized (streamModes) {
-            store.deleteStream(streamName);
+            store.deleteStream(streamName, store.settings().deleteDelay());
             streamModes.remove(streamName);
         }
         return done(Reply.ok(f, new byte[0]));
@@ -368,6 +346,10 @@ final class StreamOperations {
         StreamSnapshot s = store.describe(name);
         if (tokenCreated.isPresent() && tokenCreated.get() != s.created().toEpochMilli()) {
             return done(error(f, notFound(name)));
+        }
+        if (!s.status().equals(StreamSnapshot.ACTIVE)) {
+            return done(error(f, new KinesisError(KinesisError.RESOURCE_IN_USE, "Stream " + name + " under account "
+                    + store.settings().accountId() + " not ACTIVE or UPDATING, instead in state " + s.status())));
         }
         if ("AFTER_SHARD_ID".equals(filterType)) {
             if (filterShardId == null) {

@@ -14,6 +14,7 @@ import io.kinesisbridge.server.EndpointSettings;
 import io.kinesisbridge.server.KinesisApi;
 import io.kinesisbridge.server.KinesisEndpoint;
 import io.kinesisbridge.server.ShardIterators;
+import io.kinesisbridge.server.SignatureCheck;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -55,7 +56,7 @@ public final class SinkMain {
         CountingWrites counting = new CountingWrites(writer);
         Clock clock = Clock.systemUTC();
         KinesisEndpoint endpoint = new KinesisEndpoint(new KinesisApi(memory, counting, clock,
-                new ShardIterators(clock, ShardIterators.DEFAULT_TTL), KinesisApi.DEFAULT_ACCOUNT_SHARD_LIMIT),
+                new ShardIterators(clock, ShardIterators.DEFAULT_TTL), SignatureCheck.OFF),
                 EndpointSettings.of("127.0.0.1", port));
         endpoint.start();
         System.out.println(Child.RESULT_PREFIX + "ready " + URI.create(endpoint.url()).getPort());

@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kinesisbridge.backend.fault.FaultSettings;
 import io.kinesisbridge.backend.memory.MemoryBackendSettings;
 import io.kinesisbridge.put.HashKey;
+import io.kinesisbridge.put.SequenceNumber;
 import io.kinesisbridge.put.ShardMap;
 import io.kinesisbridge.put.ShardRange;
 import io.kinesisbridge.server.Kinesalite;
 import io.kinesisbridge.server.RunningEndpoint;
+import io.kinesisbridge.server.SignatureCheck;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,11 +22,14 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,16 +49,25 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <li>The partition key does not count towards kinesalite's 1 MiB record limit; on AWS data plus key must fit.</li>
  * <li>kinesalite has no 5 MiB PutRecords limit (only a 7 MiB body limit); AWS answers InvalidArgumentException.</li>
  * <li>kinesalite ignores DescribeStream's Limit; AWS pages the shards (HasMoreShards).</li>
+ * <li>kinesalite refuses a version 2 SequenceNumberForOrdering whose shard creation time lies past 2477 (its
+ *     "all f" case); its own test, checked against AWS, shows AWS takes it.</li>
+ * <li>ListShards on a CREATING stream: kinesalite lists no shards; AWS answers ResourceInUseException.</li>
  * <li>Not compared: ListStreams paging (kinesalite lists 10 by default and has no NextToken or StreamSummaries;
- *     AWS 100), sequence numbers (each emulator has its own), and throughput limits (kinesalite never throttles).</li>
+ *     AWS 100), the sequence numbers' values (each emulator has its own clock and counters; both are AWS's version
+ *     2 layout of the right shard), and throughput limits (kinesalite never throttles).</li>
  * </ol>
- * The bridge differs from AWS in one way these requests see: its streams are ACTIVE as soon as CreateStream
- * answers (AWS and kinesalite say CREATING first), so nothing here depends on the status right after creation.
+ * The bridge here checks signatures' structure as kinesalite always does (bridge.endpoint.require-signature) and
+ * has kinesalite's shard limit; its streams are ACTIVE at once as kinesalite's are with createStreamMs 0, and a
+ * second pair, both with 1 s CREATING and DELETING times, compares the stream lifecycle.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KinesaliteParityIT {
 
     private static final List<Integer> SHARD_COUNTS = List.of(1, 2, 3, 4, 16);
+    private static final MemoryBackendSettings KINESALITE_ACCOUNT =
+            new MemoryBackendSettings(false, 1000, 1_048_576, 512L << 20, "000000000000", "us-east-1");
+    /** AWS's own example of its numbers: version 2, shard 0, created at second 0; no stream here issued it. */
+    private static final String ISSUED_BY_AWS = "49039857307708443467467104868809893875799651909875269634";
     private Kinesalite kinesalite;
     private RunningEndpoint bridge;
 
@@ -61,8 +75,8 @@ class KinesaliteParityIT {
     void start() throws Exception {
         Programs.require(Kinesalite.installed(), "kinesalite (npm kinesalite@3.3.3 in -Dkinesalite.dir) and node");
         kinesalite = Kinesalite.start();
-        bridge = RunningEndpoint.start(new MemoryBackendSettings(false, 1000, 1_048_576, 512L << 20, "000000000000", "us-east-1"),
-                FaultSettings.none(), Clock.systemUTC());
+        bridge = RunningEndpoint.start(KINESALITE_ACCOUNT.withAccountShardLimit(10_000), FaultSettings.none(), Clock.systemUTC(),
+                SignatureCheck.STRUCTURE);
         for (String url : urls()) {
             createActive(url, "parity", 4);
             createActive(url, "errs", 1);
@@ -294,6 +308,172 @@ class KinesaliteParityIT {
                         }
                     });
             assertThat(read).as(url).containsExactlyElementsOf(sent);
+        }
+    }
+
+    // ---- sequence numbers, request ids, signatures, the shard limit, the stream lifecycle ---------------------
+
+    @Test
+    void anIteratorAfterTheStartingSequenceNumber_readsTheShardsFirstRecord_onBoth() throws Exception {
+        for (String url : urls()) {
+            createActive(url, "after-start", 1);
+            for (String data : List.of("YQ==", "Yg==", "Yw==")) {
+                KinesisHttp.call(url, "PutRecord", "{\"StreamName\":\"after-start\",\"PartitionKey\":\"k\",\"Data\":\"" + data + "\"}");
+            }
+            String starting = KinesisHttp.call(url, "DescribeStream", "{\"StreamName\":\"after-start\"}").body().get("StreamDescription")
+                    .get("Shards").get(0).get("SequenceNumberRange").get("StartingSequenceNumber").asText();
+            String it = KinesisHttp.call(url, "GetShardIterator", "{\"StreamName\":\"after-start\",\"ShardId\":\"shardId-000000000000\","
+                    + "\"ShardIteratorType\":\"AFTER_SEQUENCE_NUMBER\",\"StartingSequenceNumber\":\"" + starting + "\"}").body()
+                    .get("ShardIterator").asText();
+            List<String> read = new ArrayList<>();
+            KinesisHttp.call(url, "GetRecords", "{\"ShardIterator\":\"" + it + "\"}").body().get("Records")
+                    .forEach(r -> read.add(r.get("Data").asText()));
+            assertThat(read).as(url).containsExactly("YQ==", "Yg==", "Yw==");
+        }
+    }
+
+    @Test
+    void sequenceNumbersOfBoth_areAwsVersion2_ofTheShardTheyCameFrom() throws Exception {
+        for (String url : urls()) {
+            for (String key : List.of("a", "user-42", "b", "c", "d", "e")) {
+                JsonNode put = KinesisHttp.call(url, "PutRecord", "{\"StreamName\":\"route-4\",\"PartitionKey\":\"" + key
+                        + "\",\"Data\":\"AA==\"}").body();
+                SequenceNumber n = SequenceNumber.parse(put.get("SequenceNumber").asText()).orElseThrow();
+                assertThat(put.get("SequenceNumber").asText()).hasSize(56);
+                assertThat(n.version()).as(url).isEqualTo(2);
+                assertThat(n.shardId()).as(url).isEqualTo(put.get("ShardId").asText());
+            }
+        }
+    }
+
+    private static String hexDecimal(String hex) {
+        return new BigInteger(hex, 16).toString();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> sequenceNumberForOrdering_sameAnswers() {
+        String future = hexDecimal("2" + "0".repeat(28) + String.format("%09x", System.currentTimeMillis() / 1000 + 100_000) + "000000002");
+        Map<String, String> cases = new LinkedHashMap<>();
+        cases.put("issued-by-aws", ISSUED_BY_AWS);
+        cases.put("small-version-0", "123");
+        cases.put("version-1", hexDecimal("20000000000000000000000000000000000000000000001"));
+        cases.put("8-near-the-end", hexDecimal("20000000000000000000000000000000000000800000002"));
+        cases.put("last-digit-0", hexDecimal("20000000000000000000000000000000000000000000000"));
+        cases.put("version-3", hexDecimal("20000000000000000000000000000000000000000000003"));
+        cases.put("version-4", hexDecimal("20000000000000000000000000000000000000000000004"));
+        cases.put("initial-3", hexDecimal("30000000000000000000000000000000000000000000001"));
+        cases.put("initial-1", hexDecimal("1ffffffffff7fffffffffffffff000000000007fffffff2"));
+        cases.put("8-in-the-index", hexDecimal("20000000000800000000000000000000000000000000002"));
+        cases.put("version-0-large-date", hexDecimal("13bb2cc3d80000000000000000000000"));
+        cases.put("from-the-future", future);
+        return cases.entrySet().stream().map(e -> DynamicTest.dynamicTest(e.getKey(), () -> {
+            String request = "{\"StreamName\":\"errs\",\"PartitionKey\":\"k\",\"Data\":\"AA==\",\"SequenceNumberForOrdering\":\""
+                    + e.getValue() + "\"}";
+            assertSame(new Case(e.getKey(), "PutRecord", request), KinesisHttp.call(kinesalite.url(), "PutRecord", request),
+                    KinesisHttp.call(bridge.url(), "PutRecord", request));
+        }));
+    }
+
+    @Test
+    void deviation5_aVersion2NumberCreatedPast2477_isRefusedByKinesalite_takenByAws() throws Exception {
+        String request = "{\"StreamName\":\"errs\",\"PartitionKey\":\"k\",\"Data\":\"AA==\",\"SequenceNumberForOrdering\":\""
+                + hexDecimal("2ffffffffff7fffffffffffffff000000000007fffffff2") + "\"}";
+        assertThat(KinesisHttp.call(kinesalite.url(), "PutRecord", request).type()).isEqualTo("InvalidArgumentException");
+        assertThat(KinesisHttp.call(bridge.url(), "PutRecord", request).status()).isEqualTo(200);
+    }
+
+    @TestFactory
+    Stream<DynamicTest> startingSequenceNumber_sameAnswers() {
+        Map<String, String> cases = new LinkedHashMap<>();
+        cases.put("of-shard-5", "5");
+        cases.put("version-0-of-another-stream", "0");
+        cases.put("version-2-of-another-stream", ISSUED_BY_AWS);
+        cases.put("version-1-of-another-stream", hexDecimal("20000000000000000000000000000000000000000000001"));
+        cases.put("version-4", hexDecimal("20000000000000000000000000000000000000000000004"));
+        cases.put("version-0-large-date", hexDecimal("13bb2cc3d80000000000000000000000"));
+        cases.put("8-in-the-index", hexDecimal("20000000000800000000000000000000000000000000002"));
+        return cases.entrySet().stream().map(e -> DynamicTest.dynamicTest(e.getKey(), () -> {
+            String request = "{\"StreamName\":\"parity\",\"ShardId\":\"shardId-000000000000\",\"ShardIteratorType\":"
+                    + "\"AT_SEQUENCE_NUMBER\",\"StartingSequenceNumber\":\"" + e.getValue() + "\"}";
+            assertSame(new Case(e.getKey(), "GetShardIterator", request), KinesisHttp.call(kinesalite.url(), "GetShardIterator", request),
+                    KinesisHttp.call(bridge.url(), "GetShardIterator", request));
+        }));
+    }
+
+    @Test
+    void requestIds_haveAwsShape_onBoth() throws Exception {
+        for (String url : urls()) {
+            KinesisHttp.Answer a = KinesisHttp.call(url, "ListStreams", "{}");
+            assertThat(a.headers().firstValue("x-amzn-RequestId")).as(url).hasValueSatisfying(id ->
+                    assertThat(id).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"));
+            assertThat(a.headers().firstValue("x-amz-id-2")).as(url).hasValueSatisfying(id ->
+                    assertThat(Base64.getDecoder().decode(id).length).isBetween(72, 80));
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> signaturesOfTheWrongStructure_sameAnswers() {
+        record Unsigned(String name, String path, String[] headers) {
+        }
+        List<Unsigned> cases = List.of(
+                new Unsigned("none", "/", new String[0]),
+                new Unsigned("not-sigv4", "/", new String[]{"Authorization", "X"}),
+                new Unsigned("no-signed-headers", "/", new String[]{"Authorization", "AWS4- Signature=b, Credential=a", "Date", "a"}),
+                new Unsigned("header-and-query", "/?X-Amz-Algorithm", new String[]{"Authorization", "X"}),
+                new Unsigned("empty-query", "/?X-Amz-Algorithm", new String[0]),
+                new Unsigned("query-without-algorithm", "/?X-Amz-Credential=a&X-Amz-Signature=b&X-Amz-SignedHeaders=c&X-Amz-Date=d",
+                        new String[0]));
+        return cases.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> assertSame(new Case(c.name(), "ListStreams", "{}"),
+                KinesisHttp.unsigned(kinesalite.url() + c.path(), "ListStreams", "{}", c.headers()),
+                KinesisHttp.unsigned(bridge.url() + c.path(), "ListStreams", "{}", c.headers()))));
+    }
+
+    @Test
+    void aStreamPastTheShardLimit_sameLimitExceededAnswer() throws Exception {
+        String request = "{\"StreamName\":\"too-big\",\"ShardCount\":10000}";
+        assertSame(new Case("over-the-limit", "CreateStream", request), KinesisHttp.call(kinesalite.url(), "CreateStream", request),
+                KinesisHttp.call(bridge.url(), "CreateStream", request));
+    }
+
+    @Test
+    void streamsCreatingAndDeleting_sameStatusesAndAnswers() throws Exception {
+        try (Kinesalite slowKinesalite = Kinesalite.start("createStreamMs:1000,deleteStreamMs:1000,updateStreamMs:0,shardLimit:10000");
+             RunningEndpoint slowBridge = RunningEndpoint.start(KINESALITE_ACCOUNT.withStreamDelays(Duration.ofSeconds(1), Duration.ofSeconds(1)),
+                     FaultSettings.none(), Clock.systemUTC())) {
+            String create = "{\"StreamName\":\"slow\",\"ShardCount\":2}";
+            String describe = "{\"StreamName\":\"slow\"}";
+            String put = "{\"StreamName\":\"slow\",\"PartitionKey\":\"k\",\"Data\":\"AA==\"}";
+            List<String> both = List.of(slowKinesalite.url(), slowBridge.url());
+            for (String url : both) {
+                assertThat(KinesisHttp.call(url, "CreateStream", create).status()).isEqualTo(200);
+                JsonNode creating = KinesisHttp.call(url, "DescribeStream", describe).body().get("StreamDescription");
+                assertThat(creating.get("StreamStatus").asText()).as(url).isEqualTo("CREATING");
+                assertThat(creating.get("Shards")).as(url).isEmpty();
+            }
+            assertSame(new Case("put-while-creating", "PutRecord", put), KinesisHttp.call(slowKinesalite.url(), "PutRecord", put),
+                    KinesisHttp.call(slowBridge.url(), "PutRecord", put));
+            assertSame(new Case("create-while-creating", "CreateStream", create), KinesisHttp.call(slowKinesalite.url(), "CreateStream", create),
+                    KinesisHttp.call(slowBridge.url(), "CreateStream", create));
+            // deviation 6: ListShards while CREATING
+            assertThat(KinesisHttp.call(slowKinesalite.url(), "ListShards", describe).body().get("Shards")).isEmpty();
+            assertThat(KinesisHttp.call(slowBridge.url(), "ListShards", describe).type()).isEqualTo("ResourceInUseException");
+            for (String url : both) {
+                Awaitility.await("slow active on " + url).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() ->
+                        KinesisHttp.call(url, "DescribeStream", describe).body().path("StreamDescription").path("StreamStatus").asText()
+                                .equals("ACTIVE"));
+                assertThat(KinesisHttp.call(url, "PutRecord", put).status()).isEqualTo(200);
+                assertThat(KinesisHttp.call(url, "DeleteStream", describe).status()).isEqualTo(200);
+                assertThat(KinesisHttp.call(url, "DescribeStream", describe).body().path("StreamDescription").path("StreamStatus").asText())
+                        .as(url).isEqualTo("DELETING");
+            }
+            assertSame(new Case("put-while-deleting", "PutRecord", put), KinesisHttp.call(slowKinesalite.url(), "PutRecord", put),
+                    KinesisHttp.call(slowBridge.url(), "PutRecord", put));
+            assertSame(new Case("create-while-deleting", "CreateStream", create), KinesisHttp.call(slowKinesalite.url(), "CreateStream", create),
+                    KinesisHttp.call(slowBridge.url(), "CreateStream", create));
+            for (String url : both) {
+                Awaitility.await("slow gone on " + url).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() ->
+                        "ResourceNotFoundException".equals(KinesisHttp.call(url, "DescribeStream", describe).type()));
+            }
         }
     }
 

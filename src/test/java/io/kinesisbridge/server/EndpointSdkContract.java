@@ -232,14 +232,18 @@ abstract class EndpointSdkContract {
     }
 
     @Test
-    void putRecord_sequenceNumberForOrdering_mustBeOneTheStreamIssued(TestInfo test) {
+    void putRecord_sequenceNumberForOrdering_takesAnyNumberAwsIssues_refusesWhatAwsRefuses(TestInfo test) {
         String name = newStream(test, 1);
         PutRecordResponse first = kinesis.putRecord(b -> b.streamName(name).partitionKey("k").data(bytes("1"))).join();
         PutRecordResponse second = kinesis.putRecord(b -> b.streamName(name).partitionKey("k").data(bytes("2"))
                 .sequenceNumberForOrdering(first.sequenceNumber())).join();
         assertThat(new BigInteger(second.sequenceNumber())).isGreaterThan(new BigInteger(first.sequenceNumber()));
-        assertError(() -> kinesis.putRecord(b -> b.streamName(name).partitionKey("k").data(bytes("3")).sequenceNumberForOrdering("123")),
-                "InvalidArgumentException", "ExclusiveMinimumSequenceNumber 123 used in PutRecord on stream " + name
+        String issuedByAws = "49039857307708443467467104868809893875799651909875269634";
+        assertThat(kinesis.putRecord(b -> b.streamName(name).partitionKey("k").data(bytes("3")).sequenceNumberForOrdering(issuedByAws))
+                .join().sequenceNumber()).hasSize(56);
+        String version4 = new BigInteger("20000000000000000000000000000000000000000000004", 16).toString();
+        assertError(() -> kinesis.putRecord(b -> b.streamName(name).partitionKey("k").data(bytes("4")).sequenceNumberForOrdering(version4)),
+                "InvalidArgumentException", "ExclusiveMinimumSequenceNumber " + version4 + " used in PutRecord on stream " + name
                         + " under account 123456789012 is invalid.");
     }
 
@@ -368,6 +372,10 @@ abstract class EndpointSdkContract {
                 .containsExactly("r2", "r3", "r4");
         assertThat(dataFrom(name, shard, b -> b.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER).startingSequenceNumber(seqs.get(2))))
                 .containsExactly("r3", "r4");
+        String starting = kinesis.describeStream(b -> b.streamName(name)).join().streamDescription().shards().get(0)
+                .sequenceNumberRange().startingSequenceNumber();
+        assertThat(dataFrom(name, shard, b -> b.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER).startingSequenceNumber(starting)))
+                .as("after the shard's starting number: from its first record").containsExactly("r0", "r1", "r2", "r3", "r4");
         assertThat(dataFrom(name, shard, b -> b.shardIteratorType(ShardIteratorType.LATEST))).isEmpty();
         assertThat(dataFrom(name, shard, b -> b.shardIteratorType(ShardIteratorType.AT_TIMESTAMP).timestamp(Instant.now().minusSeconds(60))))
                 .containsExactly("r0", "r1", "r2", "r3", "r4");
@@ -390,6 +398,11 @@ abstract class EndpointSdkContract {
         assertError(() -> kinesis.getShardIterator(b -> b.streamName(name).shardId("shardId-000000000000")
                         .shardIteratorType(ShardIteratorType.AT_SEQUENCE_NUMBER).startingSequenceNumber(seqOfShard1)),
                 "InvalidArgumentException", "Invalid StartingSequenceNumber. It encodes shardId-000000000001, while it was used in a call to a shard with shardId-000000000000");
+        String ofAnotherStream = "49039857307708443467467104868809893875799651909875269634";
+        assertError(() -> kinesis.getShardIterator(b -> b.streamName(name).shardId("shardId-000000000000")
+                        .shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER).startingSequenceNumber(ofAnotherStream)),
+                "InvalidArgumentException", "StartingSequenceNumber " + ofAnotherStream + " used in GetShardIterator on shard "
+                        + "shardId-000000000000 in stream " + name + " under account 123456789012 is invalid because it did not come from this stream.");
         assertError(() -> kinesis.getShardIterator(b -> b.streamName(name).shardId("shardId-000000000000").shardIteratorType(ShardIteratorType.AT_TIMESTAMP)),
                 "InvalidArgumentException", "Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP. Current request has no timestamp parameter.");
         assertError(() -> kinesis.getShardIterator(b -> b.streamName(name).shardId("shardId-000000000000").shardIteratorType("SOMEWHERE")),

@@ -45,14 +45,18 @@ public final class Kinesalite implements AutoCloseable {
     }
 
     public static Kinesalite start() throws IOException {
+        return start("createStreamMs:0,deleteStreamMs:0,updateStreamMs:0,shardLimit:10000");
+    }
+
+    /** kinesalite with these options (the inside of its options object, e.g. {@code createStreamMs:500}). */
+    public static Kinesalite start(String options) throws IOException {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
         Path log = Files.createTempFile("kinesalite-", ".log");
         Process process = new ProcessBuilder("node", "-e",
-                "require('kinesalite')({createStreamMs:0,deleteStreamMs:0,updateStreamMs:0,shardLimit:10000})"
-                        + ".listen(" + port + ",'127.0.0.1')")
+                "require('kinesalite')({" + options + "}).listen(" + port + ",'127.0.0.1')")
                 .directory(dir().toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Kinesalite k = new Kinesalite(process, port);
         try {

@@ -38,10 +38,10 @@ class KinesisApiDecodingProperties {
     private final KinesisApi api;
 
     KinesisApiDecodingProperties() {
-        InMemoryKinesis store = new InMemoryKinesis(MemoryBackendSettings.defaults().withMaxBytes(64L << 20));
+        InMemoryKinesis store = new InMemoryKinesis(MemoryBackendSettings.defaults().withMaxBytes(64L << 20).withAccountShardLimit(50));
         store.createStream("s", 2);
         Clock clock = Clock.systemUTC();
-        api = new KinesisApi(store, store, clock, new ShardIterators(clock, ShardIterators.DEFAULT_TTL), 50);
+        api = new KinesisApi(store, store, clock, new ShardIterators(clock, ShardIterators.DEFAULT_TTL), SignatureCheck.OFF);
     }
 
     /** The answer, within 10 s; it must not be a 5xx, and an error must carry its type in the request's encoding. */

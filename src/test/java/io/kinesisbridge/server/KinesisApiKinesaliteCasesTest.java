@@ -37,7 +37,7 @@ class KinesisApiKinesaliteCasesTest {
         MemoryBackendSettings kinesaliteAccount = new MemoryBackendSettings(false, 1000, 1_048_576, 256L << 20, "000000000000", "us-east-1");
         InMemoryKinesis store = new InMemoryKinesis(kinesaliteAccount);
         store.createStream("errs", 1);
-        KinesisApi api = new KinesisApi(store, store, Clock.systemUTC(), new ShardIterators(Clock.systemUTC(), ShardIterators.DEFAULT_TTL), 100);
+        KinesisApi api = new KinesisApi(store, store, Clock.systemUTC(), new ShardIterators(Clock.systemUTC(), ShardIterators.DEFAULT_TTL), SignatureCheck.OFF);
         List<DynamicTest> tests = new ArrayList<>();
         for (JsonNode c : cases()) {
             if (c.path("requestAbbreviated").asBoolean()) {

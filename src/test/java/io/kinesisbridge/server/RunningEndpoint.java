@@ -18,10 +18,10 @@ public final class RunningEndpoint implements AutoCloseable {
     public final KinesisApi api;
     public final KinesisEndpoint endpoint;
 
-    private RunningEndpoint(InMemoryKinesis store, KinesisBackend writer, Clock clock, int shardLimit) {
+    private RunningEndpoint(InMemoryKinesis store, KinesisBackend writer, Clock clock, SignatureCheck signatures, EndpointSettings settings) {
         this.store = store;
-        this.api = new KinesisApi(store, writer, clock, new ShardIterators(clock, ShardIterators.DEFAULT_TTL), shardLimit);
-        this.endpoint = new KinesisEndpoint(api, EndpointSettings.of("127.0.0.1", 0));
+        this.api = new KinesisApi(store, writer, clock, new ShardIterators(clock, ShardIterators.DEFAULT_TTL), signatures);
+        this.endpoint = new KinesisEndpoint(api, settings);
         endpoint.start();
     }
 
@@ -30,13 +30,22 @@ public final class RunningEndpoint implements AutoCloseable {
     }
 
     public static RunningEndpoint start(MemoryBackendSettings memory, FaultSettings faults, Clock clock) {
-        return start(memory, faults, clock, 10_000);
+        return start(memory, faults, clock, SignatureCheck.OFF);
     }
 
-    public static RunningEndpoint start(MemoryBackendSettings memory, FaultSettings faults, Clock clock, int shardLimit) {
+    public static RunningEndpoint start(MemoryBackendSettings memory, FaultSettings faults, Clock clock, SignatureCheck signatures) {
         InMemoryKinesis store = new InMemoryKinesis(memory, clock);
         KinesisBackend writer = faults.active() ? new FaultInjectingBackend(store, faults, memory.accountId()) : store;
-        return new RunningEndpoint(store, writer, clock, shardLimit);
+        return new RunningEndpoint(store, writer, clock, signatures, EndpointSettings.of("127.0.0.1", 0));
+    }
+
+    /** An endpoint on a free port with these settings (their host and port are ignored). */
+    public static RunningEndpoint start(EndpointSettings settings) {
+        InMemoryKinesis store = new InMemoryKinesis(MemoryBackendSettings.defaults(), Clock.systemUTC());
+        EndpointSettings free = new EndpointSettings("127.0.0.1", 0, settings.eventLoops(), settings.maxRequestBytes(),
+                settings.maxBodyBytesInFlight(), settings.maxConnections(), settings.idleTimeout(), settings.headerTimeout(),
+                settings.requestTimeout());
+        return new RunningEndpoint(store, store, Clock.systemUTC(), SignatureCheck.OFF, free);
     }
 
     public String url() {

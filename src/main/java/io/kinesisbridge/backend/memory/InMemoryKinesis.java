@@ -15,6 +15,7 @@ import io.kinesisbridge.put.Utf8;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,9 +29,11 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A local Kinesis: named streams of shards split over the hash-key space as Kinesis splits them, MD5 routing,
- * ExplicitHashKey, sequence numbers strictly increasing per shard, optional per-shard write limits, readers by
- * iterator, and a memory cap past which the oldest records are trimmed and counted. Thread-safe; every put
- * completes before its future is returned.
+ * ExplicitHashKey, sequence numbers of AWS's layout strictly increasing per shard, optional per-shard write limits,
+ * readers by iterator, and a memory cap past which the oldest records are trimmed and counted. Streams created or
+ * deleted as the endpoint's CreateStream and DeleteStream do it can spend a while CREATING and DELETING, and an
+ * account shard quota can refuse a stream, as AWS does. Thread-safe; every put completes before its future is
+ * returned.
  */
 public final class InMemoryKinesis implements KinesisBackend {
 
@@ -78,7 +81,7 @@ public final class InMemoryKinesis implements KinesisBackend {
             for (MemoryPersistence.ShardMeta s : meta.shards()) {
                 ShardJournal.Loaded loaded = persistence.openShard(meta.name(), s.shardId());
                 MemoryShard shard = new MemoryShard(s.index(), s.range(), Optional.ofNullable(s.parentShardId()),
-                        limiter(), loaded.journal());
+                        limiter(), loaded.journal(), s.numbering(meta.createdMillis()));
                 shard.restore(loaded.keepFrom(), loaded.records(), s.open());
                 for (StoredRecord r : loaded.records()) {
                     footprint.addAndGet(r.footprintBytes());
@@ -86,7 +89,7 @@ public final class InMemoryKinesis implements KinesisBackend {
                 shards.add(shard);
             }
             streams.put(meta.name(), new MemoryStream(meta.name(), arn(meta.name()), Instant.ofEpochMilli(meta.createdMillis()),
-                    meta.maxRecordSizeBytes(), shards));
+                    meta.maxRecordSizeBytes(), shards, 0));
         }
         trimIfOverCap();
     }
@@ -102,23 +105,35 @@ public final class InMemoryKinesis implements KinesisBackend {
 
     // ---- streams ---------------------------------------------------------------------------------------------
 
-    /** Creates an ACTIVE stream of {@code shardCount} evenly split shards; ResourceInUseException if it exists. */
+    /**
+     * Creates an ACTIVE stream of {@code shardCount} evenly split shards: ResourceInUseException if it exists,
+     * LimitExceededException past the account shard limit.
+     */
     public void createStream(String name, int shardCount, int maxRecordSizeBytes) {
+        createStream(name, shardCount, maxRecordSizeBytes, Duration.ZERO);
+    }
+
+    /** As {@link #createStream(String, int, int)}, the stream CREATING (no shards shown, no writes) for {@code creating}. */
+    public void createStream(String name, int shardCount, int maxRecordSizeBytes, Duration creating) {
         if (maxRecordSizeBytes < PutRecordValidator.DEFAULT_MAX_RECORD_SIZE_BYTES
                 || maxRecordSizeBytes > PutRecordValidator.LARGEST_MAX_RECORD_SIZE_BYTES) {
             throw new IllegalArgumentException("maximum record size must lie in [1 MiB, 10 MiB], got " + maxRecordSizeBytes);
         }
         synchronized (streams) {
+            purgeDeleted();
             if (streams.containsKey(name)) {
                 throw KinesisException.of(new KinesisError(KinesisError.RESOURCE_IN_USE,
                         "Stream " + name + " under account " + settings.accountId() + " already exists."), name, null);
             }
+            checkShardQuota(name, shardCount);
+            Instant now = clock.instant();
             List<MemoryShard> shards = new ArrayList<>(shardCount);
             List<ShardRange> ranges = ShardMap.evenSplit(shardCount).shards();
             for (int i = 0; i < ranges.size(); i++) {
-                shards.add(newShard(name, i, ranges.get(i), Optional.empty()));
+                shards.add(newShard(name, i, ranges.get(i), Optional.empty(), now));
             }
-            MemoryStream stream = new MemoryStream(name, arn(name), clock.instant(), maxRecordSizeBytes, shards);
+            MemoryStream stream = new MemoryStream(name, arn(name), now, maxRecordSizeBytes, shards,
+                    now.toEpochMilli() + creating.toMillis());
             streams.put(name, stream);
             if (persistence != null) {
                 persistence.saveStream(stream);
@@ -130,32 +145,82 @@ public final class InMemoryKinesis implements KinesisBackend {
         createStream(name, shardCount, PutRecordValidator.DEFAULT_MAX_RECORD_SIZE_BYTES);
     }
 
-    /** Deletes a stream and its records; ResourceNotFoundException if there is none. */
+    /** AWS's answer to a stream that would take the account past its shard quota (kinesalite checked the text). */
+    private void checkShardQuota(String name, int shardCount) {
+        int limit = settings.accountShardLimit();
+        if (limit <= 0) {
+            return;
+        }
+        int open = 0;
+        for (MemoryStream s : streams.values()) {
+            if (!s.isDeleting()) {
+                open += s.openMap().shards().size();
+            }
+        }
+        if ((long) open + shardCount > limit) {
+            throw KinesisException.of(new KinesisError(KinesisError.LIMIT_EXCEEDED,
+                    "This request would exceed the shard limit for the account " + settings.accountId() + " in "
+                            + settings.region() + ". Current shard count for the account: " + open + ". Limit: " + limit
+                            + ". Number of additional shards that would have resulted from this request: " + shardCount
+                            + ". Refer to the AWS Service Limits page "
+                            + "(http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current limits "
+                            + "and how to request higher limits."), name, null);
+        }
+    }
+
+    /** Deletes a stream and its records at once; ResourceNotFoundException if there is none. */
     public void deleteStream(String name) {
-        MemoryStream removed;
+        deleteStream(name, Duration.ZERO);
+    }
+
+    /**
+     * Deletes a stream's records now and the stream after {@code deleting}, DELETING until then (no writes, nothing
+     * to read, its name still taken); ResourceNotFoundException if there is none.
+     */
+    public void deleteStream(String name, Duration deleting) {
+        MemoryStream stream;
         synchronized (streams) {
-            removed = streams.remove(name);
-            if (removed == null) {
+            purgeDeleted();
+            stream = streams.get(name);
+            if (stream == null) {
                 throw notFound(name);
             }
+            boolean first = !stream.isDeleting();
+            if (deleting.isZero()) {
+                streams.remove(name);
+            } else if (first) {
+                stream.markDeleting(clock.millis() + deleting.toMillis());
+            }
+            if (!first) {
+                return; // its records went with the first delete
+            }
             if (persistence != null) {
-                removed.shards().forEach(MemoryShard::closeJournal);
+                stream.shards().forEach(MemoryShard::closeJournal);
                 persistence.deleteStream(name);
             }
         }
         long freed = 0;
-        for (MemoryShard shard : removed.shards()) {
+        for (MemoryShard shard : stream.shards()) {
             freed += shard.drop();
         }
         footprint.addAndGet(-freed);
     }
 
+    /** Forgets the streams whose DELETING time is over; the caller holds the streams lock or needs no atomicity. */
+    private void purgeDeleted() {
+        long now = clock.millis();
+        streams.values().removeIf(s -> s.isGone(now));
+    }
+
+    /** Every stream's name, whatever its status. */
     public List<String> streamNames() {
+        purgeDeleted();
         return List.copyOf(new TreeSet<>(streams.keySet()));
     }
 
+    /** Whether the name is taken by a stream, whatever its status. */
     public boolean hasStream(String name) {
-        return streams.containsKey(name);
+        return visible(name) != null;
     }
 
     /**
@@ -163,16 +228,17 @@ public final class InMemoryKinesis implements KinesisBackend {
      * and new ones open, each naming the old shard that owned its start as parent.
      */
     public void updateShardCount(String name, int shardCount) {
-        MemoryStream stream = stream(name);
+        MemoryStream stream = activeStream(name);
         synchronized (stream) {
             List<ShardRange> ranges = ShardMap.evenSplit(shardCount).shards();
             ShardMap old = stream.openMap();
             int next = stream.shards().size();
+            Instant now = clock.instant();
             List<MemoryShard> fresh = new ArrayList<>(shardCount);
             for (ShardRange r : ranges) {
                 ShardRange renamed = new ShardRange(ShardRange.shardId(next), r.startingHashKey(), r.endingHashKey());
                 Optional<String> parent = old.shardFor(r.startingHashKey()).map(ShardRange::shardId);
-                fresh.add(newShard(name, next++, renamed, parent));
+                fresh.add(newShard(name, next++, renamed, parent, now));
             }
             stream.replaceOpenShards(fresh);
             if (persistence != null) {
@@ -181,25 +247,28 @@ public final class InMemoryKinesis implements KinesisBackend {
         }
     }
 
+    /** The stream as DescribeStream shows it, whatever its status (no shards while CREATING). */
     public StreamSnapshot describe(String name) {
-        MemoryStream stream = stream(name);
+        MemoryStream stream = visibleStream(name);
+        String status = stream.status(clock.millis());
         List<StreamSnapshot.Shard> shards = new ArrayList<>();
         long count = 0;
-        for (MemoryShard s : stream.shards()) {
-            long next = s.nextPosition();
-            count += s.size();
-            Optional<String> ending = s.isOpen() ? Optional.empty()
-                    : Optional.of(SequenceNumbers.format(s.index, Math.max(0, next - 1)));
-            shards.add(new StreamSnapshot.Shard(s.range, s.parentShardId, SequenceNumbers.format(s.index, 0), ending));
+        if (!status.equals(StreamSnapshot.CREATING)) {
+            for (MemoryShard s : stream.shards()) {
+                count += s.size();
+                Optional<String> ending = s.isOpen() ? Optional.empty()
+                        : Optional.of(s.numbering.ending(s.nextPosition(), s.lastArrivalMillis()));
+                shards.add(new StreamSnapshot.Shard(s.range, s.parentShardId, s.numbering.starting(), ending));
+            }
         }
-        return new StreamSnapshot(stream.name, stream.arn, StreamSnapshot.ACTIVE, stream.created,
+        return new StreamSnapshot(stream.name, stream.arn, status, stream.created,
                 stream.maxRecordSizeBytes, List.copyOf(shards), count, stream.trimmedRecords.get());
     }
 
     @Override
     public CompletableFuture<StreamDescription> describeStream(String streamName) {
         MemoryStream stream = streams.get(streamName);
-        if (stream == null) {
+        if (stream == null || !stream.isActive(clock.millis())) {
             return CompletableFuture.failedFuture(notFound(streamName));
         }
         return CompletableFuture.completedFuture(
@@ -211,7 +280,7 @@ public final class InMemoryKinesis implements KinesisBackend {
     @Override
     public CompletableFuture<RecordResult.Accepted> putRecord(PutRecordCommand command) {
         try {
-            MemoryStream stream = stream(command.streamName());
+            MemoryStream stream = activeStream(command.streamName());
             checkRecordSize(stream, command);
             command.sequenceNumberForOrdering().ifPresent(seq -> checkOrderingSequence(stream, seq));
             List<MemoryShard> touched = new ArrayList<>(1);
@@ -231,7 +300,7 @@ public final class InMemoryKinesis implements KinesisBackend {
     @Override
     public CompletableFuture<PutRecordsResponse> putRecords(String streamName, List<PutRecordCommand> commands) {
         try {
-            MemoryStream stream = stream(streamName);
+            MemoryStream stream = activeStream(streamName);
             long requestBytes = 0;
             for (PutRecordCommand c : commands) {
                 checkRecordSize(stream, c);
@@ -273,13 +342,14 @@ public final class InMemoryKinesis implements KinesisBackend {
                 return new RecordResult.Failed(new KinesisError(KinesisError.INTERNAL_FAILURE,
                         "No open shard owns hash key " + hashKey + " of stream " + stream.name + "."));
             }
-            long position = shard.append(command.partitionKey(), command.data(), size, clock.millis(), System.nanoTime());
+            long now = clock.millis();
+            long position = shard.append(command.partitionKey(), command.data(), size, now, System.nanoTime());
             if (position >= 0) {
                 if (persistence != null && !touched.contains(shard)) {
                     touched.add(shard);
                 }
                 footprint.addAndGet(StoredRecord.footprintOf(command.partitionKey(), command.data()));
-                return new RecordResult.Accepted(shard.shardId(), SequenceNumbers.format(shard.index, position));
+                return new RecordResult.Accepted(shard.shardId(), shard.numbering.ofRecord(position, now));
             }
             if (position == -1) {
                 return new RecordResult.Failed(
@@ -297,16 +367,18 @@ public final class InMemoryKinesis implements KinesisBackend {
         }
     }
 
-    /** AWS refuses a SequenceNumberForOrdering it never issued on this stream. */
+    /**
+     * AWS takes a SequenceNumberForOrdering of any of its layouts from any stream, unless it is from the future. A
+     * shard restored from an earlier version's journal also takes back the numbers of that version it issued.
+     */
     private void checkOrderingSequence(MemoryStream stream, String sequenceNumber) {
-        boolean issued = SequenceNumbers.parse(sequenceNumber)
-                .flatMap(p -> stream.shard(p.shardIndex()).map(s -> s.issued(p.position())))
-                .orElse(false);
-        if (!issued) {
-            throw KinesisException.of(new KinesisError(KinesisError.INVALID_ARGUMENT,
-                    "ExclusiveMinimumSequenceNumber " + sequenceNumber + " used in PutRecord on stream " + stream.name
-                            + " under account " + settings.accountId() + " is invalid."), stream.name, null);
+        if (stream.hasLegacyShards() && stream.shards().stream().anyMatch(s -> s.issuedLegacyNumber(sequenceNumber))) {
+            return;
         }
+        PutRecordValidator.checkSequenceNumberForOrdering(sequenceNumber, stream.name, settings.accountId(), clock.millis())
+                .ifPresent(error -> {
+                    throw KinesisException.of(error, stream.name, null);
+                });
     }
 
     // ---- reads -----------------------------------------------------------------------------------------------
@@ -317,40 +389,55 @@ public final class InMemoryKinesis implements KinesisBackend {
      */
     public ShardPosition iterator(String streamName, String shardId, IteratorType type, String sequenceNumber,
                                   Instant timestamp) {
-        MemoryStream stream = stream(streamName);
-        MemoryShard shard = stream.shard(shardId).orElseThrow(() -> KinesisException.of(
-                new KinesisError(KinesisError.RESOURCE_NOT_FOUND, "Shard " + shardId + " in stream " + streamName
-                        + " under account " + settings.accountId() + " does not exist"), streamName, null));
+        MemoryStream stream = visibleStream(streamName);
+        KinesisException noShard = KinesisException.of(new KinesisError(KinesisError.RESOURCE_NOT_FOUND, "Shard " + shardId
+                + " in stream " + streamName + " under account " + settings.accountId() + " does not exist"), streamName, null);
+        if (stream.status(clock.millis()).equals(StreamSnapshot.CREATING)) {
+            throw noShard; // a CREATING stream shows no shards yet
+        }
+        MemoryShard shard = stream.shard(shardId).orElseThrow(() -> noShard);
         long position = switch (type) {
             case TRIM_HORIZON -> shard.firstPosition();
             case LATEST -> shard.nextPosition();
             case AT_TIMESTAMP -> shard.positionAtOrAfter(timestamp.toEpochMilli());
             case AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER -> {
-                SequenceNumbers.Position p = SequenceNumbers.parse(sequenceNumber)
-                        .orElseThrow(() -> KinesisException.of(new KinesisError(KinesisError.INVALID_ARGUMENT,
-                                "StartingSequenceNumber " + sequenceNumber + " used in GetShardIterator on shard "
-                                        + shardId + " in stream " + streamName + " under account "
-                                        + settings.accountId() + " is invalid."), streamName, null));
-                if (p.shardIndex() != shard.index) {
-                    throw KinesisException.of(new KinesisError(KinesisError.INVALID_ARGUMENT,
-                            "Invalid StartingSequenceNumber. It encodes " + ShardRange.shardId(p.shardIndex())
-                                    + ", while it was used in a call to a shard with " + shardId), streamName, null);
-                }
-                yield type == IteratorType.AT_SEQUENCE_NUMBER ? p.position() : p.position() + 1;
+                ShardNumbering.Found found = found(shard.numbering.locate(sequenceNumber), sequenceNumber, streamName, shardId);
+                yield type == IteratorType.AT_SEQUENCE_NUMBER ? found.at() : found.after();
             }
         };
         return new ShardPosition(streamName, shardId, position);
     }
 
+    /** Where a StartingSequenceNumber points, or AWS's error for one that points nowhere in the shard. */
+    private ShardNumbering.Found found(ShardNumbering.Location location, String sequenceNumber, String streamName,
+                                       String shardId) {
+        if (location instanceof ShardNumbering.Found found) {
+            return found;
+        }
+        String usedOn = "StartingSequenceNumber " + sequenceNumber + " used in GetShardIterator on shard " + shardId
+                + " in stream " + streamName + " under account " + settings.accountId() + " is invalid";
+        KinesisError error;
+        if (location instanceof ShardNumbering.OtherShard other) {
+            error = new KinesisError(KinesisError.INVALID_ARGUMENT, "Invalid StartingSequenceNumber. It encodes "
+                    + other.encodedShardId() + ", while it was used in a call to a shard with " + shardId);
+        } else if (location instanceof ShardNumbering.OtherStream other) {
+            error = other.oldestLayout() ? new KinesisError(KinesisError.INTERNAL_FAILURE, "")
+                    : new KinesisError(KinesisError.INVALID_ARGUMENT, usedOn + " because it did not come from this stream.");
+        } else {
+            error = new KinesisError(KinesisError.INVALID_ARGUMENT, usedOn + ".");
+        }
+        throw KinesisException.of(error, streamName, null);
+    }
+
     /** Up to {@code limit} records from a position; {@code next} is empty once a closed shard is exhausted. */
     public ReadResult read(ShardPosition from, int limit) {
-        MemoryStream stream = stream(from.streamName());
+        MemoryStream stream = visibleStream(from.streamName());
         MemoryShard shard = stream.shard(from.shardId()).orElseThrow(() -> notFound(from.streamName()));
         List<StoredRecord> stored = shard.read(from.position(), limit);
         List<StreamRecord> records = new ArrayList<>(stored.size());
         long next = Math.max(from.position(), shard.firstPosition());
         for (StoredRecord r : stored) {
-            records.add(new StreamRecord(shard.shardId(), SequenceNumbers.format(shard.index, r.position()),
+            records.add(new StreamRecord(shard.shardId(), shard.numbering.ofRecord(r.position(), r.arrivalMillis()),
                     r.partitionKey(), r.data(), r.arrivalMillis()));
             next = r.position() + 1;
         }
@@ -422,9 +509,9 @@ public final class InMemoryKinesis implements KinesisBackend {
 
     // ---- helpers ---------------------------------------------------------------------------------------------
 
-    private MemoryShard newShard(String streamName, int index, ShardRange range, Optional<String> parent) {
+    private MemoryShard newShard(String streamName, int index, ShardRange range, Optional<String> parent, Instant created) {
         ShardJournal journal = persistence == null ? null : persistence.openShard(streamName, range.shardId()).journal();
-        return new MemoryShard(index, range, parent, limiter(), journal);
+        return new MemoryShard(index, range, parent, limiter(), journal, ShardNumbering.aws(index, created.getEpochSecond()));
     }
 
     private ShardWriteLimiter limiter() {
@@ -433,9 +520,28 @@ public final class InMemoryKinesis implements KinesisBackend {
                 : null;
     }
 
-    private MemoryStream stream(String name) {
+    /** The stream, whatever its status; null when there is none (or its DELETING time is over). */
+    private MemoryStream visible(String name) {
         MemoryStream stream = streams.get(name);
+        if (stream != null && stream.isGone(clock.millis())) {
+            streams.remove(name, stream);
+            return null;
+        }
+        return stream;
+    }
+
+    private MemoryStream visibleStream(String name) {
+        MemoryStream stream = visible(name);
         if (stream == null) {
+            throw notFound(name);
+        }
+        return stream;
+    }
+
+    /** An ACTIVE stream: a CREATING or DELETING one is not found, as AWS answers writes to it. */
+    private MemoryStream activeStream(String name) {
+        MemoryStream stream = streams.get(name);
+        if (stream == null || !stream.isActive(clock.millis())) {
             throw notFound(name);
         }
         return stream;

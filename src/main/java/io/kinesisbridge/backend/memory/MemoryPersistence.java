@@ -41,10 +41,31 @@ final class MemoryPersistence {
         return dir;
     }
 
+    /** How a shard numbers its records in stream.json; absent in files of versions before AWS's layout. */
+    static final String AWS_NUMBERING = "aws-v2";
+    static final String LEGACY_NUMBERING = "legacy";
+
+    /**
+     * @param numbering      {@link #AWS_NUMBERING}, or {@link #LEGACY_NUMBERING} / absent for a shard of an earlier
+     *                       version, whose records keep their numbers
+     * @param createdSeconds the shard's creation second in its sequence numbers; absent: the stream's
+     */
     record ShardMeta(int index, String shardId, String startingHashKey, String endingHashKey, String parentShardId,
-                     boolean open) {
+                     boolean open, String numbering, Long createdSeconds) {
         ShardRange range() {
             return new ShardRange(shardId, HashKey.parse(startingHashKey), HashKey.parse(endingHashKey));
+        }
+
+        ShardNumbering numbering(long streamCreatedMillis) {
+            long seconds = createdSeconds != null ? createdSeconds : streamCreatedMillis / 1000;
+            if (numbering == null || numbering.equals(LEGACY_NUMBERING)) {
+                return ShardNumbering.legacy(index, seconds);
+            }
+            if (numbering.equals(AWS_NUMBERING)) {
+                return ShardNumbering.aws(index, seconds);
+            }
+            throw new IllegalStateException("shard " + shardId + " numbers its records as '" + numbering
+                    + "', which this version does not know (a newer version wrote it)");
         }
     }
 
@@ -56,7 +77,8 @@ final class MemoryPersistence {
         List<ShardMeta> shards = new ArrayList<>();
         for (MemoryShard s : stream.shards()) {
             shards.add(new ShardMeta(s.index, s.shardId(), s.range.startingHashKey().toString(),
-                    s.range.endingHashKey().toString(), s.parentShardId.orElse(null), s.isOpen()));
+                    s.range.endingHashKey().toString(), s.parentShardId.orElse(null), s.isOpen(),
+                    s.numbering.isLegacy() ? LEGACY_NUMBERING : AWS_NUMBERING, s.numbering.createSeconds()));
         }
         StreamMeta meta = new StreamMeta(stream.name, stream.created.toEpochMilli(), stream.maxRecordSizeBytes, shards);
         try {

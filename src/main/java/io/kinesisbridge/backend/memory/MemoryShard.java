@@ -14,21 +14,20 @@ final class MemoryShard {
     final Optional<String> parentShardId;
     private final RecordLog log = new RecordLog();
     private final ShardWriteLimiter limiter;
+    final ShardNumbering numbering;
     private final ShardJournal journal;
     private boolean open = true;
-
-    MemoryShard(int index, ShardRange range, Optional<String> parentShardId, ShardWriteLimiter limiter) {
-        this(index, range, parentShardId, limiter, null);
-    }
+    private long lastArrivalMillis = -1;
 
     /** A shard whose records are also kept on disk by {@code journal} (null: memory only). */
     MemoryShard(int index, ShardRange range, Optional<String> parentShardId, ShardWriteLimiter limiter,
-                ShardJournal journal) {
+                ShardJournal journal, ShardNumbering numbering) {
         this.index = index;
         this.range = range;
         this.parentShardId = parentShardId;
         this.limiter = limiter;
         this.journal = journal;
+        this.numbering = numbering;
     }
 
     /** Puts back records read from the journal at start, and the shard's state. */
@@ -36,6 +35,7 @@ final class MemoryShard {
         log.startAt(records.isEmpty() ? firstPosition : records.get(0).position());
         for (StoredRecord r : records) {
             log.append(r);
+            lastArrivalMillis = r.arrivalMillis();
         }
         open = isOpen;
     }
@@ -81,6 +81,7 @@ final class MemoryShard {
         long position = log.nextPosition();
         StoredRecord record = new StoredRecord(position, partitionKey, data, nowMillis);
         log.append(record);
+        lastArrivalMillis = nowMillis;
         if (journal != null) {
             journal.append(record);
         }
@@ -99,12 +100,18 @@ final class MemoryShard {
         return log.nextPosition();
     }
 
+    /** When the last record arrived, or -1 when the shard never took one. */
+    synchronized long lastArrivalMillis() {
+        return lastArrivalMillis;
+    }
+
     synchronized long firstPosition() {
         return log.firstPosition();
     }
 
-    synchronized boolean issued(long position) {
-        return position < log.nextPosition();
+    /** Whether this shard, restored from an earlier version's journal, issued this number of that version's layout. */
+    synchronized boolean issuedLegacyNumber(String sequenceNumber) {
+        return numbering.issuedLegacy(sequenceNumber, log.nextPosition());
     }
 
     /** Records from {@code position} on, at most {@code limit}; a trimmed position reads from the oldest kept. */

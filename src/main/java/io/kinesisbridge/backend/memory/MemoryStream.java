@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A stream: every shard it ever had (closed ones stay readable) and the map of its open shards. */
+/**
+ * A stream: every shard it ever had (closed ones stay readable), the map of its open shards, and its status: CREATING
+ * until {@code activeAtMillis}, then ACTIVE, and DELETING from a delayed delete until it is gone.
+ */
 final class MemoryStream {
 
     final String name;
@@ -17,6 +20,10 @@ final class MemoryStream {
     final Instant created;
     final int maxRecordSizeBytes;
     final AtomicLong trimmedRecords = new AtomicLong();
+    private final long activeAtMillis;
+    private volatile long goneAtMillis = Long.MAX_VALUE;
+    private volatile boolean deleting;
+    private volatile boolean legacyShards;
     private volatile List<MemoryShard> shards;
     private volatile Routing routing;
 
@@ -24,12 +31,45 @@ final class MemoryStream {
     private record Routing(List<MemoryShard> openShards, ShardMap map) {
     }
 
-    MemoryStream(String name, String arn, Instant created, int maxRecordSizeBytes, List<MemoryShard> shards) {
+    MemoryStream(String name, String arn, Instant created, int maxRecordSizeBytes, List<MemoryShard> shards,
+                 long activeAtMillis) {
         this.name = name;
         this.arn = arn;
         this.created = created;
         this.maxRecordSizeBytes = maxRecordSizeBytes;
+        this.activeAtMillis = activeAtMillis;
         install(shards);
+    }
+
+    /** CREATING, ACTIVE or DELETING at {@code nowMillis}. */
+    String status(long nowMillis) {
+        if (deleting) {
+            return StreamSnapshot.DELETING;
+        }
+        return nowMillis < activeAtMillis ? StreamSnapshot.CREATING : StreamSnapshot.ACTIVE;
+    }
+
+    boolean isActive(long nowMillis) {
+        return !deleting && nowMillis >= activeAtMillis;
+    }
+
+    boolean isDeleting() {
+        return deleting;
+    }
+
+    /** DELETING from now until {@code goneAtMillis}. */
+    void markDeleting(long goneAtMillis) {
+        this.goneAtMillis = goneAtMillis;
+        this.deleting = true;
+    }
+
+    boolean isGone(long nowMillis) {
+        return deleting && nowMillis >= goneAtMillis;
+    }
+
+    /** Whether a shard restored from an earlier version's journal numbers records the old way. */
+    boolean hasLegacyShards() {
+        return legacyShards;
     }
 
     List<MemoryShard> shards() {
@@ -79,6 +119,7 @@ final class MemoryStream {
             }
         }
         open.sort((a, b) -> a.range.startingHashKey().compareTo(b.range.startingHashKey()));
+        this.legacyShards = all.stream().anyMatch(s -> s.numbering.isLegacy());
         this.shards = List.copyOf(all);
         this.routing = new Routing(List.copyOf(open), new ShardMap(open.stream().map(s -> s.range).toList()));
     }

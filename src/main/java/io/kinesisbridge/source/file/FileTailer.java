@@ -1,6 +1,7 @@
 package io.kinesisbridge.source.file;
 
 import io.kinesisbridge.component.KinesisPutConstants;
+import io.kinesisbridge.health.BridgeHealth;
 import io.kinesisbridge.put.RecordResult;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -38,6 +40,7 @@ import java.util.Set;
 public final class FileTailer implements AutoCloseable, Service {
 
     public static final String BATCH_PROPERTY = "kinesisBridgeTailBatch";
+    public static final String HEALTH_PART = "file-tail";
     private static final Logger LOG = LoggerFactory.getLogger(FileTailer.class);
     /** Batches per file per poll, so that one busy file does not hold back the others or the next scan. */
     private static final int MAX_BATCHES_PER_FILE = 20;
@@ -45,25 +48,62 @@ public final class FileTailer implements AutoCloseable, Service {
     private final TailSettings settings;
     private final GlobScanner scanner;
     private final TailCheckpoints store;
+    private final TailCheckpoints.Scope scope;
+    private final RegularFiles regularFiles;
+    private final FileDeadLetters deadLetters;
+    private final BridgeHealth health;
     private final Map<String, TailedFile> files = new LinkedHashMap<>();
+    /** Paths not tailed (links, the bridge's own output), each warned about once while it stays so. */
+    private final Map<Path, String> refused = new HashMap<>();
     private Map<String, TailCheckpoint> restored;
     private boolean firstRun;
     private boolean scannedOnce;
 
-    public FileTailer(TailSettings settings) {
+    public FileTailer(TailSettings settings, FileDeadLetters deadLetters, BridgeHealth health) {
         this.settings = settings;
         this.scanner = new GlobScanner(settings.paths());
         this.store = new TailCheckpoints(settings.checkpointFile());
+        this.scope = TailCheckpoints.Scope.of(settings);
+        this.regularFiles = new RegularFiles(settings.allowLinks());
+        this.deadLetters = deadLetters;
+        this.health = health;
     }
 
+    /**
+     * Reads the checkpoint file once. Checkpoints written for another stream or format are not used (the tailer
+     * starts as on a first run); when the globs changed, those of files they no longer match are dropped.
+     */
     private void loadCheckpoints() {
         if (restored != null) {
             return;
         }
-        Optional<List<TailCheckpoint>> loaded = store.load();
+        Optional<TailCheckpoints.Saved> loaded = store.load();
         firstRun = loaded.isEmpty();
         restored = new LinkedHashMap<>();
-        loaded.orElse(List.of()).forEach(c -> restored.put(c.fileKey(), c));
+        if (loaded.isEmpty()) {
+            return;
+        }
+        Optional<TailCheckpoints.Scope> was = loaded.get().scope();
+        if (was.isPresent() && (!was.get().stream().equals(scope.stream()) || !was.get().format().equals(scope.format()))) {
+            LOG.warn("File tail: the checkpoints in {} were written for stream {} in format {}, not stream {} in format {}:"
+                            + " they are not used, files are read as on a first run (bridge.file.start-at={})", store.file(),
+                    was.get().stream(), was.get().format(), scope.stream(), scope.format(), settings.startAtEnd() ? "end" : "beginning");
+            firstRun = true;
+            return;
+        }
+        boolean samePaths = was.isEmpty() || was.get().paths().equals(scope.paths());
+        List<String> dropped = new ArrayList<>();
+        for (TailCheckpoint c : loaded.get().files()) {
+            if (samePaths || scanner.matches(Path.of(c.path()))) {
+                restored.put(c.fileKey(), c);
+            } else {
+                dropped.add(c.path());
+            }
+        }
+        if (!dropped.isEmpty()) {
+            LOG.info("File tail: bridge.file.paths changed; {} checkpointed file(s) it no longer matches are forgotten: {}",
+                    dropped.size(), dropped);
+        }
         if (!restored.isEmpty()) {
             LOG.info("File tail: resuming {} file(s) from {}", restored.size(), store.file());
         }
@@ -90,7 +130,11 @@ public final class FileTailer implements AutoCloseable, Service {
                         TailedFile f = order.get(index);
                         Optional<TailBatch> b = batchesOfCurrent < MAX_BATCHES_PER_FILE && files.get(f.fileKey) == f
                                 ? read(f) : Optional.empty();
-                        if (b.isPresent()) {
+                        if (b.isPresent() && b.get().records().isEmpty()) {
+                            // blank or too-long lines only: nothing to send, the checkpoint moves past them
+                            committed(f, b.get());
+                            batchesOfCurrent++;
+                        } else if (b.isPresent()) {
                             next = b.get();
                             batchesOfCurrent++;
                         } else {
@@ -118,10 +162,18 @@ public final class FileTailer implements AutoCloseable, Service {
         long now = System.nanoTime();
         boolean finished = !f.inGlob && now - f.lastChangeNanos >= settings.rotateWait().toNanos();
         boolean quiet = now - f.lastChangeNanos >= settings.multilineFlush().toNanos();
+        String name = f.path.toString();
         try {
-            return f.nextBatch(settings, finished, quiet);
-        } catch (IOException e) {
-            LOG.warn("File tail: cannot read {}: {}", f.path, e.getMessage());
+            Optional<TailBatch> batch = f.nextBatch(settings, finished, quiet, line -> deadLetters.lineTooLong(name, line));
+            health.up(HEALTH_PART);
+            return batch;
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("File tail: cannot read {}: {}; trying again at the next poll", f.path, e.toString());
+            return Optional.empty();
+        } catch (Error e) {
+            // the timer goes on polling; until a read succeeds, readiness says why nothing is read
+            LOG.error("File tail: {} while reading {}; trying again at the next poll", e.getClass().getSimpleName(), f.path);
+            health.down(HEALTH_PART, e.getClass().getSimpleName() + " while reading " + name);
             return Optional.empty();
         }
     }
@@ -147,6 +199,10 @@ public final class FileTailer implements AutoCloseable, Service {
         if (f == null || f.committed != batch.start()) {
             return; // the file was truncated or dropped meanwhile: its new state is already right
         }
+        committed(f, batch);
+    }
+
+    private void committed(TailedFile f, TailBatch batch) {
         f.committed = batch.end();
         try {
             f.extendFingerprint();
@@ -161,19 +217,27 @@ public final class FileTailer implements AutoCloseable, Service {
     private void scan() {
         Set<String> seen = new HashSet<>();
         boolean changed = false;
+        Set<Path> refusedNow = new HashSet<>();
         for (Path path : scanner.scan()) {
             String key;
             long size;
             try {
-                key = TailedFile.keyOf(path);
-                size = Files.size(path);
+                key = TailedFile.keyOf(path, regularFiles);
+                size = regularFiles.attributes(path).size();
             } catch (IOException e) {
                 continue;
             }
-            seen.add(key);
             TailedFile f = files.get(key);
             if (f == null) {
-                Optional<TailedFile> opened = TailedFile.open(path);
+                Optional<String> refusal = refusal(path);
+                if (refusal.isPresent()) {
+                    refusedNow.add(path);
+                    if (!refusal.get().equals(refused.put(path, refusal.get()))) {
+                        LOG.warn("File tail: {} is not tailed: {}", path, refusal.get());
+                    }
+                    continue;
+                }
+                Optional<TailedFile> opened = TailedFile.open(path, regularFiles);
                 if (opened.isEmpty() || !opened.get().fileKey.equals(key)) {
                     opened.ifPresent(TailedFile::close);
                     continue;
@@ -182,13 +246,16 @@ public final class FileTailer implements AutoCloseable, Service {
                 start(f, size);
                 files.put(key, f);
                 changed = true;
+            } else if (!f.path.equals(path) && refusal(path).isPresent()) {
+                continue; // a link to a tailed file, or a name under the bridge's own output: the file is known by its own name
             } else if (!f.path.equals(path)) {
                 LOG.info("File tail: {} is now {}", f.path, path);
                 f.path = path;
                 changed = true;
             }
+            seen.add(key);
             f.inGlob = true;
-            changed |= checkTruncation(f, seen);
+            changed |= checkTruncation(f, size, seen);
             if (size != f.lastSize) {
                 f.lastSize = size;
                 f.lastChangeNanos = System.nanoTime();
@@ -223,6 +290,7 @@ public final class FileTailer implements AutoCloseable, Service {
                 changed = true;
             }
         }
+        refused.keySet().retainAll(refusedNow);
         if (!scannedOnce) {
             scannedOnce = true;
             findRotatedWhileDown();
@@ -230,6 +298,19 @@ public final class FileTailer implements AutoCloseable, Service {
         }
         if (changed) {
             save();
+        }
+    }
+
+    /** Why {@code path} is not tailed: not a regular file, a link (unless allowed), or the bridge's own output. */
+    private Optional<String> refusal(Path path) {
+        if (settings.ownOutput().contains(path)) {
+            return Optional.of("it is the bridge's own output (dead letters, spool, checkpoints or persisted streams);"
+                    + " narrow bridge.file.paths");
+        }
+        try {
+            return regularFiles.refusal(path, false);
+        } catch (IOException e) {
+            return Optional.of("it cannot be looked at: " + e.getMessage());
         }
     }
 
@@ -256,19 +337,19 @@ public final class FileTailer implements AutoCloseable, Service {
         LOG.info("File tail: following {} from byte {}", f.path, f.committed);
     }
 
-    private boolean checkTruncation(TailedFile f, Set<String> seen) {
+    /**
+     * A truncation is noticed also before anything of the file was acknowledged (a multi-line record waits up to
+     * bridge.file.multiline.flush-ms): what the file held then is finished from its copy.
+     */
+    private boolean checkTruncation(TailedFile f, long size, Set<String> seen) {
         try {
-            long size = f.size();
-            if (f.committed == 0 && f.fingerprintLength == 0) {
-                return false;
-            }
-            if (size < f.committed || !f.startsWith(f.fingerprint, f.fingerprintLength)) {
+            if (f.truncatedSinceLastScan(size)) {
                 LOG.info("File tail: {} was truncated (copy-truncate rotation?); reading it from the start", f.path);
                 long offset = f.committed;
-                String fp = f.fingerprint;
-                int fpLength = f.fingerprintLength;
+                String seenFingerprint = f.seenFingerprint();
+                int seenLength = f.seenLength();
                 f.restart();
-                recoverCopy(f, offset, fp, fpLength, seen);
+                recoverCopy(f, offset, seenFingerprint, seenLength, seen);
                 return true;
             }
         } catch (IOException e) {
@@ -278,12 +359,13 @@ public final class FileTailer implements AutoCloseable, Service {
     }
 
     /**
-     * After a truncation: a copy beside the file that starts with the same bytes and holds at least what was read
-     * is where the lines not yet read went; it is finished from that offset.
+     * After a truncation: a copy beside the file that starts with the same bytes (its first {@code fingerprintLength},
+     * as last seen) and holds at least what was acknowledged is where the lines not yet sent went; it is finished
+     * from that offset.
      */
     private void recoverCopy(TailedFile truncated, long offset, String fingerprint, int fingerprintLength, Set<String> seen) {
-        if (offset == 0) {
-            return;
+        if (offset == 0 && fingerprintLength == 0) {
+            return; // it was empty
         }
         Path dir = truncated.path.toAbsolutePath().getParent();
         String name = truncated.path.getFileName().toString();
@@ -292,11 +374,12 @@ public final class FileTailer implements AutoCloseable, Service {
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, p -> p.getFileName().toString().startsWith(name)
                 && !p.getFileName().toString().equals(name) && Files.isRegularFile(p))) {
             for (Path p : stream) {
-                String key = TailedFile.keyOf(p);
-                if (files.containsKey(key) || key.equals(truncated.fileKey) || Files.size(p) < offset) {
+                String key = TailedFile.keyOf(p, regularFiles);
+                if (files.containsKey(key) || key.equals(truncated.fileKey) || Files.size(p) < Math.max(offset, fingerprintLength)
+                        || refusal(p).isPresent()) {
                     continue;
                 }
-                Optional<TailedFile> candidate = TailedFile.open(p);
+                Optional<TailedFile> candidate = TailedFile.open(p, regularFiles);
                 if (candidate.isEmpty()) {
                     continue;
                 }
@@ -320,8 +403,11 @@ public final class FileTailer implements AutoCloseable, Service {
         TailedFile copy = best.get();
         copy.committed = offset;
         copy.position = offset;
-        copy.fingerprint = fingerprint;
-        copy.fingerprintLength = fingerprintLength;
+        try {
+            copy.extendFingerprint();
+        } catch (IOException e) {
+            LOG.debug("File tail: fingerprint of {} not taken: {}", copy.path, e.getMessage());
+        }
         copy.inGlob = seen.contains(copy.fileKey);
         copy.lastChangeNanos = System.nanoTime();
         files.put(copy.fileKey, copy);
@@ -346,12 +432,12 @@ public final class FileTailer implements AutoCloseable, Service {
             }
             try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, Files::isRegularFile)) {
                 for (Path p : stream) {
-                    String key = TailedFile.keyOf(p);
+                    String key = TailedFile.keyOf(p, regularFiles);
                     TailCheckpoint c = restored.get(key);
-                    if (c == null || files.containsKey(key)) {
+                    if (c == null || files.containsKey(key) || refusal(p).isPresent()) {
                         continue;
                     }
-                    Optional<TailedFile> opened = TailedFile.open(p);
+                    Optional<TailedFile> opened = TailedFile.open(p, regularFiles);
                     if (opened.isEmpty()) {
                         continue;
                     }
@@ -386,7 +472,7 @@ public final class FileTailer implements AutoCloseable, Service {
         if (restored != null) {
             all.addAll(restored.values());
         }
-        store.save(all);
+        store.save(scope, all);
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
@@ -14,7 +15,7 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
- * The regular files that a list of globs matches now ({@code /var/log/app/*.log}, {@code logs/**}{@code /*.json},
+ * The files that a list of globs matches now ({@code /var/log/app/*.log}, {@code logs/**}{@code /*.json},
  * {@code /srv/{a,b}/out.log}); relative globs are taken from the working directory. A directory that does not
  * exist matches nothing.
  */
@@ -54,7 +55,16 @@ public final class GlobScanner {
         return globs.isEmpty();
     }
 
-    /** Every regular file matched now, each once, sorted by path. */
+    /** Whether a glob matches {@code path}, which need not exist. */
+    public boolean matches(Path path) {
+        Path absolute = path.toAbsolutePath().normalize();
+        return globs.stream().anyMatch(g -> g.matcher().matches(absolute));
+    }
+
+    /**
+     * Every regular file and symbolic link matched now (what a link points to is for the caller to judge), each
+     * once, sorted by path.
+     */
     public Set<Path> scan() {
         Set<Path> found = new TreeSet<>();
         for (Glob g : globs) {
@@ -65,14 +75,14 @@ public final class GlobScanner {
                 if (g.depth() == 1) {
                     try (DirectoryStream<Path> dir = Files.newDirectoryStream(g.base())) {
                         for (Path p : dir) {
-                            if (g.matcher().matches(p) && Files.isRegularFile(p)) {
+                            if (g.matcher().matches(p) && isFileOrLink(p)) {
                                 found.add(p);
                             }
                         }
                     }
                 } else {
                     try (Stream<Path> walk = Files.walk(g.base(), g.depth())) {
-                        walk.filter(p -> g.matcher().matches(p) && Files.isRegularFile(p)).forEach(found::add);
+                        walk.filter(p -> g.matcher().matches(p) && isFileOrLink(p)).forEach(found::add);
                     }
                 }
             } catch (IOException | UncheckedIOException e) {
@@ -80,6 +90,10 @@ public final class GlobScanner {
             }
         }
         return found;
+    }
+
+    private static boolean isFileOrLink(Path p) {
+        return Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(p);
     }
 
     private static int indexOfWildcard(String s) {

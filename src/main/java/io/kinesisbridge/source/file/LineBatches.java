@@ -5,41 +5,36 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
- * Reads a stream as lines (LF or CRLF; the end of the stream ends the last line) in batches of at most
- * {@code batchSize} lines, each line as its bytes without the line end. Empty lines are skipped: they carry no
- * record. A line longer than {@code maxLineBytes} comes in pieces of that size (the last one shorter), so that no
- * line, however long, is held whole in memory. Closing the iterator closes the stream.
+ * Reads a stream as lines (see {@link LineReader}; the end of the stream ends the last line) in batches of at
+ * most {@code batchSize} lines and about {@link #MAX_BATCH_BYTES}, each line as its bytes without the line end.
+ * Empty lines are skipped: they carry no record. A line longer than {@code maxLineBytes} is not in any batch: it
+ * goes to {@code overlong}. Memory is bounded whatever the file. Closing the iterator closes the stream.
  */
 public final class LineBatches implements Iterator<List<byte[]>>, Closeable {
 
+    /** A batch ends once it holds this many bytes, so that a batch of long lines stays small. */
+    public static final long MAX_BATCH_BYTES = 4L << 20;
+
     private final InputStream in;
     private final int batchSize;
-    private final int maxLineBytes;
-    private final byte[] buffer = new byte[1 << 16];
-    private int position;
-    private int limit;
-    private byte[] partial = new byte[256];
-    private int partialLength;
+    private final LineReader reader;
+    private final Consumer<LineReader.LongLine> overlong;
     private List<byte[]> next;
     private boolean eof;
+    private long lines;
 
-    public LineBatches(InputStream in, int batchSize) {
-        this(in, batchSize, Integer.MAX_VALUE);
-    }
-
-    public LineBatches(InputStream in, int batchSize, int maxLineBytes) {
-        if (maxLineBytes < 1) {
-            throw new IllegalArgumentException("maxLineBytes must be positive");
-        }
+    public LineBatches(InputStream in, int batchSize, int maxLineBytes, Consumer<LineReader.LongLine> overlong) {
         this.in = in;
         this.batchSize = batchSize;
-        this.maxLineBytes = maxLineBytes;
+        this.reader = new LineReader(LineReader.Source.of(in), 0, maxLineBytes);
+        this.overlong = overlong;
     }
 
     @Override
@@ -60,46 +55,42 @@ public final class LineBatches implements Iterator<List<byte[]>>, Closeable {
         return batch;
     }
 
+    /** The offset of the first byte of the line not yet handed out or reported. */
+    public long position() {
+        return reader.lineStart();
+    }
+
+    /** Lines read so far (handed out, empty, or too long). */
+    public long lines() {
+        return lines;
+    }
+
     private List<byte[]> readBatch() {
-        List<byte[]> batch = new ArrayList<>(batchSize);
+        List<byte[]> batch = new ArrayList<>(Math.min(batchSize, 1024));
+        long bytes = 0;
         try {
-            while (batch.size() < batchSize) {
-                if (position == limit) {
-                    limit = in.read(buffer, 0, buffer.length);
-                    position = 0;
-                    if (limit <= 0) {
-                        limit = 0;
-                        eof = true;
-                        add(batch, partial, 0, partialLength);
-                        partialLength = 0;
-                        break;
+            while (batch.size() < batchSize && bytes < MAX_BATCH_BYTES) {
+                Optional<LineReader.Item> item = reader.next(true);
+                if (item.isEmpty()) {
+                    eof = true;
+                    break;
+                }
+                lines++;
+                if (item.get() instanceof LineReader.Line line) {
+                    if (line.content().length > 0) {
+                        batch.add(line.content());
+                        bytes += line.content().length;
                     }
-                }
-                int newline = -1;
-                for (int i = position; i < limit; i++) {
-                    if (buffer[i] == '\n') {
-                        newline = i;
-                        break;
-                    }
-                }
-                if (newline < 0) {
-                    append(position, limit);
-                    position = limit;
-                    pieces(batch);
-                    continue;
-                }
-                if (partialLength == 0 && newline - position <= maxLineBytes) {
-                    add(batch, buffer, position, newline - position);
                 } else {
-                    append(position, newline);
-                    pieces(batch);
-                    add(batch, partial, 0, partialLength);
-                    partialLength = 0;
+                    overlong.accept((LineReader.LongLine) item.get());
                 }
-                position = newline + 1;
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (Error e) {
+            // an Error escaping the route would stop Camel's polling consumer for good: it fails this file instead
+            closeQuietly();
+            throw new IllegalStateException(e.getClass().getSimpleName() + " while reading line " + (lines + 1) + ": " + e.getMessage(), e);
         }
         if (eof) {
             close();
@@ -107,35 +98,11 @@ public final class LineBatches implements Iterator<List<byte[]>>, Closeable {
         return batch;
     }
 
-    /** Keeps the bytes of a line that continues past the buffer. */
-    private void append(int from, int to) {
-        int n = to - from;
-        if (partialLength + n > partial.length) {
-            partial = Arrays.copyOf(partial, Math.max(partial.length * 2, partialLength + n));
-        }
-        System.arraycopy(buffer, from, partial, partialLength, n);
-        partialLength += n;
-    }
-
-    /** Moves whole pieces of {@code maxLineBytes} of the line being read into the batch. */
-    private void pieces(List<byte[]> batch) {
-        int from = 0;
-        while (partialLength - from > maxLineBytes) {
-            batch.add(Arrays.copyOfRange(partial, from, from + maxLineBytes));
-            from += maxLineBytes;
-        }
-        if (from > 0) {
-            System.arraycopy(partial, from, partial, 0, partialLength - from);
-            partialLength -= from;
-        }
-    }
-
-    private static void add(List<byte[]> batch, byte[] bytes, int offset, int length) {
-        if (length > 0 && bytes[offset + length - 1] == '\r') {
-            length--;
-        }
-        if (length > 0) {
-            batch.add(Arrays.copyOfRange(bytes, offset, offset + length));
+    private void closeQuietly() {
+        try {
+            in.close();
+        } catch (IOException | RuntimeException e) {
+            // the file has failed already
         }
     }
 

@@ -15,11 +15,15 @@ import java.util.regex.Pattern;
  * @param multilineStart  a line matching it starts a record, other lines continue the current one; empty: off
  * @param multilineFlush  how long a file must stay quiet before its last multi-line record is sent
  * @param rotateWait      how long a file renamed away (or deleted) is still watched for late writes
- * @param maxRecordBytes  a longer line is cut into pieces of this size
+ * @param maxRecordBytes  a longer line is not sent but dead-lettered
+ * @param stream          the stream the records go to: checkpoints written for another stream are not used
+ * @param allowLinks      whether a glob may match a symbolic link and the file it points to is read
+ * @param ownOutput       what the bridge writes, never tailed
  */
 public record TailSettings(List<String> paths, boolean startAtEnd, RecordFormat format, List<String> csvColumns,
                            Optional<Pattern> multilineStart, Duration multilineFlush, Path checkpointFile,
-                           Duration rotateWait, int maxBatchRecords, int maxRecordBytes) {
+                           Duration rotateWait, int maxBatchRecords, int maxRecordBytes, String stream,
+                           boolean allowLinks, OwnOutput ownOutput) {
 
     public TailSettings {
         paths = List.copyOf(paths);

@@ -1,20 +1,18 @@
 package io.kinesisbridge.source.file;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * One file being tailed, known by its identity (device and inode), read through a handle kept open so that it
@@ -24,7 +22,6 @@ import java.util.Optional;
 final class TailedFile implements AutoCloseable {
 
     static final int FINGERPRINT_BYTES = 1024;
-    private static final int CHUNK = 64 * 1024;
     private static final long MAX_BATCH_BYTES = 4L << 20;
 
     final String fileKey;
@@ -32,34 +29,48 @@ final class TailedFile implements AutoCloseable {
     private final FileChannel channel;
     long committed;
     long position;
+    /** Of the first {@code fingerprintLength} bytes acknowledged: kept in the checkpoint. */
     String fingerprint;
     int fingerprintLength;
+    /** Of the first bytes the file held at the last scan, acknowledged or not: tells a truncation that came first. */
+    private String seenFingerprint;
+    private int seenLength;
     /** Whether a glob matched the file at the last scan; a file that left (rotated away) is drained, then dropped. */
     boolean inGlob = true;
     long lastSize = -1;
     long lastChangeNanos = System.nanoTime();
     private List<String> csvColumns;
+    /** A long line the file ended in at the last read: read on from there, not again from its start. */
+    private Optional<LineReader.Skipping> skipping = Optional.empty();
+    /** Long lines ending before this offset were dead-lettered already (a batch read again must not repeat it). */
+    private long longLinesReportedTo;
 
     private TailedFile(String fileKey, Path path, FileChannel channel) {
         this.fileKey = fileKey;
         this.path = path;
         this.channel = channel;
         this.fingerprint = fingerprintOf(new byte[0]);
+        this.seenFingerprint = fingerprint;
     }
 
-    static Optional<TailedFile> open(Path path) {
+    /** Opens {@code path} as {@code files} allows (not through a link unless links are allowed). */
+    static Optional<TailedFile> open(Path path, RegularFiles files) {
         try {
-            FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
-            String key = keyOf(path);
-            return Optional.of(new TailedFile(key, path, ch));
+            FileChannel ch = files.channel(path);
+            try {
+                return Optional.of(new TailedFile(keyOf(path, files), path, ch));
+            } catch (IOException e) {
+                ch.close();
+                return Optional.empty();
+            }
         } catch (IOException e) {
-            return Optional.empty(); // gone or unreadable: the next scan looks again
+            return Optional.empty(); // gone, unreadable, or a link: the next scan looks again
         }
     }
 
     /** The identity a rename keeps: device and inode where the file system has them, otherwise the path. */
-    static String keyOf(Path path) throws IOException {
-        Object key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+    static String keyOf(Path path, RegularFiles files) throws IOException {
+        Object key = files.attributes(path).fileKey();
         return key != null ? key.toString() : "path:" + path.toAbsolutePath();
     }
 
@@ -74,6 +85,29 @@ final class TailedFile implements AutoCloseable {
         }
         byte[] head = head(length);
         return head.length == length && fingerprintOf(head).equals(expectedFingerprint);
+    }
+
+    /**
+     * Whether the file was truncated (or truncated and rewritten) since the last scan: it shrank, or it no longer
+     * starts with what was acknowledged or with what it held then. Then remembers what it holds now.
+     */
+    boolean truncatedSinceLastScan(long size) throws IOException {
+        boolean truncated = size < lastSize || size < committed
+                || !startsWith(fingerprint, fingerprintLength) || !startsWith(seenFingerprint, seenLength);
+        if (!truncated && seenLength < FINGERPRINT_BYTES && size > seenLength) {
+            byte[] head = head((int) Math.min(FINGERPRINT_BYTES, size));
+            seenFingerprint = fingerprintOf(head);
+            seenLength = head.length;
+        }
+        return truncated;
+    }
+
+    String seenFingerprint() {
+        return seenFingerprint;
+    }
+
+    int seenLength() {
+        return seenLength;
     }
 
     /** Fingerprints up to FINGERPRINT_BYTES of what was acknowledged, once the file has grown past the old one. */
@@ -93,7 +127,11 @@ final class TailedFile implements AutoCloseable {
         position = 0;
         fingerprint = fingerprintOf(new byte[0]);
         fingerprintLength = 0;
+        seenFingerprint = fingerprint;
+        seenLength = 0;
         csvColumns = null;
+        skipping = Optional.empty();
+        longLinesReportedTo = 0;
     }
 
     private byte[] head(int length) throws IOException {
@@ -106,7 +144,7 @@ final class TailedFile implements AutoCloseable {
             }
             p += n;
         }
-        return buf.flip().remaining() == length ? buf.array() : java.util.Arrays.copyOf(buf.array(), buf.remaining());
+        return buf.flip().remaining() == length ? buf.array() : Arrays.copyOf(buf.array(), buf.remaining());
     }
 
     static String fingerprintOf(byte[] bytes) {
@@ -139,174 +177,65 @@ final class TailedFile implements AutoCloseable {
      * The next batch from {@code position}: complete lines only, unless {@code finished} (the file was rotated away
      * and stayed quiet), when a last line without its newline counts too. With a multi-line start pattern, the
      * last record is held back until a new record starts, the file is finished, or it stayed quiet for
-     * {@code settings.multilineFlush()}.
+     * {@code settings.multilineFlush()}. A line longer than {@code settings.maxRecordBytes()} goes to
+     * {@code overlong} once, not into the batch. A batch may hold no records (blank or long lines only): it only
+     * moves the checkpoint.
      */
-    Optional<TailBatch> nextBatch(TailSettings settings, boolean finished, boolean quiet) throws IOException {
+    Optional<TailBatch> nextBatch(TailSettings settings, boolean finished, boolean quiet,
+                                  Consumer<LineReader.LongLine> overlong) throws IOException {
         long size = channel.size();
         if (position >= size) {
             return Optional.empty();
         }
-        List<String> columns = List.of();
-        boolean skipHeader = false;
-        if (settings.format() == RecordFormat.CSV) {
-            if (!settings.csvColumns().isEmpty()) {
-                columns = settings.csvColumns();
-            } else {
-                if (csvColumns == null) {
-                    Optional<byte[]> header = firstLine();
-                    if (header.isEmpty()) {
-                        return Optional.empty();
-                    }
-                    csvColumns = CsvLine.split(new String(header.get(), StandardCharsets.UTF_8).strip());
-                }
-                columns = csvColumns;
-                skipHeader = true;
-            }
+        Optional<List<String>> columns = columns(settings);
+        if (columns.isEmpty()) {
+            return Optional.empty(); // the CSV header line is not complete yet
         }
-        boolean multiline = settings.multilineStart().isPresent();
-        List<byte[]> records = new ArrayList<>();
-        long batchBytes = 0;
-        long end = position;             // end of the last record handed out
-        long p = position;               // next byte to look at
-        long lineStart = position;
-        ByteArrayOutputStream line = new ByteArrayOutputStream(256);
-        ByteArrayOutputStream pending = new ByteArrayOutputStream(multiline ? 1024 : 0);
-        boolean hasPending = false;
-        long pendingEnd = position;
-        ByteBuffer buf = ByteBuffer.allocate(CHUNK);
+        boolean skipHeader = settings.format() == RecordFormat.CSV && settings.csvColumns().isEmpty();
+        LineReader reader = new LineReader(LineReader.Source.of(channel, position, size), position,
+                settings.maxRecordBytes(), skipping);
+        Optional<MultilineRecords> multiline = settings.multilineStart().map(p -> new MultilineRecords(p, settings.maxRecordBytes()));
         String file = path.toString();
-        scan:
-        while (p < size && records.size() < settings.maxBatchRecords() && batchBytes < MAX_BATCH_BYTES) {
-            buf.clear();
-            int n = channel.read(buf, p);
-            if (n <= 0) {
+        List<byte[]> records = new ArrayList<>();
+        long bytes = 0;
+        long end = position;
+        boolean exhausted = false;
+        while (records.size() < settings.maxBatchRecords() && bytes < MAX_BATCH_BYTES) {
+            Optional<LineReader.Item> item = reader.next(finished);
+            if (item.isEmpty()) {
+                exhausted = true;
                 break;
             }
-            byte[] a = buf.array();
-            for (int i = 0; i < n; i++) {
-                byte b = a[i];
-                if (b != '\n') {
-                    if (line.size() < settings.maxRecordBytes()) {
-                        line.write(b);
-                        continue;
-                    }
-                    // a line longer than a record can be: what we have is a record of its own
-                    if (multiline) {
-                        // part of a multi-line record: the piece joins (or, past the cap, ends) the pending record
-                        byte[] piece = line.toByteArray();
-                        if (hasPending && pending.size() + 1 + piece.length <= settings.maxRecordBytes()) {
-                            pending.write('\n');
-                            pending.writeBytes(piece);
-                        } else {
-                            if (hasPending) {
-                                byte[] rec = pending.toByteArray();
-                                records.add(settings.format().toData(rec, columns, file));
-                                batchBytes += rec.length;
-                                pending.reset();
-                            }
-                            pending.writeBytes(piece);
-                            hasPending = true;
-                        }
-                        line.reset();
-                        line.write(b);
-                    } else {
-                        byte[] piece = line.toByteArray();
-                        records.add(settings.format().toData(piece, columns, file));
-                        batchBytes += piece.length;
-                        end = p + i;
-                        line.reset();
-                        line.write(b);
-                        lineStart = p + i;
-                        if (records.size() >= settings.maxBatchRecords()) {
-                            p = p + i;
-                            line.reset();
-                            break scan;
-                        }
-                    }
-                    continue;
+            Optional<byte[]> record;
+            if (item.get() instanceof LineReader.LongLine longLine) {
+                record = multiline.flatMap(MultilineRecords::flush); // the record before it ends there
+                if (longLine.end() > longLinesReportedTo) {
+                    overlong.accept(longLine);
+                    longLinesReportedTo = longLine.end();
                 }
-                long next = p + i + 1;
-                byte[] content = stripCr(line.toByteArray());
-                line.reset();
-                boolean header = skipHeader && lineStart == 0;
-                long thisLineStart = lineStart;
-                lineStart = next;
-                if (header) {
-                    end = next;
-                    continue;
-                }
-                if (multiline) {
-                    boolean starts = settings.multilineStart().get().matcher(new String(content, StandardCharsets.UTF_8)).find();
-                    if (starts && hasPending) {
-                        byte[] rec = pending.toByteArray();
-                        records.add(settings.format().toData(rec, columns, file));
-                        batchBytes += rec.length;
-                        end = thisLineStart;
-                        pending.reset();
-                        hasPending = false;
-                        if (records.size() >= settings.maxBatchRecords()) {
-                            p = thisLineStart;
-                            break scan;
-                        }
-                    }
-                    if (hasPending) {
-                        if (pending.size() + 1 + content.length <= settings.maxRecordBytes()) {
-                            pending.write('\n');
-                            pending.writeBytes(content);
-                        } else {
-                            // the record would pass the cap: what it holds goes as a record, the rest goes on as
-                            // the next one, so that nothing of it is lost
-                            byte[] rec = pending.toByteArray();
-                            records.add(settings.format().toData(rec, columns, file));
-                            batchBytes += rec.length;
-                            end = thisLineStart;
-                            pending.reset();
-                            pending.writeBytes(content);
-                        }
-                    } else if (content.length > 0 || starts) {
-                        pending.writeBytes(content);
-                        hasPending = true;
-                    } else {
-                        end = next; // blank lines between records
-                    }
-                    pendingEnd = next;
-                    if (!hasPending) {
-                        end = next;
-                    }
-                } else {
-                    if (content.length > 0) {
-                        records.add(settings.format().toData(content, columns, file));
-                        batchBytes += content.length;
-                    }
-                    end = next;
-                    if (records.size() >= settings.maxBatchRecords() || batchBytes >= MAX_BATCH_BYTES) {
-                        p = next;
-                        break scan;
-                    }
-                }
-            }
-            p += n;
-        }
-        boolean atEof = p >= size;
-        if (atEof && finished && line.size() > 0) {
-            byte[] content = stripCr(line.toByteArray());
-            if (multiline && hasPending) {
-                pending.write('\n');
-                pending.writeBytes(content);
-            } else if (multiline) {
-                pending.writeBytes(content);
-                hasPending = true;
             } else {
-                records.add(settings.format().toData(content, columns, file));
-                end = size;
+                LineReader.Line line = (LineReader.Line) item.get();
+                if (skipHeader && line.start() == 0) {
+                    record = Optional.empty();
+                } else if (multiline.isPresent()) {
+                    record = multiline.get().add(line);
+                } else {
+                    record = line.content().length > 0 ? Optional.of(line.content()) : Optional.empty();
+                }
             }
-            pendingEnd = size;
+            if (record.isPresent()) {
+                records.add(settings.format().toData(record.get(), columns.get(), file));
+                bytes += record.get().length;
+            }
+            end = multiline.filter(MultilineRecords::hasPending).map(MultilineRecords::pendingStart).orElse(item.get().end());
         }
-        if (multiline && hasPending && atEof && (finished || quiet) && (line.size() == 0 || finished)) {
-            records.add(settings.format().toData(pending.toByteArray(), columns, file));
-            end = pendingEnd;
+        skipping = reader.skipping();
+        boolean nothingUnread = exhausted && reader.lineStart() == size;
+        if (multiline.isPresent() && multiline.get().hasPending() && nothingUnread && (finished || quiet)) {
+            records.add(settings.format().toData(multiline.get().flush().orElseThrow(), columns.get(), file));
+            end = size;
         }
-        if (records.isEmpty()) {
+        if (end == position) {
             return Optional.empty();
         }
         TailBatch batch = new TailBatch(fileKey, path, position, end, records);
@@ -314,20 +243,25 @@ final class TailedFile implements AutoCloseable {
         return Optional.of(batch);
     }
 
-    private Optional<byte[]> firstLine() throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(CHUNK);
-        channel.read(buf, 0);
-        byte[] a = buf.array();
-        for (int i = 0; i < buf.position(); i++) {
-            if (a[i] == '\n') {
-                return Optional.of(stripCr(java.util.Arrays.copyOf(a, i)));
-            }
+    /** The CSV columns (from the settings, or the file's first line once it is complete); none for other formats. */
+    private Optional<List<String>> columns(TailSettings settings) throws IOException {
+        if (settings.format() != RecordFormat.CSV) {
+            return Optional.of(List.of());
         }
-        return Optional.empty();
-    }
-
-    private static byte[] stripCr(byte[] b) {
-        return b.length > 0 && b[b.length - 1] == '\r' ? java.util.Arrays.copyOf(b, b.length - 1) : b;
+        if (!settings.csvColumns().isEmpty()) {
+            return Optional.of(settings.csvColumns());
+        }
+        if (csvColumns == null) {
+            LineReader header = new LineReader(LineReader.Source.of(channel, 0, channel.size()), 0, settings.maxRecordBytes());
+            Optional<LineReader.Item> first = header.next(false);
+            if (first.isEmpty()) {
+                return Optional.empty();
+            }
+            csvColumns = first.get() instanceof LineReader.Line line
+                    ? CsvLine.split(new String(line.content(), StandardCharsets.UTF_8).strip())
+                    : List.of(); // a header too long to be one: columns are named column1, column2, …
+        }
+        return Optional.of(csvColumns);
     }
 
     TailCheckpoint checkpoint() {

@@ -37,6 +37,8 @@ final class MqttAckConsumer extends DefaultConsumer implements MqttConnection.Li
     private final MqttAckEndpoint endpoint;
     private ScheduledExecutorService scheduler;
     private volatile Session session;
+    /** The session whose subscription the broker confirmed: until then what is published does not reach us. */
+    private volatile Session subscribed;
     private volatile boolean running;
     private int failedAttempts;
     private boolean warned;
@@ -45,7 +47,8 @@ final class MqttAckConsumer extends DefaultConsumer implements MqttConnection.Li
         @Override
         protected void doCall(HealthCheckResultBuilder builder, java.util.Map<String, Object> options) {
             builder.detail("broker", endpoint.settings().brokerUrl());
-            if (session != null) {
+            Session s = session;
+            if (s != null && s == subscribed) {
                 builder.up();
             } else {
                 builder.message("not connected to the MQTT broker " + endpoint.settings().brokerUrl() + "; retrying");
@@ -104,6 +107,7 @@ final class MqttAckConsumer extends DefaultConsumer implements MqttConnection.Li
         session = s;
         try {
             s.connection().connect(settings.topicFilters(), settings.qos());
+            subscribed = s;
             LOG.info("MQTT {}: connected to {} (MQTT {}), subscribed to {} at QoS {}", endpoint.getName(),
                     settings.brokerUrl(), settings.version() == MqttSettings.MqttVersion.V5 ? "5" : "3.1.1",
                     settings.topicFilters(), settings.qos());

@@ -10,7 +10,8 @@ import java.util.Optional;
 /**
  * One parsed syslog message. Absent header fields (RFC 5424's {@code -}, or what RFC 3164 does not carry) are
  * empty. For RFC 3164 the tag is split into {@code app} and {@code procid} ({@code sshd[42]:} gives app sshd,
- * procid 42) and the timestamp is completed with the receiver's year and zone.
+ * procid 42; so does {@code sshd[42]} without the colon, as rsyslog forwards RFC 5424 messages in the traditional
+ * format) and the timestamp is completed with the receiver's year and zone.
  *
  * @param structuredData SD-ID → parameter name → values (a parameter may repeat), in the order sent
  */

@@ -28,6 +28,8 @@ public final class SyslogParser {
     private static final int MAX_MSGID = 32;
     private static final int MAX_SD_NAME = 32;
     private static final int MAX_TAG = 48;
+    /** A tag without its colon is only taken when it is RFC 3164's: at most 32 characters. */
+    private static final int MAX_BARE_TAG = 32;
 
     private final Clock clock;
 
@@ -265,13 +267,34 @@ public final class SyslogParser {
                     j++;
                 }
                 rest = rest.substring(j);
+            } else if (pid != null && (j == rest.length() || rest.charAt(j) == ' ') && isRfc3164Tag(rest, i)) {
+                // TAG[PID] without the colon, as rsyslog's traditional forwarding writes messages that came as
+                // RFC 5424; without a [PID] a first word is not taken for a tag ("hello world" stays whole)
+                app = Optional.of(rest.substring(0, i));
+                procid = Optional.of(pid);
+                rest = rest.substring(Math.min(rest.length(), j + 1));
             }
         }
         return new SyslogMessage(SyslogMessage.Format.RFC3164, priority, timestamp, host, app, procid, Optional.empty(),
                 Map.of(), rest);
     }
 
-    /** "Mmm dd hh:mm:ss " (day padded with a space or a zero), completed with the receiver's year and zone. */
+    /** An RFC 3164 TAG, as rsyslog reads one: 1 to 32 of {@code [A-Za-z0-9_./-]}. */
+    private static boolean isRfc3164Tag(String s, int length) {
+        if (length < 1 || length > MAX_BARE_TAG) {
+            return false;
+        }
+        for (int k = 0; k < length; k++) {
+            char ch = s.charAt(k);
+            boolean ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || isDigit(ch)
+                    || ch == '_' || ch == '.' || ch == '/' || ch == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** {@code hh:mm:ss} as digits (a String.matches here compiled a regex per message). */
     private static boolean isClockTime(String time) {
         return time.length() == 8 && time.charAt(2) == ':' && time.charAt(5) == ':'
@@ -279,6 +302,7 @@ public final class SyslogParser {
                 && isDigit(time.charAt(4)) && isDigit(time.charAt(6)) && isDigit(time.charAt(7));
     }
 
+    /** "Mmm dd hh:mm:ss " (day padded with a space or a zero), completed with the receiver's year and zone. */
     private Optional<String> bsdTimestamp(Cursor c) {
         String s = c.s;
         int p = c.pos;

@@ -18,6 +18,7 @@ import io.kinesisbridge.server.EndpointSettings;
 import io.kinesisbridge.server.KinesisApi;
 import io.kinesisbridge.server.KinesisEndpoint;
 import io.kinesisbridge.server.ShardIterators;
+import io.kinesisbridge.server.SignatureCheck;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -61,7 +62,7 @@ class AwsBackendEndpointTest {
         Clock clock = Clock.systemUTC();
         FaultInjectingBackend writer = new FaultInjectingBackend(memory, faults, MemoryBackendSettings.DEFAULT_ACCOUNT_ID);
         endpoint = new KinesisEndpoint(new KinesisApi(memory, writer, clock, new ShardIterators(clock, ShardIterators.DEFAULT_TTL),
-                KinesisApi.DEFAULT_ACCOUNT_SHARD_LIMIT), EndpointSettings.of("127.0.0.1", 0));
+                SignatureCheck.OFF), EndpointSettings.of("127.0.0.1", 0));
         endpoint.start();
         aws = AwsKinesisBackend.create(AwsBackendSettings.defaults().withRegion("us-east-1").withCbor(cbor)
                 .withEndpoint(URI.create(endpoint.url()))

@@ -151,16 +151,20 @@ class InMemoryKinesisTest {
     }
 
     @Test
-    void sequenceNumberForOrdering_mustBeOneTheStreamIssued() {
+    void sequenceNumberForOrdering_takesWhatAwsTakes_refusesWhatAwsRefuses() {
         kinesis.createStream("s", 2);
+        kinesis.createStream("other", 1);
         String issued = kinesis.putRecord(record("s", "k", "a")).join().sequenceNumber();
-        PutRecordCommand chained = record("s", "k", "b").withSequenceNumberForOrdering(Optional.of(issued));
-        String next = kinesis.putRecord(chained).join().sequenceNumber();
-        assertThat(new BigInteger(next)).isGreaterThan(new BigInteger(issued));
-        PutRecordCommand bogus = record("s", "k", "c").withSequenceNumberForOrdering(Optional.of("12345"));
+        String ofAnotherStream = kinesis.putRecord(record("other", "k", "x")).join().sequenceNumber();
+        for (String taken : List.of(issued, ofAnotherStream, "49039857307708443467467104868809893875799651909875269634", "12345")) {
+            PutRecordCommand chained = record("s", "k", "b").withSequenceNumberForOrdering(Optional.of(taken));
+            assertThat(new BigInteger(kinesis.putRecord(chained).join().sequenceNumber())).as(taken).isGreaterThan(new BigInteger(issued));
+        }
+        String version4 = new BigInteger("20000000000000000000000000000000000000000000004", 16).toString();
+        PutRecordCommand bogus = record("s", "k", "c").withSequenceNumberForOrdering(Optional.of(version4));
         assertThatThrownBy(() -> kinesis.putRecord(bogus).join()).cause()
                 .isInstanceOfSatisfying(KinesisException.class, e -> assertThat(e.error()).isEqualTo(new KinesisError(
-                        "InvalidArgumentException", "ExclusiveMinimumSequenceNumber 12345 used in PutRecord on stream s "
+                        "InvalidArgumentException", "ExclusiveMinimumSequenceNumber " + version4 + " used in PutRecord on stream s "
                         + "under account 123456789012 is invalid.")));
     }
 

@@ -112,7 +112,7 @@ class FileTailKillTest {
         try (var files = Files.list(dir.resolve("logs"))) {
             files.forEach(f -> {
                 try {
-                    b.append("\n").append(f).append(" ").append(Files.size(f)).append(" ").append(TailedFile.keyOf(f));
+                    b.append("\n").append(f).append(" ").append(Files.size(f)).append(" ").append(TailedFile.keyOf(f, new RegularFiles(false)));
                 } catch (IOException e) {
                     b.append(e);
                 }

@@ -3,6 +3,8 @@ package io.kinesisbridge.source.file;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kinesisbridge.app.RunningBridge;
+import io.kinesisbridge.deadletter.DeadLetter;
+import io.kinesisbridge.deadletter.DeadLetterJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +22,7 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** The shipped file-tail route on real files: appended, rotated both ways, truncated, and the bridge restarted. */
@@ -201,11 +204,12 @@ class FileTailRouteTest {
     }
 
     @Test
-    void multilineRecordOverTheCap_arrivesWhole_inPiecesOfAtMostTheCap() throws Exception {
-        List<String> trace = new java.util.ArrayList<>(List.of("2026-01-01 ERROR huge"));
+    void multilineRecordOverTheCap_arrivesInPiecesOfWholeLines_andALineOverTheCapIsDeadLettered() throws Exception {
+        List<String> trace = new ArrayList<>(List.of("2026-01-01 ERROR huge"));
         for (int i = 0; i < 40; i++) {
             trace.add("\tat frame.number" + i + "(X.java:" + i + ")");
         }
+        List<String> before = List.copyOf(trace);
         trace.add("\t" + "y".repeat(700)); // one line longer than a record may be
         trace.add("2026-01-01 INFO after");
         append(dir.resolve("logs/app.log"), trace);
@@ -215,9 +219,163 @@ class FileTailRouteTest {
                     assertThat(bridge.records("logs")).last().isEqualTo("2026-01-01 INFO after"));
             List<String> records = bridge.records("logs");
             assertThat(records).allSatisfy(r -> assertThat(r.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(256));
-            String joined = String.join("\n", records.subList(0, records.size() - 1));
-            // every byte of the record arrived, in order; only where it was cut is a newline added
-            assertThat(joined.replace("\n", "")).isEqualTo(String.join("", trace.subList(0, trace.size() - 1)));
+            // every line before the long one arrived whole and in order; pieces end only between lines
+            assertThat(String.join("\n", records.subList(0, records.size() - 1))).isEqualTo(String.join("\n", before));
+            assertThat(deadLetters()).singleElement().satisfies(l -> {
+                assertThat(l.error().code()).isEqualTo("LineTooLong");
+                assertThat(l.error().message()).contains("is 701 bytes");
+            });
+        }
+    }
+
+    private List<DeadLetter> deadLetters() throws IOException {
+        Path file = dir.resolve("data/dead-letter/logs.ndjson");
+        return Files.exists(file) ? Files.readAllLines(file).stream().map(DeadLetterJson::read).toList() : List.of();
+    }
+
+    @Test
+    void tail_crlfLines_arriveWithoutTheirCr() throws Exception {
+        Path log = dir.resolve("logs/dos.log");
+        Files.createDirectories(log.getParent());
+        Files.writeString(log, "one\r\ntwo\r\n\r\n");
+        try (RunningBridge bridge = start(Map.of())) {
+            awaitRecords(bridge, "logs", 2);
+            Files.writeString(log, "three\r\n", StandardOpenOption.APPEND);
+            awaitRecords(bridge, "logs", 3);
+            assertThat(bridge.records("logs")).containsExactlyInAnyOrder("one", "two", "three");
+        }
+    }
+
+    @Test
+    void tail_lineOverTheLimit_writtenInParts_isDeadLetteredOnce_andTheFollowingLinesArrive() throws Exception {
+        Path log = dir.resolve("logs/app.log");
+        append(log, List.of("first"));
+        try (RunningBridge bridge = start(Map.of("bridge.file.max-record-bytes", "1024"))) {
+            awaitRecords(bridge, "logs", 1);
+            for (int i = 0; i < 5; i++) { // one line, written over several polls, never complete at a poll before the last
+                Files.writeString(log, "z".repeat(100_000), StandardOpenOption.APPEND);
+                await().pollDelay(Duration.ofMillis(120)).until(() -> true);
+            }
+            append(log, List.of("", "after"));
+            awaitRecords(bridge, "logs", 2);
+            await().pollDelay(Duration.ofMillis(300)).until(() -> true);
+            assertThat(bridge.records("logs")).containsExactlyInAnyOrder("first", "after");
+            assertThat(deadLetters()).singleElement().satisfies(l -> {
+                assertThat(l.error().code()).isEqualTo("LineTooLong");
+                assertThat(l.error().message()).contains("byte 6 of", "is 500000 bytes");
+                assertThat(l.request().data()).hasSize(1024);
+            });
+        }
+    }
+
+    @Test
+    void tail_symlinkMatchedByTheGlob_isNotFollowed() throws Exception {
+        Path secret = dir.resolve("outside/shadow");
+        Files.createDirectories(secret.getParent());
+        Files.writeString(secret, "root:secret\n");
+        Files.createDirectories(dir.resolve("logs"));
+        Files.createSymbolicLink(dir.resolve("logs/shadow.log"), secret);
+        append(dir.resolve("logs/app.log"), List.of("real"));
+        try (RunningBridge bridge = start(Map.of())) {
+            awaitRecords(bridge, "logs", 1);
+            append(dir.resolve("logs/app.log"), List.of("real again"));
+            awaitRecords(bridge, "logs", 2);
+            assertThat(bridge.records("logs")).containsExactlyInAnyOrder("real", "real again");
+        }
+        try (RunningBridge bridge = start(Map.of("bridge.file.allow-links", "true"))) {
+            awaitRecords(bridge, "logs", 1);
+            assertThat(bridge.records("logs")).containsExactly("root:secret");
+        }
+    }
+
+    @Test
+    void tail_globOverTheDeadLetterDirectory_isRefusedAtStart() {
+        assertThatThrownBy(() -> start(Map.of("bridge.file.paths", dir.resolve("data").toString() + "/*/*.ndjson")))
+                .hasMessageContaining("bridge.file.paths").hasMessageContaining("own output")
+                .hasMessageContaining(dir.resolve("data/dead-letter").toString());
+    }
+
+    @Test
+    void tail_ownOutputReachedThroughAnotherName_isNotTailed() throws Exception {
+        // the start-up check sees no own file under logs/; at run time, logs/ turns out to be the dead-letter directory
+        Files.createDirectories(dir.resolve("data/dead-letter"));
+        Files.createDirectories(dir.resolve("logs"));
+        Path alias = dir.resolve("logs/dl");
+        Files.createSymbolicLink(alias, dir.resolve("data/dead-letter"));
+        try (RunningBridge bridge = start(Map.of("bridge.file.paths", alias + "/*",
+                "bridge.file.max-record-bytes", "16", "bridge.file.allow-links", "true"))) {
+            append(dir.resolve("data/dead-letter/other.ndjson"), List.of("a line longer than sixteen bytes"));
+            await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
+            assertThat(bridge.records("logs")).isEmpty();
+            assertThat(deadLetters()).isEmpty();
+        }
+    }
+
+    @Test
+    void multiline_copyTruncateBeforeTheLastRecordWasFlushed_losesNothing() throws Exception {
+        Path log = dir.resolve("logs/app.log");
+        append(log, List.of("2026-03-01 10:00:00 INFO started"));
+        try (RunningBridge bridge = start(Map.of("bridge.file.multiline.start", "^\\d{4}-\\d\\d-\\d\\d ",
+                "bridge.file.multiline.flush-ms", "1000"))) {
+            awaitRecords(bridge, "logs", 1);
+            // a new file whose first record waits for the flush when logrotate copies and truncates it
+            Files.move(log, dir.resolve("logs/app.log.1"));
+            append(log, List.of("2026-03-01 10:02:01 INFO first line of the new file"));
+            await().pollDelay(Duration.ofMillis(300)).until(() -> true);
+            Files.copy(log, dir.resolve("logs/app.log.2"));
+            try (var ch = Files.newByteChannel(log, StandardOpenOption.WRITE)) {
+                ch.truncate(0);
+            }
+            await().pollDelay(Duration.ofMillis(300)).until(() -> true);
+            append(log, List.of("2026-03-01 10:03:00 INFO after the copy-truncate"));
+            awaitRecords(bridge, "logs", 3);
+            await().pollDelay(Duration.ofMillis(1500)).until(() -> true);
+            assertThat(bridge.records("logs")).containsExactlyInAnyOrder("2026-03-01 10:00:00 INFO started",
+                    "2026-03-01 10:02:01 INFO first line of the new file", "2026-03-01 10:03:00 INFO after the copy-truncate");
+        }
+    }
+
+    @Test
+    void checkpoints_ofFilesTheChangedGlobsNoLongerMatch_andOfAnotherStreamOrFormat_areNotUsed() throws Exception {
+        Path old = dir.resolve("logs/old/app.log");
+        append(old, List.of("old-0"));
+        try (RunningBridge bridge = start(Map.of("bridge.file.paths", dir.resolve("logs/old") + "/*.log"))) {
+            awaitRecords(bridge, "logs", 1);
+        }
+        append(old, List.of("old-1")); // written while the bridge is down
+        append(dir.resolve("logs/new/app.log"), List.of("{\"new\":0}"));
+        try (RunningBridge bridge = start(Map.of("bridge.file.paths", dir.resolve("logs/new") + "/*.log",
+                "bridge.file.format", "ndjson", "bridge.file.stream", "telemetry"))) {
+            awaitRecords(bridge, "telemetry", 1);
+            await().pollDelay(Duration.ofMillis(800)).until(() -> true);
+            assertThat(bridge.records("telemetry")).containsExactly("{\"new\":0}");
+        }
+        // the same globs, format and stream as the first run, but after a run for another stream: not resumed either
+        try (RunningBridge bridge = start(Map.of("bridge.file.paths", dir.resolve("logs/old") + "/*.log",
+                "bridge.file.start-at", "end"))) {
+            // started over as on a first run: at the end of what the file holds once the checkpoints were rewritten
+            await().until(() -> Files.readString(dir.resolve("data/file-checkpoints.json")).contains("\"logs\""));
+            append(old, List.of("old-2"));
+            awaitRecords(bridge, "logs", 1);
+            await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+            assertThat(bridge.records("logs")).containsExactly("old-2");
+        }
+    }
+
+    @Test
+    void checkpoints_ofTheSameGlobsStreamAndFormat_areResumed_whenOtherGlobsWereAdded() throws Exception {
+        Path a = dir.resolve("logs/a/app.log");
+        append(a, List.of("a-0"));
+        try (RunningBridge bridge = start(Map.of("bridge.file.paths", dir.resolve("logs/a") + "/*.log"))) {
+            awaitRecords(bridge, "logs", 1);
+        }
+        append(a, List.of("a-1"));
+        append(dir.resolve("logs/b/app.log"), List.of("b-0"));
+        try (RunningBridge bridge = start(Map.of("bridge.file.paths",
+                dir.resolve("logs/a") + "/*.log," + dir.resolve("logs/b") + "/*.log"))) {
+            awaitRecords(bridge, "logs", 2);
+            await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+            assertThat(bridge.records("logs")).containsExactlyInAnyOrder("a-1", "b-0");
         }
     }
 }

@@ -18,21 +18,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class LineBatchesProperties {
 
+    /** The lines of {@code bytes} as the reader must see them: split at LF, one trailing CR dropped. */
+    private static List<byte[]> linesOf(byte[] bytes) {
+        List<byte[]> lines = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i <= bytes.length; i++) {
+            if (i == bytes.length || bytes[i] == '\n') {
+                int end = i > start && bytes[i - 1] == '\r' ? i - 1 : i;
+                if (i < bytes.length || end > start) {
+                    lines.add(Arrays.copyOfRange(bytes, start, end));
+                }
+                start = i + 1;
+            }
+        }
+        return lines;
+    }
+
     @Property
     void everyNonEmptyLine_comesOutOnce_inOrder_withoutItsLineEnd(@ForAll("text") String text,
                                                                 @ForAll @IntRange(min = 1, max = 7) int batchSize,
                                                                 @ForAll @IntRange(min = 1, max = 9) int chunk) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        List<String> expected = new ArrayList<>();
-        // from the bytes, not the text: a lone surrogate is encoded as '?'
-        for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n", -1)) {
-            String stripped = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
-            if (!stripped.isEmpty()) {
-                expected.add(stripped);
-            }
-        }
+        List<String> expected = linesOf(bytes).stream().filter(l -> l.length > 0)
+                .map(l -> new String(l, StandardCharsets.UTF_8)).toList();
         List<String> actual = new ArrayList<>();
-        try (LineBatches batches = new LineBatches(trickle(bytes, chunk), batchSize)) {
+        try (LineBatches batches = new LineBatches(trickle(bytes, chunk), batchSize, 1 << 20, l -> {
+            throw new AssertionError("no line is too long here");
+        })) {
             while (batches.hasNext()) {
                 List<byte[]> batch = batches.next();
                 assertThat(batch).isNotEmpty().hasSizeLessThanOrEqualTo(batchSize);
@@ -43,11 +55,13 @@ class LineBatchesProperties {
     }
 
     @Property(tries = 20)
-    void aLineLongerThanTheReadBuffer_isKeptWhole(@ForAll @IntRange(min = 65_000, max = 300_000) int length) {
+    void aLineLongerThanTheReadBuffer_butWithinTheLimit_isKeptWhole(@ForAll @IntRange(min = 65_000, max = 300_000) int length) {
         byte[] line = new byte[length];
         Arrays.fill(line, (byte) 'x');
-        byte[] text = (new String(line, StandardCharsets.US_ASCII) + "\nshort\n").getBytes(StandardCharsets.US_ASCII);
-        try (LineBatches batches = new LineBatches(new ByteArrayInputStream(text), 10)) {
+        byte[] text = (new String(line, StandardCharsets.US_ASCII) + "\r\nshort\n").getBytes(StandardCharsets.US_ASCII);
+        try (LineBatches batches = new LineBatches(new ByteArrayInputStream(text), 10, length, l -> {
+            throw new AssertionError("within the limit");
+        })) {
             List<byte[]> batch = batches.next();
             assertThat(batch).hasSize(2);
             assertThat(batch.get(0)).hasSize(length);
@@ -55,41 +69,101 @@ class LineBatchesProperties {
     }
 
     @Property
-    void linesLongerThanTheLimit_comeInPiecesOfAtMostTheLimit_thatJoinUpToTheLines(@ForAll("text") String text,
-                                                                                 @ForAll @IntRange(min = 1, max = 12) int maxLineBytes,
-                                                                                 @ForAll @IntRange(min = 1, max = 9) int chunk) {
+    void linesLongerThanTheLimit_areReportedOnce_withLengthAndFirstBytes_andTheOthersComeOut(
+            @ForAll("text") String text, @ForAll @IntRange(min = 1, max = 12) int maxLineBytes,
+            @ForAll @IntRange(min = 1, max = 9) int chunk) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
-        for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n", -1)) {
-            String stripped = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
-            expected.writeBytes(stripped.getBytes(StandardCharsets.UTF_8));
-        }
-        java.io.ByteArrayOutputStream actual = new java.io.ByteArrayOutputStream();
-        try (LineBatches batches = new LineBatches(trickle(bytes, chunk), 5, maxLineBytes)) {
-            while (batches.hasNext()) {
-                for (byte[] piece : batches.next()) {
-                    assertThat(piece.length).isBetween(1, maxLineBytes);
-                    actual.writeBytes(piece);
-                }
+        List<String> expectedOut = new ArrayList<>();
+        List<String> expectedLong = new ArrayList<>();
+        for (byte[] line : linesOf(bytes)) {
+            if (line.length > maxLineBytes) {
+                expectedLong.add(line.length + ":" + new String(line, 0, Math.min(line.length, LineReader.SAMPLE_BYTES), StandardCharsets.ISO_8859_1));
+            } else if (line.length > 0) {
+                expectedOut.add(new String(line, StandardCharsets.ISO_8859_1));
             }
         }
-        assertThat(actual.toByteArray()).isEqualTo(expected.toByteArray());
+        List<String> out = new ArrayList<>();
+        List<String> reported = new ArrayList<>();
+        try (LineBatches batches = new LineBatches(trickle(bytes, chunk), 5, maxLineBytes,
+                l -> reported.add(l.length() + ":" + new String(l.sample(), StandardCharsets.ISO_8859_1)))) {
+            while (batches.hasNext()) {
+                batches.next().forEach(b -> out.add(new String(b, StandardCharsets.ISO_8859_1)));
+            }
+        }
+        assertThat(out).isEqualTo(expectedOut);
+        assertThat(reported).isEqualTo(expectedLong);
     }
 
     @Property(tries = 10)
-    void aHugeLine_isNeverHeldWhole(@ForAll @IntRange(min = 1_000_000, max = 4_000_000) int length) {
-        byte[] text = new byte[length + 1];
+    void aHugeLine_isReportedOnce_withItsLength_andASampleOfBoundedSize(@ForAll @IntRange(min = 1_000_000, max = 4_000_000) int length) {
+        byte[] text = new byte[length + 7];
         Arrays.fill(text, (byte) 'y');
         text[length] = '\n';
-        try (LineBatches batches = new LineBatches(new ByteArrayInputStream(text), 500, 65_536)) {
-            long total = 0;
+        System.arraycopy("after\n".getBytes(StandardCharsets.US_ASCII), 0, text, length + 1, 6);
+        List<LineReader.LongLine> reported = new ArrayList<>();
+        List<String> out = new ArrayList<>();
+        try (LineBatches batches = new LineBatches(new ByteArrayInputStream(text), 500, 65_536, reported::add)) {
             while (batches.hasNext()) {
-                for (byte[] piece : batches.next()) {
-                    assertThat(piece.length).isLessThanOrEqualTo(65_536);
-                    total += piece.length;
-                }
+                batches.next().forEach(b -> out.add(new String(b, StandardCharsets.US_ASCII)));
             }
-            assertThat(total).isEqualTo(length);
+        }
+        assertThat(out).containsExactly("after");
+        assertThat(reported).singleElement().satisfies(l -> {
+            assertThat(l.length()).isEqualTo(length);
+            assertThat(l.start()).isZero();
+            assertThat(l.sample()).hasSize(LineReader.SAMPLE_BYTES);
+        });
+    }
+
+    @Property(tries = 20)
+    void aBatchOfLongLines_holdsAboutMaxBatchBytes_notBatchSizeLines(@ForAll @IntRange(min = 100_000, max = 1_048_576) int lineBytes) {
+        byte[] line = new byte[lineBytes + 1];
+        Arrays.fill(line, (byte) 'z');
+        line[lineBytes] = '\n';
+        InputStream endless = new InputStream() {
+            long n;
+
+            @Override
+            public int read() {
+                return line[(int) (n++ % line.length)];
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                for (int i = 0; i < len; i++) {
+                    b[off + i] = (byte) read();
+                }
+                return len;
+            }
+        };
+        try (LineBatches batches = new LineBatches(endless, 10_000, lineBytes, l -> {
+        })) {
+            for (int i = 0; i < 3; i++) {
+                long bytes = batches.next().stream().mapToLong(b -> b.length).sum();
+                assertThat(bytes).isLessThan(LineBatches.MAX_BATCH_BYTES + lineBytes);
+            }
+        }
+    }
+
+    @Property
+    void anErrorWhileReading_failsTheFile_asAnException(@ForAll @IntRange(min = 0, max = 3) int linesBefore) {
+        byte[] before = "ok\n".repeat(linesBefore).getBytes(StandardCharsets.US_ASCII);
+        InputStream failing = new InputStream() {
+            int n;
+
+            @Override
+            public int read() {
+                if (n < before.length) {
+                    return before[n++];
+                }
+                throw new OutOfMemoryError("simulated");
+            }
+        };
+        try (LineBatches batches = new LineBatches(failing, 100, 100, l -> {
+        })) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(batches::hasNext)
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("OutOfMemoryError")
+                    .hasCauseInstanceOf(OutOfMemoryError.class);
         }
     }
 
@@ -106,6 +180,6 @@ class LineBatchesProperties {
     @Provide
     Arbitrary<String> text() {
         return Arbitraries.oneOf(Arbitraries.strings().withChars("ab\r\né ").ofMaxLength(60),
-                Arbitraries.of("a", "\r", "\n", "é", "😀", "\r\n").list().ofMaxSize(30).map(parts -> String.join("", parts)));
+                Arbitraries.of("a", "\r", "\n", "é", "😀", "\r\n", "abcdefghijklmnop").list().ofMaxSize(30).map(parts -> String.join("", parts)));
     }
 }

@@ -94,6 +94,29 @@ class SyslogParserProperties {
         assertThat(m.message()).isEqualTo(message);
     }
 
+    @Property
+    void rfc3164_tagWithPidWithoutColon_roundTrips(@ForAll @IntRange(min = 0, max = 191) int pri, @ForAll("hosts") String host,
+                                                  @ForAll("tags") String tag, @ForAll @IntRange(min = 1, max = 4_000_000) int pid,
+                                                  @ForAll("messages") String message) {
+        SyslogParseResult r = parser.parse("<" + pri + ">Jun 14 10:00:00 " + host + " " + tag + "[" + pid + "] " + message);
+        SyslogMessage m = ((SyslogParseResult.Parsed) r).message();
+        assertThat(m.host()).contains(host);
+        assertThat(m.app()).contains(tag);
+        assertThat(m.procid()).contains(String.valueOf(pid));
+        assertThat(m.message()).isEqualTo(message);
+    }
+
+    @Property
+    void rfc3164_contentWhoseFirstWordHasNoColonNorPid_staysWhole(@ForAll @IntRange(min = 0, max = 191) int pri,
+                                                                  @ForAll("hosts") String host, @ForAll("tags") String word,
+                                                                  @ForAll("messages") String more) {
+        String content = word + " " + more;
+        SyslogMessage m = ((SyslogParseResult.Parsed) parser.parse("<" + pri + ">Jun 14 10:00:00 " + host + " " + content)).message();
+        assertThat(m.app()).isEmpty();
+        assertThat(m.procid()).isEmpty();
+        assertThat(m.message()).isEqualTo(content);
+    }
+
     @Provide
     Arbitrary<Optional<String>> headerField() {
         return Arbitraries.strings().withCharRange('!', '~').ofMinLength(1).ofMaxLength(32)

@@ -105,6 +105,36 @@ class SyslogParserTest {
     }
 
     @Test
+    void rfc3164_tagWithPidWithoutColon_asRsyslogForwardsRfc5424_givesAppAndProcid() {
+        // rsyslog's RSYSLOG_TraditionalForwardFormat for a message that came as <14>1 ... myapp 1234 - - hello there
+        SyslogMessage m = parsed("<14>Mar 10 11:00:00 web1 myapp[1234] hello there");
+        assertThat(m.host()).contains("web1");
+        assertThat(m.app()).contains("myapp");
+        assertThat(m.procid()).contains("1234");
+        assertThat(m.message()).isEqualTo("hello there");
+        SyslogMessage noHost = parsed("<14>2026-03-10T11:00:00.5+01:00 my-app.v2/worker_1[abc-9] started");
+        assertThat(noHost.host()).isEmpty();
+        assertThat(noHost.app()).contains("my-app.v2/worker_1");
+        assertThat(noHost.procid()).contains("abc-9");
+        assertThat(noHost.message()).isEqualTo("started");
+        SyslogMessage empty = parsed("<14>Mar 10 11:00:00 web1 myapp[1234]");
+        assertThat(empty.app()).contains("myapp");
+        assertThat(empty.message()).isEmpty();
+    }
+
+    @Test
+    void rfc3164_wordsWithoutColonOrPid_stayWholeInTheMessage() {
+        for (String content : List.of("hello world", "GET /index.html 200", "app[] broken pid", "too~odd[12] tag chars",
+                "a".repeat(33) + "[1] tag too long", "app[12]x no space after the pid")) {
+            SyslogMessage m = parsed("<14>Mar 10 11:00:00 web1 " + content);
+            assertThat(m.host()).as(content).contains("web1");
+            assertThat(m.app()).as(content).isEmpty();
+            assertThat(m.procid()).as(content).isEmpty();
+            assertThat(m.message()).as(content).isEqualTo(content);
+        }
+    }
+
+    @Test
     void rfc3164_withoutTimestampOrTag_keepsTheWholeContent() {
         SyslogMessage m = parsed("<13>just some text");
         assertThat(m.timestamp()).isEmpty();

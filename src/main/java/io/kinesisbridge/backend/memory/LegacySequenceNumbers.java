@@ -3,16 +3,17 @@ package io.kinesisbridge.backend.memory;
 import java.util.Optional;
 
 /**
- * Sequence numbers of the in-memory backend: 56 decimal digits like AWS's, {@code 49} + the shard's index in
- * 6 digits + the record's position in its shard in 48 digits. Strictly increasing within a shard in arrival
- * order, and a sequence number alone tells where its record lies.
+ * The sequence numbers versions of the in-memory backend before AWS's layout ({@link ShardNumbering}) issued:
+ * 56 decimal digits, {@code 49} + the shard's index in 6 digits + the record's position in its shard in 48 digits.
+ * AWS would take none of them (they lie between its layouts); a shard restored from such a journal keeps issuing
+ * them, so that its records keep their numbers.
  */
-final class SequenceNumbers {
+final class LegacySequenceNumbers {
 
     static final int LENGTH = 56;
     private static final String PREFIX = "49";
 
-    private SequenceNumbers() {
+    private LegacySequenceNumbers() {
     }
 
     static String format(int shardIndex, long position) {
