@@ -1,6 +1,7 @@
 package io.kinesisbridge.server;
 
 import io.kinesisbridge.net.AllowedOrigins;
+import io.kinesisbridge.net.BodyBudget;
 import io.kinesisbridge.net.CannotListenException;
 import io.kinesisbridge.net.ConnectionStats;
 import io.kinesisbridge.net.EventSummary;

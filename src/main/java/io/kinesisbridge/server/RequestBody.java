@@ -1,5 +1,6 @@
 package io.kinesisbridge.server;
 
+import io.kinesisbridge.net.BodyBudget;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.Arrays;
@@ -37,7 +38,7 @@ final class RequestBody {
         }
         if (size + n > bytes.length) {
             int capacity = capacityFor(size + n);
-            if (!budget.tryTake(capacity - bytes.length)) {
+            if (!budget.take(capacity - bytes.length)) {
                 return Outcome.OVER_BUDGET;
             }
             taken += capacity - bytes.length;
@@ -63,7 +64,7 @@ final class RequestBody {
 
     /** Gives the bytes taken back to the budget; once. */
     void release() {
-        budget.giveBack(taken);
+        budget.give(taken);
         taken = 0;
         bytes = EMPTY;
         size = 0;

@@ -1,5 +1,6 @@
 package io.kinesisbridge.source.http;
 
+import io.kinesisbridge.net.BodyBudget;
 import io.kinesisbridge.net.EventSummary;
 import io.kinesisbridge.net.GuardedHttpServer;
 import io.micrometer.core.instrument.FunctionCounter;

@@ -1,5 +1,6 @@
 package io.kinesisbridge.source.http;
 
+import io.kinesisbridge.net.BodyBudget;
 import io.kinesisbridge.put.KinesisError;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;

@@ -1,17 +1,17 @@
-package io.kinesisbridge.source.http;
+package io.kinesisbridge.net;
 
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The request-body bytes the HTTP source holds at once over all its connections (bridge.http.max-body-bytes-in-flight).
- * A request's bytes are taken as they arrive and given back when its answer is sent or its connection closes.
+ * The request-body bytes a listener holds at once over all its connections, shared by every event loop. A request's
+ * bytes are taken as they arrive and given back when its answer is sent or its connection closes.
  */
-final class BodyBudget {
+public final class BodyBudget {
 
     private final long limit;
     private final AtomicLong held = new AtomicLong();
 
-    BodyBudget(long limit) {
+    public BodyBudget(long limit) {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1");
         }
@@ -19,7 +19,7 @@ final class BodyBudget {
     }
 
     /** Takes {@code bytes} if they fit under the limit; false (and nothing taken) otherwise. */
-    boolean take(long bytes) {
+    public boolean take(long bytes) {
         long now;
         do {
             now = held.get();
@@ -31,19 +31,19 @@ final class BodyBudget {
     }
 
     /** Whether {@code bytes} more would fit now. */
-    boolean fits(long bytes) {
+    public boolean fits(long bytes) {
         return held.get() + bytes <= limit;
     }
 
-    void give(long bytes) {
+    public void give(long bytes) {
         held.addAndGet(-bytes);
     }
 
-    long held() {
+    public long held() {
         return held.get();
     }
 
-    long limit() {
+    public long limit() {
         return limit;
     }
 }
