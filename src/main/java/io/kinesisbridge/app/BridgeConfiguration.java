@@ -10,6 +10,7 @@ import io.kinesisbridge.backend.memory.MemoryBackendSettings;
 import io.kinesisbridge.deadletter.CountingDeadLetterSink;
 import io.kinesisbridge.deadletter.FileDeadLetterSink;
 import io.kinesisbridge.health.BridgeHealth;
+import io.kinesisbridge.net.AllowedOrigins;
 import io.kinesisbridge.net.ListenAddress;
 import io.kinesisbridge.net.ListenerLimits;
 import io.kinesisbridge.server.EndpointMetrics;
@@ -29,6 +30,7 @@ import io.kinesisbridge.source.file.RecordFormat;
 import io.kinesisbridge.source.file.RegularFiles;
 import io.kinesisbridge.source.file.TailSettings;
 import io.kinesisbridge.source.http.BearerToken;
+import io.kinesisbridge.source.http.CorsPolicy;
 import io.kinesisbridge.source.http.HttpIngest;
 import io.kinesisbridge.source.http.HttpListener;
 import io.kinesisbridge.source.http.HttpListenerSettings;
@@ -197,7 +199,8 @@ public class BridgeConfiguration implements CamelConfiguration {
                 settings.longValue("bridge.http.max-body-bytes-in-flight"), BearerToken.of(settings.text("bridge.http.token")),
                 keyStore.isBlank() ? Optional.empty() : Optional.of(new HttpListenerSettings.KeyStoreFile(
                         Path.of(keyStore), settings.text("bridge.http.tls.keystore-password"))),
-                settings.integer("bridge.http.saturated-status"), settings.integer("bridge.http.retry-after-seconds"));
+                settings.integer("bridge.http.saturated-status"), settings.integer("bridge.http.retry-after-seconds"),
+                CorsPolicy.of(settings.text("bridge.http.cors.allowed-origins"), settings.integer("bridge.http.cors.max-age-seconds")));
     }
 
     /** A listener's max-connections, idle-timeout-ms and request-timeout-ms under {@code prefix}. */
@@ -333,7 +336,10 @@ public class BridgeConfiguration implements CamelConfiguration {
                         Duration.ofMillis(settings.longValue("bridge.endpoint.idle-timeout-ms")),
                         Duration.ofMillis(settings.longValue("bridge.endpoint.header-timeout-ms")),
                         Duration.ofMillis(settings.longValue("bridge.endpoint.request-timeout-ms")));
-        return Optional.of(new KinesisEndpoint(api, endpoint, vertx));
+        KinesisEndpoint kinesisEndpoint = new KinesisEndpoint(api, endpoint, vertx);
+        kinesisEndpoint.allowBrowsersFrom(AllowedOrigins.parse(settings.text("bridge.endpoint.cors.allowed-origins"),
+                "bridge.endpoint.cors.allowed-origins"));
+        return Optional.of(kinesisEndpoint);
     }
 
     /** Closes the shared Vert.x instance after the Camel context stopped. */

@@ -1,6 +1,7 @@
 package io.kinesisbridge.app;
 
 import io.kinesisbridge.backend.fault.FaultSettings;
+import io.kinesisbridge.net.AllowedOrigins;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -71,6 +72,11 @@ public final class BridgeSettings {
                     "Time a client has to send a whole request, headers and body, after connecting or after its previous answer; a connection that takes longer (slowloris) is closed. It is also how long an idle keep-alive connection stays open."),
             Setting.integer("bridge.http.max-body-bytes-in-flight", "33554432", 1, Long.MAX_VALUE,
                     "Request-body bytes the HTTP source holds at once over all connections; a body that would pass it is answered bridge.http.saturated-status with Retry-After."),
+            Setting.custom("bridge.http.cors.allowed-origins", "",
+                    "Web origins (`scheme://host[:port]`, comma-separated; `loopback` for pages served from this machine) whose pages may send to the HTTP source from a browser (CORS), or `*` for every page; empty: CORS off. With it set, a request whose Origin is not allowed gets 403.",
+                    AllowedOrigins::problem),
+            Setting.integer("bridge.http.cors.max-age-seconds", "600", 0, 86_400,
+                    "How long a browser may reuse the answer to a preflight (Access-Control-Max-Age); Chromium uses at most 7200."),
 
             Setting.bool("bridge.file.enabled", "true", "Whether the file sources run: the inbox and, when bridge.file.paths is set, the tailer."),
             Setting.text("bridge.file.inbox", "data/inbox",
@@ -177,6 +183,9 @@ public final class BridgeSettings {
                     "A request's body must reach the Kinesis endpoint within this long of its head, or the connection is closed."),
             Setting.integer("bridge.endpoint.max-body-bytes-in-flight", "33554432", 65_536, Long.MAX_VALUE,
                     "Request body bytes the Kinesis endpoint holds at once over all connections (memory is taken as bytes arrive, never for an announced Content-Length); a request whose bytes do not fit is answered 503 ServiceUnavailable, which SDKs retry. A single body is limited to 16 MiB (413)."),
+            Setting.custom("bridge.endpoint.cors.allowed-origins", "loopback",
+                    "Web pages that may call the endpoint from a browser (the AWS SDK for JavaScript), answered as AWS answers them (`Access-Control-Allow-Origin: *`): `loopback` (pages served from this machine), origins (`scheme://host[:port]`, comma-separated, with or without `loopback`), `*` (every page, as AWS; any site you visit could then read and delete the streams) or empty (none). Other origins get 403.",
+                    AllowedOrigins::problem),
             Setting.custom("bridge.endpoint.fault.request-rate", "0",
                     "Share (0 to 1) of PutRecord and PutRecords requests to the endpoint that fail as a whole, with an error drawn from bridge.endpoint.fault.errors.",
                     BridgeSettings::checkRate),

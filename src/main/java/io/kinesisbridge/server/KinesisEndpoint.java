@@ -1,5 +1,6 @@
 package io.kinesisbridge.server;
 
+import io.kinesisbridge.net.AllowedOrigins;
 import io.kinesisbridge.net.BodyBudget;
 import io.kinesisbridge.net.CannotListenException;
 import io.kinesisbridge.net.ConnectionStats;
@@ -62,6 +63,7 @@ public final class KinesisEndpoint implements AutoCloseable {
             EndpointConnections.SUMMARY_INTERVAL, LOG::warn);
     private long sweepTimer = -1;
     private volatile int port = -1;
+    private volatile EndpointCors cors = new EndpointCors(AllowedOrigins.LOOPBACK);
 
     /** An endpoint with a Vert.x instance of its own. */
     public KinesisEndpoint(KinesisApi api, EndpointSettings settings) {
@@ -158,6 +160,11 @@ public final class KinesisEndpoint implements AutoCloseable {
         return new ListenAddress(settings.host(), settings.port(), "bridge.endpoint.port");
     }
 
+    /** Which web pages may call the endpoint from a browser (bridge.endpoint.cors.allowed-origins); loopback ones unless set. */
+    public void allowBrowsersFrom(AllowedOrigins origins) {
+        cors = new EndpointCors(origins);
+    }
+
     /** The port listened on (the one picked when the settings said 0); -1 before start. */
     public int port() {
         return port;
@@ -178,6 +185,13 @@ public final class KinesisEndpoint implements AutoCloseable {
             return;
         }
         connection.requestBegun(request.version() == HttpVersion.HTTP_2);
+        if (cors.intercepts(request)) {
+            connection.bodyRead();
+            response.endHandler(ignored -> connection.requestAnswered());
+            cors.answer(request);
+            return;
+        }
+        cors.addHeaders(request);
         if (request.method() != HttpMethod.POST) {
             connection.bodyRead();
             response.endHandler(ignored -> connection.requestAnswered());

@@ -34,18 +34,22 @@ import java.util.function.Supplier;
  * up). It stands in for Camel Main's embedded server, whose options cannot be set (no idle timeout, no connection
  * cap) and which logs a failure to bind and starts anyway. It binds when built, so that a taken port stops the start
  * before Camel starts anything. A request whose client hangs up before the answer is counted, and summed up in at
- * most one log line a minute.
+ * most one log line a minute. With bridge.http.cors.allowed-origins set, {@link CorsGate} takes every request first.
  */
 public final class HttpListener extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpListener.class);
     private static final Duration SUMMARY_INTERVAL = Duration.ofSeconds(60);
+    private static final String REFUSED_DESCRIPTION = "HTTP requests refused before their body was taken: unauthorized (401), "
+            + "too_large (413), saturated (body bytes in flight at their limit), origin (403: an Origin not in "
+            + "bridge.http.cors.allowed-origins, or a preflight asking for what is not taken)";
 
     private final Vertx vertx;
     private final CamelContext context;
     private final Supplier<Optional<MeterRegistry>> meterRegistry;
     private final BodyBudget budget;
     private final RequestIntake intake;
+    private final Optional<CorsGate> cors;
     private final EventSummary aborted = new EventSummary("HTTP source: requests aborted, their connection closed "
             + "before the answer (kinesis_bridge_http_requests_aborted_total)", SUMMARY_INTERVAL, LOG::warn);
     private final EventSummary failed = new EventSummary("HTTP source: requests failed inside the bridge, answered 500 "
@@ -63,6 +67,9 @@ public final class HttpListener extends ServiceSupport {
         this.intake = new RequestIntake(settings.token(), settings.maxBodyBytes(), budget, settings.saturatedStatus(),
                 settings.retryAfterSeconds(), aborted::record);
         Router router = Router.router(vertx);
+        this.cors = settings.cors().enabled() ? Optional.of(new CorsGate(settings.cors())) : Optional.empty();
+        // first, before platform-http's routes and their token check: preflights carry no Authorization
+        cors.ifPresent(gate -> router.route().handler(gate));
         router.route().failureHandler(this::failed);
         router.errorHandler(404, this::notFound);
         RequestIntake bodyHandler = intake;
@@ -86,6 +93,10 @@ public final class HttpListener extends ServiceSupport {
                 settings.limits().maxConnections(), settings.limits().idleTimeout().toMillis(),
                 settings.limits().requestTimeout().toMillis(), settings.maxBodyBytesInFlight(),
                 settings.token().isPresent() ? ", bearer token required" : "");
+        if (settings.cors().enabled()) {
+            LOG.info("HTTP source: CORS allows {} (bridge.http.cors.allowed-origins); requests from other origins get 403",
+                    settings.cors().describe());
+        }
     }
 
     /**
@@ -110,6 +121,14 @@ public final class HttpListener extends ServiceSupport {
 
     long abortedRequests() {
         return aborted.total();
+    }
+
+    long refusals(RequestIntake.Refusal reason) {
+        return intake.refusals(reason);
+    }
+
+    long corsRefusals() {
+        return cors.map(CorsGate::refused).orElse(0L);
     }
 
     long bodyBytesInFlight() {
@@ -165,10 +184,12 @@ public final class HttpListener extends ServiceSupport {
                 .description("HTTP requests that failed inside the bridge (answered 500)").register(registry));
         for (RequestIntake.Refusal reason : RequestIntake.Refusal.values()) {
             meters.add(FunctionCounter.builder("kinesis.bridge.http.requests.refused", intake, i -> i.refusals(reason))
-                    .description("HTTP requests refused before their body was taken: unauthorized (401), too_large (413), "
-                            + "saturated (body bytes in flight at their limit)")
+                    .description(REFUSED_DESCRIPTION)
                     .tag("reason", reason.name().toLowerCase(Locale.ROOT)).register(registry));
         }
+        cors.ifPresent(gate -> meters.add(FunctionCounter.builder("kinesis.bridge.http.requests.refused", gate, CorsGate::refused)
+                .description(REFUSED_DESCRIPTION)
+                .tag("reason", "origin").register(registry)));
         meters.add(Gauge.builder("kinesis.bridge.http.body.bytes.in.flight", budget, BodyBudget::held)
                 .description("Request-body bytes the HTTP source holds (bridge.http.max-body-bytes-in-flight)").register(registry));
     }

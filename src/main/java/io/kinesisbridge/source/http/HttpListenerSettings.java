@@ -13,10 +13,11 @@ import java.util.Optional;
  * @param maxBodyBytes           largest body of one request
  * @param maxBodyBytesInFlight   body bytes held at once over all connections
  * @param saturatedStatus        the answer when those are taken: 503 or 429, with Retry-After
+ * @param cors                   which web pages may send from a browser
  */
 public record HttpListenerSettings(ListenAddress address, ListenerLimits limits, long maxBodyBytes, long maxBodyBytesInFlight,
                                    Optional<BearerToken> token, Optional<KeyStoreFile> tls, int saturatedStatus,
-                                   int retryAfterSeconds) {
+                                   int retryAfterSeconds, CorsPolicy cors) {
 
     public HttpListenerSettings {
         if (maxBodyBytes < 1 || maxBodyBytesInFlight < 1) {
@@ -25,6 +26,12 @@ public record HttpListenerSettings(ListenAddress address, ListenerLimits limits,
         if (saturatedStatus != 503 && saturatedStatus != 429) {
             throw new IllegalArgumentException("saturatedStatus must be 503 or 429");
         }
+    }
+
+    /** Settings without CORS. */
+    public HttpListenerSettings(ListenAddress address, ListenerLimits limits, long maxBodyBytes, long maxBodyBytesInFlight,
+                                Optional<BearerToken> token, Optional<KeyStoreFile> tls, int saturatedStatus, int retryAfterSeconds) {
+        this(address, limits, maxBodyBytes, maxBodyBytesInFlight, token, tls, saturatedStatus, retryAfterSeconds, CorsPolicy.OFF);
     }
 
     /** A key store holding the server's key and certificate; JKS when the file name ends in .jks, PKCS12 otherwise. */
