@@ -29,7 +29,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * kinesalite (npm) started from node, bound to 127.0.0.1 on a free port, with a JSON client to create and read
- * streams. Found in -Dkinesalite.dir (what .ci/run installs) or /work/tools/kinesalite; missing, a test fails under
+ * streams. Found in -Dkinesalite.dir or .tools/kinesalite (where .ci/run installs it); missing, a test fails under
  * CI=true and is skipped otherwise.
  */
 public final class Kinesalite implements AutoCloseable {
@@ -56,7 +56,7 @@ public final class Kinesalite implements AutoCloseable {
         if (configured != null && !configured.isBlank()) {
             candidates.add(Path.of(configured));
         }
-        candidates.add(Path.of("/work/tools/kinesalite"));
+        candidates.add(Path.of(".tools/kinesalite").toAbsolutePath());
         for (Path p : candidates) {
             if (Files.isDirectory(p.resolve("node_modules/kinesalite"))) {
                 return p;
