@@ -18,6 +18,7 @@ import ch.qos.logback.core.spi.ContextAwareBase;
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_NORMAL_PRIORITY)
 public final class ConsoleLogging extends ContextAwareBase implements Configurator {
 
+    static final String CAMEL_LEVEL_PROPERTY = "kinesis.bridge.camel.log-level";
     static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level [%thread] %logger{24} - %msg%n";
 
     @Override
@@ -38,8 +39,9 @@ public final class ConsoleLogging extends ContextAwareBase implements Configurat
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.INFO);
         root.addAppender(console);
-        // the bridge says what it serves in one block of its own (StartupReport); Camel's warnings and errors still show
-        context.getLogger("org.apache.camel").setLevel(Level.WARN);
+        // the bridge says what it serves in one block of its own (StartupReport); Camel's warnings and errors still show,
+        // and -Dkinesis.bridge.camel.log-level=INFO brings back Camel's own start-up and route lines
+        context.getLogger("org.apache.camel").setLevel(Level.toLevel(System.getProperty(CAMEL_LEVEL_PROPERTY), Level.WARN));
         context.getLogger("io.vertx").setLevel(Level.WARN);
         context.getLogger("io.netty").setLevel(Level.WARN);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;

@@ -76,7 +76,11 @@ final class EndpointConnections {
      * @throws IllegalStateException when the server channel cannot be found (a Vert.x other than 4.5)
      */
     void watch(HttpServer listening) {
-        serverChannel(listening).pipeline().addFirst("kinesis-endpoint-accept", new AcceptGuard());
+        Channel server = serverChannel(listening);
+        // added on the channel's own loop, so that the guard is in place (handlerAdded done) when this returns: a guard
+        // added from another thread is skipped by Netty until then, and a connection accepted meanwhile goes unseen
+        server.eventLoop().submit(() -> server.pipeline().addFirst("kinesis-endpoint-accept", new AcceptGuard()))
+                .syncUninterruptibly();
     }
 
     @SuppressWarnings("unchecked")
@@ -95,9 +99,31 @@ final class EndpointConnections {
         }
     }
 
-    /** The connection's state, for the request handlers; null when it is not watched. */
-    static Tracked of(HttpConnection connection) {
-        return connection instanceof ConnectionBase base ? base.channel().attr(TRACKED).get() : null;
+    /**
+     * The connection's state, for the request handlers: a connection accepted before the guard was in place is
+     * watched from its first request on. Null when it cannot be watched (not a Netty connection, or over the maximum).
+     */
+    Tracked of(HttpConnection connection) {
+        if (!(connection instanceof ConnectionBase base)) {
+            return null;
+        }
+        Tracked tracked = base.channel().attr(TRACKED).get();
+        return tracked != null ? tracked : track(base.channel());
+    }
+
+    /** Counts and watches a new connection; null, and nothing counted, when the maximum is open. */
+    private Tracked track(Channel child) {
+        if (!stats.tryOpen(settings.maxConnections())) {
+            return null;
+        }
+        Tracked tracked = new Tracked(child, System.nanoTime());
+        child.attr(TRACKED).set(tracked);
+        open.add(tracked);
+        child.closeFuture().addListener(ignored -> {
+            open.remove(tracked);
+            stats.left();
+        });
+        return tracked;
     }
 
     /** Closes every connection past one of its deadlines; logs what the summaries hold. */
@@ -129,18 +155,12 @@ final class EndpointConnections {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             Channel child = (Channel) msg;
-            if (!stats.tryOpen(settings.maxConnections())) {
+            Tracked tracked = track(child);
+            if (tracked == null) {
                 child.unsafe().closeForcibly(); // not registered with an event loop yet, as Netty's acceptor does
                 refusals.record();
                 return;
             }
-            Tracked tracked = new Tracked(child, System.nanoTime());
-            child.attr(TRACKED).set(tracked);
-            open.add(tracked);
-            child.closeFuture().addListener(ignored -> {
-                open.remove(tracked);
-                stats.left();
-            });
             child.pipeline().addLast("kinesis-endpoint-head-watch", new HeadWatch(tracked));
             ctx.fireChannelRead(child);
         }

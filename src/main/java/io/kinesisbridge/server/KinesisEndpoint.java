@@ -179,9 +179,9 @@ public final class KinesisEndpoint implements AutoCloseable {
     private void accept(HttpServerRequest request) {
         HttpServerResponse response = request.response();
         RequestIds.stamp(response);
-        EndpointConnections.Tracked connection = EndpointConnections.of(request.connection());
+        EndpointConnections.Tracked connection = connections.of(request.connection());
         if (connection == null) {
-            request.connection().close(); // not watched: cannot happen with Vert.x 4.5
+            request.connection().close(); // accepted before the guard was in place, and over the maximum
             return;
         }
         connection.requestBegun(request.version() == HttpVersion.HTTP_2);
@@ -247,13 +247,16 @@ public final class KinesisEndpoint implements AutoCloseable {
         });
     }
 
+    /** How long a refused request's body is still read (and dropped) before its connection is closed. */
+    private static final Duration LINGER = Duration.ofSeconds(2);
+
     /** Why a request is answered before its body was read. */
     private enum Refusal { TOO_LARGE, OVER_BUDGET }
 
     /**
      * 413 as Kinesis answers a body over its limit, or 503 ServiceUnavailable (which SDKs retry) when the body bytes
-     * in flight over all connections are at their maximum. The rest of the body is not read: an HTTP/1.x connection
-     * is closed.
+     * in flight over all connections are at their maximum. The rest of the body is not kept: an HTTP/1.x connection
+     * is closed once it has been sent or after a short linger.
      */
     private void refuse(HttpServerRequest request, EndpointConnections.Tracked connection, Refusal refusal) {
         HttpServerResponse response = request.response();
@@ -273,8 +276,26 @@ public final class KinesisEndpoint implements AutoCloseable {
                     "The endpoint holds as many request bytes as it may; retry shortly")));
         }
         if (request.version() != HttpVersion.HTTP_2) {
-            request.connection().close();
+            closeAfterLingering(request);
         }
+    }
+
+    /**
+     * Closes an HTTP/1.x connection whose body will not be read, after reading and dropping what the client still
+     * sends for a short while: closing at once, with the client's bytes unread, resets the connection, and the reset
+     * can destroy the answer before the client has read it.
+     */
+    private void closeAfterLingering(HttpServerRequest request) {
+        if (request.isEnded()) {
+            request.connection().close();
+            return;
+        }
+        request.handler(dropped -> { });
+        long timer = vertx.setTimer(LINGER.toMillis(), ignored -> request.connection().close());
+        request.endHandler(ignored -> {
+            vertx.cancelTimer(timer);
+            request.connection().close();
+        });
     }
 
     private static void answer(HttpServerResponse response, Reply reply) {

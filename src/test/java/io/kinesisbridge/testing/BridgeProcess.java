@@ -107,6 +107,7 @@ public final class BridgeProcess implements AutoCloseable {
                   <appender name="STDOUT" class="ch.qos.logback.core.ConsoleAppender">
                     <encoder><pattern>%d{HH:mm:ss.SSS} %-5level [%thread] %logger{24} - %msg%n</pattern></encoder>
                   </appender>
+                  <logger name="org.apache.camel" level="${kinesis.bridge.camel.log-level:-WARN}"/>
                   <logger name="io.vertx" level="WARN"/>
                   <logger name="io.netty" level="WARN"/>
                   <root level="INFO"><appender-ref ref="STDOUT"/></root>
