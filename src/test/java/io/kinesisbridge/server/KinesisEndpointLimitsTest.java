@@ -156,7 +156,8 @@ class KinesisEndpointLimitsTest {
         assertThat(server.endpoint.bodyBytesInFlight()).isZero();
         await().atMost(Duration.ofSeconds(10)).until(() -> waiting.stream().allMatch(KinesisEndpointLimitsTest::closedByPeer));
         assertThat(server.endpoint.connectionStats().timedOutBy(EndpointConnections.REQUEST_TIMEOUT)).isEqualTo(20);
-        assertThat(server.endpoint.connectionStats().open()).isZero();
+        // the count drops once the server has seen each close through, which may come after the client saw it
+        await().atMost(Duration.ofSeconds(5)).until(() -> server.endpoint.connectionStats().open() == 0);
     }
 
     @Test
