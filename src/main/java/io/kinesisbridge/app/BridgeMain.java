@@ -2,7 +2,9 @@ package io.kinesisbridge.app;
 
 import io.kinesisbridge.net.CannotListenException;
 import org.apache.camel.FailedToCreateRouteException;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
@@ -202,6 +204,12 @@ public final class BridgeMain {
         main.setDefaultPropertyPlaceholderLocation("false");
         main.setOverrideProperties(camelProperties(settings, routes));
         main.configure().addConfiguration(BridgeConfiguration.class);
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport configured) {
+                StartupReport.requireStreams(configured.getCamelContext());
+            }
+        });
         return main;
     }
 

@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * What the bridge says when it starts: before the routes start, it refuses a route that puts to a stream the
+ * What the bridge says when it starts: before Camel starts, it refuses a route that puts to a stream the
  * in-memory backend does not have (every record would be dead-lettered); once started, one short block — the
  * backend and its streams, each listener's bound address, the routes — then one line when readiness is first UP (or,
  * after a while, what it still waits for). A bridge without a route is not ready.
@@ -49,15 +49,20 @@ final class StartupReport implements ExtendedStartupListener {
         this.startedNanos = startedNanos;
     }
 
-    @Override
-    public void onCamelContextStarting(CamelContext context, boolean alreadyStarted) {
+    /**
+     * Refuses a route that puts to a stream the in-memory backend does not have: every record would be dead-lettered.
+     * Called once the routes are configured and before Camel starts anything, so the refusal is the one line the
+     * launcher prints (a failure while Camel starts is logged with its stack trace first).
+     */
+    static void requireStreams(CamelContext context) {
         KinesisBackend backend = context.getRegistry().lookupByNameAndType("kinesisBackend", KinesisBackend.class);
         if (backend instanceof InMemoryKinesis memory) {
             for (StreamTarget target : streamTargets(context)) {
                 if (!memory.hasStream(target.stream())) {
+                    String streams = context.resolvePropertyPlaceholders("{{bridge.streams}}");
                     throw new StartRefusedException("route " + target.routeId() + " puts to stream " + target.stream()
                             + ", which the in-memory backend does not have: add it to bridge.streams (e.g. bridge.streams="
-                            + settings.text("bridge.streams") + "," + target.stream() + ":1)");
+                            + streams + "," + target.stream() + ":1)");
                 }
             }
         }

@@ -55,7 +55,7 @@ class AwsCliEndpointIT {
         url = "http://127.0.0.1:" + port;
         log = dir.resolve("bridge.log");
         bridge = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
-                "--bridge.endpoint.port=" + port, "--bridge.http.enabled=false", "--bridge.file.enabled=false",
+                "--bridge.endpoint.port=" + port, "--bridge.http.enabled=false", "--bridge.file.enabled=false", "--bridge.syslog.enabled=false",
                 "--bridge.streams=shipped:2", "--bridge.dead-letter.dir=" + dir.resolve("dead-letter"))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         int p = port;

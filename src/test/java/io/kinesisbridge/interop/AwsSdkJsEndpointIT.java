@@ -72,7 +72,7 @@ class AwsSdkJsEndpointIT {
         url = "http://127.0.0.1:" + port;
         log = dir.resolve("bridge.log");
         bridge = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar",
-                jar.toString(), "--bridge.endpoint.port=" + port, "--bridge.http.enabled=false", "--bridge.file.enabled=false",
+                jar.toString(), "--bridge.endpoint.port=" + port, "--bridge.http.enabled=false", "--bridge.file.enabled=false", "--bridge.syslog.enabled=false",
                 "--bridge.streams=shipped:1", "--bridge.dead-letter.dir=" + dir.resolve("dead-letter"),
                 "--bridge.memory.create-delay-ms=1500", "--bridge.endpoint.require-signature=true")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
