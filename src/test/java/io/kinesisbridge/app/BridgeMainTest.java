@@ -62,4 +62,13 @@ class BridgeMainTest {
         assertThat(choice.apply(Map.of("bridge.backend", "aws", "bridge.aws.region", "eu-west-1")).on()).isTrue();
         assertThat(choice.apply(Map.of("bridge.dispatch.shard-flow-control", "true")).on()).isTrue();
     }
+
+    @Test
+    void shardPacing_readsTheBackendAndTheChoice_inAnyCase_asTheirChecksAcceptThem() {
+        Function<Map<String, String>, FlowControlChoice> choice = flags ->
+                FlowControlChoice.of(BridgeSettings.load(Optional.empty(), Map.of(), flags));
+        assertThat(choice.apply(Map.of("bridge.backend", "AWS", "bridge.aws.region", "eu-west-1")).on()).isTrue();
+        assertThat(choice.apply(Map.of("bridge.backend", "aws", "bridge.aws.region", "eu-west-1",
+                "bridge.dispatch.shard-flow-control", "AUTO")).on()).isTrue();
+    }
 }

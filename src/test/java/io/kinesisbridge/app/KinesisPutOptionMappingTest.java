@@ -122,7 +122,7 @@ class KinesisPutOptionMappingTest {
     }
 
     @Test
-    void eachSettingsValue_reachesTheDispatchersThatTheComponentAndReplayBuild() {
+    void eachDispatchSetting_reachesReplaysDispatchSettings_andTheComponentsCamelProperties() {
         BridgeSettings settings = BridgeSettings.load(Optional.empty(), Map.of(), Map.ofEntries(
                 Map.entry("bridge.dispatch.max-batch-records", "123"),
                 Map.entry("bridge.dispatch.linger-ms", "7"),
