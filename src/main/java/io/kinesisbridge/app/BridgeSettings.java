@@ -32,7 +32,7 @@ public final class BridgeSettings {
                     SettingChecks::streams),
             Setting.oneOf("bridge.ordering", "key", List.of("none", "key", "chain"),
                     "Ordering of the shipped routes: `none`, `key` (per-key order) or `chain` (per-key order plus SequenceNumberForOrdering)."),
-            Setting.integer("bridge.max-in-flight-records", "10000", 1, 10_000_000,
+            Setting.integer("bridge.max-in-flight-records", KinesisPutOption.endpointDefault("maxInFlightRecords"), 1, 10_000_000,
                     "Records each route may have in flight before it waits (files, syslog, MQTT) or answers bridge.http.saturated-status (HTTP)."));
 
     private static final List<Setting> PROGRESS = List.of(

@@ -1,7 +1,6 @@
 package io.kinesisbridge.app;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -9,12 +8,12 @@ import java.util.Optional;
 /**
  * The {@code bridge.dispatch.*}, {@code bridge.retry.*}, {@code bridge.spool.*} settings and the shutdown timeout: how
  * records are batched, retried, paced and spooled. Each sets a kinesis-put component option and, where it mirrors one
- * as it is, takes its default from there; the dispatchers are built from those options, not from these settings.
+ * as it is, takes its default from there; the dispatchers are built from those options, so the bridge itself reads
+ * only what sizes the file sources' batches and keeps the tailer out of the spool.
  *
  * @param spoolDir where the spool is, or would be when it is off (the file tailer must not read it either way)
  */
-record DeliverySettings(int maxBatchRecords, int maxConcurrentRequests, Duration shutdownTimeout, boolean spoolEnabled,
-                        Path spoolDir) {
+record DeliverySettings(int maxBatchRecords, int maxConcurrentRequests, Path spoolDir) {
 
     private static final KinesisPutOption SHARD_RECORDS_PER_SECOND = KinesisPutOption.dispatch("shardRecordsPerSecond");
     private static final KinesisPutOption SHARD_BYTES_PER_SECOND = KinesisPutOption.dispatch("shardBytesPerSecond");
@@ -64,7 +63,6 @@ record DeliverySettings(int maxBatchRecords, int maxConcurrentRequests, Duration
 
     static DeliverySettings of(BridgeSettings s) {
         return new DeliverySettings(s.integer("bridge.dispatch.max-batch-records"), s.integer("bridge.dispatch.max-concurrent-requests"),
-                Duration.ofMillis(s.longValue("bridge.shutdown-timeout-ms")), s.bool("bridge.spool.enabled"),
                 Path.of(s.text("bridge.spool.dir")));
     }
 
