@@ -147,7 +147,9 @@ public class KinesisPutComponent extends DefaultComponent {
     @Override
     protected void doStop() throws Exception {
         long deadline = shutdownDeadline;
-        Duration timeout = deadline == 0 ? started.shutdownTimeout() : Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+        // a start that failed early has no options of its own yet
+        Duration configured = (started != null ? started : dispatchConfiguration).shutdownTimeout();
+        Duration timeout = deadline == 0 ? configured : Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
         // every stream at once: the timeout is the bridge's, not each stream's
         List<Thread> closers = new ArrayList<>();
         for (StreamDispatcher d : dispatchers.values()) {
