@@ -26,6 +26,13 @@ public class KinesisPutComponentConfigurer extends PropertyConfigurerSupport imp
         return target.getConfiguration();
     }
 
+    private io.kinesisbridge.component.KinesisPutDispatchConfiguration getOrCreateDispatchConfiguration(KinesisPutComponent target) {
+        if (target.getDispatchConfiguration() == null) {
+            target.setDispatchConfiguration(new io.kinesisbridge.component.KinesisPutDispatchConfiguration());
+        }
+        return target.getDispatchConfiguration();
+    }
+
     @Override
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         KinesisPutComponent target = (KinesisPutComponent) obj;
@@ -36,9 +43,15 @@ public class KinesisPutComponentConfigurer extends PropertyConfigurerSupport imp
         case "batch": getOrCreateConfiguration(target).setBatch(property(camelContext, boolean.class, value)); return true;
         case "configuration": target.setConfiguration(property(camelContext, io.kinesisbridge.component.KinesisPutConfiguration.class, value)); return true;
         case "deadletterdir":
-        case "deadLetterDir": target.setDeadLetterDir(property(camelContext, java.lang.String.class, value)); return true;
+        case "deadLetterDir": getOrCreateDispatchConfiguration(target).setDeadLetterDir(property(camelContext, java.lang.String.class, value)); return true;
+        case "deadlettermaxfilebytes":
+        case "deadLetterMaxFileBytes": getOrCreateDispatchConfiguration(target).setDeadLetterMaxFileBytes(property(camelContext, long.class, value)); return true;
+        case "deadlettermaxfiles":
+        case "deadLetterMaxFiles": getOrCreateDispatchConfiguration(target).setDeadLetterMaxFiles(property(camelContext, int.class, value)); return true;
         case "deadlettersink":
         case "deadLetterSink": target.setDeadLetterSink(property(camelContext, io.kinesisbridge.deadletter.DeadLetterSink.class, value)); return true;
+        case "dispatchconfiguration":
+        case "dispatchConfiguration": target.setDispatchConfiguration(property(camelContext, io.kinesisbridge.component.KinesisPutDispatchConfiguration.class, value)); return true;
         case "explicithashkey":
         case "explicitHashKey": getOrCreateConfiguration(target).setExplicitHashKey(property(camelContext, java.lang.String.class, value)); return true;
         case "failonrejection":
@@ -46,48 +59,48 @@ public class KinesisPutComponentConfigurer extends PropertyConfigurerSupport imp
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "lingerms":
-        case "lingerMs": target.setLingerMs(property(camelContext, long.class, value)); return true;
+        case "lingerMs": getOrCreateDispatchConfiguration(target).setLingerMs(property(camelContext, long.class, value)); return true;
         case "maxbatchbytes":
-        case "maxBatchBytes": target.setMaxBatchBytes(property(camelContext, int.class, value)); return true;
+        case "maxBatchBytes": getOrCreateDispatchConfiguration(target).setMaxBatchBytes(property(camelContext, int.class, value)); return true;
         case "maxbatchrecords":
-        case "maxBatchRecords": target.setMaxBatchRecords(property(camelContext, int.class, value)); return true;
+        case "maxBatchRecords": getOrCreateDispatchConfiguration(target).setMaxBatchRecords(property(camelContext, int.class, value)); return true;
         case "maxconcurrentrequests":
-        case "maxConcurrentRequests": target.setMaxConcurrentRequests(property(camelContext, int.class, value)); return true;
+        case "maxConcurrentRequests": getOrCreateDispatchConfiguration(target).setMaxConcurrentRequests(property(camelContext, int.class, value)); return true;
         case "maxinflightrecords":
         case "maxInFlightRecords": getOrCreateConfiguration(target).setMaxInFlightRecords(property(camelContext, int.class, value)); return true;
         case "maxpendingbytes":
-        case "maxPendingBytes": target.setMaxPendingBytes(property(camelContext, long.class, value)); return true;
+        case "maxPendingBytes": getOrCreateDispatchConfiguration(target).setMaxPendingBytes(property(camelContext, long.class, value)); return true;
         case "ordering": getOrCreateConfiguration(target).setOrdering(property(camelContext, io.kinesisbridge.dispatch.Ordering.class, value)); return true;
         case "partitionkey":
         case "partitionKey": getOrCreateConfiguration(target).setPartitionKey(property(camelContext, java.lang.String.class, value)); return true;
         case "partitionkeyfallback":
         case "partitionKeyFallback": getOrCreateConfiguration(target).setPartitionKeyFallback(property(camelContext, java.lang.String.class, value)); return true;
         case "retrybasedelayms":
-        case "retryBaseDelayMs": target.setRetryBaseDelayMs(property(camelContext, long.class, value)); return true;
+        case "retryBaseDelayMs": getOrCreateDispatchConfiguration(target).setRetryBaseDelayMs(property(camelContext, long.class, value)); return true;
         case "retrymaxattempts":
-        case "retryMaxAttempts": target.setRetryMaxAttempts(property(camelContext, int.class, value)); return true;
+        case "retryMaxAttempts": getOrCreateDispatchConfiguration(target).setRetryMaxAttempts(property(camelContext, int.class, value)); return true;
         case "retrymaxdelayms":
-        case "retryMaxDelayMs": target.setRetryMaxDelayMs(property(camelContext, long.class, value)); return true;
+        case "retryMaxDelayMs": getOrCreateDispatchConfiguration(target).setRetryMaxDelayMs(property(camelContext, long.class, value)); return true;
         case "saturationtimeout":
         case "saturationTimeout": getOrCreateConfiguration(target).setSaturationTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "shardbytespersecond":
-        case "shardBytesPerSecond": target.setShardBytesPerSecond(property(camelContext, long.class, value)); return true;
+        case "shardBytesPerSecond": getOrCreateDispatchConfiguration(target).setShardBytesPerSecond(property(camelContext, long.class, value)); return true;
         case "shardflowcontrol":
-        case "shardFlowControl": target.setShardFlowControl(property(camelContext, boolean.class, value)); return true;
+        case "shardFlowControl": getOrCreateDispatchConfiguration(target).setShardFlowControl(property(camelContext, boolean.class, value)); return true;
         case "shardmaprefreshms":
-        case "shardMapRefreshMs": target.setShardMapRefreshMs(property(camelContext, long.class, value)); return true;
+        case "shardMapRefreshMs": getOrCreateDispatchConfiguration(target).setShardMapRefreshMs(property(camelContext, long.class, value)); return true;
         case "shardrecordspersecond":
-        case "shardRecordsPerSecond": target.setShardRecordsPerSecond(property(camelContext, int.class, value)); return true;
+        case "shardRecordsPerSecond": getOrCreateDispatchConfiguration(target).setShardRecordsPerSecond(property(camelContext, int.class, value)); return true;
         case "shutdowntimeoutms":
-        case "shutdownTimeoutMs": target.setShutdownTimeoutMs(property(camelContext, long.class, value)); return true;
+        case "shutdownTimeoutMs": getOrCreateDispatchConfiguration(target).setShutdownTimeoutMs(property(camelContext, long.class, value)); return true;
         case "spooldir":
-        case "spoolDir": target.setSpoolDir(property(camelContext, java.lang.String.class, value)); return true;
+        case "spoolDir": getOrCreateDispatchConfiguration(target).setSpoolDir(property(camelContext, java.lang.String.class, value)); return true;
         case "spoolfsync":
-        case "spoolFsync": target.setSpoolFsync(property(camelContext, java.lang.String.class, value)); return true;
+        case "spoolFsync": getOrCreateDispatchConfiguration(target).setSpoolFsync(property(camelContext, java.lang.String.class, value)); return true;
         case "spoolfsyncintervalms":
-        case "spoolFsyncIntervalMs": target.setSpoolFsyncIntervalMs(property(camelContext, long.class, value)); return true;
+        case "spoolFsyncIntervalMs": getOrCreateDispatchConfiguration(target).setSpoolFsyncIntervalMs(property(camelContext, long.class, value)); return true;
         case "spoolmaxbytes":
-        case "spoolMaxBytes": target.setSpoolMaxBytes(property(camelContext, long.class, value)); return true;
+        case "spoolMaxBytes": getOrCreateDispatchConfiguration(target).setSpoolMaxBytes(property(camelContext, long.class, value)); return true;
         case "whensaturated":
         case "whenSaturated": getOrCreateConfiguration(target).setWhenSaturated(property(camelContext, io.kinesisbridge.component.WhenSaturated.class, value)); return true;
         default: return false;
@@ -109,8 +122,14 @@ public class KinesisPutComponentConfigurer extends PropertyConfigurerSupport imp
         case "configuration": return io.kinesisbridge.component.KinesisPutConfiguration.class;
         case "deadletterdir":
         case "deadLetterDir": return java.lang.String.class;
+        case "deadlettermaxfilebytes":
+        case "deadLetterMaxFileBytes": return long.class;
+        case "deadlettermaxfiles":
+        case "deadLetterMaxFiles": return int.class;
         case "deadlettersink":
         case "deadLetterSink": return io.kinesisbridge.deadletter.DeadLetterSink.class;
+        case "dispatchconfiguration":
+        case "dispatchConfiguration": return io.kinesisbridge.component.KinesisPutDispatchConfiguration.class;
         case "explicithashkey":
         case "explicitHashKey": return java.lang.String.class;
         case "failonrejection":
@@ -176,9 +195,15 @@ public class KinesisPutComponentConfigurer extends PropertyConfigurerSupport imp
         case "batch": return getOrCreateConfiguration(target).isBatch();
         case "configuration": return target.getConfiguration();
         case "deadletterdir":
-        case "deadLetterDir": return target.getDeadLetterDir();
+        case "deadLetterDir": return getOrCreateDispatchConfiguration(target).getDeadLetterDir();
+        case "deadlettermaxfilebytes":
+        case "deadLetterMaxFileBytes": return getOrCreateDispatchConfiguration(target).getDeadLetterMaxFileBytes();
+        case "deadlettermaxfiles":
+        case "deadLetterMaxFiles": return getOrCreateDispatchConfiguration(target).getDeadLetterMaxFiles();
         case "deadlettersink":
         case "deadLetterSink": return target.getDeadLetterSink();
+        case "dispatchconfiguration":
+        case "dispatchConfiguration": return target.getDispatchConfiguration();
         case "explicithashkey":
         case "explicitHashKey": return getOrCreateConfiguration(target).getExplicitHashKey();
         case "failonrejection":
@@ -186,48 +211,48 @@ public class KinesisPutComponentConfigurer extends PropertyConfigurerSupport imp
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "lingerms":
-        case "lingerMs": return target.getLingerMs();
+        case "lingerMs": return getOrCreateDispatchConfiguration(target).getLingerMs();
         case "maxbatchbytes":
-        case "maxBatchBytes": return target.getMaxBatchBytes();
+        case "maxBatchBytes": return getOrCreateDispatchConfiguration(target).getMaxBatchBytes();
         case "maxbatchrecords":
-        case "maxBatchRecords": return target.getMaxBatchRecords();
+        case "maxBatchRecords": return getOrCreateDispatchConfiguration(target).getMaxBatchRecords();
         case "maxconcurrentrequests":
-        case "maxConcurrentRequests": return target.getMaxConcurrentRequests();
+        case "maxConcurrentRequests": return getOrCreateDispatchConfiguration(target).getMaxConcurrentRequests();
         case "maxinflightrecords":
         case "maxInFlightRecords": return getOrCreateConfiguration(target).getMaxInFlightRecords();
         case "maxpendingbytes":
-        case "maxPendingBytes": return target.getMaxPendingBytes();
+        case "maxPendingBytes": return getOrCreateDispatchConfiguration(target).getMaxPendingBytes();
         case "ordering": return getOrCreateConfiguration(target).getOrdering();
         case "partitionkey":
         case "partitionKey": return getOrCreateConfiguration(target).getPartitionKey();
         case "partitionkeyfallback":
         case "partitionKeyFallback": return getOrCreateConfiguration(target).getPartitionKeyFallback();
         case "retrybasedelayms":
-        case "retryBaseDelayMs": return target.getRetryBaseDelayMs();
+        case "retryBaseDelayMs": return getOrCreateDispatchConfiguration(target).getRetryBaseDelayMs();
         case "retrymaxattempts":
-        case "retryMaxAttempts": return target.getRetryMaxAttempts();
+        case "retryMaxAttempts": return getOrCreateDispatchConfiguration(target).getRetryMaxAttempts();
         case "retrymaxdelayms":
-        case "retryMaxDelayMs": return target.getRetryMaxDelayMs();
+        case "retryMaxDelayMs": return getOrCreateDispatchConfiguration(target).getRetryMaxDelayMs();
         case "saturationtimeout":
         case "saturationTimeout": return getOrCreateConfiguration(target).getSaturationTimeout();
         case "shardbytespersecond":
-        case "shardBytesPerSecond": return target.getShardBytesPerSecond();
+        case "shardBytesPerSecond": return getOrCreateDispatchConfiguration(target).getShardBytesPerSecond();
         case "shardflowcontrol":
-        case "shardFlowControl": return target.isShardFlowControl();
+        case "shardFlowControl": return getOrCreateDispatchConfiguration(target).isShardFlowControl();
         case "shardmaprefreshms":
-        case "shardMapRefreshMs": return target.getShardMapRefreshMs();
+        case "shardMapRefreshMs": return getOrCreateDispatchConfiguration(target).getShardMapRefreshMs();
         case "shardrecordspersecond":
-        case "shardRecordsPerSecond": return target.getShardRecordsPerSecond();
+        case "shardRecordsPerSecond": return getOrCreateDispatchConfiguration(target).getShardRecordsPerSecond();
         case "shutdowntimeoutms":
-        case "shutdownTimeoutMs": return target.getShutdownTimeoutMs();
+        case "shutdownTimeoutMs": return getOrCreateDispatchConfiguration(target).getShutdownTimeoutMs();
         case "spooldir":
-        case "spoolDir": return target.getSpoolDir();
+        case "spoolDir": return getOrCreateDispatchConfiguration(target).getSpoolDir();
         case "spoolfsync":
-        case "spoolFsync": return target.getSpoolFsync();
+        case "spoolFsync": return getOrCreateDispatchConfiguration(target).getSpoolFsync();
         case "spoolfsyncintervalms":
-        case "spoolFsyncIntervalMs": return target.getSpoolFsyncIntervalMs();
+        case "spoolFsyncIntervalMs": return getOrCreateDispatchConfiguration(target).getSpoolFsyncIntervalMs();
         case "spoolmaxbytes":
-        case "spoolMaxBytes": return target.getSpoolMaxBytes();
+        case "spoolMaxBytes": return getOrCreateDispatchConfiguration(target).getSpoolMaxBytes();
         case "whensaturated":
         case "whenSaturated": return getOrCreateConfiguration(target).getWhenSaturated();
         default: return null;

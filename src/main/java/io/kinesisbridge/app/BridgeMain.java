@@ -9,10 +9,12 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * {@code java -jar kinesis-bridge.jar [--config FILE] [--routes DIR] [--KEY=VALUE ...]}: reads the configuration
@@ -32,7 +34,7 @@ public final class BridgeMain {
         if (args.length > 0 && args[0].equals("replay")) {
             int status;
             try {
-                status = replay(java.util.Arrays.copyOfRange(args, 1, args.length), System.getenv());
+                status = replay(Arrays.copyOfRange(args, 1, args.length), System.getenv());
             } catch (InvalidSettingException | IllegalArgumentException | ReplayCommand.ReplayRefused e) {
                 System.err.println("kinesis-bridge replay: " + e.getMessage());
                 status = 2;
@@ -119,7 +121,7 @@ public final class BridgeMain {
     /** The arguments both commands share: --config, --routes, --help, and settings as flags. */
     record CommandLine(BridgeSettings settings, String routes, boolean help, Map<String, String> extra) {
 
-        static final java.util.Set<String> EXTRA = java.util.Set.of("from", "to");
+        static final Set<String> EXTRA = Set.of("from", "to");
 
         static CommandLine parse(String[] args, Map<String, String> environment) {
             String config = environment.getOrDefault("BRIDGE_CONFIG", DEFAULT_CONFIG);
@@ -196,7 +198,7 @@ public final class BridgeMain {
         BridgeSettings settings = cl.settings();
         BridgeConfiguration.checkTailPaths(settings);
         if (startEarly) {
-            EarlyStart.begin(settings.integer("bridge.http.worker-threads"));
+            EarlyStart.begin(settings.http().workerThreads());
         }
         String routes = cl.routes();
         // no class given: Camel Main would scan the package for configurations, which costs start-up time
@@ -219,68 +221,28 @@ public final class BridgeMain {
         p.putAll(settings.bridgeValues());
         p.put("camel.main.name", "kinesis-bridge");
         p.put("camel.main.routesIncludePattern", routesPattern(routesDir));
-        p.put("camel.main.shutdownTimeout", String.valueOf(settings.integer("bridge.shutdown-timeout-ms") / 1000 + 5));
         // the HTTP source's server is the bridge's own (source.http.HttpListener), not Camel Main's embedded one
         p.put("camel.server.enabled", "false");
-        String keyStore = settings.text("bridge.http.tls.keystore");
-        if (!keyStore.isBlank() && !Files.isReadable(Path.of(keyStore))) {
-            throw new InvalidSettingException("Setting bridge.http.tls.keystore: " + keyStore + " is not a readable file");
-        }
+        settings.http().listener().tls().ifPresent(keyStore -> {
+            if (!Files.isReadable(keyStore.path())) {
+                throw new InvalidSettingException("Setting bridge.http.tls.keystore: " + keyStore.path() + " is not a readable file");
+            }
+        });
         p.put("camel.health.enabled", "true");
         p.put("camel.health.routesEnabled", "true");
         p.put("camel.health.consumersEnabled", "true");
         p.put("camel.health.registryEnabled", "true");
         p.put("camel.health.exposureLevel", "full");
-        p.put("camel.metrics.enabled", settings.text("bridge.management.enabled"));
         // per-endpoint timers on every exchange sent anywhere cost more than the bridge's own per-record work on
         // small HTTP requests; route timers (the route policy) and the bridge's own meters stay
         p.put("camel.metrics.enableExchangeEventNotifier", "false");
         // route timers, but not the context-wide one as well: each formats a String per exchange (two String.format
         // calls), together 6 % of the CPU of one-event HTTP requests in a profile
         p.put("camel.metrics.routePolicyLevel", "route");
-        p.put("camel.component.kinesis-put.maxBatchRecords", settings.text("bridge.dispatch.max-batch-records"));
-        p.put("camel.component.kinesis-put.lingerMs", settings.text("bridge.dispatch.linger-ms"));
-        p.put("camel.component.kinesis-put.maxConcurrentRequests", settings.text("bridge.dispatch.max-concurrent-requests"));
-        p.put("camel.component.kinesis-put.retryMaxAttempts", settings.text("bridge.retry.max-attempts"));
-        p.put("camel.component.kinesis-put.retryBaseDelayMs", settings.text("bridge.retry.base-delay-ms"));
-        p.put("camel.component.kinesis-put.retryMaxDelayMs", settings.text("bridge.retry.max-delay-ms"));
-        p.put("camel.component.kinesis-put.shutdownTimeoutMs", settings.text("bridge.shutdown-timeout-ms"));
-        FlowControlChoice flow = FlowControlChoice.of(settings);
-        p.put("camel.component.kinesis-put.shardFlowControl", String.valueOf(flow.on()));
-        p.put("camel.component.kinesis-put.shardRecordsPerSecond", flow.recordsPerSecond());
-        p.put("camel.component.kinesis-put.shardBytesPerSecond", flow.bytesPerSecond());
-        p.put("camel.component.kinesis-put.shardMapRefreshMs", settings.text("bridge.dispatch.shard-map-refresh-ms"));
-        p.put("camel.component.kinesis-put.maxPendingBytes", settings.text("bridge.dispatch.max-pending-bytes"));
-        // Camel refuses an empty option value: spool off is the component's default (no spoolDir), so leave it unset
-        if (settings.bool("bridge.spool.enabled")) {
-            p.put("camel.component.kinesis-put.spoolDir", settings.text("bridge.spool.dir"));
-        }
-        p.put("camel.component.kinesis-put.spoolMaxBytes", settings.text("bridge.spool.max-bytes"));
-        p.put("camel.component.kinesis-put.spoolFsync", settings.text("bridge.spool.fsync"));
-        p.put("camel.component.kinesis-put.spoolFsyncIntervalMs", settings.text("bridge.spool.fsync-interval-ms"));
+        // the kinesis-put options, camel.metrics.enabled and camel.main.shutdownTimeout, as each setting maps them
+        p.putAll(settings.camelProperties());
         p.putAll(settings.camelValues());
         return p;
-    }
-
-    /**
-     * Whether sends are paced per shard, and at what rates. Offline capture into the in-memory backend without
-     * limits is not paced: it would cap a 4-shard stream at 4,000 records/s for no reason.
-     */
-    record FlowControlChoice(boolean on, String recordsPerSecond, String bytesPerSecond) {
-        static FlowControlChoice of(BridgeSettings settings) {
-            String choice = settings.text("bridge.dispatch.shard-flow-control");
-            String records = settings.text("bridge.dispatch.shard-records-per-second");
-            String bytes = settings.text("bridge.dispatch.shard-bytes-per-second");
-            if (!choice.equals("auto")) {
-                return new FlowControlChoice(Boolean.parseBoolean(choice), records, bytes);
-            }
-            if (settings.text("bridge.backend").equals("aws")) {
-                return new FlowControlChoice(true, records, bytes);
-            }
-            boolean limited = settings.bool("bridge.memory.shard-limits");
-            return new FlowControlChoice(limited, settings.text("bridge.memory.records-per-second"),
-                    settings.text("bridge.memory.bytes-per-second"));
-        }
     }
 
     /**

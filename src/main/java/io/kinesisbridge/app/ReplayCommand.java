@@ -7,19 +7,25 @@ import io.kinesisbridge.backend.aws.CredentialsSource;
 import io.kinesisbridge.backend.memory.InMemoryKinesis;
 import io.kinesisbridge.backend.memory.MemoryBackendSettings;
 import io.kinesisbridge.backend.memory.StreamRecord;
+import io.kinesisbridge.component.KinesisPutDispatchConfiguration;
 import io.kinesisbridge.deadletter.DeadLetterJson;
 import io.kinesisbridge.deadletter.FileDeadLetterSink;
 import io.kinesisbridge.dispatch.DispatchSettings;
 import io.kinesisbridge.dispatch.Ordering;
-import io.kinesisbridge.dispatch.RetryPolicy;
 import io.kinesisbridge.dispatch.StreamDispatcher;
 import io.kinesisbridge.put.KinesisError;
 import io.kinesisbridge.put.KinesisException;
 import io.kinesisbridge.put.PutRequest;
 import io.kinesisbridge.put.RecordResult;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.PropertyBindingSupport;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedReader;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -27,12 +33,12 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -91,22 +97,23 @@ final class ReplayCommand {
      * endpoint checks no credentials).
      */
     static Target target(BridgeSettings settings) {
-        if (settings.text("bridge.backend").trim().equalsIgnoreCase("aws")) {
-            AwsBackendSettings aws = AwsSettings.of(settings);
+        if (settings.backend() == BridgeSettings.Backend.AWS) {
+            AwsBackendSettings aws = settings.aws();
             return new Target(AwsKinesisBackend.create(aws), "AWS Kinesis (region " + aws.region().orElse("of the environment")
                     + aws.endpointOverride().map(u -> ", endpoint " + u).orElse("") + ")",
                     "check bridge.aws.region, bridge.aws.endpoint-override and the network");
         }
         String advice = "with bridge.backend=memory, replay sends to the Kinesis endpoint of a running bridge "
                 + "(bridge.endpoint.host, bridge.endpoint.port): start the bridge first, or replay to AWS with --bridge.backend=aws";
-        if (!settings.bool("bridge.endpoint.enabled")) {
+        KinesisEndpointSettings endpointSettings = settings.endpoint();
+        if (!endpointSettings.enabled()) {
             throw new ReplayRefused("bridge.endpoint.enabled is false: " + advice);
         }
-        String host = settings.text("bridge.endpoint.host");
+        String host = endpointSettings.listener().host();
         if (host.equals("0.0.0.0") || host.equals("::")) {
             host = "127.0.0.1"; // a bridge listening on every address is reached on loopback
         }
-        URI endpoint = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + settings.integer("bridge.endpoint.port"));
+        URI endpoint = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + endpointSettings.listener().port());
         AwsBackendSettings local = AwsBackendSettings.defaults().withEndpoint(endpoint).withRegion("us-east-1").withCbor(false)
                 .withCredentials(new CredentialsSource.Static("local", new CredentialsSource.Secret("local"), Optional.empty()));
         return new Target(AwsKinesisBackend.create(local), "the running bridge's Kinesis endpoint " + endpoint + " (bridge.backend=memory)",
@@ -119,19 +126,16 @@ final class ReplayCommand {
 
     static Outcome run(BridgeSettings settings, Target target, String from, String to, PrintStream out) {
         KinesisBackend backend = target.backend();
-        Path letterDir = replayDeadLetterDir(Path.of(settings.text("bridge.dead-letter.dir")));
+        DeadLetterSettings deadLetterSettings = settings.deadLetters();
+        Path letterDir = replayDeadLetterDir(deadLetterSettings.dir());
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "replay-timer");
             t.setDaemon(true);
             return t;
         });
-        FileDeadLetterSink deadLetters = new FileDeadLetterSink(letterDir,
-                settings.longValue("bridge.dead-letter.max-file-bytes"), settings.integer("bridge.dead-letter.max-files"));
-        DispatchSettings dispatch = new DispatchSettings(settings.integer("bridge.dispatch.max-batch-records"),
-                DispatchSettings.defaults().maxBatchBytes(), Duration.ofMillis(settings.longValue("bridge.dispatch.linger-ms")),
-                settings.integer("bridge.dispatch.max-concurrent-requests"),
-                new RetryPolicy(settings.integer("bridge.retry.max-attempts"), Duration.ofMillis(settings.longValue("bridge.retry.base-delay-ms")),
-                        Duration.ofMillis(settings.longValue("bridge.retry.max-delay-ms"))), DispatchSettings.defaults().chainKeys());
+        FileDeadLetterSink deadLetters = deadLetterSettings.sinkIn(letterDir);
+        KinesisPutDispatchConfiguration options = dispatchOptions(settings);
+        DispatchSettings dispatch = options.dispatchSettings();
         Map<String, StreamDispatcher> dispatchers = new HashMap<>();
         Semaphore room = new Semaphore(IN_FLIGHT);
         AtomicLong sent = new AtomicLong();
@@ -172,7 +176,7 @@ final class ReplayCommand {
             } else {
                 throw new IllegalArgumentException("--from takes memory:DIRECTORY or dead-letter:FILE, got '" + from + "'");
             }
-            dispatchers.values().forEach(d -> d.close(Duration.ofMillis(settings.longValue("bridge.shutdown-timeout-ms"))));
+            dispatchers.values().forEach(d -> d.close(options.shutdownTimeout()));
             // every record's completion has been counted once all the room is back
             room.acquireUninterruptibly(IN_FLIGHT);
         } finally {
@@ -188,6 +192,24 @@ final class ReplayCommand {
             out.printf("  the dead-lettered records, with their reasons, are in %s (the input is left as it was)%n", letterDir);
         }
         return outcome;
+    }
+
+    /**
+     * The kinesis-put options the bridge's settings give the routes' dispatchers, bound as Camel binds them, so that
+     * replay batches, retries and paces as the routes do.
+     */
+    static KinesisPutDispatchConfiguration dispatchOptions(BridgeSettings settings) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        settings.camelProperties().forEach((key, value) -> {
+            if (key.startsWith(KinesisPutOption.PREFIX)) {
+                values.put(key.substring(KinesisPutOption.PREFIX.length()), value);
+            }
+        });
+        KinesisPutDispatchConfiguration options = new KinesisPutDispatchConfiguration();
+        // a context that is never started holds nothing to close: it only lends Camel's type conversion
+        CamelContext camel = new DefaultCamelContext();
+        PropertyBindingSupport.build().withMandatory(true).bind(camel, options, values);
+        return options;
     }
 
     /** A directory of this replay's own for what the target rejects: never the file being replayed. */
@@ -236,7 +258,7 @@ final class ReplayCommand {
         try {
             long size = Files.size(file);
             try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                    new java.io.BufferedInputStream(new BoundedInput(Files.newInputStream(file), size)), StandardCharsets.UTF_8))) {
+                    new BufferedInputStream(new BoundedInput(Files.newInputStream(file), size)), StandardCharsets.UTF_8))) {
                 Iterator<String> lines = in.lines().iterator();
                 int n = 0;
                 while (lines.hasNext()) {
@@ -258,10 +280,10 @@ final class ReplayCommand {
     }
 
     /** Reads at most {@code limit} bytes: the file as it was when the replay began. */
-    private static final class BoundedInput extends java.io.FilterInputStream {
+    private static final class BoundedInput extends FilterInputStream {
         private long left;
 
-        BoundedInput(java.io.InputStream in, long limit) {
+        BoundedInput(InputStream in, long limit) {
             super(in);
             this.left = limit;
         }

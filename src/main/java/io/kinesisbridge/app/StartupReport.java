@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ScheduledExecutorService;
@@ -129,36 +130,36 @@ final class StartupReport implements ExtendedStartupListener {
 
     private String summary(CamelContext context) {
         StringBuilder s = new StringBuilder("kinesis-bridge ").append(BridgeVersion.current()).append(": backend ")
-                .append(settings.text("bridge.backend"));
+                .append(settings.backend().name().toLowerCase(Locale.ROOT));
         KinesisBackend backend = context.getRegistry().lookupByNameAndType("kinesisBackend", KinesisBackend.class);
         if (backend instanceof InMemoryKinesis memory) {
             s.append(", streams ").append(memory.streamNames().stream()
                     .map(name -> name + " (" + memory.describe(name).shards().size() + " shards)").collect(Collectors.joining(", ")));
-            String persist = settings.text("bridge.memory.persist-dir");
-            s.append(persist.isBlank() ? ", in memory only" : ", persisted in " + persist);
+            s.append(settings.memory().persistDir().map(dir -> ", persisted in " + dir).orElse(", in memory only"));
         } else {
-            String region = settings.text("bridge.aws.region");
-            s.append(region.isBlank() ? "" : " in " + region);
+            settings.aws().region().ifPresent(region -> s.append(" in ").append(region));
         }
         HttpListener http = context.getRegistry().lookupByNameAndType("httpListener", HttpListener.class);
         if (http != null) {
-            String scheme = settings.text("bridge.http.tls.keystore").isBlank() ? "http" : "https";
-            line(s, "http", scheme + "://" + settings.text("bridge.http.host") + ":" + http.port() + settings.text("bridge.http.path"),
-                    settings.text("bridge.http.stream"));
+            HttpSettings httpSettings = settings.http();
+            String scheme = httpSettings.listener().tls().isEmpty() ? "http" : "https";
+            line(s, "http", scheme + "://" + httpSettings.listener().address().host() + ":" + http.port() + httpSettings.path(),
+                    httpSettings.stream());
         }
         if (started(context, "syslog-tcp")) {
-            line(s, "syslog", settings.text("bridge.syslog.host") + ":" + settings.text("bridge.syslog.port") + " (UDP and TCP)",
-                    settings.text("bridge.syslog.stream"));
+            SyslogSettings syslog = settings.syslog();
+            line(s, "syslog", syslog.host() + ":" + syslog.port() + " (UDP and TCP)", syslog.stream());
         }
+        FileSettings file = settings.file();
         if (started(context, "file-inbox")) {
-            line(s, "inbox", settings.text("bridge.file.inbox"), settings.text("bridge.file.stream"));
+            line(s, "inbox", file.inbox(), file.stream());
         }
-        if (started(context, "file-tail") && !settings.text("bridge.file.paths").isBlank()) {
-            line(s, "tail", settings.text("bridge.file.paths"), settings.text("bridge.file.stream"));
+        if (started(context, "file-tail") && !file.paths().isBlank()) {
+            line(s, "tail", file.paths(), file.stream());
         }
         if (started(context, "mqtt-telemetry")) {
-            line(s, "mqtt", settings.text("bridge.mqtt.broker-url") + " " + settings.text("bridge.mqtt.topics"),
-                    settings.text("bridge.mqtt.stream"));
+            MqttSettings mqtt = settings.mqtt();
+            line(s, "mqtt", mqtt.brokerUrl() + " " + mqtt.topics(), mqtt.stream());
         }
         KinesisEndpoint endpoint = context.getRegistry().lookupByNameAndType("kinesisEndpoint", KinesisEndpoint.class);
         if (endpoint != null) {
@@ -166,7 +167,7 @@ final class StartupReport implements ExtendedStartupListener {
         }
         ManagementServer management = context.getRegistry().lookupByNameAndType("managementServer", ManagementServer.class);
         if (management != null) {
-            line(s, "health", "http://" + settings.text("bridge.management.host") + ":" + management.port()
+            line(s, "health", "http://" + settings.management().address().host() + ":" + management.port()
                     + "/observe/health/ready", null);
         }
         Set<String> running = new TreeSet<>();

@@ -35,6 +35,8 @@ public final class FileDeadLetterSink implements DeadLetterSink {
     private static final Logger LOG = LoggerFactory.getLogger(FileDeadLetterSink.class);
     /** No stream's file name starts with an underscore. */
     static final String INVALID_NAMES = "_invalid-stream-names";
+    public static final long DEFAULT_MAX_FILE_BYTES = 100L << 20;
+    public static final int DEFAULT_MAX_FILES = 10;
 
     private final Path dir;
     private final long maxFileBytes;

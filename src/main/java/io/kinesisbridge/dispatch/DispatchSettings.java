@@ -24,6 +24,9 @@ public record DispatchSettings(int maxBatchRecords, int maxBatchBytes, Duration 
 
     /** 64 MiB: several seconds of a stream of tens of shards, small beside the heap. */
     public static final long DEFAULT_MAX_PENDING_BYTES = 64L << 20;
+    public static final long DEFAULT_LINGER_MS = 0;
+    public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 8;
+    public static final int DEFAULT_CHAIN_KEYS = 100_000;
 
     public DispatchSettings(int maxBatchRecords, int maxBatchBytes, Duration linger, int maxConcurrentRequests,
                             RetryPolicy retry, int chainKeys) {
@@ -53,7 +56,8 @@ public record DispatchSettings(int maxBatchRecords, int maxBatchBytes, Duration 
     }
 
     public static DispatchSettings defaults() {
-        return new DispatchSettings(500, PutRecordValidator.MAX_REQUEST_BYTES, Duration.ZERO, 8, RetryPolicy.defaults(), 100_000,
+        return new DispatchSettings(PutRecordValidator.MAX_RECORDS_PER_REQUEST, PutRecordValidator.MAX_REQUEST_BYTES,
+                Duration.ofMillis(DEFAULT_LINGER_MS), DEFAULT_MAX_CONCURRENT_REQUESTS, RetryPolicy.defaults(), DEFAULT_CHAIN_KEYS,
                 FlowControl.kinesisLimits(), DEFAULT_MAX_PENDING_BYTES);
     }
 

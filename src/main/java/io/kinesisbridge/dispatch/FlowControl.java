@@ -16,6 +16,7 @@ public record FlowControl(boolean enabled, int recordsPerSecond, long bytesPerSe
 
     public static final int KINESIS_RECORDS_PER_SECOND = 1000;
     public static final long KINESIS_BYTES_PER_SECOND = 1_048_576;
+    public static final long DEFAULT_REFRESH_MS = 60_000;
 
     public FlowControl {
         if (recordsPerSecond < 1 || bytesPerSecond < 1) {
@@ -29,7 +30,7 @@ public record FlowControl(boolean enabled, int recordsPerSecond, long bytesPerSe
 
     /** On, at Kinesis's per-shard limits, the shard map read again every minute. */
     public static FlowControl kinesisLimits() {
-        return new FlowControl(true, KINESIS_RECORDS_PER_SECOND, KINESIS_BYTES_PER_SECOND, Duration.ofMinutes(1));
+        return new FlowControl(true, KINESIS_RECORDS_PER_SECOND, KINESIS_BYTES_PER_SECOND, Duration.ofMillis(DEFAULT_REFRESH_MS));
     }
 
     public static FlowControl off() {

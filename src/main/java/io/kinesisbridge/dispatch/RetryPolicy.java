@@ -13,6 +13,10 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay) {
 
+    public static final int DEFAULT_MAX_ATTEMPTS = 10;
+    public static final long DEFAULT_BASE_DELAY_MS = 100;
+    public static final long DEFAULT_MAX_DELAY_MS = 5000;
+
     public RetryPolicy {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1");
@@ -23,7 +27,7 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
     }
 
     public static RetryPolicy defaults() {
-        return new RetryPolicy(10, Duration.ofMillis(100), Duration.ofSeconds(5));
+        return new RetryPolicy(DEFAULT_MAX_ATTEMPTS, Duration.ofMillis(DEFAULT_BASE_DELAY_MS), Duration.ofMillis(DEFAULT_MAX_DELAY_MS));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.kinesisbridge.app;
 
+import io.kinesisbridge.app.DeliverySettings.FlowControlChoice;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -8,7 +9,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -51,12 +54,21 @@ class BridgeMainTest {
 
     @Test
     void shardPacing_auto_isOnForAws_offForTheUnlimitedMemoryBackend_atTheMemoryLimitsWhenThoseAreOn() {
-        java.util.function.Function<Map<String, String>, BridgeMain.FlowControlChoice> choice = flags ->
-                BridgeMain.FlowControlChoice.of(BridgeSettings.load(java.util.Optional.empty(), Map.of(), flags));
+        Function<Map<String, String>, FlowControlChoice> choice = flags ->
+                FlowControlChoice.of(BridgeSettings.load(Optional.empty(), Map.of(), flags));
         assertThat(choice.apply(Map.of()).on()).isFalse();
         assertThat(choice.apply(Map.of("bridge.memory.shard-limits", "true", "bridge.memory.records-per-second", "50")))
-                .isEqualTo(new BridgeMain.FlowControlChoice(true, "50", "1048576"));
+                .isEqualTo(new FlowControlChoice(true, 50, 1048576));
         assertThat(choice.apply(Map.of("bridge.backend", "aws", "bridge.aws.region", "eu-west-1")).on()).isTrue();
         assertThat(choice.apply(Map.of("bridge.dispatch.shard-flow-control", "true")).on()).isTrue();
+    }
+
+    @Test
+    void shardPacing_readsTheBackendAndTheChoice_inAnyCase_asTheirChecksAcceptThem() {
+        Function<Map<String, String>, FlowControlChoice> choice = flags ->
+                FlowControlChoice.of(BridgeSettings.load(Optional.empty(), Map.of(), flags));
+        assertThat(choice.apply(Map.of("bridge.backend", "AWS", "bridge.aws.region", "eu-west-1")).on()).isTrue();
+        assertThat(choice.apply(Map.of("bridge.backend", "aws", "bridge.aws.region", "eu-west-1",
+                "bridge.dispatch.shard-flow-control", "AUTO")).on()).isTrue();
     }
 }

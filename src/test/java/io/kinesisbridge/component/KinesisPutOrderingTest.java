@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,13 +47,20 @@ class KinesisPutOrderingTest {
     }
 
     private KinesisPutComponent start(io.kinesisbridge.backend.KinesisBackend backend, long baseDelayMs, long maxDelayMs) {
+        return start(backend, baseDelayMs, maxDelayMs, options -> { });
+    }
+
+    /** The component's dispatch options are read at start, so {@code more} sets any others before it. */
+    private KinesisPutComponent start(io.kinesisbridge.backend.KinesisBackend backend, long baseDelayMs, long maxDelayMs,
+                                      Consumer<KinesisPutDispatchConfiguration> more) {
         context = new DefaultCamelContext();
         KinesisPutComponent component = new KinesisPutComponent();
         component.setBackend(backend);
         component.setDeadLetterSink((DeadLetterSink) deadLetters::add);
-        component.setRetryBaseDelayMs(baseDelayMs);
-        component.setRetryMaxDelayMs(maxDelayMs);
-        component.setRetryMaxAttempts(60);
+        component.getDispatchConfiguration().setRetryBaseDelayMs(baseDelayMs);
+        component.getDispatchConfiguration().setRetryMaxDelayMs(maxDelayMs);
+        component.getDispatchConfiguration().setRetryMaxAttempts(60);
+        more.accept(component.getDispatchConfiguration());
         context.addComponent("kinesis-put", component);
         context.start();
         return component;
@@ -157,8 +165,8 @@ class KinesisPutOrderingTest {
     void shardLimitsOn_throttledRecordsAreRetriedUntilAccepted_noneDeadLettered() throws Exception {
         InMemoryKinesis kinesis = new InMemoryKinesis(MemoryBackendSettings.defaults().withShardLimits(true));
         kinesis.createStream("s", 1);
-        KinesisPutComponent component = start(kinesis, 50, 500);
-        component.setShardFlowControl(false); // per-shard pacing would keep the throttling this test needs from happening
+        // per-shard pacing would keep the throttling this test needs from happening
+        KinesisPutComponent component = start(kinesis, 50, 500, options -> options.setShardFlowControl(false));
         AsyncProducer producer = context.getEndpoint("kinesis-put:s?partitionKey=header:key&batch=true&ordering=NONE")
                 .createAsyncProducer();
         producer.start();

@@ -45,8 +45,8 @@ class KinesisPutPendingBytesTest {
         DeadLetterSink sink = deadLetters::add;
         camel.getRegistry().bind("deadLetterSink", DeadLetterSink.class, sink);
         KinesisPutComponent component = new KinesisPutComponent();
-        component.setMaxPendingBytes(2048);
-        component.setShardFlowControl(false);
+        component.getDispatchConfiguration().setMaxPendingBytes(2048);
+        component.getDispatchConfiguration().setShardFlowControl(false);
         camel.addComponent("kinesis-put", component);
         camel.addRoutes(new RouteBuilder() {
             @Override
