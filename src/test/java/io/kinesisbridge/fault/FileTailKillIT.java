@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -60,7 +61,8 @@ class FileTailKillIT {
             int kills = 0;
             try (BridgeProcess bridge = BridgeProcess.start(dir, "bridge", settings)) {
                 bridge.awaitReady(Duration.ofSeconds(60));
-                CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> write(logs.resolve("app.log"), written));
+                CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> write(logs.resolve("app.log"), written,
+                        () -> isReady(bridge)));
                 for (int threshold : new int[]{2_000, 10_500}) {
                     await().atMost(Duration.ofSeconds(60)).until(() -> written.size() >= threshold);
                     bridge.kill();
@@ -93,9 +95,21 @@ class FileTailKillIT {
         return Accounting.of(bridge.metricsText(), FaultRig.STREAM).summary();
     }
 
-    /** LINES JSON lines at about 1,000 a second, in chunks of 100; a line counts as written once it is on disk. Each
-     * rotation comes seconds after a restart, not while the bridge is down (see FileTailKillTest). */
-    private static void write(Path log, Set<String> written) {
+    private static boolean isReady(BridgeProcess bridge) {
+        try {
+            return bridge.isAlive() && bridge.get("/observe/health/ready").statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * LINES JSON lines at about 1,000 a second, in chunks of 100; a line counts as written once it is on disk. Each
+     * rotation waits until the bridge is up and has had a second to read, so that it never comes while the bridge is
+     * down (a file rotated away entirely meanwhile is a documented limit, see FileTailKillTest): on a loaded machine a
+     * restart can take longer than the whole run of writes.
+     */
+    private static void write(Path log, Set<String> written, BooleanSupplier bridgeReady) {
         try {
             StringBuilder chunk = new StringBuilder();
             int from = 0;
@@ -111,9 +125,11 @@ class FileTailKillIT {
                     LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
                 }
                 if (i == 7_500 - 1) {
+                    awaitReading(bridgeReady);
                     Files.move(log, log.resolveSibling("app.log.1"));
                 }
                 if (i == 16_000 - 1) {
+                    awaitReading(bridgeReady);
                     // the writer is the only one writing, so nothing is written between the copy and the truncation
                     Files.copy(log, log.resolveSibling("app.log.2"));
                     try (var channel = Files.newByteChannel(log, StandardOpenOption.WRITE)) {
@@ -124,5 +140,10 @@ class FileTailKillIT {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static void awaitReading(BooleanSupplier bridgeReady) {
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(bridgeReady::getAsBoolean);
+        LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
     }
 }
