@@ -52,6 +52,8 @@ class AwsBackendJarIT {
             Path log = work.resolve("bridge.log");
             Process bridge = new ProcessBuilder("java", "-jar", jar.toString(),
                     "--routes", Path.of("routes").toAbsolutePath().toString(),
+                    "--config", Path.of("config/application.properties").toAbsolutePath().toString(),
+                    "--bridge.syslog.enabled=false",
                     "--bridge.backend=aws", "--bridge.aws.region=us-east-1",
                     "--bridge.aws.endpoint-override=" + kinesalite.uri(), "--bridge.aws.cbor=false",
                     "--bridge.aws.credentials=static", "--bridge.aws.access-key-id=AKIDJARIT",
