@@ -102,7 +102,7 @@ class AwsBackendJarIT {
                 bridge.waitFor();
             }
             String output = Files.readString(log);
-            assertThat(output).contains("AWS backend").doesNotContain(SECRET);
+            assertThat(output).contains("backend aws in us-east-1").doesNotContain(SECRET);
         }
     }
 
