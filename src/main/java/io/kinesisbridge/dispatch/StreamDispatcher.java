@@ -115,8 +115,7 @@ public final class StreamDispatcher implements AutoCloseable {
     private final long windowMaxBytes;
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition idle = lock.newCondition();
-    private final Condition room = lock.newCondition();
+    private final PendingBudget budget;
     // ---- guarded by lock
     private final Map<String, Lane> lanes = new HashMap<>();
     /** Records no known shard owns, or every record while flow control is off: sent without pacing. */
@@ -129,8 +128,6 @@ public final class StreamDispatcher implements AutoCloseable {
     private final Set<Entry> awaitingRetry = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Set<List<Entry>> inFlight = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Map<String, String> chainSequences;
-    private int pending;
-    private long pendingBytes;
     private boolean lingerTimerSet;
     private long wakeAtNanos;
     private boolean wakeTimerSet;
@@ -203,6 +200,7 @@ public final class StreamDispatcher implements AutoCloseable {
         this.windowMaxBytes = Math.min(settings.maxPendingBytes(), 4L * settings.maxBatchBytes());
         this.backend = backend;
         this.settings = settings;
+        this.budget = new PendingBudget(lock, settings.maxPendingBytes(), stats);
         this.deadLetters = deadLetters;
         this.scheduler = scheduler;
         this.completions = completions;
@@ -278,7 +276,7 @@ public final class StreamDispatcher implements AutoCloseable {
     public int pending() {
         lock.lock();
         try {
-            return pending;
+            return budget.records();
         } finally {
             lock.unlock();
         }
@@ -319,19 +317,16 @@ public final class StreamDispatcher implements AutoCloseable {
         Entry entry = new Entry(command, ordering);
         lock.lock();
         try {
-            if ((spoolBlocked && spooling()) || !admit(entry.size, maxWait)) {
+            if ((spoolBlocked && spooling())
+                    || !budget.admit(entry.size, maxWait, drainer != Thread.currentThread(), () -> closed)) {
                 stats.recordsRefused.increment();
                 return CompletableFuture.completedFuture(new RecordResult.Failed(new KinesisError(
-                        KinesisError.BRIDGE_SATURATED, "Stream " + streamName + " holds " + pendingBytes
+                        KinesisError.BRIDGE_SATURATED, "Stream " + streamName + " holds " + budget.bytes()
                         + " bytes of records not yet acknowledged (limit " + settings.maxPendingBytes()
                         + "); the record was not taken, try again later.")));
             }
             stats.recordsIn.increment();
-            pending++;
-            pendingBytes += entry.size;
-            stats.pendingRecords.incrementAndGet();
-            stats.pendingBytes.addAndGet(entry.size);
-            stats.pendingBytesHighWater.accumulateAndGet(pendingBytes, Math::max);
+            entry.claim = budget.take(entry.size);
             enterLane(entry);
         } finally {
             lock.unlock();
@@ -366,34 +361,6 @@ public final class StreamDispatcher implements AutoCloseable {
         return request.data() != null && request.partitionKey() != null
                 && (long) request.data().length + Utf8.encodedLength(request.partitionKey())
                 > PutRecordValidator.DEFAULT_MAX_RECORD_SIZE_BYTES;
-    }
-
-    /** Guarded by lock. Waits up to {@code maxWait} until {@code size} more bytes fit the pending budget. */
-    private boolean admit(int size, Duration maxWait) {
-        long limit = settings.maxPendingBytes();
-        if (pendingBytes == 0 || pendingBytes + size <= limit) {
-            return true;
-        }
-        if (maxWait.isZero() || maxWait.isNegative()) {
-            return false;
-        }
-        if (drainer == Thread.currentThread()) {
-            // a callback running inside a send would wait for itself: take the record, the overshoot is one record
-            return true;
-        }
-        long left = maxWait.toNanos();
-        try {
-            while (pendingBytes != 0 && pendingBytes + size > limit && !closed) {
-                if (left <= 0) {
-                    return false;
-                }
-                left = room.awaitNanos(left);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-        return !closed;
     }
 
     /** Dead-letters a record that could not even be built (no partition key, say) and counts it as submitted. */
@@ -771,20 +738,9 @@ public final class StreamDispatcher implements AutoCloseable {
         if (entry.spoolEnd == null) {
             // its bytes leave the budget now: a source waiting for room on the completions thread, where the letter
             // is written, must not wait for that letter
-            releaseBudget(entry);
+            budget.releaseBytes(entry.claim);
         }
         afterUnlock.add(() -> writeLetterOf(entry, reason));
-    }
-
-    /** Guarded by lock. The record's bytes no longer count against the pending-bytes budget. */
-    private void releaseBudget(Entry entry) {
-        if (entry.budgetReleased) {
-            return;
-        }
-        entry.budgetReleased = true;
-        pendingBytes -= entry.size;
-        stats.pendingBytes.addAndGet(-entry.size);
-        room.signalAll();
     }
 
     /**
@@ -866,9 +822,7 @@ public final class StreamDispatcher implements AutoCloseable {
             spooled--;
             stats.spooledRecords.decrementAndGet();
         } else {
-            pending--;
-            stats.pendingRecords.decrementAndGet();
-            releaseBudget(entry);
+            budget.leave(entry.claim);
         }
         if (result instanceof RecordResult.Accepted accepted) {
             stats.recordsAcknowledged.increment();
@@ -887,9 +841,6 @@ public final class StreamDispatcher implements AutoCloseable {
             if (spooled == 0 && backlog.isEmpty() && appending.isEmpty()) {
                 LOG.info("Stream {}: the spool is empty; records go straight to {} again", streamName, backend.name());
             }
-        }
-        if (pending == 0) {
-            idle.signalAll();
         }
         if (!onDisk) {
             afterUnlock.add(() -> entry.future.complete(result));
@@ -1128,22 +1079,13 @@ public final class StreamDispatcher implements AutoCloseable {
             for (int i = 0; i < written; i++) {
                 Entry e = batch.get(i);
                 e.finished = true;
-                pending--;
-                pendingBytes -= e.size;
-                stats.pendingRecords.decrementAndGet();
-                stats.pendingBytes.addAndGet(-e.size);
+                budget.leave(e.claim);
                 spooled++;
                 unread++;
                 stats.spooledRecords.incrementAndGet();
                 stats.recordsSpooled.increment();
                 RecordResult result = new RecordResult.Spooled(e.spoolReason);
                 afterUnlock.add(() -> e.future.complete(result));
-            }
-            if (written > 0) {
-                room.signalAll();
-                if (pending == 0) {
-                    idle.signalAll();
-                }
             }
             if (written < batch.size()) {
                 // the spool takes no more: what it did not take, and what waits behind it, goes back to its sources
@@ -1190,13 +1132,8 @@ public final class StreamDispatcher implements AutoCloseable {
     /** Guarded by lock. A live record goes back to its source, not sent: its future completes with {@code error}. */
     private void giveBack(Entry e, KinesisError error, List<Runnable> afterUnlock) {
         e.finished = true;
-        pending--;
-        stats.pendingRecords.decrementAndGet();
-        releaseBudget(e);
+        budget.leave(e.claim);
         stats.recordsReturned.increment();
-        if (pending == 0) {
-            idle.signalAll();
-        }
         RecordResult result = new RecordResult.Failed(error);
         afterUnlock.add(() -> e.future.complete(result));
     }
@@ -1316,7 +1253,7 @@ public final class StreamDispatcher implements AutoCloseable {
     public long unaccounted() {
         lock.lock();
         try {
-            return stats.recordsIn() - stats.recordsAcknowledged() - stats.recordsDeadLettered() - pending - spooled
+            return stats.recordsIn() - stats.recordsAcknowledged() - stats.recordsDeadLettered() - budget.records() - spooled
                     - stats.recordsReturned();
         } finally {
             lock.unlock();
@@ -1430,15 +1367,8 @@ public final class StreamDispatcher implements AutoCloseable {
         drain();
         lock.lock();
         try {
-            room.signalAll();
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (pending > 0) {
-                long wait = deadline - System.nanoTime();
-                if (wait <= 0) {
-                    break;
-                }
-                idle.awaitNanos(wait);
-            }
+            budget.wakeWaiters();
+            budget.awaitIdle(timeout.toNanos());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -1490,7 +1420,7 @@ public final class StreamDispatcher implements AutoCloseable {
                 }
                 appended.awaitNanos(wait);
             }
-            if (pending > 0 && appending.isEmpty()) {
+            if (budget.records() > 0 && appending.isEmpty()) {
                 settling = spool.isPresent();
                 left = takeLeftovers();
             }
@@ -1596,10 +1526,7 @@ public final class StreamDispatcher implements AutoCloseable {
             for (int i = 0; i < written; i++) {
                 Entry e = left.get(i);
                 e.finished = true;
-                pending--;
-                pendingBytes -= e.size;
-                stats.pendingRecords.decrementAndGet();
-                stats.pendingBytes.addAndGet(-e.size);
+                budget.leave(e.claim);
                 spooled++;
                 unread++;
                 spoolAttention = true;
@@ -1723,8 +1650,8 @@ public final class StreamDispatcher implements AutoCloseable {
         /** Where its frame ends in the spool, when it was read back from there; null for a record in memory. */
         SpoolPosition spoolEnd;
         boolean laneReleased;
-        /** Its bytes left the pending-bytes budget (it is being dead-lettered, or finished). */
-        boolean budgetReleased;
+        /** Its hold on the pending budget; null for a record read back from the spool, which is not pending. */
+        PendingBudget.Claim claim;
         long takenMillis = System.currentTimeMillis();
         String spoolReason;
 
