@@ -3,13 +3,11 @@ package io.kinesisbridge.dispatch;
 import io.kinesisbridge.backend.KinesisBackend;
 import io.kinesisbridge.backend.PutRecordsResponse;
 import io.kinesisbridge.backend.StreamDescription;
-import io.kinesisbridge.deadletter.DeadLetter;
 import io.kinesisbridge.deadletter.DeadLetterSink;
 import io.kinesisbridge.dispatch.spool.SpoolPosition;
 import io.kinesisbridge.dispatch.spool.SpoolRead;
 import io.kinesisbridge.dispatch.spool.SpoolRecord;
 import io.kinesisbridge.dispatch.spool.StreamSpool;
-import io.kinesisbridge.put.HashKey;
 import io.kinesisbridge.put.KinesisError;
 import io.kinesisbridge.put.KinesisException;
 import io.kinesisbridge.put.PutRecordCommand;
@@ -17,19 +15,16 @@ import io.kinesisbridge.put.PutRecordValidator;
 import io.kinesisbridge.put.PutRequest;
 import io.kinesisbridge.put.RecordResult;
 import io.kinesisbridge.put.ShardMap;
-import io.kinesisbridge.put.ShardRange;
 import io.kinesisbridge.put.Utf8;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -116,26 +111,19 @@ public final class StreamDispatcher implements AutoCloseable {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final PendingBudget budget;
+    private final DispatchTimers timers;
+    private final DeadLetterWriter letters;
     // ---- guarded by lock
     private final Map<String, Lane> lanes = new HashMap<>();
-    /** Records no known shard owns, or every record while flow control is off: sent without pacing. */
-    private final ShardQueue unrouted = new ShardQueue("unrouted", null, null);
-    private List<ShardQueue> queues = List.of();
-    private Optional<ShardMap> shardMap = Optional.empty();
-    private int readyBatchable;
-    private int readySingles;
-    private int roundRobin;
-    private final Set<Entry> awaitingRetry = Collections.newSetFromMap(new IdentityHashMap<>());
-    private final Set<List<Entry>> inFlight = Collections.newSetFromMap(new IdentityHashMap<>());
-    private final Map<String, String> chainSequences;
-    private boolean lingerTimerSet;
-    private long wakeAtNanos;
-    private boolean wakeTimerSet;
+    private final ShardQueues queues;
+    private final Set<DispatchEntry> awaitingRetry = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<List<DispatchEntry>> inFlight = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final ChainTokens chainTokens;
     // store and forward, guarded by lock
     /** Live records on their way to the spool, oldest first; they are still pending (in memory). */
-    private final ArrayDeque<Entry> backlog = new ArrayDeque<>();
+    private final ArrayDeque<DispatchEntry> backlog = new ArrayDeque<>();
     /** The records of the append in flight, taken from the front of the backlog. */
-    private List<Entry> appending = List.of();
+    private List<DispatchEntry> appending = List.of();
     private boolean spoolBlocked;
     /** Completions decided under the lock where no list of work for after it is at hand; drain() runs them. */
     private final List<Runnable> deferred = new ArrayList<>();
@@ -148,7 +136,7 @@ public final class StreamDispatcher implements AutoCloseable {
     private int window;
     private long windowBytes;
     /** The forwarded records read from disk, in spool order: the spool is released up to the first unfinished one. */
-    private final ArrayDeque<Entry> windowOrder = new ArrayDeque<>();
+    private final ArrayDeque<DispatchEntry> windowOrder = new ArrayDeque<>();
     /** The last answer for a forwarded record was a retryable failure: read no more until one gets through. */
     private boolean forwardFailing;
     private boolean warnedSpoolFull;
@@ -161,8 +149,6 @@ public final class StreamDispatcher implements AutoCloseable {
     private final AtomicInteger wip = new AtomicInteger();
     private volatile Thread drainer;
     private final AtomicBoolean refreshing = new AtomicBoolean();
-    /** The last dead letter could not be written: logged once, until one is written again. */
-    private final AtomicBoolean deadLettersFailing = new AtomicBoolean();
     private volatile long lastRefreshNanos = System.nanoTime() - MIN_REFRESH_GAP_NANOS;
     private volatile ScheduledFuture<?> periodicRefresh;
     private final CompletableFuture<Void> described = new CompletableFuture<>();
@@ -204,13 +190,10 @@ public final class StreamDispatcher implements AutoCloseable {
         this.deadLetters = deadLetters;
         this.scheduler = scheduler;
         this.completions = completions;
-        int chainKeys = settings.chainKeys();
-        this.chainSequences = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-                return size() > chainKeys;
-            }
-        };
+        this.timers = new DispatchTimers(scheduler);
+        this.letters = new DeadLetterWriter(streamName, deadLetters, stats);
+        this.queues = new ShardQueues(lock, settings, stats, timers, this::drain, this::requestRefresh);
+        this.chainTokens = new ChainTokens(settings.chainKeys());
         spool.ifPresent(s -> {
             long found = s.recoveredRecords();
             spooled = found;
@@ -266,7 +249,7 @@ public final class StreamDispatcher implements AutoCloseable {
     public Optional<ShardMap> shardMap() {
         lock.lock();
         try {
-            return shardMap;
+            return queues.shardMap();
         } finally {
             lock.unlock();
         }
@@ -314,7 +297,7 @@ public final class StreamDispatcher implements AutoCloseable {
         } catch (KinesisException e) {
             return deadLetterNow(request, e.error());
         }
-        Entry entry = new Entry(command, ordering);
+        DispatchEntry entry = new DispatchEntry(command, ordering);
         lock.lock();
         try {
             if ((spoolBlocked && spooling())
@@ -340,7 +323,7 @@ public final class StreamDispatcher implements AutoCloseable {
      * the spool holds records, a live record whose key has only spooled records in memory goes to the spool's tail
      * (behind them all) rather than wait in memory for an unreachable Kinesis.
      */
-    private void enterLane(Entry entry) {
+    private void enterLane(DispatchEntry entry) {
         if (entry.ordering == Ordering.NONE) {
             makeReady(entry);
             return;
@@ -373,7 +356,7 @@ public final class StreamDispatcher implements AutoCloseable {
      * letter could not be written.
      */
     private CompletableFuture<RecordResult> deadLetterNow(PutRequest request, KinesisError error) {
-        Optional<String> problem = writeDeadLetter(request, error, 0);
+        Optional<String> problem = letters.write(request, error, 0);
         lock.lock();
         try {
             // both under the lock, so that an accounting snapshot never sees one without the other
@@ -386,7 +369,7 @@ public final class StreamDispatcher implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        return CompletableFuture.completedFuture(new RecordResult.Failed(problem.isEmpty() ? error : notDeadLettered(error)));
+        return CompletableFuture.completedFuture(new RecordResult.Failed(problem.isEmpty() ? error : letters.notWritten(error)));
     }
 
     // ---- sending ---------------------------------------------------------------------------------------------
@@ -439,7 +422,7 @@ public final class StreamDispatcher implements AutoCloseable {
     }
 
     private boolean sendOne() {
-        List<Entry> request;
+        List<DispatchEntry> request;
         PutRecordCommand singleCommand = null;
         lock.lock();
         try {
@@ -447,17 +430,15 @@ public final class StreamDispatcher implements AutoCloseable {
                 return false;
             }
             long now = System.nanoTime();
-            Entry single = readySingles > 0 ? pollSingle(now) : null;
+            DispatchEntry single = queues.pollSingle(now);
             if (single != null) {
-                singleCommand = withChainToken(single);
+                singleCommand = chainTokens.commandFor(single);
                 request = List.of(single);
-            } else if (readyBatchable > 0 && !lingering(now)) {
-                request = takeBatch(now);
             } else {
-                request = List.of();
+                request = queues.takeBatch(now, closed);
             }
             if (request.isEmpty()) {
-                armWakeTimer(now);
+                queues.armWakeTimer(now);
                 return false;
             }
             inFlight.add(request);
@@ -474,137 +455,9 @@ public final class StreamDispatcher implements AutoCloseable {
         return true;
     }
 
-    /** Guarded by lock. The first single (chain or oversized record) whose shard has budget, shards in turn. */
-    private Entry pollSingle(long now) {
-        int n = queues.size();
-        for (int i = -1; i < n; i++) {
-            ShardQueue q = i < 0 ? unrouted : queues.get((roundRobin + i) % n);
-            Entry head = q.singles.peekFirst();
-            if (head != null && q.fits(head, now)) {
-                q.singles.pollFirst();
-                readySingles--;
-                q.sent(head);
-                return head;
-            }
-        }
-        return null;
-    }
-
-    /**
-     * Guarded by lock. Up to maxBatchRecords and maxBatchBytes of ready records whose shards have budget, taking
-     * shards in turn from a rotating start so that no shard waits behind the others.
-     */
-    private List<Entry> takeBatch(long now) {
-        int max = Math.min(settings.maxBatchRecords(), readyBatchable);
-        List<Entry> batch = new ArrayList<>(max);
-        long bytes = 0;
-        int n = queues.size();
-        for (int i = -1; i < n && batch.size() < max; i++) {
-            ShardQueue q = i < 0 ? unrouted : queues.get((roundRobin + i) % n);
-            while (batch.size() < max) {
-                Entry head = q.batchable.peekFirst();
-                if (head == null || (!batch.isEmpty() && bytes + head.size > settings.maxBatchBytes())
-                        || !q.fits(head, now)) {
-                    break;
-                }
-                q.batchable.pollFirst();
-                readyBatchable--;
-                q.sent(head);
-                batch.add(head);
-                bytes += head.size;
-            }
-        }
-        if (n > 0) {
-            roundRobin = (roundRobin + 1) % n;
-        }
-        return batch;
-    }
-
-    /** Guarded by lock. Whether a partly filled batch should wait for more records; arms the timer that ends the wait. */
-    private boolean lingering(long now) {
-        long lingerNanos = settings.linger().toNanos();
-        if (lingerNanos == 0 || closed || readyBatchable >= settings.maxBatchRecords()) {
-            return false;
-        }
-        long oldest = Long.MAX_VALUE;
-        int n = queues.size();
-        for (int i = -1; i < n; i++) {
-            Entry head = (i < 0 ? unrouted : queues.get(i)).batchable.peekFirst();
-            if (head != null && head.readyNanos < oldest) {
-                oldest = head.readyNanos;
-            }
-        }
-        long waited = now - oldest;
-        if (waited >= lingerNanos) {
-            return false;
-        }
-        if (!lingerTimerSet) {
-            lingerTimerSet = true;
-            schedule(() -> {
-                lock.lock();
-                try {
-                    lingerTimerSet = false;
-                } finally {
-                    lock.unlock();
-                }
-                drain();
-            }, lingerNanos - waited);
-        }
-        return true;
-    }
-
-    /** Guarded by lock. When ready records wait only for their shards' budget, wakes the sender when one has room. */
-    private void armWakeTimer(long now) {
-        long soonest = Long.MAX_VALUE;
-        for (ShardQueue q : queues) {
-            Entry head = q.batchable.peekFirst();
-            if (head != null) {
-                soonest = Math.min(soonest, q.budget.nanosUntilFits(head.size, now));
-            }
-            head = q.singles.peekFirst();
-            if (head != null) {
-                soonest = Math.min(soonest, q.budget.nanosUntilFits(head.size, now));
-            }
-        }
-        if (soonest == Long.MAX_VALUE) {
-            return;
-        }
-        long due = now + Math.max(soonest, TimeUnit.MICROSECONDS.toNanos(200));
-        if (wakeTimerSet && wakeAtNanos - due <= 0) {
-            return; // an earlier wake-up is already on its way
-        }
-        wakeTimerSet = true;
-        wakeAtNanos = due;
-        schedule(() -> {
-            lock.lock();
-            try {
-                if (wakeAtNanos == due) {
-                    wakeTimerSet = false;
-                }
-            } finally {
-                lock.unlock();
-            }
-            drain();
-        }, due - now);
-    }
-
-    /** Guarded by lock. */
-    private PutRecordCommand withChainToken(Entry entry) {
-        entry.usedChainToken = false;
-        if (entry.ordering != Ordering.CHAIN || entry.command.sequenceNumberForOrdering().isPresent()) {
-            return entry.command;
-        }
-        String previous = chainSequences.get(entry.key());
-        if (previous == null) {
-            return entry.command;
-        }
-        entry.usedChainToken = true;
-        return entry.command.withSequenceNumberForOrdering(Optional.of(previous));
-    }
-
-    private void sendBatch(List<Entry> batch) {
+    private void sendBatch(List<DispatchEntry> batch) {
         List<PutRecordCommand> commands = new ArrayList<>(batch.size());
-        for (Entry e : batch) {
+        for (DispatchEntry e : batch) {
             e.attempts++;
             commands.add(e.command);
         }
@@ -617,7 +470,7 @@ public final class StreamDispatcher implements AutoCloseable {
         response.whenComplete((r, error) -> onDone(batch, r == null ? null : r.results(), error));
     }
 
-    private void sendSingle(List<Entry> request, PutRecordCommand command) {
+    private void sendSingle(List<DispatchEntry> request, PutRecordCommand command) {
         request.get(0).attempts++;
         CompletableFuture<RecordResult.Accepted> response;
         try {
@@ -630,7 +483,7 @@ public final class StreamDispatcher implements AutoCloseable {
 
     // ---- answers ---------------------------------------------------------------------------------------------
 
-    private void onDone(List<Entry> request, List<? extends RecordResult> results, Throwable error) {
+    private void onDone(List<DispatchEntry> request, List<? extends RecordResult> results, Throwable error) {
         List<Runnable> afterUnlock = new ArrayList<>();
         boolean unknownShard = false;
         lock.lock();
@@ -644,7 +497,7 @@ public final class StreamDispatcher implements AutoCloseable {
             }
             if (error != null) {
                 KinesisError e = errorOf(error);
-                for (Entry entry : request) {
+                for (DispatchEntry entry : request) {
                     fail(entry, e, afterUnlock);
                 }
             } else {
@@ -652,7 +505,7 @@ public final class StreamDispatcher implements AutoCloseable {
                     RecordResult result = results.get(i);
                     if (result instanceof RecordResult.Accepted accepted) {
                         stats.shard(accepted.shardId()).recordsAcknowledged.increment();
-                        unknownShard |= isUnknownShard(accepted.shardId());
+                        unknownShard |= queues.isUnknownShard(accepted.shardId());
                         finish(request.get(i), accepted, afterUnlock);
                     } else {
                         fail(request.get(i), ((RecordResult.Failed) result).error(), afterUnlock);
@@ -669,21 +522,8 @@ public final class StreamDispatcher implements AutoCloseable {
         drain();
     }
 
-    /** Guarded by lock. A shard the map does not hold: the stream was resharded since it was read. */
-    private boolean isUnknownShard(String shardId) {
-        if (!settings.flowControl().enabled() || shardMap.isEmpty()) {
-            return false;
-        }
-        for (ShardQueue q : queues) {
-            if (q.shardId.equals(shardId)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** Guarded by lock. */
-    private void fail(Entry entry, KinesisError error, List<Runnable> afterUnlock) {
+    private void fail(DispatchEntry entry, KinesisError error, List<Runnable> afterUnlock) {
         if (KinesisError.THROUGHPUT_EXCEEDED.equals(error.code())) {
             stats.recordsThrottled.increment();
             if (entry.sentFrom != null && entry.sentFrom.budget != null) {
@@ -691,13 +531,11 @@ public final class StreamDispatcher implements AutoCloseable {
                 entry.sentFrom.budget.throttled(System.nanoTime());
             }
         }
-        if (entry.usedChainToken && isStaleChainToken(error)) {
-            // the backend no longer knows the key's last sequence number (a restarted local backend, say):
-            // forget it and send the record unchained rather than dead-letter it
-            chainSequences.remove(entry.key());
+        if (chainTokens.forgetIfStale(entry, error)) {
+            // send the record unchained rather than dead-letter it
             stats.recordsRetried.increment();
             entry.readyNanos = System.nanoTime();
-            enqueue(entry, true);
+            queues.enqueue(entry, true);
             return;
         }
         if (entry.forwarded && error.retryable()) {
@@ -705,7 +543,7 @@ public final class StreamDispatcher implements AutoCloseable {
             forwardFailing = true;
             stats.recordsRetried.increment();
             awaitingRetry.add(entry);
-            schedule(() -> retry(entry), settings.retry().backoff(entry.attempts).toNanos());
+            timers.schedule(() -> retry(entry), settings.retry().backoff(entry.attempts).toNanos());
             return;
         }
         Optional<Duration> delay = entry.forwarded ? Optional.empty() : settings.retry().nextDelay(entry.attempts, error);
@@ -716,7 +554,7 @@ public final class StreamDispatcher implements AutoCloseable {
         if (delay.isPresent()) {
             stats.recordsRetried.increment();
             awaitingRetry.add(entry);
-            schedule(() -> retry(entry), delay.get().toNanos());
+            timers.schedule(() -> retry(entry), delay.get().toNanos());
             return;
         }
         KinesisError reported = entry.attempts > 1 && error.retryable()
@@ -730,8 +568,8 @@ public final class StreamDispatcher implements AutoCloseable {
      * once the lock is released. Until the letter is written the record stays pending (or spooled), and its future
      * completes only then: a completed failure means the record is safe in the dead-letter output.
      */
-    private void deadLetter(Entry entry, KinesisError reason, List<Runnable> afterUnlock) {
-        Entry next = releaseLane(entry);
+    private void deadLetter(DispatchEntry entry, KinesisError reason, List<Runnable> afterUnlock) {
+        DispatchEntry next = releaseLane(entry);
         if (next != null) {
             makeReady(next);
         }
@@ -748,8 +586,8 @@ public final class StreamDispatcher implements AutoCloseable {
      * a live record goes back to its source (like a record a full spool cannot take) and a record read back from
      * the spool stays there, its letter tried again later (or by the next run).
      */
-    private void writeLetterOf(Entry entry, KinesisError reason) {
-        Optional<String> problem = writeDeadLetter(entry.command.toRequest(), reason, entry.attempts);
+    private void writeLetterOf(DispatchEntry entry, KinesisError reason) {
+        Optional<String> problem = letters.write(entry.command.toRequest(), reason, entry.attempts);
         List<Runnable> afterUnlock = new ArrayList<>();
         lock.lock();
         try {
@@ -758,7 +596,7 @@ public final class StreamDispatcher implements AutoCloseable {
             } else if (entry.forwarded) {
                 retryLetterLater(entry, reason);
             } else {
-                giveBack(entry, notDeadLettered(reason), afterUnlock);
+                giveBack(entry, letters.notWritten(reason), afterUnlock);
             }
         } finally {
             lock.unlock();
@@ -768,25 +606,15 @@ public final class StreamDispatcher implements AutoCloseable {
     }
 
     /** A record read back from the spool is safe there: its letter is tried again later, or by the next run after a stop. */
-    private void retryLetterLater(Entry entry, KinesisError reason) {
+    private void retryLetterLater(DispatchEntry entry, KinesisError reason) {
         if (closed) {
             return;
         }
-        try {
-            scheduler.schedule(() -> complete(List.of(() -> writeLetterOf(entry, reason))), DEAD_LETTER_RETRY_NANOS,
-                    TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            // the scheduler is stopping: the record stays in the spool for the next run
-        }
+        // when the scheduler is stopping, the record stays in the spool for the next run
+        timers.scheduleUnlessStopping(() -> complete(List.of(() -> writeLetterOf(entry, reason))), DEAD_LETTER_RETRY_NANOS);
     }
 
-    /** The answer for a record given up on whose dead letter could not be written: not taken, try again later. */
-    private KinesisError notDeadLettered(KinesisError reason) {
-        return new KinesisError(KinesisError.BRIDGE_SATURATED, "Stream " + streamName + ": the record failed ("
-                + reason.code() + ") and its dead letter could not be written; the record was not taken, try again later.");
-    }
-
-    private void retry(Entry entry) {
+    private void retry(DispatchEntry entry) {
         lock.lock();
         try {
             if (!awaitingRetry.remove(entry)) {
@@ -796,7 +624,7 @@ public final class StreamDispatcher implements AutoCloseable {
                 toSpool(entry, "older records of stream " + streamName + " are in the spool");
             } else {
                 entry.readyNanos = System.nanoTime();
-                enqueue(entry, true);
+                queues.enqueue(entry, true);
             }
         } finally {
             lock.unlock();
@@ -805,7 +633,7 @@ public final class StreamDispatcher implements AutoCloseable {
     }
 
     /** Guarded by lock. Completes the record and lets the next record of its key go. */
-    private void finish(Entry entry, RecordResult result, List<Runnable> afterUnlock) {
+    private void finish(DispatchEntry entry, RecordResult result, List<Runnable> afterUnlock) {
         if (entry.finished) {
             return;
         }
@@ -826,13 +654,11 @@ public final class StreamDispatcher implements AutoCloseable {
         }
         if (result instanceof RecordResult.Accepted accepted) {
             stats.recordsAcknowledged.increment();
-            if (entry.ordering == Ordering.CHAIN) {
-                chainSequences.put(entry.key(), accepted.sequenceNumber());
-            }
+            chainTokens.acknowledged(entry, accepted.sequenceNumber());
         } else {
             stats.recordsDeadLettered.increment();
         }
-        Entry next = releaseLane(entry);
+        DispatchEntry next = releaseLane(entry);
         if (next != null) {
             makeReady(next);
         }
@@ -851,7 +677,7 @@ public final class StreamDispatcher implements AutoCloseable {
      * Guarded by lock. Frees the record's place in its key's lane and returns the record of the key that waited
      * behind it, if any (the caller makes it ready).
      */
-    private Entry releaseLane(Entry entry) {
+    private DispatchEntry releaseLane(DispatchEntry entry) {
         if (entry.laneReleased) {
             return null;
         }
@@ -863,7 +689,7 @@ public final class StreamDispatcher implements AutoCloseable {
         if (lane == null) {
             return null;
         }
-        Entry next = lane.advance(entry);
+        DispatchEntry next = lane.advance(entry);
         if (next == null) {
             lanes.remove(entry.key());
         }
@@ -871,55 +697,13 @@ public final class StreamDispatcher implements AutoCloseable {
     }
 
     /** Guarded by lock. A live record goes to the spool while the spool holds older records; others to their shard. */
-    private void makeReady(Entry entry) {
+    private void makeReady(DispatchEntry entry) {
         if (!entry.forwarded && spooling()) {
             toSpool(entry, "older records of stream " + streamName + " are in the spool");
             return;
         }
         entry.readyNanos = System.nanoTime();
-        enqueue(entry, false);
-    }
-
-    /** Guarded by lock. Puts a ready record in its shard's queue; a resent record goes first. */
-    private void enqueue(Entry entry, boolean first) {
-        ShardQueue q = route(entry);
-        boolean single = isSingle(entry);
-        ArrayDeque<Entry> deque = single ? q.singles : q.batchable;
-        if (first) {
-            deque.addFirst(entry);
-        } else {
-            deque.addLast(entry);
-        }
-        if (single) {
-            readySingles++;
-        } else {
-            readyBatchable++;
-        }
-        if (q.stats != null) {
-            q.stats.queuedRecords.incrementAndGet();
-        }
-    }
-
-    /** Guarded by lock. */
-    private ShardQueue route(Entry entry) {
-        if (!settings.flowControl().enabled() || shardMap.isEmpty()) {
-            return unrouted;
-        }
-        int index = shardMap.get().indexFor(entry.hashKey);
-        if (index < 0) {
-            // a gap in the open shards: the stream is being resharded; send unpaced and read the map again
-            schedule(this::requestRefresh, 0);
-            return unrouted;
-        }
-        return queues.get(index);
-    }
-
-    private boolean isSingle(Entry entry) {
-        return entry.ordering == Ordering.CHAIN || entry.size > settings.maxBatchBytes();
-    }
-
-    private static boolean isStaleChainToken(KinesisError error) {
-        return KinesisError.INVALID_ARGUMENT.equals(error.code()) && error.message().contains("ExclusiveMinimumSequenceNumber");
+        queues.enqueue(entry, false);
     }
 
     private void complete(List<Runnable> tasks) {
@@ -940,38 +724,6 @@ public final class StreamDispatcher implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("A record's completion failed: {}", e.toString());
         }
-    }
-
-    private void schedule(Runnable task, long delayNanos) {
-        try {
-            scheduler.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            task.run(); // the scheduler is stopping: run now rather than strand the record
-        }
-    }
-
-    /**
-     * Writes a dead letter; returns why it could not be written, if it could not. The log says when letters stop
-     * being written and when they are written again, never what a record holds (it may be personal data).
-     */
-    private Optional<String> writeDeadLetter(PutRequest request, KinesisError error, int attempts) {
-        try {
-            deadLetters.accept(new DeadLetter(Instant.now(), streamName, request, error, attempts));
-        } catch (RuntimeException e) {
-            stats.deadLetterWriteFailures.increment();
-            String problem = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
-            if (!deadLettersFailing.getAndSet(true)) {
-                LOG.error("Stream {}: a dead letter could not be written ({}); until one can, records that would be "
-                        + "dead-lettered go back to their sources (HTTP 503, MQTT not acknowledged, file tailing paused) "
-                        + "or, when read back from the spool, stay there", streamName, problem);
-            }
-            return Optional.of(problem);
-        }
-        if (deadLettersFailing.getAndSet(false)) {
-            LOG.info("Stream {}: dead letters are written again ({} writes had failed so far)", streamName,
-                    stats.deadLetterWriteFailures());
-        }
-        return Optional.empty();
     }
 
     /** The Kinesis error a failed future carries; anything that is not one counts as a retryable internal failure. */
@@ -997,17 +749,17 @@ public final class StreamDispatcher implements AutoCloseable {
      * Guarded by lock. Puts a live record at the tail of the spool's backlog and lets its key's next records follow
      * it there; the first time, the records waiting in the shard queues go too, rather than keep trying.
      */
-    private void toSpool(Entry first, String reason) {
+    private void toSpool(DispatchEntry first, String reason) {
         boolean starting = !spooling();
-        Entry e = first;
+        DispatchEntry e = first;
         while (e != null) {
             if (e.forwarded) {
                 e.readyNanos = System.nanoTime();
-                enqueue(e, false);
+                queues.enqueue(e, false);
                 break;
             }
             e.spoolReason = reason;
-            Entry next = releaseLane(e);
+            DispatchEntry next = releaseLane(e);
             if (spoolBlocked) {
                 giveBack(e, deferred);
             } else {
@@ -1018,15 +770,9 @@ public final class StreamDispatcher implements AutoCloseable {
         if (starting) {
             LOG.warn("Stream {}: {} cannot take records ({}); they go to the spool and are sent when it answers again",
                     streamName, backend.name(), reason);
-            List<Entry> queued = new ArrayList<>();
-            for (ShardQueue q : queues) {
-                queued.addAll(q.takeAll());
-            }
-            queued.addAll(unrouted.takeAll());
-            readyBatchable -= queued.stream().filter(q -> !isSingle(q)).count();
-            readySingles -= queued.stream().filter(this::isSingle).count();
+            List<DispatchEntry> queued = queues.takeAll();
             queued.sort((a, b) -> Long.compare(a.readyNanos, b.readyNanos));
-            for (Entry q : queued) {
+            for (DispatchEntry q : queued) {
                 toSpool(q, "older records of stream " + streamName + " are in the spool");
             }
         }
@@ -1039,7 +785,7 @@ public final class StreamDispatcher implements AutoCloseable {
         if (s == null) {
             return;
         }
-        List<Entry> batch;
+        List<DispatchEntry> batch;
         lock.lock();
         try {
             if (!appending.isEmpty() || spoolBlocked || settling || backlog.isEmpty()) {
@@ -1048,7 +794,7 @@ public final class StreamDispatcher implements AutoCloseable {
             batch = new ArrayList<>(Math.min(backlog.size(), SPOOL_APPEND_RECORDS));
             long bytes = 0;
             while (!backlog.isEmpty() && batch.size() < SPOOL_APPEND_RECORDS && bytes < SPOOL_APPEND_BYTES) {
-                Entry e = backlog.pollFirst();
+                DispatchEntry e = backlog.pollFirst();
                 batch.add(e);
                 bytes += e.size;
             }
@@ -1056,10 +802,7 @@ public final class StreamDispatcher implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        List<SpoolRecord> records = new ArrayList<>(batch.size());
-        for (Entry e : batch) {
-            records.add(new SpoolRecord(e.command, e.ordering, e.attempts, e.takenMillis));
-        }
+        List<SpoolRecord> records = batch.stream().map(DispatchEntry::toSpoolRecord).toList();
         CompletableFuture<Integer> written;
         try {
             written = s.append(records);
@@ -1069,7 +812,7 @@ public final class StreamDispatcher implements AutoCloseable {
         written.whenComplete((n, error) -> onAppended(batch, n == null ? 0 : n, error));
     }
 
-    private void onAppended(List<Entry> batch, int written, Throwable error) {
+    private void onAppended(List<DispatchEntry> batch, int written, Throwable error) {
         List<Runnable> afterUnlock = new ArrayList<>();
         lock.lock();
         try {
@@ -1077,7 +820,7 @@ public final class StreamDispatcher implements AutoCloseable {
             appended.signalAll();
             stats.spoolWriteFailures.set(spool.get().writeErrors());
             for (int i = 0; i < written; i++) {
-                Entry e = batch.get(i);
+                DispatchEntry e = batch.get(i);
                 e.finished = true;
                 budget.leave(e.claim);
                 spooled++;
@@ -1106,7 +849,7 @@ public final class StreamDispatcher implements AutoCloseable {
                             + spool.map(x -> x.settings().maxBytes()).orElse(0L) : "write failed: " + errorOf(error).message(),
                             backend.name());
                 }
-                schedule(this::unblockSpool, SPOOL_RETRY_NANOS);
+                timers.schedule(this::unblockSpool, SPOOL_RETRY_NANOS);
             } else if (warnedSpoolFull && backlog.isEmpty()) {
                 warnedSpoolFull = false;
                 LOG.info("Stream {}: the spool takes records again", streamName);
@@ -1123,14 +866,14 @@ public final class StreamDispatcher implements AutoCloseable {
      * Guarded by lock. A live record the spool could not take goes back to its source, not sent: its future
      * completes with BridgeSaturated, which the sources treat as "not taken, try again later".
      */
-    private void giveBack(Entry e, List<Runnable> afterUnlock) {
+    private void giveBack(DispatchEntry e, List<Runnable> afterUnlock) {
         giveBack(e, new KinesisError(KinesisError.BRIDGE_SATURATED, "Stream " + streamName + ": " + backend.name()
                 + " does not take records (" + e.spoolReason + ") and the spool is full; the record was not taken, try "
                 + "again later."), afterUnlock);
     }
 
     /** Guarded by lock. A live record goes back to its source, not sent: its future completes with {@code error}. */
-    private void giveBack(Entry e, KinesisError error, List<Runnable> afterUnlock) {
+    private void giveBack(DispatchEntry e, KinesisError error, List<Runnable> afterUnlock) {
         e.finished = true;
         budget.leave(e.claim);
         stats.recordsReturned.increment();
@@ -1190,7 +933,7 @@ public final class StreamDispatcher implements AutoCloseable {
             readInFlight = false;
             if (error != null) {
                 LOG.warn("Stream {}: cannot read the spool back ({}); trying again in a second", streamName, errorOf(error).message());
-                schedule(this::drain, TimeUnit.SECONDS.toNanos(1));
+                timers.schedule(this::drain, TimeUnit.SECONDS.toNanos(1));
                 return;
             }
             if (reads.isEmpty() && unread > 0) {
@@ -1200,12 +943,12 @@ public final class StreamDispatcher implements AutoCloseable {
             }
             for (SpoolRead r : reads) {
                 unread--;
-                Entry e;
+                DispatchEntry e;
                 try {
-                    e = new Entry(PutRecordValidator.validate(r.record().command().toRequest(), maxRecordSizeBytes),
+                    e = new DispatchEntry(PutRecordValidator.validate(r.record().command().toRequest(), maxRecordSizeBytes),
                             r.record().ordering());
                 } catch (KinesisException invalid) {
-                    e = Entry.invalid(r.record().command());
+                    e = DispatchEntry.invalid(r.record().command());
                     e.forwarded = true;
                     e.spoolEnd = r.end();
                     window++;
@@ -1279,7 +1022,7 @@ public final class StreamDispatcher implements AutoCloseable {
         }
         long wait = lastRefreshNanos + MIN_REFRESH_GAP_NANOS - System.nanoTime();
         if (wait > 0) {
-            schedule(() -> readDescription(true), wait);
+            timers.schedule(() -> readDescription(true), wait);
         } else {
             readDescription(true);
         }
@@ -1316,33 +1059,12 @@ public final class StreamDispatcher implements AutoCloseable {
         if (!settings.flowControl().enabled()) {
             return;
         }
-        FlowControl flow = settings.flowControl();
         lock.lock();
         try {
-            Map<String, ShardQueue> known = new HashMap<>();
-            queues.forEach(q -> known.put(q.shardId, q));
-            long now = System.nanoTime();
-            List<ShardQueue> fresh = new ArrayList<>(description.shards().size());
-            for (ShardRange range : description.shards().shards()) {
-                ShardQueue q = known.remove(range.shardId());
-                fresh.add(q != null ? q : new ShardQueue(range.shardId(),
-                        new ShardBudget(flow.recordsPerSecond(), flow.bytesPerSecond(), now), stats.shard(range.shardId())));
-            }
-            List<Entry> moving = new ArrayList<>();
-            for (ShardQueue q : known.values()) {
-                moving.addAll(q.takeAll());
-            }
-            moving.addAll(unrouted.takeAll());
-            readyBatchable -= moving.stream().filter(e -> !isSingle(e)).count();
-            readySingles -= moving.stream().filter(this::isSingle).count();
-            boolean changed = shardMap.isPresent() && !known.isEmpty();
-            queues = List.copyOf(fresh);
-            shardMap = Optional.of(description.shards());
-            roundRobin = 0;
-            moving.sort((a, b) -> Long.compare(a.readyNanos, b.readyNanos));
-            moving.forEach(e -> enqueue(e, false));
+            boolean changed = queues.apply(description.shards());
             if (changed) {
-                LOG.info("Stream {}: shard map now has {} open shards", streamName, fresh.size());
+                LOG.info("Stream {}: shard map now has {} open shards", streamName,
+                        description.shards().size());
             }
         } finally {
             lock.unlock();
@@ -1381,12 +1103,7 @@ public final class StreamDispatcher implements AutoCloseable {
             stopped = true;
             inFlight.clear();
             awaitingRetry.clear();
-            for (ShardQueue q : queues) {
-                q.takeAll();
-            }
-            unrouted.takeAll();
-            readyBatchable = 0;
-            readySingles = 0;
+            queues.takeAll();
             lanes.clear();
             spoolAttention = false;
         } finally {
@@ -1400,7 +1117,7 @@ public final class StreamDispatcher implements AutoCloseable {
      * (or dead-lettered) at once, so that the sources' last exchanges complete within the time.
      */
     public void beginShutdown(Duration timeout) {
-        schedule(() -> {
+        timers.schedule(() -> {
             if (!closed && pending() > 0) {
                 settleLeftovers(timeout);
             }
@@ -1409,7 +1126,7 @@ public final class StreamDispatcher implements AutoCloseable {
 
     /** Spools the records still pending, in per-key order, or dead-letters them when there is no spool or no room. */
     private void settleLeftovers(Duration timeout) {
-        List<Entry> left = List.of();
+        List<DispatchEntry> left = List.of();
         lock.lock();
         try {
             long appendDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -1432,7 +1149,7 @@ public final class StreamDispatcher implements AutoCloseable {
         if (left.isEmpty()) {
             return;
         }
-        List<Entry> unspooled = spoolAtShutdown(left, timeout);
+        List<DispatchEntry> unspooled = spoolAtShutdown(left, timeout);
         lock.lock();
         try {
             settling = false;
@@ -1445,7 +1162,7 @@ public final class StreamDispatcher implements AutoCloseable {
                     streamName, unspooled.size(), timeout);
             lock.lock();
             try {
-                for (Entry entry : unspooled) {
+                for (DispatchEntry entry : unspooled) {
                     KinesisError error = new KinesisError(KinesisError.SHUTDOWN, "Not acknowledged when the bridge "
                             + "stopped after " + entry.attempts + " attempts; it may or may not have reached Kinesis.");
                     entry.laneReleased = true;
@@ -1463,28 +1180,23 @@ public final class StreamDispatcher implements AutoCloseable {
      * records forwarded from the backlog, the backlog, the records that were in flight, waiting for a retry or
      * queued, then those waiting behind them. Records forwarded from disk are left where they are, in the spool.
      */
-    private List<Entry> takeLeftovers() {
-        List<Entry> active = new ArrayList<>();
+    private List<DispatchEntry> takeLeftovers() {
+        List<DispatchEntry> active = new ArrayList<>();
         inFlight.forEach(active::addAll);
         inFlight.clear();
         active.addAll(awaitingRetry);
         awaitingRetry.clear();
-        for (ShardQueue q : queues) {
-            active.addAll(q.takeAll());
-        }
-        active.addAll(unrouted.takeAll());
-        readyBatchable = 0;
-        readySingles = 0;
-        List<Entry> waiting = new ArrayList<>();
+        active.addAll(queues.takeAll());
+        List<DispatchEntry> waiting = new ArrayList<>();
         lanes.values().forEach(lane -> {
             if (lane.waiting != null) {
                 waiting.addAll(lane.waiting);
             }
         });
         lanes.clear();
-        List<Entry> left = new ArrayList<>();
-        for (List<Entry> group : List.of(active, waiting)) {
-            for (Entry e : group) {
+        List<DispatchEntry> left = new ArrayList<>();
+        for (List<DispatchEntry> group : List.of(active, waiting)) {
+            for (DispatchEntry e : group) {
                 if (e.forwarded && e.spoolEnd == null && !e.finished) {
                     left.add(e);
                 }
@@ -1492,8 +1204,8 @@ public final class StreamDispatcher implements AutoCloseable {
         }
         left.addAll(backlog);
         backlog.clear();
-        for (List<Entry> group : List.of(active, waiting)) {
-            for (Entry e : group) {
+        for (List<DispatchEntry> group : List.of(active, waiting)) {
+            for (DispatchEntry e : group) {
                 if (!e.forwarded && !e.finished) {
                     left.add(e);
                 }
@@ -1504,14 +1216,11 @@ public final class StreamDispatcher implements AutoCloseable {
     }
 
     /** Writes the leftovers to the spool; returns those it could not take (no spool, full, a write error). */
-    private List<Entry> spoolAtShutdown(List<Entry> left, Duration timeout) {
+    private List<DispatchEntry> spoolAtShutdown(List<DispatchEntry> left, Duration timeout) {
         if (left.isEmpty() || spool.isEmpty()) {
             return left;
         }
-        List<SpoolRecord> records = new ArrayList<>(left.size());
-        for (Entry e : left) {
-            records.add(new SpoolRecord(e.command, e.ordering, e.attempts, e.takenMillis));
-        }
+        List<SpoolRecord> records = left.stream().map(DispatchEntry::toSpoolRecord).toList();
         int written = 0;
         try {
             written = spool.get().append(records).get(Math.max(10, timeout.toSeconds()), TimeUnit.SECONDS);
@@ -1524,7 +1233,7 @@ public final class StreamDispatcher implements AutoCloseable {
         lock.lock();
         try {
             for (int i = 0; i < written; i++) {
-                Entry e = left.get(i);
+                DispatchEntry e = left.get(i);
                 e.finished = true;
                 budget.leave(e.claim);
                 spooled++;
@@ -1557,17 +1266,17 @@ public final class StreamDispatcher implements AutoCloseable {
      * those waiting behind it, and how many of them are live (not forwarded from the spool). Guarded by the lock.
      */
     private static final class Lane {
-        Entry active;
+        DispatchEntry active;
         /** Created when a second record of the key arrives: most keys never need it. */
-        ArrayDeque<Entry> waiting;
+        ArrayDeque<DispatchEntry> waiting;
         int live;
 
-        Lane(Entry active) {
+        Lane(DispatchEntry active) {
             this.active = active;
             this.live = active.forwarded ? 0 : 1;
         }
 
-        void wait(Entry entry) {
+        void wait(DispatchEntry entry) {
             if (waiting == null) {
                 waiting = new ArrayDeque<>(4);
             }
@@ -1578,101 +1287,13 @@ public final class StreamDispatcher implements AutoCloseable {
         }
 
         /** {@code done} (the active record) leaves; the next record of the key, if any, becomes the active one. */
-        Entry advance(Entry done) {
+        DispatchEntry advance(DispatchEntry done) {
             if (!done.forwarded) {
                 live--;
             }
-            Entry next = waiting == null ? null : waiting.pollFirst();
+            DispatchEntry next = waiting == null ? null : waiting.pollFirst();
             active = next;
             return next;
-        }
-    }
-
-    /** The ready records of one shard and its budget. Guarded by the dispatcher's lock. */
-    private static final class ShardQueue {
-        final String shardId;
-        /** Null: not paced. */
-        final ShardBudget budget;
-        final DispatchStats.ShardStats stats;
-        final ArrayDeque<Entry> batchable = new ArrayDeque<>();
-        final ArrayDeque<Entry> singles = new ArrayDeque<>();
-
-        ShardQueue(String shardId, ShardBudget budget, DispatchStats.ShardStats stats) {
-            this.shardId = shardId;
-            this.budget = budget;
-            this.stats = stats;
-        }
-
-        boolean fits(Entry entry, long now) {
-            return budget == null || budget.fits(entry.size, now);
-        }
-
-        /** The record leaves the queue for a request: it spends the shard's budget. */
-        void sent(Entry entry) {
-            entry.sentFrom = this;
-            if (budget != null) {
-                budget.take(entry.size);
-                stats.recordsSent.increment();
-                stats.queuedRecords.decrementAndGet();
-            }
-        }
-
-        List<Entry> takeAll() {
-            List<Entry> all = new ArrayList<>(batchable.size() + singles.size());
-            all.addAll(singles);
-            all.addAll(batchable);
-            if (stats != null) {
-                stats.queuedRecords.addAndGet(-all.size());
-            }
-            batchable.clear();
-            singles.clear();
-            return all;
-        }
-    }
-
-    private static final class Entry {
-        final PutRecordCommand command;
-        final Ordering ordering;
-        final int size;
-        final HashKey hashKey;
-        final CompletableFuture<RecordResult> future = new CompletableFuture<>();
-        int attempts;
-        long readyNanos;
-        boolean usedChainToken;
-        boolean finished;
-        ShardQueue sentFrom;
-
-        /**
-         * Sent on behalf of the spool (read back from it, or taken from its backlog when it could not be written):
-         * never diverted to the spool again, retried without an attempt limit.
-         */
-        boolean forwarded;
-        /** Where its frame ends in the spool, when it was read back from there; null for a record in memory. */
-        SpoolPosition spoolEnd;
-        boolean laneReleased;
-        /** Its hold on the pending budget; null for a record read back from the spool, which is not pending. */
-        PendingBudget.Claim claim;
-        long takenMillis = System.currentTimeMillis();
-        String spoolReason;
-
-        Entry(PutRecordCommand command, Ordering ordering) {
-            this(command, ordering, command.hashKey());
-        }
-
-        private Entry(PutRecordCommand command, Ordering ordering, HashKey hashKey) {
-            this.command = command;
-            this.ordering = ordering;
-            this.size = command.sizeBytes();
-            this.hashKey = hashKey;
-        }
-
-        /** A record read back from the spool that is no longer valid: it is only dead-lettered, never routed. */
-        static Entry invalid(PutRecordCommand command) {
-            return new Entry(command, Ordering.NONE, null);
-        }
-
-        String key() {
-            return command.partitionKey();
         }
     }
 }
