@@ -2,7 +2,6 @@ package io.kinesisbridge.dispatch;
 
 import io.kinesisbridge.backend.KinesisBackend;
 import io.kinesisbridge.backend.PutRecordsResponse;
-import io.kinesisbridge.backend.StreamDescription;
 import io.kinesisbridge.deadletter.DeadLetterSink;
 import io.kinesisbridge.dispatch.spool.SpoolPosition;
 import io.kinesisbridge.dispatch.spool.SpoolRead;
@@ -23,10 +22,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -35,9 +32,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -88,8 +83,6 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class StreamDispatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamDispatcher.class);
-    /** Reading the shard map more often than this would only load the control plane (ListShards: 1,000/s/account). */
-    private static final long MIN_REFRESH_GAP_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** How long a spool that could not take records (full, or a write error) is left alone before the next try. */
     private static final long SPOOL_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     /** How long a spooled record whose dead letter could not be written waits before the next try. */
@@ -114,7 +107,7 @@ public final class StreamDispatcher implements AutoCloseable {
     private final DispatchTimers timers;
     private final DeadLetterWriter letters;
     // ---- guarded by lock
-    private final Map<String, Lane> lanes = new HashMap<>();
+    private final KeyLanes lanes = new KeyLanes();
     private final ShardQueues queues;
     private final Set<DispatchEntry> awaitingRetry = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Set<List<DispatchEntry>> inFlight = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -148,11 +141,7 @@ public final class StreamDispatcher implements AutoCloseable {
     private volatile boolean spoolAttention;
     private final AtomicInteger wip = new AtomicInteger();
     private volatile Thread drainer;
-    private final AtomicBoolean refreshing = new AtomicBoolean();
-    private volatile long lastRefreshNanos = System.nanoTime() - MIN_REFRESH_GAP_NANOS;
-    private volatile ScheduledFuture<?> periodicRefresh;
-    private final CompletableFuture<Void> described = new CompletableFuture<>();
-    private volatile int maxRecordSizeBytes = PutRecordValidator.DEFAULT_MAX_RECORD_SIZE_BYTES;
+    private final ShardMapRefresher refresher;
     private volatile boolean closed;
     /** Closed and settled: nothing is sent any more. */
     private volatile boolean stopped;
@@ -193,6 +182,8 @@ public final class StreamDispatcher implements AutoCloseable {
         this.timers = new DispatchTimers(scheduler);
         this.letters = new DeadLetterWriter(streamName, deadLetters, stats);
         this.queues = new ShardQueues(lock, settings, stats, timers, this::drain, this::requestRefresh);
+        this.refresher = new ShardMapRefresher(streamName, backend, settings.flowControl(), stats, timers, lock, queues,
+                () -> closed, this::drain);
         this.chainTokens = new ChainTokens(settings.chainKeys());
         spool.ifPresent(s -> {
             long found = s.recoveredRecords();
@@ -215,18 +206,7 @@ public final class StreamDispatcher implements AutoCloseable {
      * it is an error (logged; the map is asked for again when a record shows it is needed).
      */
     public CompletableFuture<Void> start() {
-        FlowControl flow = settings.flowControl();
-        if (flow.enabled() && !flow.refreshInterval().isZero()) {
-            long every = flow.refreshInterval().toNanos();
-            try {
-                periodicRefresh = scheduler.scheduleWithFixedDelay(this::requestRefresh, every, every, TimeUnit.NANOSECONDS);
-            } catch (RejectedExecutionException e) {
-                LOG.debug("Stream {}: no periodic shard map refresh, the scheduler is stopping", streamName);
-            }
-        }
-        refreshing.set(true);
-        readDescription(false);
-        return described;
+        return refresher.start();
     }
 
     public String streamName() {
@@ -242,7 +222,7 @@ public final class StreamDispatcher implements AutoCloseable {
     }
 
     public int maxRecordSizeBytes() {
-        return maxRecordSizeBytes;
+        return refresher.maxRecordSizeBytes();
     }
 
     /** The open shards the dispatcher paces, once it has read them. */
@@ -287,13 +267,13 @@ public final class StreamDispatcher implements AutoCloseable {
             return deadLetterNow(request, new KinesisError(KinesisError.SHUTDOWN,
                     "The bridge is stopping and takes no new records for stream " + streamName + "."));
         }
-        if (!described.isDone() && exceedsDefaultRecordSize(request)) {
+        if (!refresher.described().isDone() && exceedsDefaultRecordSize(request)) {
             // the stream may allow up to 10 MiB: judge this record once its limit is known
-            return described.thenCompose(ignored -> submit(request, ordering, Duration.ZERO));
+            return refresher.described().thenCompose(ignored -> submit(request, ordering, Duration.ZERO));
         }
         PutRecordCommand command;
         try {
-            command = PutRecordValidator.validate(request, maxRecordSizeBytes);
+            command = PutRecordValidator.validate(request, refresher.maxRecordSizeBytes());
         } catch (KinesisException e) {
             return deadLetterNow(request, e.error());
         }
@@ -324,19 +304,12 @@ public final class StreamDispatcher implements AutoCloseable {
      * (behind them all) rather than wait in memory for an unreachable Kinesis.
      */
     private void enterLane(DispatchEntry entry) {
-        if (entry.ordering == Ordering.NONE) {
-            makeReady(entry);
-            return;
-        }
-        Lane lane = lanes.get(entry.key());
-        if (lane == null) {
-            lanes.put(entry.key(), new Lane(entry));
-            makeReady(entry);
-        } else if (!entry.forwarded && lane.live == 0 && spooling()) {
-            entry.laneReleased = true;
-            toSpool(entry, "older records of stream " + streamName + " are in the spool");
-        } else {
-            lane.wait(entry);
+        switch (lanes.enter(entry, spooling())) {
+            case READY -> makeReady(entry);
+            case BEHIND_SPOOL -> toSpool(entry, "older records of stream " + streamName + " are in the spool");
+            case WAITING -> {
+                // made ready when the record of its key ahead of it is settled
+            }
         }
     }
 
@@ -569,7 +542,7 @@ public final class StreamDispatcher implements AutoCloseable {
      * completes only then: a completed failure means the record is safe in the dead-letter output.
      */
     private void deadLetter(DispatchEntry entry, KinesisError reason, List<Runnable> afterUnlock) {
-        DispatchEntry next = releaseLane(entry);
+        DispatchEntry next = lanes.release(entry);
         if (next != null) {
             makeReady(next);
         }
@@ -658,7 +631,7 @@ public final class StreamDispatcher implements AutoCloseable {
         } else {
             stats.recordsDeadLettered.increment();
         }
-        DispatchEntry next = releaseLane(entry);
+        DispatchEntry next = lanes.release(entry);
         if (next != null) {
             makeReady(next);
         }
@@ -671,29 +644,6 @@ public final class StreamDispatcher implements AutoCloseable {
         if (!onDisk) {
             afterUnlock.add(() -> entry.future.complete(result));
         }
-    }
-
-    /**
-     * Guarded by lock. Frees the record's place in its key's lane and returns the record of the key that waited
-     * behind it, if any (the caller makes it ready).
-     */
-    private DispatchEntry releaseLane(DispatchEntry entry) {
-        if (entry.laneReleased) {
-            return null;
-        }
-        entry.laneReleased = true;
-        if (entry.ordering == Ordering.NONE) {
-            return null;
-        }
-        Lane lane = lanes.get(entry.key());
-        if (lane == null) {
-            return null;
-        }
-        DispatchEntry next = lane.advance(entry);
-        if (next == null) {
-            lanes.remove(entry.key());
-        }
-        return next;
     }
 
     /** Guarded by lock. A live record goes to the spool while the spool holds older records; others to their shard. */
@@ -759,7 +709,7 @@ public final class StreamDispatcher implements AutoCloseable {
                 break;
             }
             e.spoolReason = reason;
-            DispatchEntry next = releaseLane(e);
+            DispatchEntry next = lanes.release(e);
             if (spoolBlocked) {
                 giveBack(e, deferred);
             } else {
@@ -904,7 +854,7 @@ public final class StreamDispatcher implements AutoCloseable {
         try {
             int roomRecords = windowMaxRecords - window;
             long roomBytes = windowMaxBytes - windowBytes;
-            if (readInFlight || closed || !described.isDone() || roomRecords <= 0 || roomBytes <= 0
+            if (readInFlight || closed || !refresher.described().isDone() || roomRecords <= 0 || roomBytes <= 0
                     || (forwardFailing && window > 0)) {
                 return;
             }
@@ -945,7 +895,7 @@ public final class StreamDispatcher implements AutoCloseable {
                 unread--;
                 DispatchEntry e;
                 try {
-                    e = new DispatchEntry(PutRecordValidator.validate(r.record().command().toRequest(), maxRecordSizeBytes),
+                    e = new DispatchEntry(PutRecordValidator.validate(r.record().command().toRequest(), refresher.maxRecordSizeBytes()),
                             r.record().ordering());
                 } catch (KinesisException invalid) {
                     e = DispatchEntry.invalid(r.record().command());
@@ -1013,62 +963,8 @@ public final class StreamDispatcher implements AutoCloseable {
         return spool.isPresent();
     }
 
-    // ---- the shard map ---------------------------------------------------------------------------------------
-
-    /** Reads the shard map again, at most once a second; signs that come during a read are covered by it. */
     private void requestRefresh() {
-        if (!settings.flowControl().enabled() || closed || !refreshing.compareAndSet(false, true)) {
-            return;
-        }
-        long wait = lastRefreshNanos + MIN_REFRESH_GAP_NANOS - System.nanoTime();
-        if (wait > 0) {
-            timers.schedule(() -> readDescription(true), wait);
-        } else {
-            readDescription(true);
-        }
-    }
-
-    private void readDescription(boolean refresh) {
-        lastRefreshNanos = System.nanoTime();
-        if (refresh) {
-            stats.shardMapRefreshes.increment();
-        }
-        CompletableFuture<StreamDescription> answer;
-        try {
-            answer = backend.describeStream(streamName);
-        } catch (RuntimeException e) {
-            answer = CompletableFuture.failedFuture(e);
-        }
-        answer.whenComplete((description, error) -> {
-            if (description != null) {
-                apply(description);
-            } else {
-                LOG.warn("Stream {} on backend {}: could not read its description ({}); records are checked against "
-                        + "the last known maximum record size and sent {}", streamName, backend.name(), errorOf(error),
-                        shardMap().isPresent() ? "paced by the last known shards" : "unpaced");
-            }
-            refreshing.set(false);
-            described.complete(null);
-            drain();
-        });
-    }
-
-    /** Takes a new description: the record size limit and the open shards, keeping the budgets of shards it knew. */
-    private void apply(StreamDescription description) {
-        maxRecordSizeBytes = description.maxRecordSizeBytes();
-        if (!settings.flowControl().enabled()) {
-            return;
-        }
-        lock.lock();
-        try {
-            boolean changed = queues.apply(description.shards());
-            if (changed) {
-                LOG.info("Stream {}: shard map now has {} open shards", streamName,
-                        description.shards().size());
-            }
-        } finally {
-            lock.unlock();
-        }
+        refresher.requestRefresh();
     }
 
     // ---- shutdown --------------------------------------------------------------------------------------------
@@ -1082,10 +978,7 @@ public final class StreamDispatcher implements AutoCloseable {
      */
     public void close(Duration timeout) {
         closed = true;
-        ScheduledFuture<?> periodic = periodicRefresh;
-        if (periodic != null) {
-            periodic.cancel(false);
-        }
+        refresher.stop();
         drain();
         lock.lock();
         try {
@@ -1104,7 +997,7 @@ public final class StreamDispatcher implements AutoCloseable {
             inFlight.clear();
             awaitingRetry.clear();
             queues.takeAll();
-            lanes.clear();
+            lanes.takeWaiting();
             spoolAttention = false;
         } finally {
             lock.unlock();
@@ -1187,13 +1080,7 @@ public final class StreamDispatcher implements AutoCloseable {
         active.addAll(awaitingRetry);
         awaitingRetry.clear();
         active.addAll(queues.takeAll());
-        List<DispatchEntry> waiting = new ArrayList<>();
-        lanes.values().forEach(lane -> {
-            if (lane.waiting != null) {
-                waiting.addAll(lane.waiting);
-            }
-        });
-        lanes.clear();
+        List<DispatchEntry> waiting = lanes.takeWaiting();
         List<DispatchEntry> left = new ArrayList<>();
         for (List<DispatchEntry> group : List.of(active, waiting)) {
             for (DispatchEntry e : group) {
@@ -1259,41 +1146,5 @@ public final class StreamDispatcher implements AutoCloseable {
     @Override
     public void close() {
         close(Duration.ofSeconds(10));
-    }
-
-    /**
-     * The records of one partition key in memory: the one in flight (queued, sent, or waiting for a retry) and
-     * those waiting behind it, and how many of them are live (not forwarded from the spool). Guarded by the lock.
-     */
-    private static final class Lane {
-        DispatchEntry active;
-        /** Created when a second record of the key arrives: most keys never need it. */
-        ArrayDeque<DispatchEntry> waiting;
-        int live;
-
-        Lane(DispatchEntry active) {
-            this.active = active;
-            this.live = active.forwarded ? 0 : 1;
-        }
-
-        void wait(DispatchEntry entry) {
-            if (waiting == null) {
-                waiting = new ArrayDeque<>(4);
-            }
-            waiting.addLast(entry);
-            if (!entry.forwarded) {
-                live++;
-            }
-        }
-
-        /** {@code done} (the active record) leaves; the next record of the key, if any, becomes the active one. */
-        DispatchEntry advance(DispatchEntry done) {
-            if (!done.forwarded) {
-                live--;
-            }
-            DispatchEntry next = waiting == null ? null : waiting.pollFirst();
-            active = next;
-            return next;
-        }
     }
 }
