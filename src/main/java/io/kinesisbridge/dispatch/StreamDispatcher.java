@@ -3,9 +3,6 @@ package io.kinesisbridge.dispatch;
 import io.kinesisbridge.backend.KinesisBackend;
 import io.kinesisbridge.backend.PutRecordsResponse;
 import io.kinesisbridge.deadletter.DeadLetterSink;
-import io.kinesisbridge.dispatch.spool.SpoolPosition;
-import io.kinesisbridge.dispatch.spool.SpoolRead;
-import io.kinesisbridge.dispatch.spool.SpoolRecord;
 import io.kinesisbridge.dispatch.spool.StreamSpool;
 import io.kinesisbridge.put.KinesisError;
 import io.kinesisbridge.put.KinesisException;
@@ -19,7 +16,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -34,7 +30,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -83,13 +78,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class StreamDispatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamDispatcher.class);
-    /** How long a spool that could not take records (full, or a write error) is left alone before the next try. */
-    private static final long SPOOL_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     /** How long a spooled record whose dead letter could not be written waits before the next try. */
     private static final long DEAD_LETTER_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
-    /** Most records and bytes written to the spool in one append (one fsync). */
-    private static final int SPOOL_APPEND_RECORDS = 5_000;
-    private static final long SPOOL_APPEND_BYTES = 8L << 20;
 
     private final String streamName;
     private final KinesisBackend backend;
@@ -98,9 +88,8 @@ public final class StreamDispatcher implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Executor completions;
     private final DispatchStats stats = new DispatchStats();
-    private final Optional<StreamSpool> spool;
-    private final int windowMaxRecords;
-    private final long windowMaxBytes;
+    /** Store and forward; null when the stream has no spool. */
+    private final SpoolForwarder forwarder;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final PendingBudget budget;
@@ -112,33 +101,7 @@ public final class StreamDispatcher implements AutoCloseable {
     private final Set<DispatchEntry> awaitingRetry = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Set<List<DispatchEntry>> inFlight = Collections.newSetFromMap(new IdentityHashMap<>());
     private final ChainTokens chainTokens;
-    // store and forward, guarded by lock
-    /** Live records on their way to the spool, oldest first; they are still pending (in memory). */
-    private final ArrayDeque<DispatchEntry> backlog = new ArrayDeque<>();
-    /** The records of the append in flight, taken from the front of the backlog. */
-    private List<DispatchEntry> appending = List.of();
-    private boolean spoolBlocked;
-    /** Completions decided under the lock where no list of work for after it is at hand; drain() runs them. */
-    private final List<Runnable> deferred = new ArrayList<>();
-    private boolean readInFlight;
-    /** Records on disk neither acknowledged nor dead-lettered (those being forwarded included). */
-    private long spooled;
-    /** Records on disk not yet read back. */
-    private long unread;
-    /** Forwarded records in memory (read back from disk, or taken from the backlog when the spool cannot take it). */
-    private int window;
-    private long windowBytes;
-    /** The forwarded records read from disk, in spool order: the spool is released up to the first unfinished one. */
-    private final ArrayDeque<DispatchEntry> windowOrder = new ArrayDeque<>();
-    /** The last answer for a forwarded record was a retryable failure: read no more until one gets through. */
-    private boolean forwardFailing;
-    private boolean warnedSpoolFull;
-    /** The records left at stop are being written to the spool: nothing else is appended or sent around them. */
-    private boolean settling;
-    private final Condition appended = lock.newCondition();
     // ----
-    /** Anything for the spool pumps to do: a backlog to write, or records to read back. */
-    private volatile boolean spoolAttention;
     private final AtomicInteger wip = new AtomicInteger();
     private volatile Thread drainer;
     private final ShardMapRefresher refresher;
@@ -170,9 +133,6 @@ public final class StreamDispatcher implements AutoCloseable {
                             DeadLetterSink deadLetters, ScheduledExecutorService scheduler, Executor completions,
                             Optional<StreamSpool> spool) {
         this.streamName = streamName;
-        this.spool = spool;
-        this.windowMaxRecords = settings.maxConcurrentRequests() * settings.maxBatchRecords();
-        this.windowMaxBytes = Math.min(settings.maxPendingBytes(), 4L * settings.maxBatchBytes());
         this.backend = backend;
         this.settings = settings;
         this.budget = new PendingBudget(lock, settings.maxPendingBytes(), stats);
@@ -185,19 +145,8 @@ public final class StreamDispatcher implements AutoCloseable {
         this.refresher = new ShardMapRefresher(streamName, backend, settings.flowControl(), stats, timers, lock, queues,
                 () -> closed, this::drain);
         this.chainTokens = new ChainTokens(settings.chainKeys());
-        spool.ifPresent(s -> {
-            long found = s.recoveredRecords();
-            spooled = found;
-            unread = found;
-            spoolAttention = found > 0;
-            stats.recordsIn.add(found);
-            stats.spoolRecovered.add(found);
-            stats.spooledRecords.set(found);
-            if (found > 0) {
-                LOG.info("Stream {}: {} records in the spool from an earlier run; they are sent first, in order",
-                        streamName, found);
-            }
-        });
+        this.forwarder = spool.map(s -> new SpoolForwarder(streamName, backend.name(), s, settings, stats, budget, lock,
+                timers, new ForwarderHost())).orElse(null);
     }
 
     /**
@@ -280,7 +229,7 @@ public final class StreamDispatcher implements AutoCloseable {
         DispatchEntry entry = new DispatchEntry(command, ordering);
         lock.lock();
         try {
-            if ((spoolBlocked && spooling())
+            if ((forwarder != null && forwarder.refusesNew())
                     || !budget.admit(entry.size, maxWait, drainer != Thread.currentThread(), () -> closed)) {
                 stats.recordsRefused.increment();
                 return CompletableFuture.completedFuture(new RecordResult.Failed(new KinesisError(
@@ -349,25 +298,19 @@ public final class StreamDispatcher implements AutoCloseable {
 
     /** Sends what can be sent, then gives the spool its work: a backlog to write, records to read back. */
     private void drain() {
-        List<Runnable> completeNow = null;
-        if (spool.isPresent()) {
+        if (forwarder != null) {
+            List<Runnable> completeNow;
             lock.lock();
             try {
-                if (!deferred.isEmpty()) {
-                    completeNow = new ArrayList<>(deferred);
-                    deferred.clear();
-                }
+                completeNow = forwarder.takeDeferred();
             } finally {
                 lock.unlock();
             }
-        }
-        if (completeNow != null) {
             complete(completeNow);
         }
         drainSends();
-        if (spoolAttention) {
-            pumpSpool();
-            pumpForward();
+        if (forwarder != null && forwarder.needsAttention()) {
+            forwarder.pump();
         }
     }
 
@@ -513,14 +456,14 @@ public final class StreamDispatcher implements AutoCloseable {
         }
         if (entry.forwarded && error.retryable()) {
             // safe on disk (or held back by a spool that cannot take it): no attempt limit, only the backoff
-            forwardFailing = true;
+            forwarder.forwardFailed();
             stats.recordsRetried.increment();
             awaitingRetry.add(entry);
             timers.schedule(() -> retry(entry), settings.retry().backoff(entry.attempts).toNanos());
             return;
         }
         Optional<Duration> delay = entry.forwarded ? Optional.empty() : settings.retry().nextDelay(entry.attempts, error);
-        if (spool.isPresent() && !entry.forwarded && error.retryable() && (delay.isEmpty() || spooling())) {
+        if (forwarder != null && !entry.forwarded && error.retryable() && (delay.isEmpty() || spooling())) {
             toSpool(entry, error.code() + " after " + entry.attempts + " attempts: " + error.message());
             return;
         }
@@ -612,17 +555,10 @@ public final class StreamDispatcher implements AutoCloseable {
         }
         entry.finished = true;
         boolean onDisk = entry.spoolEnd != null;
-        if (entry.forwarded) {
-            window--;
-            windowBytes -= entry.size;
-            if (result instanceof RecordResult.Accepted) {
-                forwardFailing = false;
-            }
+        if (forwarder != null) {
+            forwarder.settled(entry, result instanceof RecordResult.Accepted);
         }
-        if (onDisk) {
-            spooled--;
-            stats.spooledRecords.decrementAndGet();
-        } else {
+        if (!onDisk) {
             budget.leave(entry.claim);
         }
         if (result instanceof RecordResult.Accepted accepted) {
@@ -636,12 +572,8 @@ public final class StreamDispatcher implements AutoCloseable {
             makeReady(next);
         }
         if (onDisk) {
-            releaseSpool();
-            if (spooled == 0 && backlog.isEmpty() && appending.isEmpty()) {
-                LOG.info("Stream {}: the spool is empty; records go straight to {} again", streamName, backend.name());
-            }
-        }
-        if (!onDisk) {
+            forwarder.releaseSettled();
+        } else {
             afterUnlock.add(() -> entry.future.complete(result));
         }
     }
@@ -668,7 +600,7 @@ public final class StreamDispatcher implements AutoCloseable {
         }
     }
 
-    private static void runQuietly(Runnable task) {
+    static void runQuietly(Runnable task) {
         try {
             task.run();
         } catch (RuntimeException e) {
@@ -692,134 +624,12 @@ public final class StreamDispatcher implements AutoCloseable {
 
     /** Guarded by lock. Whether ready live records go to the spool: it holds records, or some are on their way. */
     private boolean spooling() {
-        return spool.isPresent() && (settling || spooled > 0 || !backlog.isEmpty() || !appending.isEmpty());
+        return forwarder != null && forwarder.spooling();
     }
 
-    /**
-     * Guarded by lock. Puts a live record at the tail of the spool's backlog and lets its key's next records follow
-     * it there; the first time, the records waiting in the shard queues go too, rather than keep trying.
-     */
-    private void toSpool(DispatchEntry first, String reason) {
-        boolean starting = !spooling();
-        DispatchEntry e = first;
-        while (e != null) {
-            if (e.forwarded) {
-                e.readyNanos = System.nanoTime();
-                queues.enqueue(e, false);
-                break;
-            }
-            e.spoolReason = reason;
-            DispatchEntry next = lanes.release(e);
-            if (spoolBlocked) {
-                giveBack(e, deferred);
-            } else {
-                backlog.addLast(e);
-            }
-            e = next;
-        }
-        if (starting) {
-            LOG.warn("Stream {}: {} cannot take records ({}); they go to the spool and are sent when it answers again",
-                    streamName, backend.name(), reason);
-            List<DispatchEntry> queued = queues.takeAll();
-            queued.sort((a, b) -> Long.compare(a.readyNanos, b.readyNanos));
-            for (DispatchEntry q : queued) {
-                toSpool(q, "older records of stream " + streamName + " are in the spool");
-            }
-        }
-        spoolAttention = true;
-    }
-
-    /** Writes the backlog's oldest records to the spool, one append at a time (what piles up meanwhile goes next). */
-    private void pumpSpool() {
-        StreamSpool s = spool.orElse(null);
-        if (s == null) {
-            return;
-        }
-        List<DispatchEntry> batch;
-        lock.lock();
-        try {
-            if (!appending.isEmpty() || spoolBlocked || settling || backlog.isEmpty()) {
-                return;
-            }
-            batch = new ArrayList<>(Math.min(backlog.size(), SPOOL_APPEND_RECORDS));
-            long bytes = 0;
-            while (!backlog.isEmpty() && batch.size() < SPOOL_APPEND_RECORDS && bytes < SPOOL_APPEND_BYTES) {
-                DispatchEntry e = backlog.pollFirst();
-                batch.add(e);
-                bytes += e.size;
-            }
-            appending = batch;
-        } finally {
-            lock.unlock();
-        }
-        List<SpoolRecord> records = batch.stream().map(DispatchEntry::toSpoolRecord).toList();
-        CompletableFuture<Integer> written;
-        try {
-            written = s.append(records);
-        } catch (RuntimeException e) {
-            written = CompletableFuture.failedFuture(e);
-        }
-        written.whenComplete((n, error) -> onAppended(batch, n == null ? 0 : n, error));
-    }
-
-    private void onAppended(List<DispatchEntry> batch, int written, Throwable error) {
-        List<Runnable> afterUnlock = new ArrayList<>();
-        lock.lock();
-        try {
-            appending = List.of();
-            appended.signalAll();
-            stats.spoolWriteFailures.set(spool.get().writeErrors());
-            for (int i = 0; i < written; i++) {
-                DispatchEntry e = batch.get(i);
-                e.finished = true;
-                budget.leave(e.claim);
-                spooled++;
-                unread++;
-                stats.spooledRecords.incrementAndGet();
-                stats.recordsSpooled.increment();
-                RecordResult result = new RecordResult.Spooled(e.spoolReason);
-                afterUnlock.add(() -> e.future.complete(result));
-            }
-            if (written < batch.size()) {
-                // the spool takes no more: what it did not take, and what waits behind it, goes back to its sources
-                for (int i = written; i < batch.size(); i++) {
-                    giveBack(batch.get(i), afterUnlock);
-                }
-                while (!backlog.isEmpty()) {
-                    giveBack(backlog.pollFirst(), afterUnlock);
-                }
-                spoolBlocked = true;
-                stats.spoolBlocked.set(1);
-
-                if (!warnedSpoolFull) {
-                    warnedSpoolFull = true;
-                    LOG.warn("Stream {}: the spool takes no more records ({}); until it has room, records that {} does not "
-                            + "take are given back to their sources (HTTP 503, MQTT not acknowledged, file tailing paused)",
-                            streamName, error == null ? "full: " + spool.map(StreamSpool::bytes).orElse(0L) + " bytes of "
-                            + spool.map(x -> x.settings().maxBytes()).orElse(0L) : "write failed: " + errorOf(error).message(),
-                            backend.name());
-                }
-                timers.schedule(this::unblockSpool, SPOOL_RETRY_NANOS);
-            } else if (warnedSpoolFull && backlog.isEmpty()) {
-                warnedSpoolFull = false;
-                LOG.info("Stream {}: the spool takes records again", streamName);
-            }
-            spoolAttention = !backlog.isEmpty() || unread > 0;
-        } finally {
-            lock.unlock();
-        }
-        complete(afterUnlock);
-        drain();
-    }
-
-    /**
-     * Guarded by lock. A live record the spool could not take goes back to its source, not sent: its future
-     * completes with BridgeSaturated, which the sources treat as "not taken, try again later".
-     */
-    private void giveBack(DispatchEntry e, List<Runnable> afterUnlock) {
-        giveBack(e, new KinesisError(KinesisError.BRIDGE_SATURATED, "Stream " + streamName + ": " + backend.name()
-                + " does not take records (" + e.spoolReason + ") and the spool is full; the record was not taken, try "
-                + "again later."), afterUnlock);
+    /** Guarded by lock. */
+    private void toSpool(DispatchEntry entry, String reason) {
+        forwarder.toSpool(entry, reason);
     }
 
     /** Guarded by lock. A live record goes back to its source, not sent: its future completes with {@code error}. */
@@ -831,111 +641,56 @@ public final class StreamDispatcher implements AutoCloseable {
         afterUnlock.add(() -> e.future.complete(result));
     }
 
-    private void unblockSpool() {
-        lock.lock();
-        try {
-            spoolBlocked = false;
-            stats.spoolBlocked.set(0);
-        } finally {
-            lock.unlock();
+    /** The dispatcher's side of store and forward; each method as {@link SpoolForwarder.Host} says. */
+    private final class ForwarderHost implements SpoolForwarder.Host {
+        @Override
+        public DispatchEntry releaseLane(DispatchEntry entry) {
+            return lanes.release(entry);
         }
-        drain();
-    }
 
-    /** Reads the spool back into the window while it has room (while forwarded records fail, only when the window is empty). */
-    private void pumpForward() {
-        StreamSpool s = spool.orElse(null);
-        if (s == null) {
-            return;
+        @Override
+        public void makeReady(DispatchEntry forwarded) {
+            StreamDispatcher.this.makeReady(forwarded);
         }
-        int maxRecords;
-        long maxBytes;
-        lock.lock();
-        try {
-            int roomRecords = windowMaxRecords - window;
-            long roomBytes = windowMaxBytes - windowBytes;
-            if (readInFlight || closed || !refresher.described().isDone() || roomRecords <= 0 || roomBytes <= 0
-                    || (forwardFailing && window > 0)) {
-                return;
-            }
-            if (unread <= 0) {
-                return;
-            }
-            readInFlight = true;
-            maxRecords = roomRecords;
-            maxBytes = roomBytes;
-        } finally {
-            lock.unlock();
-        }
-        CompletableFuture<List<SpoolRead>> reads;
-        try {
-            reads = s.read(maxRecords, maxBytes);
-        } catch (RuntimeException e) {
-            reads = CompletableFuture.failedFuture(e);
-        }
-        reads.whenComplete(this::onRead);
-    }
 
-    private void onRead(List<SpoolRead> reads, Throwable error) {
-        List<Runnable> afterUnlock = new ArrayList<>();
-        lock.lock();
-        try {
-            readInFlight = false;
-            if (error != null) {
-                LOG.warn("Stream {}: cannot read the spool back ({}); trying again in a second", streamName, errorOf(error).message());
-                timers.schedule(this::drain, TimeUnit.SECONDS.toNanos(1));
-                return;
-            }
-            if (reads.isEmpty() && unread > 0) {
-                // the rest was damaged on disk (skipped and copied aside when the spool was opened)
-                LOG.warn("Stream {}: {} spooled records could not be read back", streamName, unread);
-                unread = 0;
-            }
-            for (SpoolRead r : reads) {
-                unread--;
-                DispatchEntry e;
-                try {
-                    e = new DispatchEntry(PutRecordValidator.validate(r.record().command().toRequest(), refresher.maxRecordSizeBytes()),
-                            r.record().ordering());
-                } catch (KinesisException invalid) {
-                    e = DispatchEntry.invalid(r.record().command());
-                    e.forwarded = true;
-                    e.spoolEnd = r.end();
-                    window++;
-                    windowBytes += e.size;
-                    windowOrder.addLast(e);
-                    e.attempts = r.record().attempts();
-                    e.laneReleased = true;
-                    deadLetter(e, invalid.error(), afterUnlock);
-                    continue;
-                }
-                e.forwarded = true;
-                e.spoolEnd = r.end();
-                e.attempts = r.record().attempts();
-                e.takenMillis = r.record().firstTakenMillis();
-                window++;
-                windowBytes += e.size;
-                windowOrder.addLast(e);
-                enterLane(e);
-            }
-            spoolAttention = !backlog.isEmpty() || unread > 0;
-        } finally {
-            lock.unlock();
+        @Override
+        public List<DispatchEntry> takeQueued() {
+            return queues.takeAll();
         }
-        complete(afterUnlock);
-        drain();
-    }
 
-    /** Guarded by lock. Releases the spool up to the first forwarded record not yet finished. */
-    private void releaseSpool() {
-        SpoolPosition end = null;
-        long count = 0;
-        while (!windowOrder.isEmpty() && windowOrder.peekFirst().finished) {
-            end = windowOrder.pollFirst().spoolEnd;
-            count++;
+        @Override
+        public void enterLane(DispatchEntry forwarded) {
+            StreamDispatcher.this.enterLane(forwarded);
         }
-        if (end != null) {
-            spool.get().release(end, count);
+
+        @Override
+        public void deadLetter(DispatchEntry entry, KinesisError reason, List<Runnable> afterUnlock) {
+            StreamDispatcher.this.deadLetter(entry, reason, afterUnlock);
+        }
+
+        @Override
+        public void giveBack(DispatchEntry entry, KinesisError error, List<Runnable> afterUnlock) {
+            StreamDispatcher.this.giveBack(entry, error, afterUnlock);
+        }
+
+        @Override
+        public boolean mayForward() {
+            return !closed && refresher.described().isDone();
+        }
+
+        @Override
+        public int maxRecordSizeBytes() {
+            return refresher.maxRecordSizeBytes();
+        }
+
+        @Override
+        public void complete(List<Runnable> tasks) {
+            StreamDispatcher.this.complete(tasks);
+        }
+
+        @Override
+        public void drain() {
+            StreamDispatcher.this.drain();
         }
     }
 
@@ -946,7 +701,8 @@ public final class StreamDispatcher implements AutoCloseable {
     public long unaccounted() {
         lock.lock();
         try {
-            return stats.recordsIn() - stats.recordsAcknowledged() - stats.recordsDeadLettered() - budget.records() - spooled
+            return stats.recordsIn() - stats.recordsAcknowledged() - stats.recordsDeadLettered() - budget.records()
+                    - (forwarder == null ? 0 : forwarder.spooled())
                     - stats.recordsReturned();
         } finally {
             lock.unlock();
@@ -955,12 +711,12 @@ public final class StreamDispatcher implements AutoCloseable {
 
     /** Bytes the stream's spool holds on disk (0 without a spool). */
     public long spoolBytes() {
-        return spool.map(StreamSpool::bytes).orElse(0L);
+        return forwarder == null ? 0 : forwarder.bytes();
     }
 
     /** Whether the stream has a spool. */
     public boolean hasSpool() {
-        return spool.isPresent();
+        return forwarder != null;
     }
 
     private void requestRefresh() {
@@ -998,11 +754,15 @@ public final class StreamDispatcher implements AutoCloseable {
             awaitingRetry.clear();
             queues.takeAll();
             lanes.takeWaiting();
-            spoolAttention = false;
+            if (forwarder != null) {
+                forwarder.stopPumping();
+            }
         } finally {
             lock.unlock();
         }
-        spool.ifPresent(StreamSpool::close);
+        if (forwarder != null) {
+            forwarder.close();
+        }
     }
 
     /**
@@ -1022,16 +782,8 @@ public final class StreamDispatcher implements AutoCloseable {
         List<DispatchEntry> left = List.of();
         lock.lock();
         try {
-            long appendDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!appending.isEmpty()) {
-                long wait = appendDeadline - System.nanoTime();
-                if (wait <= 0) {
-                    break;
-                }
-                appended.awaitNanos(wait);
-            }
-            if (budget.records() > 0 && appending.isEmpty()) {
-                settling = spool.isPresent();
+            boolean settle = budget.records() > 0;
+            if ((forwarder == null || forwarder.awaitAppendThenSettle(settle)) && settle) {
                 left = takeLeftovers();
             }
         } catch (InterruptedException e) {
@@ -1042,13 +794,7 @@ public final class StreamDispatcher implements AutoCloseable {
         if (left.isEmpty()) {
             return;
         }
-        List<DispatchEntry> unspooled = spoolAtShutdown(left, timeout);
-        lock.lock();
-        try {
-            settling = false;
-        } finally {
-            lock.unlock();
-        }
+        List<DispatchEntry> unspooled = forwarder == null ? left : forwarder.spoolAtStop(left, timeout);
         List<Runnable> afterUnlock = new ArrayList<>();
         if (!unspooled.isEmpty()) {
             LOG.warn("Stream {}: {} records were not acknowledged within {}; they go to the dead-letter output",
@@ -1089,8 +835,9 @@ public final class StreamDispatcher implements AutoCloseable {
                 }
             }
         }
-        left.addAll(backlog);
-        backlog.clear();
+        if (forwarder != null) {
+            left.addAll(forwarder.takeBacklog());
+        }
         for (List<DispatchEntry> group : List.of(active, waiting)) {
             for (DispatchEntry e : group) {
                 if (!e.forwarded && !e.finished) {
@@ -1098,49 +845,7 @@ public final class StreamDispatcher implements AutoCloseable {
                 }
             }
         }
-        spoolAttention = false;
         return left;
-    }
-
-    /** Writes the leftovers to the spool; returns those it could not take (no spool, full, a write error). */
-    private List<DispatchEntry> spoolAtShutdown(List<DispatchEntry> left, Duration timeout) {
-        if (left.isEmpty() || spool.isEmpty()) {
-            return left;
-        }
-        List<SpoolRecord> records = left.stream().map(DispatchEntry::toSpoolRecord).toList();
-        int written = 0;
-        try {
-            written = spool.get().append(records).get(Math.max(10, timeout.toSeconds()), TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-            LOG.warn("Stream {}: could not spool the records left at stop: {}", streamName, errorOf(e).message());
-        }
-        List<Runnable> afterUnlock = new ArrayList<>();
-        lock.lock();
-        try {
-            for (int i = 0; i < written; i++) {
-                DispatchEntry e = left.get(i);
-                e.finished = true;
-                budget.leave(e.claim);
-                spooled++;
-                unread++;
-                spoolAttention = true;
-                stats.spooledRecords.incrementAndGet();
-                stats.recordsSpooled.increment();
-                RecordResult result = new RecordResult.Spooled("not acknowledged when the bridge stopped; sent after "
-                        + "the restart (it may have reached Kinesis already)");
-                afterUnlock.add(() -> e.future.complete(result));
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (written > 0) {
-            LOG.info("Stream {}: {} records not acknowledged at stop were written to the spool; they are sent after "
-                    + "the restart", streamName, written);
-        }
-        afterUnlock.forEach(StreamDispatcher::runQuietly);
-        return left.subList(written, left.size());
     }
 
     @Override
