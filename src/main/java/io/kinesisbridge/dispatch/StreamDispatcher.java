@@ -17,11 +17,8 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -38,29 +35,20 @@ import java.util.concurrent.locks.ReentrantLock;
  * SequenceNumberForOrdering, and hands what it gives up on to the dead-letter sink. Backend-agnostic: the in-memory
  * backend gets the same batches, lanes, pacing and retries as Kinesis.
  *
- * <p>Per-key lanes: with ordering {@code key} or {@code chain}, at most one record of a partition key is in flight
- * (queued, sent, or waiting to be resent); the key's next record becomes ready only when that one is acknowledged
- * or dead-lettered. Different keys fill the batches.
+ * <p>This class keeps submit, send, answer handling and close: the paths where a record moves between the
+ * collaborators below, all under one lock. It stays above 500 lines because each answer (accepted, retried, spooled,
+ * dead-lettered, given back) touches several of them at once, and splitting those paths would spread one decision
+ * over classes that each need the others. The collaborators, none thread-safe on its own: {@link KeyLanes} (one
+ * record of a key in flight), {@link ShardQueues} (routing, batches, linger, pacing; the shard map read by
+ * {@link ShardMapRefresher}), {@link ChainTokens}, {@link PendingBudget} (back-pressure: at most
+ * {@link DispatchSettings#maxPendingBytes()} of records; past it {@link #submit(PutRequest, Ordering, Duration)}
+ * waits for room or refuses the record), {@link SpoolForwarder} (store and forward), {@link DeadLetterWriter},
+ * {@link InFlightRequests} and {@link StopSettler}.
  *
- * <p>Per-shard flow control: the dispatcher reads the stream's open shards from the backend, routes each ready
- * record to its shard's queue (MD5 of the partition key, or the ExplicitHashKey) and sends a record only when its
- * shard's budget (records/s, bytes/s) has room; the map is read again when a record is acknowledged by a shard it
- * does not know, when no known shard owns a hash key, and every {@link FlowControl#refreshInterval()}.
- *
- * <p>Back-pressure: the stream holds at most {@link DispatchSettings#maxPendingBytes()} of records; past it
- * {@link #submit(PutRequest, Ordering, Duration)} waits for room or refuses the record, so a slow stream slows its
- * sources instead of growing memory.
- *
- * <p>Store and forward, with a spool: a record whose retryable failures (Kinesis unreachable, 5xx, throttling) use
- * up its retry budget is written to the stream's on-disk spool instead of the dead-letter output, and from then on
- * every record that becomes ready goes to the spool's tail too (so no record overtakes an older spooled record of
- * its key), until the spool is empty again. The spool is read back in order into a bounded window of records that
- * go through the same lanes, pacing and batching; they are retried without an attempt limit while the errors are
- * retryable (they are safe on disk meanwhile), and released from the spool once acknowledged or dead-lettered.
- * Records the spool cannot take (full, or a write error such as a full disk) are given back: their futures complete
- * with a {@link KinesisError#BRIDGE_SATURATED} failure, so that their sources keep them and try again later (HTTP
- * 503, MQTT not acknowledged, file tailing paused), and while the spool takes nothing new records are refused at
- * once; nothing is dropped, nothing waits in memory for long. Non-retryable errors still go to the dead-letter output.
+ * <p>Retryable failures (Kinesis unreachable, 5xx, throttling) that use up a record's retry budget send it to the
+ * spool, when there is one, instead of the dead-letter output; records the spool cannot take go back to their
+ * sources with a {@link KinesisError#BRIDGE_SATURATED} failure (HTTP 503, MQTT not acknowledged, file tailing
+ * paused). Non-retryable errors go to the dead-letter output.
  *
  * <p>Dead letters: a record is counted as dead-lettered only once its letter is written. A record whose letter
  * cannot be written (a full disk, say) is not safe: it goes back to its source with a
@@ -84,8 +72,6 @@ public final class StreamDispatcher implements AutoCloseable {
     private final String streamName;
     private final KinesisBackend backend;
     private final DispatchSettings settings;
-    private final DeadLetterSink deadLetters;
-    private final ScheduledExecutorService scheduler;
     private final Executor completions;
     private final DispatchStats stats = new DispatchStats();
     /** Store and forward; null when the stream has no spool. */
@@ -98,13 +84,13 @@ public final class StreamDispatcher implements AutoCloseable {
     // ---- guarded by lock
     private final KeyLanes lanes = new KeyLanes();
     private final ShardQueues queues;
-    private final Set<DispatchEntry> awaitingRetry = Collections.newSetFromMap(new IdentityHashMap<>());
-    private final Set<List<DispatchEntry>> inFlight = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final InFlightRequests inFlight = new InFlightRequests();
     private final ChainTokens chainTokens;
     // ----
     private final AtomicInteger wip = new AtomicInteger();
     private volatile Thread drainer;
     private final ShardMapRefresher refresher;
+    private final StopSettler settler;
     private volatile boolean closed;
     /** Closed and settled: nothing is sent any more. */
     private volatile boolean stopped;
@@ -136,8 +122,6 @@ public final class StreamDispatcher implements AutoCloseable {
         this.backend = backend;
         this.settings = settings;
         this.budget = new PendingBudget(lock, settings.maxPendingBytes(), stats);
-        this.deadLetters = deadLetters;
-        this.scheduler = scheduler;
         this.completions = completions;
         this.timers = new DispatchTimers(scheduler);
         this.letters = new DeadLetterWriter(streamName, deadLetters, stats);
@@ -147,6 +131,7 @@ public final class StreamDispatcher implements AutoCloseable {
         this.chainTokens = new ChainTokens(settings.chainKeys());
         this.forwarder = spool.map(s -> new SpoolForwarder(streamName, backend.name(), s, settings, stats, budget, lock,
                 timers, new ForwarderHost())).orElse(null);
+        this.settler = new StopSettler(streamName, lock, budget, inFlight, queues, lanes, forwarder, this::deadLetter);
     }
 
     /**
@@ -342,7 +327,7 @@ public final class StreamDispatcher implements AutoCloseable {
         PutRecordCommand singleCommand = null;
         lock.lock();
         try {
-            if (inFlight.size() >= settings.maxConcurrentRequests() || stopped) {
+            if (inFlight.requests() >= settings.maxConcurrentRequests() || stopped) {
                 return false;
             }
             long now = System.nanoTime();
@@ -357,7 +342,7 @@ public final class StreamDispatcher implements AutoCloseable {
                 queues.armWakeTimer(now);
                 return false;
             }
-            inFlight.add(request);
+            inFlight.sent(request);
         } finally {
             lock.unlock();
         }
@@ -404,7 +389,7 @@ public final class StreamDispatcher implements AutoCloseable {
         boolean unknownShard = false;
         lock.lock();
         try {
-            if (!inFlight.remove(request)) {
+            if (!inFlight.answered(request)) {
                 return; // given up on at shutdown already
             }
             if (error == null && results.size() != request.size()) {
@@ -458,7 +443,7 @@ public final class StreamDispatcher implements AutoCloseable {
             // safe on disk (or held back by a spool that cannot take it): no attempt limit, only the backoff
             forwarder.forwardFailed();
             stats.recordsRetried.increment();
-            awaitingRetry.add(entry);
+            inFlight.awaitRetry(entry);
             timers.schedule(() -> retry(entry), settings.retry().backoff(entry.attempts).toNanos());
             return;
         }
@@ -469,7 +454,7 @@ public final class StreamDispatcher implements AutoCloseable {
         }
         if (delay.isPresent()) {
             stats.recordsRetried.increment();
-            awaitingRetry.add(entry);
+            inFlight.awaitRetry(entry);
             timers.schedule(() -> retry(entry), delay.get().toNanos());
             return;
         }
@@ -533,7 +518,7 @@ public final class StreamDispatcher implements AutoCloseable {
     private void retry(DispatchEntry entry) {
         lock.lock();
         try {
-            if (!awaitingRetry.remove(entry)) {
+            if (!inFlight.retryDue(entry)) {
                 return;
             }
             if (!entry.forwarded && spooling()) {
@@ -745,13 +730,12 @@ public final class StreamDispatcher implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        settleLeftovers(timeout);
+        settler.settle(timeout);
         lock.lock();
         try {
             // what is still in memory now was forwarded from the spool and stays there for the next run: send no more
             stopped = true;
-            inFlight.clear();
-            awaitingRetry.clear();
+            inFlight.takeAll();
             queues.takeAll();
             lanes.takeWaiting();
             if (forwarder != null) {
@@ -772,80 +756,9 @@ public final class StreamDispatcher implements AutoCloseable {
     public void beginShutdown(Duration timeout) {
         timers.schedule(() -> {
             if (!closed && pending() > 0) {
-                settleLeftovers(timeout);
+                settler.settle(timeout);
             }
         }, timeout.toNanos());
-    }
-
-    /** Spools the records still pending, in per-key order, or dead-letters them when there is no spool or no room. */
-    private void settleLeftovers(Duration timeout) {
-        List<DispatchEntry> left = List.of();
-        lock.lock();
-        try {
-            boolean settle = budget.records() > 0;
-            if ((forwarder == null || forwarder.awaitAppendThenSettle(settle)) && settle) {
-                left = takeLeftovers();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            lock.unlock();
-        }
-        if (left.isEmpty()) {
-            return;
-        }
-        List<DispatchEntry> unspooled = forwarder == null ? left : forwarder.spoolAtStop(left, timeout);
-        List<Runnable> afterUnlock = new ArrayList<>();
-        if (!unspooled.isEmpty()) {
-            LOG.warn("Stream {}: {} records were not acknowledged within {}; they go to the dead-letter output",
-                    streamName, unspooled.size(), timeout);
-            lock.lock();
-            try {
-                for (DispatchEntry entry : unspooled) {
-                    KinesisError error = new KinesisError(KinesisError.SHUTDOWN, "Not acknowledged when the bridge "
-                            + "stopped after " + entry.attempts + " attempts; it may or may not have reached Kinesis.");
-                    entry.laneReleased = true;
-                    deadLetter(entry, error, afterUnlock);
-                }
-            } finally {
-                lock.unlock();
-            }
-        }
-        afterUnlock.forEach(StreamDispatcher::runQuietly);
-    }
-
-    /**
-     * Guarded by lock. Takes every pending record out of the dispatcher, in an order that keeps each key's order:
-     * records forwarded from the backlog, the backlog, the records that were in flight, waiting for a retry or
-     * queued, then those waiting behind them. Records forwarded from disk are left where they are, in the spool.
-     */
-    private List<DispatchEntry> takeLeftovers() {
-        List<DispatchEntry> active = new ArrayList<>();
-        inFlight.forEach(active::addAll);
-        inFlight.clear();
-        active.addAll(awaitingRetry);
-        awaitingRetry.clear();
-        active.addAll(queues.takeAll());
-        List<DispatchEntry> waiting = lanes.takeWaiting();
-        List<DispatchEntry> left = new ArrayList<>();
-        for (List<DispatchEntry> group : List.of(active, waiting)) {
-            for (DispatchEntry e : group) {
-                if (e.forwarded && e.spoolEnd == null && !e.finished) {
-                    left.add(e);
-                }
-            }
-        }
-        if (forwarder != null) {
-            left.addAll(forwarder.takeBacklog());
-        }
-        for (List<DispatchEntry> group : List.of(active, waiting)) {
-            for (DispatchEntry e : group) {
-                if (!e.forwarded && !e.finished) {
-                    left.add(e);
-                }
-            }
-        }
-        return left;
     }
 
     @Override
