@@ -11,14 +11,11 @@ import io.kinesisbridge.put.RecordResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -35,24 +32,23 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class SpoolForwarder {
 
-    /** What the forwarder needs from the dispatcher. */
+    /** What the forwarder needs from the dispatcher: the first six with the lock held, the others without it. */
     interface Host {
-        /** Guarded by lock. Frees the record's place in its key's lane; returns the record of the key behind it. */
+        /** Frees the record's place in its key's lane; returns the record of the key that waited behind it. */
         DispatchEntry releaseLane(DispatchEntry entry);
 
-        /** Guarded by lock. A forwarded record is ready: to its shard's queue. */
+        /** A forwarded record is ready: to its shard's queue. */
         void makeReady(DispatchEntry forwarded);
 
-        /** Guarded by lock. Takes every record waiting in the shard queues out. */
         List<DispatchEntry> takeQueued();
 
-        /** Guarded by lock. A record read back enters its key's lane. */
+        /** A record read back enters its key's lane. */
         void enterLane(DispatchEntry forwarded);
 
-        /** Guarded by lock. Gives a record up: its dead letter is written by one of {@code afterUnlock}. */
+        /** Gives a record up: its dead letter is written by one of {@code afterUnlock}. */
         void deadLetter(DispatchEntry entry, KinesisError reason, List<Runnable> afterUnlock);
 
-        /** Guarded by lock. A live record goes back to its source, not sent, with {@code error}. */
+        /** A live record goes back to its source, not sent, with {@code error}. */
         void giveBack(DispatchEntry entry, KinesisError error, List<Runnable> afterUnlock);
 
         /** Whether records may be read back: the stream's description is in and the dispatcher is open. */
@@ -60,10 +56,10 @@ final class SpoolForwarder {
 
         int maxRecordSizeBytes();
 
-        /** Runs the tasks (completions, dead letters) on the completions executor, without the lock. */
+        /** Runs the tasks (completions, dead letters) on the completions executor. */
         void complete(List<Runnable> tasks);
 
-        /** Sends what is ready, and pumps the spool again; without the lock. */
+        /** Sends what is ready, and pumps the spool again. */
         void drain();
     }
 
@@ -194,8 +190,12 @@ final class SpoolForwarder {
         attention = true;
     }
 
-    /** The reason a live record goes to the spool although it did not fail itself. */
-    String behindSpooled() {
+    /** Guarded by lock. A live record that did not fail goes to the spool behind the older records there. */
+    void followSpooled(DispatchEntry entry) {
+        toSpool(entry, behindSpooled());
+    }
+
+    private String behindSpooled() {
         return "older records of stream " + streamName + " are in the spool";
     }
 
@@ -434,8 +434,6 @@ final class SpoolForwarder {
         host.drain();
     }
 
-    // ---- stop ------------------------------------------------------------------------------------------------
-
     /**
      * Guarded by lock. Waits up to 30 seconds for the append in flight; returns whether none is. When none is and
      * {@code begin}, the stop's own append begins: nothing else is appended or sent around it.
@@ -468,41 +466,21 @@ final class SpoolForwarder {
         attention = false;
     }
 
-    /**
-     * Without the lock. Writes the records left at stop to the spool; returns those it could not take (full, a
-     * write error), the stop's append being over.
-     */
-    List<DispatchEntry> spoolAtStop(List<DispatchEntry> left, Duration timeout) {
-        List<SpoolRecord> records = left.stream().map(DispatchEntry::toSpoolRecord).toList();
-        int written = 0;
-        try {
-            written = spool.append(records).get(Math.max(10, timeout.toSeconds()), TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("Stream {}: could not spool the records left at stop: {}", streamName,
-                    StreamDispatcher.errorOf(e).message());
-        }
-        List<Runnable> afterUnlock = new ArrayList<>();
-        lock.lock();
-        try {
-            for (int i = 0; i < written; i++) {
-                spooledNow(left.get(i), "not acknowledged when the bridge stopped; sent after the restart (it may "
-                        + "have reached Kinesis already)", afterUnlock);
-            }
-            if (written > 0) {
-                attention = true;
-            }
-            settling = false;
-        } finally {
-            lock.unlock();
+    /** Appends the records left at stop; completes with how many the spool took (a prefix of them). */
+    CompletableFuture<Integer> appendAtStop(List<DispatchEntry> left) {
+        return spool.append(left.stream().map(DispatchEntry::toSpoolRecord).toList());
+    }
+
+    /** Guarded by lock. The stop's append is over: the first {@code written} of {@code left} are on disk. */
+    void appendedAtStop(List<DispatchEntry> left, int written, List<Runnable> afterUnlock) {
+        for (int i = 0; i < written; i++) {
+            spooledNow(left.get(i), "not acknowledged when the bridge stopped; sent after the restart (it may "
+                    + "have reached Kinesis already)", afterUnlock);
         }
         if (written > 0) {
-            LOG.info("Stream {}: {} records not acknowledged at stop were written to the spool; they are sent after "
-                    + "the restart", streamName, written);
+            attention = true;
         }
-        afterUnlock.forEach(StreamDispatcher::runQuietly);
-        return left.subList(written, left.size());
+        settling = false;
     }
 
     void close() {

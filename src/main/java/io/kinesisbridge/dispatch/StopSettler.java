@@ -7,6 +7,9 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -62,7 +65,7 @@ final class StopSettler {
         if (left.isEmpty()) {
             return;
         }
-        List<DispatchEntry> unspooled = forwarder == null ? left : forwarder.spoolAtStop(left, timeout);
+        List<DispatchEntry> unspooled = forwarder == null ? left : spool(left, timeout);
         List<Runnable> afterUnlock = new ArrayList<>();
         if (!unspooled.isEmpty()) {
             LOG.warn("Stream {}: {} records were not acknowledged within {}; they go to the dead-letter output",
@@ -80,6 +83,32 @@ final class StopSettler {
             }
         }
         afterUnlock.forEach(StreamDispatcher::runQuietly);
+    }
+
+    /** Writes the leftovers to the spool; returns those it could not take (full, a write error). */
+    private List<DispatchEntry> spool(List<DispatchEntry> left, Duration timeout) {
+        int written = 0;
+        try {
+            written = forwarder.appendAtStop(left).get(Math.max(10, timeout.toSeconds()), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("Stream {}: could not spool the records left at stop: {}", streamName,
+                    StreamDispatcher.errorOf(e).message());
+        }
+        List<Runnable> afterUnlock = new ArrayList<>();
+        lock.lock();
+        try {
+            forwarder.appendedAtStop(left, written, afterUnlock);
+        } finally {
+            lock.unlock();
+        }
+        if (written > 0) {
+            LOG.info("Stream {}: {} records not acknowledged at stop were written to the spool; they are sent after "
+                    + "the restart", streamName, written);
+        }
+        afterUnlock.forEach(StreamDispatcher::runQuietly);
+        return left.subList(written, left.size());
     }
 
     /**

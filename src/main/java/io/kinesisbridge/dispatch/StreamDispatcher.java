@@ -240,7 +240,7 @@ public final class StreamDispatcher implements AutoCloseable {
     private void enterLane(DispatchEntry entry) {
         switch (lanes.enter(entry, spooling())) {
             case READY -> makeReady(entry);
-            case BEHIND_SPOOL -> toSpool(entry, "older records of stream " + streamName + " are in the spool");
+            case BEHIND_SPOOL -> forwarder.followSpooled(entry);
             case WAITING -> {
                 // made ready when the record of its key ahead of it is settled
             }
@@ -522,7 +522,7 @@ public final class StreamDispatcher implements AutoCloseable {
                 return;
             }
             if (!entry.forwarded && spooling()) {
-                toSpool(entry, "older records of stream " + streamName + " are in the spool");
+                forwarder.followSpooled(entry);
             } else {
                 entry.readyNanos = System.nanoTime();
                 queues.enqueue(entry, true);
@@ -566,7 +566,7 @@ public final class StreamDispatcher implements AutoCloseable {
     /** Guarded by lock. A live record goes to the spool while the spool holds older records; others to their shard. */
     private void makeReady(DispatchEntry entry) {
         if (!entry.forwarded && spooling()) {
-            toSpool(entry, "older records of stream " + streamName + " are in the spool");
+            forwarder.followSpooled(entry);
             return;
         }
         entry.readyNanos = System.nanoTime();

@@ -249,7 +249,6 @@ class SpoolForwarderTest {
     void recordsLeftAtStop_areSpooled_andLeaveTheBudget() throws Exception {
         SpoolForwarder forwarder = forwarder(1 << 20);
         List<DispatchEntry> left = List.of(taken("a", "a-1"), taken("a", "a-2"));
-        List<DispatchEntry> unspooled;
         lock.lock();
         try {
             assertThat(forwarder.awaitAppendThenSettle(true)).isTrue();
@@ -257,9 +256,17 @@ class SpoolForwarderTest {
         } finally {
             lock.unlock();
         }
-        unspooled = forwarder.spoolAtStop(left, Duration.ofSeconds(10));
-
-        assertThat(unspooled).isEmpty();
+        int written = forwarder.appendAtStop(left).get(30, TimeUnit.SECONDS);
+        assertThat(written).isEqualTo(2);
+        List<Runnable> afterUnlock = new ArrayList<>();
+        lock.lock();
+        try {
+            forwarder.appendedAtStop(left, written, afterUnlock);
+            assertThat(forwarder.spooling()).as("the stop's append is over, its records on disk").isTrue();
+        } finally {
+            lock.unlock();
+        }
+        afterUnlock.forEach(Runnable::run);
         for (DispatchEntry e : left) {
             assertThat(e.future.get(30, TimeUnit.SECONDS)).isInstanceOf(RecordResult.Spooled.class);
         }
