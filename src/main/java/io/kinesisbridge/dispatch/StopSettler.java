@@ -82,7 +82,7 @@ final class StopSettler {
                 lock.unlock();
             }
         }
-        afterUnlock.forEach(StreamDispatcher::runQuietly);
+        Completions.runHere(afterUnlock);
     }
 
     /** Writes the leftovers to the spool; returns those it could not take (full, a write error). */
@@ -107,7 +107,7 @@ final class StopSettler {
             LOG.info("Stream {}: {} records not acknowledged at stop were written to the spool; they are sent after "
                     + "the restart", streamName, written);
         }
-        afterUnlock.forEach(StreamDispatcher::runQuietly);
+        Completions.runHere(afterUnlock);
         return left.subList(written, left.size());
     }
 

@@ -23,7 +23,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -72,7 +71,7 @@ public final class StreamDispatcher implements AutoCloseable {
     private final String streamName;
     private final KinesisBackend backend;
     private final DispatchSettings settings;
-    private final Executor completions;
+    private final Completions completions;
     private final DispatchStats stats = new DispatchStats();
     /** Store and forward; null when the stream has no spool. */
     private final SpoolForwarder forwarder;
@@ -122,7 +121,7 @@ public final class StreamDispatcher implements AutoCloseable {
         this.backend = backend;
         this.settings = settings;
         this.budget = new PendingBudget(lock, settings.maxPendingBytes(), stats);
-        this.completions = completions;
+        this.completions = new Completions(completions);
         this.timers = new DispatchTimers(scheduler);
         this.letters = new DeadLetterWriter(streamName, deadLetters, stats);
         this.queues = new ShardQueues(lock, settings, stats, timers, this::drain, this::requestRefresh);
@@ -502,7 +501,7 @@ public final class StreamDispatcher implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        afterUnlock.forEach(StreamDispatcher::runQuietly);
+        Completions.runHere(afterUnlock);
         drain();
     }
 
@@ -574,23 +573,7 @@ public final class StreamDispatcher implements AutoCloseable {
     }
 
     private void complete(List<Runnable> tasks) {
-        if (tasks.isEmpty()) {
-            return;
-        }
-        Runnable all = () -> tasks.forEach(StreamDispatcher::runQuietly);
-        try {
-            completions.execute(all);
-        } catch (RejectedExecutionException e) {
-            all.run(); // the executor is stopping: complete here rather than strand the records
-        }
-    }
-
-    static void runQuietly(Runnable task) {
-        try {
-            task.run();
-        } catch (RuntimeException e) {
-            LOG.warn("A record's completion failed: {}", e.toString());
-        }
+        completions.submit(tasks);
     }
 
     /** The Kinesis error a failed future carries; anything that is not one counts as a retryable internal failure. */
