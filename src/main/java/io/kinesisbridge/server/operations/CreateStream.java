@@ -12,7 +12,7 @@ import static io.kinesisbridge.server.operations.OperationContext.ON_DEMAND;
 import static io.kinesisbridge.server.operations.OperationContext.PROVISIONED;
 
 /** CreateStream: a provisioned stream of ShardCount shards, or an on-demand one of the shards Kinesis starts it with. */
-final class CreateStream implements Operation {
+final class CreateStream extends Operation {
 
     /** Shards an on-demand stream starts with, as Kinesis gives it. */
     static final int ON_DEMAND_SHARDS = 4;
@@ -25,15 +25,8 @@ final class CreateStream implements Operation {
             Member.integer("MaxRecordSizeInKiB").range(PutRecordValidator.DEFAULT_MAX_RECORD_SIZE_BYTES / 1024,
                     PutRecordValidator.LARGEST_MAX_RECORD_SIZE_BYTES / 1024));
 
-    private final OperationContext context;
-
     CreateStream(OperationContext context) {
-        this.context = context;
-    }
-
-    @Override
-    public RequestShape request() {
-        return REQUEST;
+        super(context, REQUEST);
     }
 
     private static boolean onDemand(RequestValues r) {

@@ -8,21 +8,14 @@ import java.util.concurrent.CompletableFuture;
 import static io.kinesisbridge.server.Replies.done;
 
 /** DeleteStream: the stream goes to DELETING, then away. */
-final class DeleteStream implements Operation {
+final class DeleteStream extends Operation {
 
     private static final RequestShape REQUEST = RequestShape.of(
             NameMembers.streamName(),
             Member.bool("EnforceConsumerDeletion")); // read for its type only: there are no consumers to enforce
 
-    private final OperationContext context;
-
     DeleteStream(OperationContext context) {
-        this.context = context;
-    }
-
-    @Override
-    public RequestShape request() {
-        return REQUEST;
+        super(context, REQUEST);
     }
 
     @Override

@@ -1,10 +1,12 @@
 package io.kinesisbridge.server.operations;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.kinesisbridge.backend.memory.StreamSnapshot;
 import io.kinesisbridge.server.ProtocolValues;
 import io.kinesisbridge.server.Reply;
 import io.kinesisbridge.server.WireFormat;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -15,7 +17,7 @@ import static io.kinesisbridge.server.Replies.writeShard;
 import static io.kinesisbridge.server.Replies.writeStreamMode;
 
 /** DescribeStream: the stream and one page of its shards. */
-final class DescribeStream implements Operation {
+final class DescribeStream extends Operation {
 
     static final int DEFAULT_LIMIT = 100;
 
@@ -24,15 +26,8 @@ final class DescribeStream implements Operation {
             NameMembers.name("ExclusiveStartShardId"),
             NameMembers.streamName());
 
-    private final OperationContext context;
-
     DescribeStream(OperationContext context) {
-        this.context = context;
-    }
-
-    @Override
-    public RequestShape request() {
-        return REQUEST;
+        super(context, REQUEST);
     }
 
     @Override
@@ -47,22 +42,32 @@ final class DescribeStream implements Operation {
         return done(reply(f, g -> {
             g.writeStartObject();
             g.writeObjectFieldStart("StreamDescription");
-            g.writeStringField("StreamName", s.streamName());
-            g.writeStringField("StreamARN", s.streamArn());
-            g.writeStringField("StreamStatus", s.status());
-            writeStreamMode(g, mode);
+            writeIdentity(g, s, mode);
             g.writeArrayFieldStart("Shards");
             for (StreamSnapshot.Shard shard : page) {
                 writeShard(g, shard);
             }
             g.writeEndArray();
             g.writeBooleanField("HasMoreShards", more);
-            g.writeNumberField("RetentionPeriodHours", 24);
-            ProtocolValues.writeTimestampField(g, "StreamCreationTimestamp", s.created().toEpochMilli());
-            writeEnhancedMonitoring(g);
-            g.writeStringField("EncryptionType", "NONE");
+            writeSettings(g, s);
             g.writeEndObject();
             g.writeEndObject();
         }));
+    }
+
+    /** The members that name a stream, in DescribeStream, DescribeStreamSummary and ListStreams' summaries. */
+    static void writeIdentity(JsonGenerator g, StreamSnapshot s, String mode) throws IOException {
+        g.writeStringField("StreamName", s.streamName());
+        g.writeStringField("StreamARN", s.streamArn());
+        g.writeStringField("StreamStatus", s.status());
+        writeStreamMode(g, mode);
+    }
+
+    /** Retention, creation time, monitoring and encryption, as DescribeStream and DescribeStreamSummary give them. */
+    static void writeSettings(JsonGenerator g, StreamSnapshot s) throws IOException {
+        g.writeNumberField("RetentionPeriodHours", 24);
+        ProtocolValues.writeTimestampField(g, "StreamCreationTimestamp", s.created().toEpochMilli());
+        writeEnhancedMonitoring(g);
+        g.writeStringField("EncryptionType", "NONE");
     }
 }

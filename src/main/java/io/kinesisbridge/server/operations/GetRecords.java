@@ -23,7 +23,7 @@ import static io.kinesisbridge.server.Replies.reply;
 import static io.kinesisbridge.server.Replies.writeHashKeyRange;
 
 /** GetRecords: records from an iterator's position, the next iterator, and a closed shard's children at its end. */
-final class GetRecords implements Operation {
+final class GetRecords extends Operation {
 
     /** GetRecords answers at most this much data per call, as Kinesis does. */
     static final int MAX_BYTES = 10 * 1_048_576;
@@ -33,15 +33,8 @@ final class GetRecords implements Operation {
             Member.integer("Limit").range(1, 10_000),
             Member.string("ShardIterator").required().length(1, 512));
 
-    private final OperationContext context;
-
     GetRecords(OperationContext context) {
-        this.context = context;
-    }
-
-    @Override
-    public RequestShape request() {
-        return REQUEST;
+        super(context, REQUEST);
     }
 
     @Override

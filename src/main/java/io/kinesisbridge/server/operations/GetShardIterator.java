@@ -19,7 +19,7 @@ import static io.kinesisbridge.server.Replies.invalidArgument;
 import static io.kinesisbridge.server.Replies.reply;
 
 /** GetShardIterator: a position in a shard, by type, sequence number or time, as an opaque iterator. */
-final class GetShardIterator implements Operation {
+final class GetShardIterator extends Operation {
 
     private static final RequestShape REQUEST = RequestShape.of(
             NameMembers.name("ShardId").required(),
@@ -29,15 +29,8 @@ final class GetShardIterator implements Operation {
             NameMembers.streamName(),
             Member.timestamp("Timestamp"));
 
-    private final OperationContext context;
-
     GetShardIterator(OperationContext context) {
-        this.context = context;
-    }
-
-    @Override
-    public RequestShape request() {
-        return REQUEST;
+        super(context, REQUEST);
     }
 
     @Override

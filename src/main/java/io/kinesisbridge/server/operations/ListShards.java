@@ -17,7 +17,7 @@ import static io.kinesisbridge.server.Replies.reply;
 import static io.kinesisbridge.server.Replies.writeShard;
 
 /** ListShards: one page of a stream's shards, by stream name or by the NextToken of the page before, filtered. */
-final class ListShards implements Operation {
+final class ListShards extends Operation {
 
     static final int DEFAULT_LIMIT = 1000;
 
@@ -33,15 +33,8 @@ final class ListShards implements Operation {
             NameMembers.name(NameMembers.STREAM_NAME),
             Member.timestamp("StreamCreationTimestamp")); // read for its type only
 
-    private final OperationContext context;
-
     ListShards(OperationContext context) {
-        this.context = context;
-    }
-
-    @Override
-    public RequestShape request() {
-        return REQUEST;
+        super(context, REQUEST);
     }
 
     @Override

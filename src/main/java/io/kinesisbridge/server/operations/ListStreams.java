@@ -11,10 +11,9 @@ import java.util.concurrent.CompletableFuture;
 
 import static io.kinesisbridge.server.Replies.done;
 import static io.kinesisbridge.server.Replies.reply;
-import static io.kinesisbridge.server.Replies.writeStreamMode;
 
 /** ListStreams: one page of the stream names, in name order, with their summaries. */
-final class ListStreams implements Operation {
+final class ListStreams extends Operation {
 
     static final int DEFAULT_LIMIT = 100;
 
@@ -23,15 +22,8 @@ final class ListStreams implements Operation {
             NameMembers.name("ExclusiveStartStreamName"),
             Member.string("NextToken").length(1, 1_048_576));
 
-    private final OperationContext context;
-
     ListStreams(OperationContext context) {
-        this.context = context;
-    }
-
-    @Override
-    public RequestShape request() {
-        return REQUEST;
+        super(context, REQUEST);
     }
 
     @Override
@@ -67,10 +59,7 @@ final class ListStreams implements Operation {
             g.writeArrayFieldStart("StreamSummaries");
             for (StreamSnapshot s : page) {
                 g.writeStartObject();
-                g.writeStringField("StreamName", s.streamName());
-                g.writeStringField("StreamARN", s.streamArn());
-                g.writeStringField("StreamStatus", s.status());
-                writeStreamMode(g, context.modeOf(s.streamName()));
+                DescribeStream.writeIdentity(g, s, context.modeOf(s.streamName()));
                 ProtocolValues.writeTimestampField(g, "StreamCreationTimestamp", s.created().toEpochMilli());
                 g.writeEndObject();
             }

@@ -16,19 +16,12 @@ import static io.kinesisbridge.server.Replies.error;
 import static io.kinesisbridge.server.Replies.reply;
 
 /** PutRecord: one record through the writer, checked as the kinesis-put component checks it. */
-final class PutRecord implements Operation {
+final class PutRecord extends Operation {
 
     private static final RequestShape REQUEST = RequestShape.of(RecordMembers.declared());
 
-    private final OperationContext context;
-
     PutRecord(OperationContext context) {
-        this.context = context;
-    }
-
-    @Override
-    public RequestShape request() {
-        return REQUEST;
+        super(context, REQUEST);
     }
 
     @Override

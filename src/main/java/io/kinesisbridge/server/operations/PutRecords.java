@@ -24,17 +24,15 @@ import static io.kinesisbridge.server.Replies.error;
 import static io.kinesisbridge.server.Replies.reply;
 
 /** PutRecords: up to 500 records through the writer, each answered on its own, checked as the kinesis-put component checks them. */
-public final class PutRecords implements Operation {
+public final class PutRecords extends Operation {
 
     private static final String RECORDS = "Records";
     private static final RequestShape REQUEST = RequestShape.of(
             Member.string(PutRecordJson.STREAM_NAME),
             Member.listOf(RECORDS, RecordMembers.declared()));
 
-    private final OperationContext context;
-
     PutRecords(OperationContext context) {
-        this.context = context;
+        super(context, REQUEST);
     }
 
     /** A PutRecords request as it arrived: either member may be absent ({@code null}), entries too. */
@@ -56,11 +54,6 @@ public final class PutRecords implements Operation {
             }
         }
         return new Input(r.string(PutRecordJson.STREAM_NAME), records);
-    }
-
-    @Override
-    public RequestShape request() {
-        return REQUEST;
     }
 
     @Override
