@@ -1,6 +1,7 @@
 package io.kinesisbridge.interop;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kinesisbridge.testing.Programs;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

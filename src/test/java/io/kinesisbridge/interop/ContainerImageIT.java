@@ -3,6 +3,7 @@ package io.kinesisbridge.interop;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kinesisbridge.testing.EndpointReader;
 import io.kinesisbridge.testing.FreePorts;
+import io.kinesisbridge.testing.Programs;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

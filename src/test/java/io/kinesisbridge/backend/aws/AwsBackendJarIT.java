@@ -2,10 +2,11 @@ package io.kinesisbridge.backend.aws;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kinesisbridge.testing.FreePorts;
+import io.kinesisbridge.testing.Kinesalite;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.kinesis.model.Record;
 
 import java.io.IOException;
 import java.net.URI;
@@ -47,8 +48,8 @@ class AwsBackendJarIT {
         Path jar = jar().toAbsolutePath();
         try (Kinesalite kinesalite = Kinesalite.start()) {
             kinesalite.createStream("clickstream", 4);
-            int port = Kinesalite.freePort();
-            int managementPort = Kinesalite.freePort();
+            int port = FreePorts.tcp();
+            int managementPort = FreePorts.tcp();
             Path log = work.resolve("bridge.log");
             Process bridge = new ProcessBuilder("java", "-jar", jar.toString(),
                     "--routes", Path.of("routes").toAbsolutePath().toString(),
@@ -90,9 +91,9 @@ class AwsBackendJarIT {
                 }
 
                 Map<String, List<String>> arrived = new HashMap<>();
-                for (Record r : kinesalite.readAll("clickstream")) {
+                for (Kinesalite.StoredRecord r : kinesalite.readAll("clickstream")) {
                     if (!r.partitionKey().equals("probe")) {
-                        arrived.computeIfAbsent(r.partitionKey(), k -> new ArrayList<>()).add(r.data().asUtf8String());
+                        arrived.computeIfAbsent(r.partitionKey(), k -> new ArrayList<>()).add(r.text());
                     }
                 }
                 assertThat(arrived).isEqualTo(sent);

@@ -10,11 +10,11 @@ import io.kinesisbridge.backend.StreamDescription;
 import io.kinesisbridge.deadletter.DeadLetter;
 import io.kinesisbridge.put.PutRequest;
 import io.kinesisbridge.put.RecordResult;
+import io.kinesisbridge.testing.Kinesalite;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import software.amazon.awssdk.services.kinesis.model.Record;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -95,8 +95,8 @@ class AwsBackendKinesaliteIT {
 
     private Map<String, List<String>> readByKey(String stream, Map<String, Integer> occurrences) {
         Map<String, List<String>> byKey = new HashMap<>();
-        for (Record r : kinesalite.readAll(stream)) {
-            String data = r.data().asUtf8String();
+        for (Kinesalite.StoredRecord r : kinesalite.readAll(stream)) {
+            String data = r.text();
             occurrences.merge(data, 1, Integer::sum);
             List<String> list = byKey.computeIfAbsent(r.partitionKey(), k -> new ArrayList<>());
             if (list.isEmpty() || !list.get(list.size() - 1).equals(data)) {
