@@ -5,6 +5,7 @@ import io.kinesisbridge.backend.memory.MemoryBackendSettings;
 import io.kinesisbridge.backend.memory.StreamRecord;
 import io.kinesisbridge.put.PutRequest;
 import io.kinesisbridge.put.RecordResult;
+import io.kinesisbridge.testing.FlakyBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

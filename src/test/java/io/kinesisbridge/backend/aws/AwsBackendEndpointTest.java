@@ -7,7 +7,7 @@ import io.kinesisbridge.backend.memory.MemoryBackendSettings;
 import io.kinesisbridge.backend.memory.StreamRecord;
 import io.kinesisbridge.deadletter.DeadLetter;
 import io.kinesisbridge.dispatch.DispatchSettings;
-import io.kinesisbridge.dispatch.FlakyBackend;
+import io.kinesisbridge.testing.FlakyBackend;
 import io.kinesisbridge.dispatch.FlowControl;
 import io.kinesisbridge.dispatch.Ordering;
 import io.kinesisbridge.dispatch.RetryPolicy;

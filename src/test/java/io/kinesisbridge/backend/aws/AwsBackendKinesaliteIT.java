@@ -1,7 +1,7 @@
 package io.kinesisbridge.backend.aws;
 
 import io.kinesisbridge.dispatch.DispatchSettings;
-import io.kinesisbridge.dispatch.FlakyBackend;
+import io.kinesisbridge.testing.FlakyBackend;
 import io.kinesisbridge.dispatch.FlowControl;
 import io.kinesisbridge.dispatch.Ordering;
 import io.kinesisbridge.dispatch.RetryPolicy;
