@@ -11,6 +11,7 @@ import io.kinesisbridge.deadletter.DeadLetter;
 import io.kinesisbridge.put.PutRequest;
 import io.kinesisbridge.put.RecordResult;
 import io.kinesisbridge.testing.Kinesalite;
+import io.kinesisbridge.testing.PerKeyOrder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -94,16 +95,8 @@ class AwsBackendKinesaliteIT {
     }
 
     private Map<String, List<String>> readByKey(String stream, Map<String, Integer> occurrences) {
-        Map<String, List<String>> byKey = new HashMap<>();
-        for (Kinesalite.StoredRecord r : kinesalite.readAll(stream)) {
-            String data = r.text();
-            occurrences.merge(data, 1, Integer::sum);
-            List<String> list = byKey.computeIfAbsent(r.partitionKey(), k -> new ArrayList<>());
-            if (list.isEmpty() || !list.get(list.size() - 1).equals(data)) {
-                list.add(data);
-            }
-        }
-        return byKey;
+        return PerKeyOrder.byKey(kinesalite.readAll(stream), Kinesalite.StoredRecord::partitionKey,
+                Kinesalite.StoredRecord::text, occurrences);
     }
 
     @Test
