@@ -5,6 +5,7 @@ import io.kinesisbridge.testing.Programs;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * target/kinesis-bridge.jar} with its endpoint on a free loopback port, dummy credentials. Every operation, the
  * errors as the CLI shows them, and a round trip whose bytes come back unchanged.
  */
+@Tag("slow")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AwsCliEndpointIT {
 

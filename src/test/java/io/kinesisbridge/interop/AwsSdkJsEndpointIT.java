@@ -5,6 +5,7 @@ import io.kinesisbridge.testing.Programs;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * while and signatures required: CreateStream and the SDK's waiter, PutRecords, a chained PutRecord and a GetRecords
  * loop per shard from just after its StartingSequenceNumber, run by a small Node script.
  */
+@Tag("slow")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AwsSdkJsEndpointIT {
 

@@ -1,6 +1,7 @@
 package io.kinesisbridge.source.file;
 
 import io.kinesisbridge.testing.ChildBridge;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,7 @@ import static org.awaitility.Awaitility.await;
  * with SIGKILL twice and started again: every line arrives, and duplicates are at most what was in flight
  * (read, put, not yet checkpointed) at each kill.
  */
+@Tag("slow")
 class FileTailKillTest {
 
     private static final int LINES = 30_000;

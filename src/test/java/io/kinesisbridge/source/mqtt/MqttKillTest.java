@@ -4,6 +4,7 @@ import io.kinesisbridge.testing.ChildBridge;
 import io.kinesisbridge.testing.FreePorts;
 import io.kinesisbridge.testing.HiveMqBroker;
 import io.kinesisbridge.testing.MqttPublisher;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import static org.awaitility.Awaitility.await;
  * messages are in flight) is killed with SIGKILL twice: every message arrives, because none was acknowledged
  * before Kinesis had it, and duplicates are bounded by what was in flight (Receive Maximum) at each kill.
  */
+@Tag("slow")
 class MqttKillTest {
 
     private static final int MESSAGES = 6_000;
