@@ -1,10 +1,11 @@
-package io.kinesisbridge.backend.aws;
+package io.kinesisbridge.interop;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kinesisbridge.testing.FreePorts;
 import io.kinesisbridge.testing.Kinesalite;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The shipped jar with bridge.backend=aws against kinesalite: events POSTed to the HTTP route all arrive, in per-key order. */
+@Tag("slow")
 class AwsBackendJarIT {
 
     private static final String SECRET = "jarItSecretKey/DoNotLog+0123456789";

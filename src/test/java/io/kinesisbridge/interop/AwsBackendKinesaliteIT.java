@@ -1,5 +1,8 @@
-package io.kinesisbridge.backend.aws;
+package io.kinesisbridge.interop;
 
+import io.kinesisbridge.backend.aws.AwsBackendSettings;
+import io.kinesisbridge.backend.aws.AwsKinesisBackend;
+import io.kinesisbridge.backend.aws.CredentialsSource;
 import io.kinesisbridge.dispatch.DispatchSettings;
 import io.kinesisbridge.testing.FlakyBackend;
 import io.kinesisbridge.dispatch.FlowControl;
@@ -14,6 +17,7 @@ import io.kinesisbridge.testing.Kinesalite;
 import io.kinesisbridge.testing.PerKeyOrder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -35,6 +39,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The aws backend under the dispatcher, against kinesalite, with pacing on and seeded faults injected around it. */
+@Tag("slow")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AwsBackendKinesaliteIT {
 
