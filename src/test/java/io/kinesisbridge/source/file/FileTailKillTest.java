@@ -1,6 +1,8 @@
 package io.kinesisbridge.source.file;
 
-import io.kinesisbridge.testing.ChildBridge;
+import io.kinesisbridge.testing.BridgeProcess;
+import io.kinesisbridge.testing.JournalConfiguration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +30,7 @@ import static org.awaitility.Awaitility.await;
  * with SIGKILL twice and started again: every line arrives, and duplicates are at most what was in flight
  * (read, put, not yet checkpointed) at each kill.
  */
+@Tag("slow")
 class FileTailKillTest {
 
     private static final int LINES = 30_000;
@@ -49,32 +52,33 @@ class FileTailKillTest {
                 "bridge.file.inbox", dir.resolve("inbox").toString(),
                 "bridge.dead-letter.dir", dir.resolve("dead-letter").toString(),
                 "bridge.file.poll-ms", "50", "bridge.file.rotate-wait-ms", "500"));
+        settings.put("bridge.file.enabled", "true");
         settings.put("bridge.dispatch.max-batch-records", String.valueOf(BATCH));
         settings.keySet().removeIf(k -> k.equals("bridge.mqtt.enabled") && !knows(k));
 
         CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> write(log));
         int kills = 0;
-        ChildBridge bridge = ChildBridge.start(dir, journal, settings);
+        BridgeProcess bridge = BridgeProcess.startJournaled(dir, "bridge", journal, settings);
         try {
             for (int threshold : new int[]{6_000, 16_000}) {
-                ChildBridge running = bridge;
-                await().atMost(Duration.ofSeconds(60)).until(() -> ChildBridge.journal(journal, "logs").size() >= threshold
+                BridgeProcess running = bridge;
+                await().atMost(Duration.ofSeconds(60)).until(() -> JournalConfiguration.records(journal, "logs").size() >= threshold
                         || !running.isAlive());
                 assertThat(bridge.isAlive()).as(bridge.output()).isTrue();
                 bridge.kill();
                 kills++;
-                bridge = ChildBridge.start(dir, journal, settings);
+                bridge.restart();
             }
             writer.get(180, TimeUnit.SECONDS);
-            ChildBridge last = bridge;
-            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(new HashSet<>(ChildBridge.journal(journal, "logs")).size())
+            BridgeProcess last = bridge;
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(new HashSet<>(JournalConfiguration.records(journal, "logs")).size())
                     .as(() -> diagnostics(journal))
                     .isGreaterThanOrEqualTo(LINES));
             assertThat(bridge.isAlive()).as(bridge.output()).isTrue();
         } finally {
             bridge.close();
         }
-        List<String> arrived = ChildBridge.journal(journal, "logs");
+        List<String> arrived = JournalConfiguration.records(journal, "logs");
         Set<String> unique = new HashSet<>(arrived);
         Set<String> sent = new HashSet<>();
         for (int i = 0; i < LINES; i++) {
@@ -89,7 +93,7 @@ class FileTailKillTest {
     }
 
     private String diagnostics(Path journal) {
-        Set<String> got = new HashSet<>(ChildBridge.journal(journal, "logs"));
+        Set<String> got = new HashSet<>(JournalConfiguration.records(journal, "logs"));
         StringBuilder b = new StringBuilder("missing:");
         int runStart = -1;
         for (int i = 0; i <= LINES; i++) {
@@ -102,7 +106,7 @@ class FileTailKillTest {
             }
         }
         b.append("\ncheckpoints: ").append(read(dir.resolve("checkpoints.json")));
-        try (var files = Files.list(dir)) {
+        try (var files = Files.list(dir.resolve("bridge"))) {
             files.filter(f -> f.getFileName().toString().startsWith("bridge-")).sorted().forEach(f -> b.append("\n--- ").append(f)
                     .append('\n').append(read(f).lines().filter(l -> l.contains("File tail") || l.contains("ERROR") || l.contains("WARN"))
                             .reduce("", (x, y) -> x + y + "\n")));
