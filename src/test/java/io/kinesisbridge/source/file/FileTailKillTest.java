@@ -1,5 +1,6 @@
 package io.kinesisbridge.source.file;
 
+import io.kinesisbridge.app.BridgeSettings;
 import io.kinesisbridge.testing.BridgeProcess;
 import io.kinesisbridge.testing.JournalConfiguration;
 import org.junit.jupiter.api.Tag;
@@ -21,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -56,9 +58,9 @@ class FileTailKillTest {
         settings.put("bridge.dispatch.max-batch-records", String.valueOf(BATCH));
         settings.keySet().removeIf(k -> k.equals("bridge.mqtt.enabled") && !knows(k));
 
-        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> write(log));
         int kills = 0;
         BridgeProcess bridge = BridgeProcess.startJournaled(dir, "bridge", journal, settings);
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> write(log, () -> isReady(bridge)));
         try {
             for (int threshold : new int[]{6_000, 16_000}) {
                 BridgeProcess running = bridge;
@@ -140,15 +142,24 @@ class FileTailKillTest {
     }
 
     private static boolean knows(String key) {
-        return io.kinesisbridge.app.BridgeSettings.KNOWN.stream().anyMatch(s -> s.key().equals(key));
+        return BridgeSettings.KNOWN.stream().anyMatch(s -> s.key().equals(key));
+    }
+
+    private static boolean isReady(BridgeProcess bridge) {
+        try {
+            return bridge.isAlive() && bridge.get("/observe/health/ready").statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**
-     * 30,000 lines at about 1,000 a second; rename-and-create at 10,000, copy-truncate at 20,000. Each file lives
-     * longer than the bridge is down at a kill: a file created and rotated away entirely while the bridge is down
-     * (or between two polls) is never seen, as with every tailer that follows globs.
+     * 30,000 lines at about 1,000 a second; rename-and-create at 10,000, copy-truncate at 20,000. Each rotation waits
+     * until the bridge is up and has had a second to read: a file created and rotated away entirely while the bridge
+     * is down (or between two polls) is never seen, as with every tailer that follows globs, and on a loaded machine
+     * a restart can outlast the writes between two rotations.
      */
-    private static void write(Path log) {
+    private static void write(Path log, BooleanSupplier bridgeReady) {
         try {
             StringBuilder chunk = new StringBuilder();
             for (int i = 0; i < LINES; i++) {
@@ -159,9 +170,11 @@ class FileTailKillTest {
                     LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
                 }
                 if (i == 10_000 - 1) {
+                    awaitReading(bridgeReady);
                     Files.move(log, log.resolveSibling("app.log.1"));
                 }
                 if (i == 20_000 - 1) {
+                    awaitReading(bridgeReady);
                     Files.copy(log, log.resolveSibling("app.log.2"));
                     try (var ch = Files.newByteChannel(log, StandardOpenOption.WRITE)) {
                         ch.truncate(0);
@@ -171,5 +184,10 @@ class FileTailKillTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static void awaitReading(BooleanSupplier bridgeReady) {
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(bridgeReady::getAsBoolean);
+        LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
     }
 }
