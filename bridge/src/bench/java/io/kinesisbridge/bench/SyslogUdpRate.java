@@ -24,8 +24,8 @@ import java.util.regex.Pattern;
  * the records the syslog route took and the kernel's drop count are read from /observe/metrics. Then one burst
  * over a TCP connection, unthrottled, for comparison.
  *
- * <pre>mvn -q -Pbench package -DskipTests && mvn -q -Pbench dependency:build-classpath -Dmdep.outputFile=target/cp.txt
- * java -Dbridge.jar=target/kinesis-bridge.jar -cp target/test-classes:target/classes:$(cat target/cp.txt) \
+ * <pre>mvn -q -Pbench package dependency:build-classpath -DskipTests -Dmdep.outputFile=target/cp.txt
+ * java -Dbridge.jar=target/kinesis-bridge.jar -cp bridge/target/test-classes:bridge/target/classes:$(cat bridge/target/cp.txt) \
  *     io.kinesisbridge.bench.SyslogUdpRate [seconds per step] [rates...]</pre>
  */
 public final class SyslogUdpRate {
