@@ -1,17 +1,12 @@
 package io.kinesisbridge.dispatch;
 
-import io.kinesisbridge.backend.KinesisBackend;
-import io.kinesisbridge.backend.PutRecordsResponse;
-import io.kinesisbridge.backend.StreamDescription;
-import io.kinesisbridge.backend.memory.InMemoryKinesis;
-import io.kinesisbridge.backend.memory.MemoryBackendSettings;
 import io.kinesisbridge.dispatch.spool.ChannelOpener;
 import io.kinesisbridge.dispatch.spool.FsyncPolicy;
 import io.kinesisbridge.dispatch.spool.SpoolSettings;
 import io.kinesisbridge.dispatch.spool.StreamSpool;
-import io.kinesisbridge.put.PutRecordCommand;
 import io.kinesisbridge.put.PutRequest;
 import io.kinesisbridge.put.RecordResult;
+import io.kinesisbridge.testing.HeldBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,7 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -40,7 +34,6 @@ class StreamDispatcherShutdownBudgetTest {
     private static final String STREAM = "stopping";
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final ExecutorService completions = Executors.newSingleThreadExecutor();
-    private final InMemoryKinesis kinesis = new InMemoryKinesis(MemoryBackendSettings.defaults());
     private StreamDispatcher dispatcher;
 
     @TempDir
@@ -56,47 +49,18 @@ class StreamDispatcherShutdownBudgetTest {
         scheduler.awaitTermination(5, TimeUnit.SECONDS);
     }
 
-    /** Describes the stream, then never answers a put: the records stay in flight until the stop spools them. */
-    private KinesisBackend unanswering() {
-        return new KinesisBackend() {
-            @Override
-            public String name() {
-                return "unanswering";
-            }
-
-            @Override
-            public CompletableFuture<StreamDescription> describeStream(String streamName) {
-                return kinesis.describeStream(streamName);
-            }
-
-            @Override
-            public CompletableFuture<RecordResult.Accepted> putRecord(PutRecordCommand command) {
-                return new CompletableFuture<>();
-            }
-
-            @Override
-            public CompletableFuture<PutRecordsResponse> putRecords(String streamName, List<PutRecordCommand> commands) {
-                return new CompletableFuture<>();
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-    }
-
     private static PutRequest record(String key) {
         return PutRequest.of(STREAM, key, "x".repeat(200).getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
     void recordsSpooledAtShutdown_wakeASubmitterWaitingForRoom() throws Exception {
-        kinesis.createStream(STREAM, 1);
         StreamSpool spool = StreamSpool.open(STREAM, SpoolSettings.of(dir.resolve("stream-" + STREAM), 1 << 20,
                 FsyncPolicy.ALWAYS, Duration.ofSeconds(1)), ChannelOpener.DEFAULT);
         // room for one record: the second waits until the first leaves the budget
         DispatchSettings settings = DispatchSettings.defaults().withMaxPendingBytes(300);
-        dispatcher = new StreamDispatcher(STREAM, unanswering(), settings, new CollectingDeadLetters(), scheduler,
+        // puts are never answered: the first record stays in flight until the stop spools it
+        dispatcher = new StreamDispatcher(STREAM, HeldBackend.withStream(STREAM), settings, new CollectingDeadLetters(), scheduler,
                 completions, Optional.of(spool));
         dispatcher.start().get(30, TimeUnit.SECONDS);
 
