@@ -6,35 +6,28 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * A stream's spool on disk: numbered segment files of frames ({@link SpoolFrames}) appended at the tail, read from
  * a cursor, and released from the head as their records are acknowledged; a released segment is deleted whole, and
  * the head is kept in a small checkpoint file. Bounded by {@link SpoolSettings#maxBytes()}.
  *
- * <p>Opening recovers: segments before the checkpoint are deleted, the rest are read through; damaged bytes between
- * good frames are copied to a {@code .corrupt} file next to their segment and skipped (logged, counted), and an
- * incomplete last frame (a crash in mid-write) is cut off.
+ * <p>Opening recovers ({@link SpoolRecovery}): segments before the checkpoint are deleted, damaged bytes are copied
+ * aside and skipped, an incomplete last frame is cut off. File names and the checkpoint are {@link SegmentFiles}'.
  *
  * <p>Not thread-safe: {@link StreamSpool} uses it from one thread.
  */
 final class SpoolStore implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SpoolStore.class);
-    private static final String SEGMENT_SUFFIX = ".seg";
-    private static final String HEAD_FILE = "head";
 
     /** What opening found. */
     record Recovery(long records, long bytes, int corruptRanges, long corruptBytes, long tornBytes) {
@@ -42,8 +35,9 @@ final class SpoolStore implements AutoCloseable {
 
     private final SpoolSettings settings;
     private final ChannelOpener opener;
+    private final SegmentFiles files;
     /** Segment index → size in bytes of every segment not yet deleted. */
-    private final TreeMap<Long, Long> segments = new TreeMap<>();
+    private TreeMap<Long, Long> segments = new TreeMap<>();
     private SpoolPosition head = SpoolPosition.START;
     private SpoolPosition cursor = SpoolPosition.START;
     private FileChannel tail;
@@ -59,6 +53,7 @@ final class SpoolStore implements AutoCloseable {
     private SpoolStore(SpoolSettings settings, ChannelOpener opener) {
         this.settings = settings;
         this.opener = opener;
+        this.files = new SegmentFiles(settings.dir());
     }
 
     static SpoolStore open(SpoolSettings settings) throws IOException {
@@ -101,132 +96,15 @@ final class SpoolStore implements AutoCloseable {
 
     // ---- recovery --------------------------------------------------------------------------------------------
 
+    /** See {@link SpoolRecovery}. */
     private void recover() throws IOException {
-        Path dir = settings.dir();
-        if (!Files.isDirectory(dir)) {
-            recovery = new Recovery(0, 0, 0, 0, 0);
-            return;
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.toList()) {
-                String name = f.getFileName().toString();
-                if (name.endsWith(SEGMENT_SUFFIX) && name.length() == 20 + SEGMENT_SUFFIX.length()) {
-                    try {
-                        segments.put(Long.parseLong(name.substring(0, 20)), Files.size(f));
-                    } catch (NumberFormatException e) {
-                        LOG.warn("Spool {}: ignoring {}, not a segment name", dir, name);
-                    }
-                }
-            }
-        }
-        head = readHead().orElse(segments.isEmpty() ? SpoolPosition.START : new SpoolPosition(segments.firstKey(), 0));
-        for (Long index : new ArrayList<>(segments.headMap(head.segment()).keySet())) {
-            Files.deleteIfExists(segmentPath(index));
-            segments.remove(index);
-        }
-        if (segments.isEmpty()) {
-            head = new SpoolPosition(head.segment(), 0);
-        } else if (segments.firstKey() > head.segment()) {
-            head = new SpoolPosition(segments.firstKey(), 0); // the head's segment was released whole
-        }
-        long found = 0;
-        long foundBytes = 0;
-        int corruptRanges = 0;
-        long corruptBytes = 0;
-        long torn = 0;
-        for (Map.Entry<Long, Long> segment : new ArrayList<>(segments.entrySet())) {
-            long index = segment.getKey();
-            long size = segment.getValue();
-            boolean last = index == segments.lastKey();
-            long pos = index == head.segment() ? Math.min(head.offset(), size) : 0;
-            long firstRecord = pos;
-            try (FileChannel ch = opener.open(segmentPath(index), Set.of(StandardOpenOption.READ))) {
-                while (true) {
-                    SpoolFrames.Next next = SpoolFrames.next(ch, pos, size);
-                    if (next instanceof SpoolFrames.Frame f) {
-                        found++;
-                        foundBytes += f.bytes();
-                        pos = f.end();
-                    } else if (next instanceof SpoolFrames.Skip s) {
-                        corruptRanges++;
-                        corruptBytes += s.resumeAt() - s.start();
-                        foundBytes += s.resumeAt() - s.start();
-                        quarantine(ch, index, s.start(), s.resumeAt());
-                        pos = s.resumeAt();
-                    } else if (next instanceof SpoolFrames.Torn t) {
-                        if (last) {
-                            torn += t.limit() - t.start();
-                            LOG.warn("Spool {}: cut {} bytes of an unfinished write at the end of segment {} (a crash "
-                                    + "while writing; those records were not acknowledged to their sources)",
-                                    dir, t.limit() - t.start(), index);
-                            pos = t.start();
-                        } else {
-                            corruptRanges++;
-                            corruptBytes += t.limit() - t.start();
-                            foundBytes += t.limit() - t.start();
-                            quarantine(ch, index, t.start(), t.limit());
-                            pos = t.limit();
-                        }
-                        break;
-                    } else {
-                        break;
-                    }
-                }
-            }
-            if (last && pos < size) {
-                try (FileChannel ch = opener.open(segmentPath(index), Set.of(StandardOpenOption.WRITE))) {
-                    ch.truncate(pos);
-                }
-                segments.put(index, pos);
-                size = pos;
-            }
-            if (index == head.segment() && firstRecord != head.offset()) {
-                head = new SpoolPosition(index, firstRecord);
-            }
-        }
-        records = found;
-        bytes = foundBytes;
+        SpoolRecovery.Recovered found = new SpoolRecovery(files, opener).recover();
+        segments = found.segments();
+        head = found.head();
         cursor = head;
-        recovery = new Recovery(found, foundBytes, corruptRanges, corruptBytes, torn);
-        if (found > 0 || corruptRanges > 0) {
-            LOG.info("Spool {}: {} records ({} bytes) kept from before{}", dir, found, foundBytes,
-                    corruptRanges == 0 ? "" : "; " + corruptRanges + " damaged ranges (" + corruptBytes
-                            + " bytes) skipped and copied to .corrupt files");
-        }
-    }
-
-    /** Copies damaged bytes next to their segment, so that they can be looked at; they are never sent. */
-    private void quarantine(FileChannel ch, long index, long from, long to) throws IOException {
-        Path target = settings.dir().resolve(segmentName(index) + SEGMENT_SUFFIX + ".corrupt");
-        LOG.error("Spool {}: segment {} has {} damaged bytes at offset {}; they are skipped and copied to {}",
-                settings.dir(), index, to - from, from, target);
-        try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
-            long pos = from;
-            while (pos < to) {
-                long n = ch.transferTo(pos, to - pos, out);
-                if (n <= 0) {
-                    break;
-                }
-                pos += n;
-            }
-        }
-    }
-
-    private java.util.Optional<SpoolPosition> readHead() {
-        Path file = settings.dir().resolve(HEAD_FILE);
-        try {
-            String[] parts = Files.readString(file, StandardCharsets.US_ASCII).trim().split(" ");
-            if (parts.length == 3 && parts[0].equals("v1")) {
-                return java.util.Optional.of(new SpoolPosition(Long.parseLong(parts[1]), Long.parseLong(parts[2])));
-            }
-            LOG.warn("Spool {}: head checkpoint unreadable; reading every segment from its start", settings.dir());
-        } catch (NoSuchFileException e) {
-            return java.util.Optional.empty();
-        } catch (IOException | NumberFormatException e) {
-            LOG.warn("Spool {}: head checkpoint unreadable ({}); reading every segment from its start", settings.dir(), e.toString());
-        }
-        return java.util.Optional.empty();
+        recovery = found.found();
+        records = recovery.records();
+        bytes = recovery.bytes();
     }
 
     // ---- writing ---------------------------------------------------------------------------------------------
@@ -559,21 +437,11 @@ final class SpoolStore implements AutoCloseable {
     }
 
     private void writeHead() throws IOException {
-        if (!Files.isDirectory(settings.dir())) {
-            return;
-        }
-        Path target = settings.dir().resolve(HEAD_FILE);
-        Path tmp = settings.dir().resolve(HEAD_FILE + ".tmp");
-        Files.writeString(tmp, "v1 " + head.segment() + " " + head.offset() + "\n", StandardCharsets.US_ASCII);
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        files.writeHead(head);
     }
 
     private Path segmentPath(long index) {
-        return settings.dir().resolve(segmentName(index) + SEGMENT_SUFFIX);
-    }
-
-    private static String segmentName(long index) {
-        return String.format("%020d", index);
+        return files.segment(index);
     }
 
     private static void closeQuietly(FileChannel ch) {
