@@ -51,8 +51,8 @@
         class: 'counter' + ((key === 'throttled' || key === 'deadLettered') && value > 0 ? ' bad' : ''), 'data-counter': key
       }, label + ' ', el('b', {}, fmt(value)))));
       drawBars(section.querySelector('svg'), s.shards);
-      const rows = s.shards.map((sh, i) => el('tr', { 'data-shard': sh.id },
-        el('td', {}, el('span', { style: '' }, sh.id)), el('td', {}, sh.open ? 'open' : 'closed'), el('td', {}, fmt(sh.putRate)),
+      const rows = s.shards.map((sh) => el('tr', { 'data-shard': sh.id },
+        el('td', {}, el('span', {}, sh.id)), el('td', {}, sh.open ? 'open' : 'closed'), el('td', {}, fmt(sh.putRate)),
         el('td', {}, fmt(sh.written ?? 0)), el('td', {}, fmt(sh.sent)), el('td', {}, fmt(sh.acknowledged)),
         el('td', {}, fmt(sh.throttled)), el('td', {}, fmt(sh.queued))));
       rows.forEach((row, i) => { row.firstChild.firstChild.style.color = COLORS[i % COLORS.length]; });
@@ -205,6 +205,7 @@
   // ---- dead letters -------------------------------------------------------------------------------------------
   async function loadDeadLetters() {
     const select = $('dl-stream');
+    $('dead-letters').dataset.loading = 'true';
     try {
       const list = await getJson('dead-letters');
       const names = [...new Set([...list.streams, ...(state.lastOverview ? state.lastOverview.streams.map((s) => s.name) : [])])].sort();
@@ -217,6 +218,8 @@
       if (!(answer.letters || []).length) $('dead-letters').replaceChildren(el('li', { class: 'hint' }, 'No dead letters for this stream.'));
     } catch (e) {
       $('dead-letters').replaceChildren(el('li', { class: 'error' }, e.message));
+    } finally {
+      delete $('dead-letters').dataset.loading;
     }
   }
 
