@@ -38,7 +38,8 @@ import java.util.function.Supplier;
 /**
  * Health and metrics on a listener of their own, apart from the sources' so that probes work whichever sources run:
  * {@code /observe/health} (every check), {@code /observe/health/live}, {@code /observe/health/ready} (200 when every
- * check is UP, 503 otherwise) and {@code /observe/metrics} (Prometheus text, when a scrape source is set).
+ * check is UP, 503 otherwise) and {@code /observe/metrics} (Prometheus text, when a scrape source is set); the paths
+ * under {@code /console} go to the web console when it is on.
  *
  * <p>It serves on the bridge's shared Vert.x, held to its limits by {@link GuardedHttpServer}, so that stalled
  * connections cannot take the probes' place. Health checks may wait on the backend (up to seconds), so they run on
