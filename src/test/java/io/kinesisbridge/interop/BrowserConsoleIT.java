@@ -24,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -97,9 +96,11 @@ class BrowserConsoleIT {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }
 
+    /** A stream's counter as the page shows it, read in the page in one step: the counters are drawn again every second. */
     private long counter(String stream, String name) {
-        List<WebElement> b = browser.findElements(By.cssSelector("section.stream[data-stream='" + stream + "'] [data-counter='" + name + "'] b"));
-        return b.isEmpty() ? -1 : Long.parseLong(b.get(0).getText().replace(",", ""));
+        Object text = browser.executeScript("const b = document.querySelector(arguments[0]); return b ? b.textContent : null;",
+                "section.stream[data-stream='" + stream + "'] [data-counter='" + name + "'] b");
+        return text == null ? -1 : Long.parseLong(text.toString().replace(",", ""));
     }
 
     private void showRecords(String stream, String key) {
@@ -132,6 +133,7 @@ class BrowserConsoleIT {
 
         await("the acknowledged count to grow by 3").atMost(WAIT).until(() -> counter("clickstream", "acknowledged") >= before + 3);
         assertThat(browser.findElements(By.cssSelector("section.stream[data-stream='clickstream'] svg rect"))).hasSize(4);
+        browser.executeScript("window.scrollTo(0, 0)");
         screenshot(browser, "streams");
 
         showRecords("clickstream", user);
