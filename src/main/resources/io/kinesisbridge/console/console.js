@@ -233,7 +233,8 @@
     if (state.config.allowResend) {
       const binary = l.kind === 'binary';
       const key = el('input', { class: 'dl-key', value: l.partitionKey ?? '', placeholder: 'partition key' });
-      const data = el('textarea', { class: 'dl-data', value: binary ? l.base64 : l.shown });
+      // the record's own bytes, not the pretty-printed or shortened view of them
+      const data = el('textarea', { class: 'dl-data', value: binary ? l.base64 : utf8(l.base64) });
       const outcome = el('span', { class: 'outcome' });
       const button = el('button', { class: 'dl-resend', type: 'button' }, 'Re-send');
       button.addEventListener('click', async () => {
@@ -260,6 +261,10 @@
         el('label', {}, binary ? 'Data (base64)' : 'Data', data));
     }
     return li;
+  }
+
+  function utf8(base64) {
+    return new TextDecoder().decode(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
   }
 
   // ---- start --------------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 package io.kinesisbridge.interop;
 
 import io.kinesisbridge.testing.BridgeProcess;
+import io.kinesisbridge.testing.EndpointReader;
 import io.kinesisbridge.testing.FreePorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -150,7 +151,8 @@ class BrowserConsoleIT {
     @Test
     void aDeadLetter_fixedAndReSentInThePage_landsInTheStream() throws Exception {
         String marker = UUID.randomUUID().toString().substring(0, 8);
-        postEvents("{\"userId\":\"" + "x".repeat(300) + "\",\"marker\":\"" + marker + "\"}\n");
+        String event = "{\"userId\":\"" + "x".repeat(300) + "\",\"marker\":\"" + marker + "\"}";
+        postEvents(event + "\n");
 
         // the list is read again on each click: look only between loads, click only when the letter is not there yet
         WebElement letter = await("the dead letter in the page").atMost(WAIT).pollInterval(Duration.ofMillis(300)).ignoreExceptions()
@@ -182,5 +184,9 @@ class BrowserConsoleIT {
         String shown = await("the re-sent record in the stream").atMost(WAIT).ignoreExceptions().until(() -> record(fixed)
                 .map(li -> li.findElement(By.cssSelector("pre.data")).getText()).orElse(""), s -> !s.isEmpty());
         assertThat(shown).contains(marker);
+        // what landed is the letter's data as it was, not the page's pretty-printed view of it
+        EndpointReader.Read landed = new EndpointReader(Integer.parseInt(bridge.setting("bridge.endpoint.port"))).readAll("clickstream")
+                .stream().filter(r -> r.partitionKey().equals(fixed)).findFirst().orElseThrow();
+        assertThat(landed.data()).isEqualTo(event);
     }
 }
