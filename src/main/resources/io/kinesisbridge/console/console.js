@@ -36,7 +36,7 @@
           el('div', { class: 'counters' }),
           svgBars(), el('canvas', { class: 'rate-chart', width: 1000, height: 90 }),
           el('table', { class: 'shard-table' }, el('thead', {}, el('tr', {},
-            ...['shard', 'open', 'put/s', 'written', 'sent', 'acknowledged', 'throttled', 'queued'].map((h) => el('th', {}, h)))),
+            ...['shard', 'open', 'put/s', 'written', 'acknowledged', 'throttled'].map((h) => el('th', {}, h)))),
             el('tbody')));
         box.append(section);
       }
@@ -53,8 +53,7 @@
       drawBars(section.querySelector('svg'), s.shards);
       const rows = s.shards.map((sh) => el('tr', { 'data-shard': sh.id },
         el('td', {}, el('span', {}, sh.id)), el('td', {}, sh.open ? 'open' : 'closed'), el('td', {}, fmt(sh.putRate)),
-        el('td', {}, fmt(sh.written ?? 0)), el('td', {}, fmt(sh.sent)), el('td', {}, fmt(sh.acknowledged)),
-        el('td', {}, fmt(sh.throttled)), el('td', {}, fmt(sh.queued))));
+        el('td', {}, fmt(sh.written ?? 0)), el('td', {}, fmt(sh.acknowledged)), el('td', {}, fmt(sh.throttled))));
       rows.forEach((row, i) => { row.firstChild.firstChild.style.color = COLORS[i % COLORS.length]; });
       section.querySelector('tbody').replaceChildren(...rows);
       for (const sh of s.shards) {
