@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -363,7 +364,7 @@ public final class WebConsole extends ServiceSupport {
             return;
         }
         String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
-        if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             // a page of another site cannot send application/json without a preflight this server never grants
             json(request, 415, Map.of("error", "send the record as application/json"));
             return;
@@ -439,7 +440,8 @@ public final class WebConsole extends ServiceSupport {
             } else if (done.cause() instanceof KinesisException e) {
                 json(request, 404, Map.of("error", e.error().code() + ": " + e.error().message()));
             } else {
-                LOG.warn("Console: {} failed: {}", request.path(), done.cause().toString());
+                // the class only: a message might quote a record
+                LOG.warn("Console: {} failed: {}", request.path(), done.cause().getClass().getName());
                 json(request, 500, Map.of("error", "internal error"));
             }
         });
