@@ -4,28 +4,20 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.dataformat.cbor.CBORGenerator;
-import com.fasterxml.jackson.dataformat.cbor.CBORParser;
 
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
 
 /**
  * The wire form of a record: the PutRecord request of the Kinesis JSON protocol, with Data in base64. The one
  * codec that writes and reads it; the dead-letter output holds exactly this, so a rejected record can be sent
  * again as is ({@code aws kinesis put-record --cli-input-json}).
  *
- * <p>It also holds the rules by which Kinesis reads and writes every other member of its protocol, in both
- * encodings the Kinesis-compatible endpoint serves: a value of the wrong type is a SerializationException with
- * AWS's message ({@code *Value} methods); a Blob is base64 text in JSON 1.1 and a byte string in CBOR 1.1; a
- * Timestamp is epoch seconds (with a fraction) in JSON 1.1 and tag 1 + epoch milliseconds in CBOR 1.1. Parsers
- * and generators of either Jackson format work here.
+ * <p>Its String and Blob readers are also how the Kinesis-compatible endpoint reads those member types (a value
+ * of the wrong type is a SerializationException with AWS's message; a Blob is base64 text in JSON and a byte
+ * string in CBOR); parsers and generators of either Jackson format work here.
  */
 public final class PutRecordJson {
 
@@ -34,7 +26,6 @@ public final class PutRecordJson {
     public static final String DATA = "Data";
     public static final String EXPLICIT_HASH_KEY = "ExplicitHashKey";
     public static final String SEQUENCE_NUMBER_FOR_ORDERING = "SequenceNumberForOrdering";
-    public static final String RECORDS = "Records";
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
@@ -136,127 +127,6 @@ public final class PutRecordJson {
             case START_ARRAY -> throw serialization("Start of list found where not expected");
             default -> throw serialization("Start of structure or map found where not expected.");
         };
-    }
-
-    /**
-     * An Integer: a fraction is dropped and a value above 2^31-1 becomes 2^31-1, as Kinesis reads it (the
-     * range checks then report it); null stays absent.
-     */
-    public static Integer integerValue(JsonParser p, JsonToken token) throws IOException {
-        return switch (token) {
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
-                BigDecimal v = p.getDecimalValue();
-                double floor = Math.floor(v.doubleValue());
-                yield (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, floor));
-            }
-            case VALUE_NULL -> null;
-            case VALUE_TRUE, VALUE_FALSE -> throw serialization("class java.lang.Boolean can not be converted to an Integer");
-            case VALUE_STRING -> throw serialization("class java.lang.String can not be converted to an Integer");
-            case START_ARRAY -> throw serialization("Start of list found where not expected");
-            default -> throw serialization("Start of structure or map found where not expected.");
-        };
-    }
-
-    /** A Boolean: true or false, or the strings Kinesis takes for them (true, false, yes, no, 1, 0). */
-    public static Boolean booleanValue(JsonParser p, JsonToken token) throws IOException {
-        return switch (token) {
-            case VALUE_TRUE -> Boolean.TRUE;
-            case VALUE_FALSE -> Boolean.FALSE;
-            case VALUE_NULL -> null;
-            case VALUE_STRING -> switch (p.getText().toLowerCase(java.util.Locale.ROOT)) {
-                case "true", "yes", "1" -> Boolean.TRUE;
-                case "false", "no", "0" -> Boolean.FALSE;
-                default -> throw serialization("'" + p.getText().toUpperCase(java.util.Locale.ROOT)
-                        + "' can not be converted to an Boolean");
-            };
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> throw serialization(
-                    "class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to an Boolean");
-            case START_ARRAY -> throw serialization("Start of list found where not expected");
-            default -> throw serialization("Start of structure or map found where not expected.");
-        };
-    }
-
-    /** A Timestamp: epoch seconds (a fraction gives milliseconds) in JSON, epoch milliseconds in CBOR. */
-    public static Instant timestampValue(JsonParser p, JsonToken token) throws IOException {
-        return switch (token) {
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p instanceof CBORParser
-                    ? Instant.ofEpochMilli(p.getDecimalValue().longValue())
-                    : Instant.ofEpochMilli(p.getDecimalValue().movePointRight(3).longValue());
-            case VALUE_NULL -> null;
-            case VALUE_TRUE, VALUE_FALSE -> throw serialization("class java.lang.Boolean can not be converted to milliseconds since epoch");
-            case VALUE_STRING -> throw serialization("class java.lang.String can not be converted to milliseconds since epoch");
-            case START_ARRAY -> throw serialization("Start of list found where not expected");
-            default -> throw serialization("Start of structure or map found where not expected.");
-        };
-    }
-
-    /** True on the start of a list, false on null; anything else is a SerializationException. */
-    public static boolean listStart(JsonToken token) {
-        return switch (token) {
-            case START_ARRAY -> true;
-            case VALUE_NULL -> false;
-            case START_OBJECT -> throw serialization("Start of structure or map found where not expected.");
-            default -> throw serialization("Expected list or null");
-        };
-    }
-
-    /** True on the start of a structure, false on null; anything else is a SerializationException. */
-    public static boolean structureStart(JsonToken token) {
-        return switch (token) {
-            case START_OBJECT -> true;
-            case VALUE_NULL -> false;
-            case START_ARRAY -> throw serialization("Start of list found where not expected");
-            default -> throw serialization("Expected null");
-        };
-    }
-
-    /** Skips a member the operation does not know, as Kinesis ignores unknown members. */
-    public static void skipValue(JsonParser p) throws IOException {
-        p.skipChildren();
-    }
-
-    /** Writes a Timestamp member: epoch seconds with the milliseconds as a fraction (JSON), tag 1 + millis (CBOR). */
-    public static void writeTimestampField(JsonGenerator g, String field, long epochMillis) throws IOException {
-        g.writeFieldName(field);
-        if (g instanceof CBORGenerator cbor) {
-            cbor.writeTag(1);
-            cbor.writeNumber(epochMillis);
-        } else {
-            g.writeNumber(BigDecimal.valueOf(epochMillis, 3));
-        }
-    }
-
-    /**
-     * Reads a PutRecords request's members from the object whose START_OBJECT the parser is on: StreamName and
-     * Records (each entry read as {@link #read(JsonParser)} reads a record).
-     */
-    public static PutRecordsRequest readPutRecords(JsonParser p) throws IOException {
-        String stream = null;
-        List<PutRequest> records = null;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String field = p.currentName();
-            JsonToken value = p.nextToken();
-            switch (field) {
-                case STREAM_NAME -> stream = stringValue(p, value);
-                case RECORDS -> {
-                    if (listStart(value)) {
-                        records = new ArrayList<>();
-                        JsonToken t;
-                        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-                            records.add(structureStart(t) ? read(p) : null);
-                        }
-                    } else {
-                        records = null;
-                    }
-                }
-                default -> p.skipChildren();
-            }
-        }
-        return new PutRecordsRequest(stream, records);
-    }
-
-    /** A PutRecords request as it arrived: either member may be absent ({@code null}), entries too. */
-    public record PutRecordsRequest(String streamName, List<PutRequest> records) {
     }
 
     /** Strict base64 as Kinesis decodes Data: length a multiple of 4, only the base64 alphabet, canonical padding. */

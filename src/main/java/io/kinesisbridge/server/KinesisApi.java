@@ -6,6 +6,9 @@ import io.kinesisbridge.backend.KinesisBackend;
 import io.kinesisbridge.backend.memory.InMemoryKinesis;
 import io.kinesisbridge.put.KinesisError;
 import io.kinesisbridge.put.KinesisException;
+import io.kinesisbridge.server.operations.Operation;
+import io.kinesisbridge.server.operations.Operations;
+import io.kinesisbridge.server.operations.RequestValues;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,32 +32,24 @@ import static io.kinesisbridge.server.Replies.error;
  *
  * <p>Order of the checks, as Kinesis makes them: the target and encoding (here); the body's syntax; the signature's
  * structure when {@link SignatureCheck#STRUCTURE} asks for it ({@link RequestSignature}); the member types
- * (SerializationException); the request's shape (ValidationException, texts from {@link
- * io.kinesisbridge.put.ValidationErrors} and {@link io.kinesisbridge.put.PutRecordValidator}); the stream
- * (ResourceNotFoundException); the values against the stream (InvalidArgumentException); then the operation
- * ({@link StreamOperations}, {@link RecordOperations}). Reads go to the {@link InMemoryKinesis}; writes go to
- * {@code writer}, which is the same backend or a decorator of it (faults, latency).
+ * (SerializationException) and the request's shape (ValidationException), both by the members each operation
+ * declares ({@link io.kinesisbridge.server.operations.RequestShape}; the puts' shape by {@link
+ * io.kinesisbridge.put.PutRecordValidator}); the stream (ResourceNotFoundException); the values against the stream
+ * (InvalidArgumentException); then the operation ({@link Operations}). Reads go to the {@link InMemoryKinesis};
+ * writes go to {@code writer}, which is the same backend or a decorator of it (faults, latency).
  */
 public final class KinesisApi {
 
     public static final String SERVICE = "Kinesis_20131202";
-    public static final List<String> OPERATIONS = List.of("CreateStream", "DeleteStream", "DescribeStream",
-            "DescribeStreamSummary", "ListStreams", "ListShards", "PutRecord", "PutRecords", "GetShardIterator",
-            "GetRecords");
+    public static final List<String> OPERATIONS = Operations.NAMES;
 
     private static final Logger LOG = LoggerFactory.getLogger(KinesisApi.class);
     private static final String PLAIN_JSON = "application/json";
     private static final Set<String> OPERATION_SET = Set.copyOf(OPERATIONS);
 
     private final SignatureCheck signatures;
-    private final StreamOperations streams;
-    private final RecordOperations records;
+    private final Operations operations;
     private final EnumMap<WireFormat, LongAdder> requests = new EnumMap<>(WireFormat.class);
-
-    @FunctionalInterface
-    private interface Operation {
-        CompletableFuture<Reply> run(WireFormat format, JsonParser p) throws IOException;
-    }
 
     /**
      * @param store      the streams: read and administered here (CREATING and DELETING times and the account shard
@@ -65,8 +60,7 @@ public final class KinesisApi {
     public KinesisApi(InMemoryKinesis store, KinesisBackend writer, Clock clock, ShardIterators iterators,
                       SignatureCheck signatures) {
         this.signatures = signatures;
-        this.streams = new StreamOperations(store);
-        this.records = new RecordOperations(store, writer, clock, iterators, streams);
+        this.operations = new Operations(store, writer, clock, iterators);
         for (WireFormat f : WireFormat.values()) {
             requests.put(f, new LongAdder());
         }
@@ -133,19 +127,8 @@ public final class KinesisApi {
             return done(error(f, new KinesisError(isObject(f, body)
                     ? KinesisError.UNKNOWN_OPERATION : KinesisError.SERIALIZATION, "")));
         }
-        Operation op = switch (operation) {
-            case "PutRecord" -> records::putRecord;
-            case "PutRecords" -> records::putRecords;
-            case "GetRecords" -> records::getRecords;
-            case "GetShardIterator" -> records::getShardIterator;
-            case "CreateStream" -> streams::createStream;
-            case "DeleteStream" -> streams::deleteStream;
-            case "DescribeStream" -> streams::describeStream;
-            case "DescribeStreamSummary" -> streams::describeStreamSummary;
-            case "ListStreams" -> streams::listStreams;
-            case "ListShards" -> streams::listShards;
-            default -> throw new IllegalStateException("operation listed but not served: " + operation);
-        };
+        Operation op = operations.find(operation)
+                .orElseThrow(() -> new IllegalStateException("operation listed but not served: " + operation));
         try (JsonParser p = f.factory().createParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return done(error(f, new KinesisError(KinesisError.SERIALIZATION, "")));
@@ -157,7 +140,12 @@ public final class KinesisApi {
                     return done(error(f, isObject(f, body) ? unsigned.get() : new KinesisError(KinesisError.SERIALIZATION, "")));
                 }
             }
-            return op.run(f, p).exceptionally(e -> failure(f, operation, e));
+            RequestValues request = op.request().read(p);
+            Optional<KinesisError> invalid = op.request().validate(request);
+            if (invalid.isPresent()) {
+                return done(error(f, invalid.get()));
+            }
+            return op.answer(f, request).exceptionally(e -> failure(f, operation, e));
         } catch (KinesisException e) {
             return done(error(f, e.error()));
         } catch (IOException | NumberFormatException e) {

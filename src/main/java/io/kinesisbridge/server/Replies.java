@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /** How the endpoint writes its answers: error bodies as Kinesis writes them, and the shapes several operations share. */
-final class Replies {
+public final class Replies {
 
     private static final String ACCESS_DENIED = "<AccessDeniedException>\n  <Message>Unable to determine service/operation "
             + "name to be authorized</Message>\n</AccessDeniedException>\n";
@@ -24,11 +24,11 @@ final class Replies {
 
     /** Writes a response body with a generator of the request's encoding. */
     @FunctionalInterface
-    interface Body {
+    public interface Body {
         void write(JsonGenerator g) throws IOException;
     }
 
-    static KinesisError invalidArgument(String message) {
+    public static KinesisError invalidArgument(String message) {
         return new KinesisError(KinesisError.INVALID_ARGUMENT, message);
     }
 
@@ -36,7 +36,7 @@ final class Replies {
      * An error body as Kinesis writes it: {@code __type} and the message; SerializationException carries its text
      * in {@code Message} (as the AWS service framework writes it), every other error in {@code message}.
      */
-    static Reply error(WireFormat f, KinesisError error) {
+    public static Reply error(WireFormat f, KinesisError error) {
         byte[] body = bytes(f, g -> {
             g.writeStartObject();
             g.writeStringField("__type", error.code());
@@ -62,7 +62,7 @@ final class Replies {
         return new Reply(status, Optional.empty(), body.getBytes(StandardCharsets.UTF_8), Optional.of(type));
     }
 
-    static Reply reply(WireFormat f, Body body) {
+    public static Reply reply(WireFormat f, Body body) {
         return Reply.ok(f, bytes(f, body));
     }
 
@@ -76,13 +76,13 @@ final class Replies {
         return out.toByteArray();
     }
 
-    static CompletableFuture<Reply> done(Reply reply) {
+    public static CompletableFuture<Reply> done(Reply reply) {
         return CompletableFuture.completedFuture(reply);
     }
 
     // ---- shapes shared by several operations ----
 
-    static void writeShard(JsonGenerator g, StreamSnapshot.Shard shard) throws IOException {
+    public static void writeShard(JsonGenerator g, StreamSnapshot.Shard shard) throws IOException {
         g.writeStartObject();
         g.writeStringField("ShardId", shard.shardId());
         if (shard.parentShardId().isPresent()) {
@@ -98,20 +98,20 @@ final class Replies {
         g.writeEndObject();
     }
 
-    static void writeHashKeyRange(JsonGenerator g, ShardRange range) throws IOException {
+    public static void writeHashKeyRange(JsonGenerator g, ShardRange range) throws IOException {
         g.writeObjectFieldStart("HashKeyRange");
         g.writeStringField("StartingHashKey", range.startingHashKey().toString());
         g.writeStringField("EndingHashKey", range.endingHashKey().toString());
         g.writeEndObject();
     }
 
-    static void writeStreamMode(JsonGenerator g, String mode) throws IOException {
+    public static void writeStreamMode(JsonGenerator g, String mode) throws IOException {
         g.writeObjectFieldStart("StreamModeDetails");
         g.writeStringField("StreamMode", mode);
         g.writeEndObject();
     }
 
-    static void writeEnhancedMonitoring(JsonGenerator g) throws IOException {
+    public static void writeEnhancedMonitoring(JsonGenerator g) throws IOException {
         g.writeArrayFieldStart("EnhancedMonitoring");
         g.writeStartObject();
         g.writeArrayFieldStart("ShardLevelMetrics");

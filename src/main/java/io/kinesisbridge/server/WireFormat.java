@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * The two encodings of the Kinesis protocol: JSON 1.1 (the AWS CLI, most SDKs) and CBOR 1.1 (the AWS SDK for
- * Java, by default). Both are read and written through Jackson, so one codec ({@link io.kinesisbridge.put.PutRecordJson})
+ * Java, by default). Both are read and written through Jackson, so one codec ({@link ProtocolValues})
  * serves both; it tells them apart where they differ (Blob, Timestamp).
  */
 public enum WireFormat {

@@ -1,5 +1,6 @@
 package io.kinesisbridge.abuse;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -7,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /** The ledger's control row: no attack; the rig's own deliveries before and after must all arrive. */
+@Tag("slow")
 class ControlAbuseIT {
 
     @Test

@@ -2,6 +2,7 @@ package io.kinesisbridge.abuse;
 
 import io.kinesisbridge.deadletter.DeadLetterJson;
 import io.kinesisbridge.testing.Accounting;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +37,7 @@ import static org.awaitility.Awaitility.await;
  * output, nothing counted as dead-lettered that is not in a file, no record data in the output. Once there is room,
  * the client's retry is dead-lettered, readiness is UP and every source still delivers.
  */
+@Tag("slow")
 class DeadLetterDiskFullAbuseIT {
 
     private static final String STREAM = AbuseRig.HTTP_STREAM;

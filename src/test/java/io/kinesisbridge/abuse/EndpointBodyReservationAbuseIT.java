@@ -1,5 +1,6 @@
 package io.kinesisbridge.abuse;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import static org.awaitility.Awaitility.await;
  * announced size at once, so 40 of them were OutOfMemoryErrors in a 256 MiB heap. Now nothing is reserved before
  * bytes arrive, and bodies that do arrive are bounded over all connections (503 beyond).
  */
+@Tag("slow")
 class EndpointBodyReservationAbuseIT {
 
     private static final int MIB = 1_048_576;

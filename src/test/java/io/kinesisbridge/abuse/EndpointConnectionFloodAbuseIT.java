@@ -1,5 +1,6 @@
 package io.kinesisbridge.abuse;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import static org.awaitility.Awaitility.await;
  * byte at a time. Without a limit every one was kept; now connections past bridge.endpoint.max-connections (256)
  * are closed as they come, and a head that takes longer than bridge.endpoint.header-timeout-ms (10 s) is closed.
  */
+@Tag("slow")
 class EndpointConnectionFloodAbuseIT {
 
     @Test

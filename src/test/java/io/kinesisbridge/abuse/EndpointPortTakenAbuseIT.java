@@ -1,5 +1,6 @@
 package io.kinesisbridge.abuse;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -8,6 +9,7 @@ import java.time.Duration;
 import java.util.Map;
 
 /** Finding 8 for the Kinesis endpoint: a taken endpoint port stops the start with one line and no stack trace. */
+@Tag("slow")
 class EndpointPortTakenAbuseIT {
 
     @Test

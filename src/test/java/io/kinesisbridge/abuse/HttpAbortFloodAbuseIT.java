@@ -1,6 +1,7 @@
 package io.kinesisbridge.abuse;
 
 import io.kinesisbridge.testing.RawConnection;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,7 @@ import static org.awaitility.Awaitility.await;
  * Finding 11: 500 requests whose clients hang up half-way through the body are counted
  * (kinesis_bridge_http_requests_aborted_total) and summed up in at most a line a minute, not logged as an ERROR each.
  */
+@Tag("slow")
 class HttpAbortFloodAbuseIT {
 
     private static final int ABORTS = 500;

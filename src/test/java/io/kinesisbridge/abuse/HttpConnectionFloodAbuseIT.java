@@ -1,6 +1,7 @@
 package io.kinesisbridge.abuse;
 
 import io.kinesisbridge.testing.RawConnection;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import static org.awaitility.Awaitility.await;
  * nothing. The ones over the cap are closed at once, every other one once its request timeout has passed, and the
  * bridge then serves as before.
  */
+@Tag("slow")
 class HttpConnectionFloodAbuseIT {
 
     private static final int MAX_CONNECTIONS = 512;

@@ -1,5 +1,6 @@
 package io.kinesisbridge.abuse;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Finding 8 (HTTP): a second bridge whose HTTP port is taken (by the first) must not start with a dead HTTP source
  * and answer ready: it exits with status 2 and one line naming the address and the setting.
  */
+@Tag("slow")
 class HttpPortTakenAbuseIT {
 
     @Test

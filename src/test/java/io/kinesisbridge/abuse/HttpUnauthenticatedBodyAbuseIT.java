@@ -1,6 +1,7 @@
 package io.kinesisbridge.abuse;
 
 import io.kinesisbridge.testing.RawConnection;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import static org.awaitility.Awaitility.await;
  * byte of body; and the body bytes held over all connections stay under bridge.http.max-body-bytes-in-flight
  * (32 MiB), the requests past it answered 503 with Retry-After.
  */
+@Tag("slow")
 class HttpUnauthenticatedBodyAbuseIT {
 
     private static final String TOKEN = "abuse-token-12";

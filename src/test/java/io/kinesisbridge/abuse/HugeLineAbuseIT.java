@@ -2,6 +2,7 @@ package io.kinesisbridge.abuse;
 
 import io.kinesisbridge.deadletter.DeadLetter;
 import io.kinesisbridge.deadletter.DeadLetterJson;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import static org.awaitility.Awaitility.await;
  * 256 MiB heap. It was an OutOfMemoryError that stopped the inbox for good while readiness stayed 200; now the line
  * is dead-lettered once (LineTooLong, with its length), the file moves on, and the inbox keeps reading.
  */
+@Tag("slow")
 class HugeLineAbuseIT {
 
     private static final long SIZE = 512L << 20;

@@ -1,6 +1,7 @@
 package io.kinesisbridge.abuse;
 
 import io.kinesisbridge.testing.EndpointReader;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import static org.awaitility.Awaitility.await;
  * someone who may write there but not read the secret. Neither is read: both are moved to .failed/ unread, with a
  * WARN naming them and never the content.
  */
+@Tag("slow")
 class InboxSymlinkAbuseIT {
 
     @Test

@@ -1,5 +1,6 @@
 package io.kinesisbridge.abuse;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,6 +12,7 @@ import java.util.Map;
  * Finding 8 (management): a second bridge whose management port is taken exits with status 2 and one line naming
  * the address and the setting, not a stack trace.
  */
+@Tag("slow")
 class ManagementPortTakenAbuseIT {
 
     @Test

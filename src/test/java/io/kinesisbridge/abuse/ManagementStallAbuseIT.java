@@ -1,6 +1,7 @@
 package io.kinesisbridge.abuse;
 
 import io.kinesisbridge.testing.RawConnection;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,7 @@ import static org.awaitility.Awaitility.await;
  * Finding 6: connections that stall half-way through a request on the management port must not hold up the
  * liveness and readiness probes, and are closed after bridge.management.request-timeout-ms (10 s by default).
  */
+@Tag("slow")
 class ManagementStallAbuseIT {
 
     @Test

@@ -1,6 +1,7 @@
 package io.kinesisbridge.abuse;
 
 import io.kinesisbridge.deadletter.DeadLetter;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import static org.awaitility.Awaitility.await;
  * partition key, each rejected and dead-lettered whole (a 100 MB line gave 95 dead letters, 133 MB of files). Now
  * each such line is one LineTooLong dead letter of about 1 KiB holding its length, and the lines around it arrive.
  */
+@Tag("slow")
 class OverlongLineAbuseIT {
 
     private static final long LINE = 20L << 20;

@@ -5,6 +5,7 @@ import io.kinesisbridge.deadletter.DeadLetterJson;
 import io.kinesisbridge.put.KinesisError;
 import io.kinesisbridge.put.PutRequest;
 import io.kinesisbridge.testing.EndpointReader;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * bridge's stream, the output must say where it went, the input must not grow, and a second run must not find
  * the records rejected by the first appended to its input.
  */
+@Tag("slow")
 class ReplayAbuseIT {
 
     @Test

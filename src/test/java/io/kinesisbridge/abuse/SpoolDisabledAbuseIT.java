@@ -1,5 +1,6 @@
 package io.kinesisbridge.abuse;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,6 +10,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Finding 10: {@code bridge.spool.enabled=false} must start a bridge that serves, with no spool directory. */
+@Tag("slow")
 class SpoolDisabledAbuseIT {
 
     @Test

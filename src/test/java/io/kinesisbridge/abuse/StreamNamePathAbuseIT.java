@@ -4,6 +4,7 @@ import io.kinesisbridge.deadletter.DeadLetter;
 import io.kinesisbridge.deadletter.DeadLetterJson;
 import io.kinesisbridge.put.KinesisError;
 import io.kinesisbridge.put.PutRequest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * whose in-memory backend persists beside the operator's files and the dead letters. After a restart nothing is
  * lost and nothing outside those streams' own files was touched.
  */
+@Tag("slow")
 class StreamNamePathAbuseIT {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

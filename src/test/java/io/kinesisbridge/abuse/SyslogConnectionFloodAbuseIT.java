@@ -1,5 +1,6 @@
 package io.kinesisbridge.abuse;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,7 @@ import static org.awaitility.Awaitility.await;
  * Finding 7 for syslog over TCP: 10,000 idle connections were all kept (and 21,000 exhausted the bridge's file
  * descriptors). Now connections past bridge.syslog.max-connections (256) are closed as they come, and counted.
  */
+@Tag("slow")
 class SyslogConnectionFloodAbuseIT {
 
     @Test

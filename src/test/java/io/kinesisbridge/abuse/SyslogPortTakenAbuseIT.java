@@ -1,5 +1,6 @@
 package io.kinesisbridge.abuse;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +16,7 @@ import java.util.Map;
  * setting and the address: not print a trace after half of it started (TCP taken), nor start and share the UDP port
  * with another process that allows sharing (SO_REUSEADDR), which would then get the datagrams.
  */
+@Tag("slow")
 class SyslogPortTakenAbuseIT {
 
     @Test

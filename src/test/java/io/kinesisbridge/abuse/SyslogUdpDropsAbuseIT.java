@@ -1,5 +1,6 @@
 package io.kinesisbridge.abuse;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import static org.awaitility.Awaitility.await;
  * the rest; nothing said so. Now every dropped datagram is in kinesis_bridge_syslog_udp_drops_total and a WARN
  * names the count.
  */
+@Tag("slow")
 class SyslogUdpDropsAbuseIT {
 
     private static final String RECORDS_IN = "kinesis_bridge_records_in_total{stream=\"logs\"}";

@@ -1,6 +1,7 @@
 package io.kinesisbridge.abuse;
 
 import io.kinesisbridge.testing.EndpointReader;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import static org.awaitility.Awaitility.await;
  * stream, format and globs they were written for. (The stream stays: the rig's inbox puts to bridge.file.stream too;
  * FileTailRouteTest changes the stream as well.)
  */
+@Tag("slow")
 class TailCheckpointScopeAbuseIT {
 
     private static void append(Path file, String line) throws Exception {

@@ -2,6 +2,7 @@ package io.kinesisbridge.abuse;
 
 import io.kinesisbridge.testing.EndpointReader;
 import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import static org.awaitility.Awaitility.await;
  * first record of the file created after a rename waits for the multi-line flush when it is copy-truncated, and was
  * lost (3 of 3 runs). Every record must arrive.
  */
+@Tag("slow")
 class TailMultilineTruncateAbuseIT {
 
     private static void append(Path file, String line) throws Exception {

@@ -1,6 +1,7 @@
 package io.kinesisbridge.abuse;
 
 import io.kinesisbridge.testing.EndpointReader;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import static org.awaitility.Awaitility.await;
  * rotation deleted the oldest. A glob that plainly matches it stops the start with one line; one that reaches it
  * through another name finds nothing to tail there.
  */
+@Tag("slow")
 class TailOwnOutputAbuseIT {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();

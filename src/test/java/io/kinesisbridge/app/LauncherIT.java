@@ -1,6 +1,7 @@
 package io.kinesisbridge.app;
 
 import io.kinesisbridge.testing.FreePorts;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import static org.awaitility.Awaitility.await;
  * bin/kinesis-bridge, the README's run command: a first run writes the class-data-sharing archive when it stops, the
  * next run maps it; --help writes none. Runs on a copy of the jar so that the archive lands in the test's directory.
  */
+@Tag("slow")
 class LauncherIT {
 
     @TempDir

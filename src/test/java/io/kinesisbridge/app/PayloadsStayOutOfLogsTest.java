@@ -4,6 +4,7 @@ import io.kinesisbridge.deadletter.FileDeadLetterSink;
 import io.kinesisbridge.testing.Accounting;
 import io.kinesisbridge.testing.BridgeProcess;
 import io.kinesisbridge.testing.FreePorts;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +39,7 @@ import static org.awaitility.Awaitility.await;
  * base64, whatever failed: validation messages that quote keys, Jackson's parse errors that quote input, Camel's
  * error handler, the dead-letter writer's own errors.
  */
+@Tag("slow")
 class PayloadsStayOutOfLogsTest {
 
     private static final String DATA = "DataMarker7f3q";

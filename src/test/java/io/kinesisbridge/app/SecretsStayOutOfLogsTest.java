@@ -3,6 +3,7 @@ package io.kinesisbridge.app;
 import io.kinesisbridge.testing.BridgeProcess;
 import io.kinesisbridge.testing.FreePorts;
 import io.kinesisbridge.testing.Tls;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,7 @@ import static org.awaitility.Awaitility.await;
  * summaries included), its dead-letter and spool files, its metrics and health answers and its HTTP answers hold
  * none of the secrets.
  */
+@Tag("slow")
 class SecretsStayOutOfLogsTest {
 
     private static final String AWS_SECRET = "wJalrXUtnFEMIK7MDENGbPxRfiCYSECRETKEY0001";

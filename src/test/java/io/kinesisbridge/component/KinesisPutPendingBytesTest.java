@@ -1,16 +1,12 @@
 package io.kinesisbridge.component;
 
 import io.kinesisbridge.backend.KinesisBackend;
-import io.kinesisbridge.backend.PutRecordsResponse;
-import io.kinesisbridge.backend.StreamDescription;
-import io.kinesisbridge.backend.memory.InMemoryKinesis;
-import io.kinesisbridge.backend.memory.MemoryBackendSettings;
 import io.kinesisbridge.deadletter.DeadLetter;
 import io.kinesisbridge.deadletter.DeadLetterSink;
 import io.kinesisbridge.put.KinesisError;
 import io.kinesisbridge.put.KinesisException;
-import io.kinesisbridge.put.PutRecordCommand;
 import io.kinesisbridge.put.RecordResult;
+import io.kinesisbridge.testing.HeldBackend;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -24,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,7 +28,7 @@ import static org.awaitility.Awaitility.await;
 /** The stream's pending-bytes budget seen from a route: refusals reach the source, nothing is dead-lettered. */
 class KinesisPutPendingBytesTest {
 
-    private final HeldBackend backend = new HeldBackend();
+    private final HeldBackend backend = HeldBackend.withStream("held");
     private final List<DeadLetter> deadLetters = new CopyOnWriteArrayList<>();
     private CamelContext camel;
     private ProducerTemplate template;
@@ -79,7 +74,7 @@ class KinesisPutPendingBytesTest {
             e.getMessage().setHeader("key", "a");
             e.getMessage().setBody(records(6));
         });
-        await().atMost(Duration.ofSeconds(5)).until(() -> !backend.held.isEmpty());
+        await().atMost(Duration.ofSeconds(5)).until(() -> backend.heldCount() > 0);
 
         Exchange second = template.send("direct:reject", e -> {
             e.getMessage().setHeader("key", "b");
@@ -108,7 +103,7 @@ class KinesisPutPendingBytesTest {
             e.getMessage().setHeader("key", "a");
             e.getMessage().setBody(records(4));
         });
-        await().atMost(Duration.ofSeconds(5)).until(() -> backend.held.size() == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> backend.heldCount() == 1);
 
         Exchange waiting = template.send("direct:block", e -> {
             e.getMessage().setHeader("key", "b");
@@ -120,50 +115,5 @@ class KinesisPutPendingBytesTest {
         backend.releaseAll();
         assertThat(filling.join().getException()).isNull();
         assertThat(deadLetters).isEmpty();
-    }
-
-    /** Keeps every request until released. */
-    private static final class HeldBackend implements KinesisBackend {
-        private final InMemoryKinesis kinesis = new InMemoryKinesis(MemoryBackendSettings.defaults());
-        final ConcurrentLinkedQueue<Runnable> held = new ConcurrentLinkedQueue<>();
-
-        HeldBackend() {
-            kinesis.createStream("held", 1);
-        }
-
-        void releaseAll() {
-            Runnable r;
-            while ((r = held.poll()) != null) {
-                r.run();
-            }
-        }
-
-        @Override
-        public String name() {
-            return "held";
-        }
-
-        @Override
-        public CompletableFuture<StreamDescription> describeStream(String streamName) {
-            return kinesis.describeStream(streamName);
-        }
-
-        @Override
-        public CompletableFuture<RecordResult.Accepted> putRecord(PutRecordCommand command) {
-            CompletableFuture<RecordResult.Accepted> f = new CompletableFuture<>();
-            held.add(() -> kinesis.putRecord(command).whenComplete((r, e) -> f.complete(r)));
-            return f;
-        }
-
-        @Override
-        public CompletableFuture<PutRecordsResponse> putRecords(String streamName, List<PutRecordCommand> commands) {
-            CompletableFuture<PutRecordsResponse> f = new CompletableFuture<>();
-            held.add(() -> kinesis.putRecords(streamName, commands).whenComplete((r, e) -> f.complete(r)));
-            return f;
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }

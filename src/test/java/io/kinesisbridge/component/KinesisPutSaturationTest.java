@@ -1,14 +1,10 @@
 package io.kinesisbridge.component;
 
-import io.kinesisbridge.backend.KinesisBackend;
-import io.kinesisbridge.backend.PutRecordsResponse;
-import io.kinesisbridge.backend.StreamDescription;
 import io.kinesisbridge.backend.memory.InMemoryKinesis;
 import io.kinesisbridge.backend.memory.MemoryBackendSettings;
 import io.kinesisbridge.deadletter.DeadLetterSink;
-import io.kinesisbridge.put.PutRecordCommand;
-import io.kinesisbridge.put.RecordResult;
 import io.kinesisbridge.put.RetryableKinesisException;
+import io.kinesisbridge.testing.HeldBackend;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -27,39 +23,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** maxInFlightRecords bounds what an endpoint holds; REJECT refuses at once, BLOCK waits for room. */
 class KinesisPutSaturationTest {
 
-    private final CompletableFuture<Void> gate = new CompletableFuture<>();
+    /** The real backend, but no answer leaves before the test opens it. */
+    private HeldBackend backend;
     private CamelContext context;
 
     @AfterEach
     void stop() {
-        gate.complete(null);
+        if (backend != null) {
+            backend.open();
+        }
         if (context != null) {
             context.stop();
         }
-    }
-
-    /** The real backend, but no answer leaves before the test opens the gate. */
-    private KinesisBackend gated(InMemoryKinesis kinesis) {
-        return new KinesisBackend() {
-            public String name() {
-                return "gated";
-            }
-
-            public CompletableFuture<StreamDescription> describeStream(String streamName) {
-                return kinesis.describeStream(streamName);
-            }
-
-            public CompletableFuture<RecordResult.Accepted> putRecord(PutRecordCommand command) {
-                return gate.thenCompose(x -> kinesis.putRecord(command));
-            }
-
-            public CompletableFuture<PutRecordsResponse> putRecords(String streamName, List<PutRecordCommand> commands) {
-                return gate.thenCompose(x -> kinesis.putRecords(streamName, commands));
-            }
-
-            public void close() {
-            }
-        };
     }
 
     private AsyncProducer producer(String options) throws Exception {
@@ -67,7 +42,8 @@ class KinesisPutSaturationTest {
         kinesis.createStream("s", 1);
         context = new DefaultCamelContext();
         KinesisPutComponent component = new KinesisPutComponent();
-        component.setBackend(gated(kinesis));
+        backend = new HeldBackend(kinesis);
+        component.setBackend(backend);
         component.setDeadLetterSink((DeadLetterSink) letter -> { });
         context.addComponent("kinesis-put", component);
         context.start();
@@ -95,7 +71,7 @@ class KinesisPutSaturationTest {
         assertThat(sync).isTrue();
         assertThat(fourth.getException()).isInstanceOfSatisfying(RetryableKinesisException.class,
                 e -> assertThat(e.errorCode()).isEqualTo("BridgeSaturated"));
-        gate.complete(null);
+        backend.open();
         assertThat(accepted.await(10, TimeUnit.SECONDS)).isTrue();
         // room again once the first three are acknowledged
         Exchange fifth = exchange("r4");
@@ -126,7 +102,7 @@ class KinesisPutSaturationTest {
         // the fourth record must stay blocked while the first three are unanswered
         org.awaitility.Awaitility.await().during(java.time.Duration.ofMillis(300)).atMost(java.time.Duration.ofSeconds(2))
                 .until(() -> !blocked.isDone());
-        gate.complete(null);
+        backend.open();
         Exchange e = blocked.get(10, TimeUnit.SECONDS);
         assertThat(e.getException()).isNull();
         assertThat(e.getMessage().getHeader(KinesisPutConstants.SHARD_ID)).isNotNull();
@@ -135,7 +111,7 @@ class KinesisPutSaturationTest {
     @Test
     void batchLargerThanTheBound_stillGoesThrough_takingTheWholeBound() throws Exception {
         AsyncProducer producer = producer("whenSaturated=REJECT&batch=true");
-        gate.complete(null);
+        backend.open();
         Exchange e = exchange(List.of("a", "b", "c", "d", "e"));
         CountDownLatch done = new CountDownLatch(1);
         producer.process(e, s -> done.countDown());

@@ -14,6 +14,7 @@ import io.kinesisbridge.put.KinesisError;
 import io.kinesisbridge.put.PutRequest;
 import io.kinesisbridge.put.RecordResult;
 import io.kinesisbridge.testing.FullDisk;
+import io.kinesisbridge.testing.SwitchableBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

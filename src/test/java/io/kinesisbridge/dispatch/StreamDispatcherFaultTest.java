@@ -5,6 +5,8 @@ import io.kinesisbridge.backend.memory.MemoryBackendSettings;
 import io.kinesisbridge.backend.memory.StreamRecord;
 import io.kinesisbridge.put.PutRequest;
 import io.kinesisbridge.put.RecordResult;
+import io.kinesisbridge.testing.FlakyBackend;
+import io.kinesisbridge.testing.PerKeyOrder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -79,16 +81,8 @@ class StreamDispatcherFaultTest {
 
     /** The stream's records per key, in shard order, adjacent repeats (a resent unacknowledged write) collapsed. */
     private Map<String, List<String>> streamByKey(Map<String, Integer> occurrences) {
-        Map<String, List<String>> byKey = new HashMap<>();
-        for (StreamRecord r : kinesis.readAll(STREAM)) {
-            String data = new String(r.data(), StandardCharsets.UTF_8);
-            occurrences.merge(data, 1, Integer::sum);
-            List<String> list = byKey.computeIfAbsent(r.partitionKey(), k -> new ArrayList<>());
-            if (list.isEmpty() || !list.get(list.size() - 1).equals(data)) {
-                list.add(data);
-            }
-        }
-        return byKey;
+        return PerKeyOrder.byKey(kinesis.readAll(STREAM), StreamRecord::partitionKey,
+                r -> new String(r.data(), StandardCharsets.UTF_8), occurrences);
     }
 
     @Test

@@ -1,14 +1,12 @@
 package io.kinesisbridge.dispatch;
 
 import io.kinesisbridge.backend.KinesisBackend;
-import io.kinesisbridge.backend.PutRecordsResponse;
-import io.kinesisbridge.backend.StreamDescription;
 import io.kinesisbridge.backend.memory.InMemoryKinesis;
 import io.kinesisbridge.backend.memory.MemoryBackendSettings;
 import io.kinesisbridge.put.KinesisError;
-import io.kinesisbridge.put.PutRecordCommand;
 import io.kinesisbridge.put.PutRequest;
 import io.kinesisbridge.put.RecordResult;
+import io.kinesisbridge.testing.HeldBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -189,7 +187,7 @@ class StreamDispatcherFlowControlTest {
 
     @Test
     void fullBudget_refusesAtOnce_withoutDeadLettering_andTakesAgainOnceRoomIsMade() {
-        HeldBackend backend = new HeldBackend();
+        HeldBackend backend = HeldBackend.withStream(STREAM);
         StreamDispatcher d = dispatcher(backend, settings(FlowControl.off())
                 .withMaxPendingBytes(10_000).withMaxConcurrentRequests(1));
         List<CompletableFuture<RecordResult>> taken = new ArrayList<>();
@@ -238,50 +236,5 @@ class StreamDispatcherFlowControlTest {
         assertThat(onSmall).isInstanceOfSatisfying(RecordResult.Failed.class,
                 f -> assertThat(f.error().code()).isEqualTo(KinesisError.VALIDATION));
         assertThat(deadLetters.letters).hasSize(1);
-    }
-
-    /** Holds every request until released: a stream that does not answer. */
-    private static final class HeldBackend implements KinesisBackend {
-        private final InMemoryKinesis kinesis = new InMemoryKinesis(MemoryBackendSettings.defaults());
-        private final ConcurrentLinkedQueue<Runnable> held = new ConcurrentLinkedQueue<>();
-
-        HeldBackend() {
-            kinesis.createStream(STREAM, 1);
-        }
-
-        void releaseAll() {
-            Runnable r;
-            while ((r = held.poll()) != null) {
-                r.run();
-            }
-        }
-
-        @Override
-        public String name() {
-            return "held";
-        }
-
-        @Override
-        public CompletableFuture<StreamDescription> describeStream(String streamName) {
-            return kinesis.describeStream(streamName);
-        }
-
-        @Override
-        public CompletableFuture<RecordResult.Accepted> putRecord(PutRecordCommand command) {
-            CompletableFuture<RecordResult.Accepted> f = new CompletableFuture<>();
-            held.add(() -> kinesis.putRecord(command).whenComplete((r, e) -> f.complete(r)));
-            return f;
-        }
-
-        @Override
-        public CompletableFuture<PutRecordsResponse> putRecords(String streamName, List<PutRecordCommand> commands) {
-            CompletableFuture<PutRecordsResponse> f = new CompletableFuture<>();
-            held.add(() -> kinesis.putRecords(streamName, commands).whenComplete((r, e) -> f.complete(r)));
-            return f;
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }

@@ -8,6 +8,7 @@ import io.kinesisbridge.testing.FaultRig;
 import io.kinesisbridge.testing.FreePorts;
 import io.kinesisbridge.testing.HttpLoad;
 import io.kinesisbridge.testing.KinesisSink;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import static org.awaitility.Awaitility.await;
  * the bridge is also killed (SIGKILL) and started again. The bridge spools what Kinesis does not take, answers its
  * client, keeps the spool across the kill, and catches up once Kinesis is back: every event arrives.
  */
+@Tag("slow")
 class EndpointOutageIT {
 
     @TempDir

@@ -7,6 +7,7 @@ import io.kinesisbridge.testing.FaultLedger;
 import io.kinesisbridge.testing.FaultRig;
 import io.kinesisbridge.testing.FreePorts;
 import io.kinesisbridge.testing.KinesisSink;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +36,7 @@ import static org.awaitility.Awaitility.await;
  * written on and rotated (rename-and-create, then copy-truncate), started again each time: every line written is
  * in Kinesis; duplicates are only lines put but not yet checkpointed at a kill.
  */
+@Tag("slow")
 class FileTailKillIT {
 
     private static final int LINES = 20_000;

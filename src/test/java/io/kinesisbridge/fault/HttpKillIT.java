@@ -8,6 +8,7 @@ import io.kinesisbridge.testing.FaultRig;
 import io.kinesisbridge.testing.FreePorts;
 import io.kinesisbridge.testing.HttpLoad;
 import io.kinesisbridge.testing.KinesisSink;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import static org.awaitility.Awaitility.await;
  * started again: every event the bridge answered for is in Kinesis; duplicates are at most what was in flight at
  * each kill (events Kinesis had taken but the client had no answer for, so it sent them again).
  */
+@Tag("slow")
 class HttpKillIT {
 
     private static final int BATCH = 50;

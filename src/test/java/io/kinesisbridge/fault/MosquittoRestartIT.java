@@ -11,6 +11,7 @@ import io.kinesisbridge.testing.Programs;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +40,7 @@ import static org.awaitility.Awaitility.await;
  * kept for it. Every message the broker acknowledged to the publisher arrives in Kinesis; duplicates are only
  * resends.
  */
+@Tag("slow")
 class MosquittoRestartIT {
 
     private static final int MESSAGES = 3_000;

@@ -8,6 +8,7 @@ import io.kinesisbridge.testing.FaultRig;
 import io.kinesisbridge.testing.FreePorts;
 import io.kinesisbridge.testing.HttpLoad;
 import io.kinesisbridge.testing.KinesisSink;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import static org.awaitility.Awaitility.await;
  * with InternalFailure while writing the rest: the bridge resends only the failed entries, and every event arrives
  * once.
  */
+@Tag("slow")
 class PartialFailuresIT {
 
     @TempDir

@@ -8,6 +8,7 @@ import io.kinesisbridge.testing.FaultRig;
 import io.kinesisbridge.testing.FreePorts;
 import io.kinesisbridge.testing.HttpLoad;
 import io.kinesisbridge.testing.KinesisSink;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,7 @@ import static org.awaitility.Awaitility.await;
  * full the bridge answers 503 and takes nothing more; nothing is dropped, and once Kinesis is back every event it
  * took arrives.
  */
+@Tag("slow")
 class SpoolFullIT {
 
     private static final long SPOOL_CAP = 1L << 20;

@@ -8,6 +8,7 @@ import io.kinesisbridge.testing.FaultRig;
 import io.kinesisbridge.testing.FreePorts;
 import io.kinesisbridge.testing.HttpLoad;
 import io.kinesisbridge.testing.KinesisSink;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and are spooled, so the HTTP clients keep being answered; when the storm ends (Kinesis back at full capacity) the
  * spool drains: every event arrives.
  */
+@Tag("slow")
 class ThrottlingStormIT {
 
     private static final int SHARDS = 2;

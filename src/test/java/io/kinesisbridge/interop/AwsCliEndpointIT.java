@@ -1,17 +1,16 @@
 package io.kinesisbridge.interop;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.awaitility.Awaitility;
+import io.kinesisbridge.testing.BridgeProcess;
+import io.kinesisbridge.testing.Programs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,13 +28,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * target/kinesis-bridge.jar} with its endpoint on a free loopback port, dummy credentials. Every operation, the
  * errors as the CLI shows them, and a round trip whose bytes come back unchanged.
  */
+@Tag("slow")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AwsCliEndpointIT {
 
     private static final Path AWS = Path.of("/usr/bin/aws");
-    private Process bridge;
+    private BridgeProcess bridge;
     private String url;
-    private Path log;
 
     record Result(int exit, String out, String err) {
         JsonNode json() throws IOException {
@@ -48,32 +47,15 @@ class AwsCliEndpointIT {
         Programs.require(Files.isExecutable(AWS), "the AWS CLI at /usr/bin/aws (Debian awscli)");
         Path jar = Path.of(System.getProperty("bridge.jar", "target/kinesis-bridge.jar"));
         Programs.require(Files.isRegularFile(jar), "the bridge jar " + jar + " (mvn package)");
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        url = "http://127.0.0.1:" + port;
-        log = dir.resolve("bridge.log");
-        bridge = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
-                "--bridge.endpoint.port=" + port, "--bridge.http.enabled=false", "--bridge.file.enabled=false", "--bridge.syslog.enabled=false",
-                "--bridge.streams=shipped:2", "--bridge.dead-letter.dir=" + dir.resolve("dead-letter"))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        int p = port;
-        Awaitility.await("the bridge's endpoint").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            assertThat(bridge.isAlive()).as("bridge running; log: %s", Files.readString(log)).isTrue();
-            try (Socket ignored = new Socket(InetAddress.getLoopbackAddress(), p)) {
-                return true;
-            } catch (IOException e) {
-                return false;
-            }
-        });
+        bridge = BridgeProcess.start(dir, "bridge", Map.of("bridge.streams", "shipped:2"));
+        bridge.awaitReady(Duration.ofSeconds(60));
+        url = "http://127.0.0.1:" + bridge.setting("bridge.endpoint.port");
     }
 
     @AfterAll
     void stopBridge() throws InterruptedException {
         if (bridge != null) {
-            bridge.destroy();
-            bridge.waitFor(30, TimeUnit.SECONDS);
+            bridge.close();
         }
     }
 

@@ -1,18 +1,17 @@
 package io.kinesisbridge.interop;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.awaitility.Awaitility;
+import io.kinesisbridge.testing.BridgeProcess;
+import io.kinesisbridge.testing.Programs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.math.BigInteger;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,13 +33,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * while and signatures required: CreateStream and the SDK's waiter, PutRecords, a chained PutRecord and a GetRecords
  * loop per shard from just after its StartingSequenceNumber, run by a small Node script.
  */
+@Tag("slow")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AwsSdkJsEndpointIT {
 
     private static final int RECORDS = 60;
-    private Process bridge;
+    private BridgeProcess bridge;
     private String url;
-    private Path log;
 
     static Path sdkDir() {
         return Path.of(System.getProperty("awssdkjs.dir", ".tools/aws-sdk-js"));
@@ -65,33 +64,16 @@ class AwsSdkJsEndpointIT {
         Programs.require(installed(), "node and @aws-sdk/client-kinesis (npm, in " + sdkDir() + ")");
         Path jar = Path.of(System.getProperty("bridge.jar", "target/kinesis-bridge.jar"));
         Programs.require(Files.isRegularFile(jar), "the bridge jar " + jar + " (mvn package)");
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        url = "http://127.0.0.1:" + port;
-        log = dir.resolve("bridge.log");
-        bridge = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar",
-                jar.toString(), "--bridge.endpoint.port=" + port, "--bridge.http.enabled=false", "--bridge.file.enabled=false", "--bridge.syslog.enabled=false",
-                "--bridge.streams=shipped:1", "--bridge.dead-letter.dir=" + dir.resolve("dead-letter"),
-                "--bridge.memory.create-delay-ms=1500", "--bridge.endpoint.require-signature=true")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        int p = port;
-        Awaitility.await("the bridge's endpoint").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            assertThat(bridge.isAlive()).as("bridge running; log: %s", Files.readString(log)).isTrue();
-            try (Socket ignored = new Socket(InetAddress.getLoopbackAddress(), p)) {
-                return true;
-            } catch (IOException e) {
-                return false;
-            }
-        });
+        bridge = BridgeProcess.start(dir, "bridge", Map.of("bridge.streams", "shipped:1",
+                "bridge.memory.create-delay-ms", "1500", "bridge.endpoint.require-signature", "true"), List.of("-Xmx256m"));
+        bridge.awaitReady(Duration.ofSeconds(60));
+        url = "http://127.0.0.1:" + bridge.setting("bridge.endpoint.port");
     }
 
     @AfterAll
     void stopBridge() throws InterruptedException {
         if (bridge != null) {
-            bridge.destroy();
-            bridge.waitFor(30, TimeUnit.SECONDS);
+            bridge.close();
         }
     }
 
@@ -104,7 +86,7 @@ class AwsSdkJsEndpointIT {
         Path err = Files.createTempFile("sdk-js-", ".err");
         Process node = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         assertThat(node.waitFor(120, TimeUnit.SECONDS)).as("the Node script ends").isTrue();
-        assertThat(node.exitValue()).as("Node: %s; bridge log: %s", Files.readString(err), Files.readString(log)).isZero();
+        assertThat(node.exitValue()).as("Node: %s; bridge log: %s", Files.readString(err), bridge.tail()).isZero();
         return KinesisHttp.JSON.readTree(Files.readString(out));
     }
 

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kinesisbridge.testing.BridgeProcess;
 import io.kinesisbridge.testing.EndpointReader;
 import io.kinesisbridge.testing.FreePorts;
+import io.kinesisbridge.testing.Programs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,6 +48,7 @@ import static org.awaitility.Awaitility.await;
  * SigV4-like headers passes the preflight and reads x-amzn-RequestId; the same page from an origin not allowed gets
  * nothing in. A screenshot goes to target/browser-clickstream.png.
  */
+@Tag("slow")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BrowserClickstreamIT {
 

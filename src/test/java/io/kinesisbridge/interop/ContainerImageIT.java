@@ -3,9 +3,11 @@ package io.kinesisbridge.interop;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kinesisbridge.testing.EndpointReader;
 import io.kinesisbridge.testing.FreePorts;
+import io.kinesisbridge.testing.Programs;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -36,6 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * would run it: ready from the host through a published port, an HTTP event and an inbox file accepted and readable
  * through the endpoint, and {@code podman stop} ends it by SIGTERM, not by the SIGKILL that follows the timeout.
  */
+@Tag("slow")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ContainerImageIT {
 

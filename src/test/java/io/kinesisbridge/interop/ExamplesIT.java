@@ -2,8 +2,10 @@ package io.kinesisbridge.interop;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kinesisbridge.testing.Programs;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +35,7 @@ import static org.assertj.core.api.Assertions.tuple;
  * block no process it started may be left. The one liberty: {@code mvn … package} is a stand-in that finds the jar
  * this build made, copied into the example's directory, instead of building the project again.
  */
+@Tag("slow")
 class ExamplesIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -9,13 +9,15 @@ import io.kinesisbridge.put.HashKey;
 import io.kinesisbridge.put.SequenceNumber;
 import io.kinesisbridge.put.ShardMap;
 import io.kinesisbridge.put.ShardRange;
-import io.kinesisbridge.server.Kinesalite;
 import io.kinesisbridge.server.RunningEndpoint;
 import io.kinesisbridge.server.SignatureCheck;
+import io.kinesisbridge.testing.Kinesalite;
+import io.kinesisbridge.testing.Programs;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
@@ -60,6 +62,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * has kinesalite's shard limit; its streams are ACTIVE at once as kinesalite's are with createStreamMs 0, and a
  * second pair, both with 1 s CREATING and DELETING times, compares the stream lifecycle.
  */
+@Tag("slow")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KinesaliteParityIT {
 

@@ -1,5 +1,6 @@
 package io.kinesisbridge.interop;
 
+import io.kinesisbridge.testing.Programs;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kinesisbridge.server.operations.PutRecords;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -72,15 +73,15 @@ class KinesaliteErrorCasesTest {
             return PutRecordValidator.checkPutRecordSchema(r, max)
                     .or(() -> PutRecordValidator.checkPutRecordArguments(r, max));
         }
-        PutRecordJson.PutRecordsRequest r = readPutRecords(request.toString());
+        PutRecords.Input r = readPutRecords(request.toString());
         return PutRecordValidator.checkPutRecordsSchema(r.streamName(), r.records(), max)
                 .or(() -> PutRecordValidator.checkPutRecordsArguments(r.records(), max));
     }
 
-    private static PutRecordJson.PutRecordsRequest readPutRecords(String json) {
+    private static PutRecords.Input readPutRecords(String json) {
         try (JsonParser p = new JsonFactory().createParser(json)) {
             p.nextToken();
-            return PutRecordJson.readPutRecords(p);
+            return PutRecords.read(p);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,5 +1,6 @@
 package io.kinesisbridge.testing;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -22,7 +23,8 @@ import static org.awaitility.Awaitility.await;
  * The bridge as users run it, in its own JVM: {@code java -jar target/kinesis-bridge.jar} under failsafe (which sets
  * bridge.jar), else {@code io.kinesisbridge.app.BridgeMain} on this test's class path. Started with the shipped
  * routes, its output in a file, its ports chosen by the test; it can be stopped (SIGTERM: a graceful stop) or
- * killed (SIGKILL) and started again on the same settings.
+ * killed (SIGKILL) and started again on the same settings. {@link #startJournaled} runs it with its backend's
+ * acceptances written to a journal file, for tests that count what a killed bridge delivered.
  */
 public final class BridgeProcess implements AutoCloseable {
 
@@ -31,15 +33,17 @@ public final class BridgeProcess implements AutoCloseable {
     private final Map<String, String> settings;
     private final int managementPort;
     private final List<String> jvmOptions;
+    private final String mainClass;
     private Process process;
     private Path output;
     private int starts;
 
-    private BridgeProcess(String name, Path workDir, Map<String, String> settings, List<String> jvmOptions) {
+    private BridgeProcess(String name, Path workDir, Map<String, String> settings, List<String> jvmOptions, String mainClass) {
         this.name = name;
         this.workDir = workDir;
         this.settings = settings;
         this.jvmOptions = List.copyOf(jvmOptions);
+        this.mainClass = mainClass;
         this.managementPort = Integer.parseInt(settings.get("bridge.management.port"));
     }
 
@@ -54,6 +58,21 @@ public final class BridgeProcess implements AutoCloseable {
 
     /** As {@link #start(Path, String, Map)}, with these JVM options (heap size and the like). */
     public static BridgeProcess start(Path workDir, String name, Map<String, String> settings, List<String> jvmOptions) {
+        return start(workDir, name, settings, jvmOptions, null);
+    }
+
+    /**
+     * As {@link #start(Path, String, Map)}, but io.kinesisbridge.app.JournaledBridgeMain: every record the backend
+     * accepts is appended to {@code journal} ({@link JournalConfiguration#records} reads it) before any source hears
+     * of it. The journal outlives a killed bridge: it stands for what Kinesis holds.
+     */
+    public static BridgeProcess startJournaled(Path workDir, String name, Path journal, Map<String, String> settings) {
+        return start(workDir, name, settings, List.of("-Xmx256m", "-Djournal=" + journal.toAbsolutePath()),
+                "io.kinesisbridge.app.JournaledBridgeMain");
+    }
+
+    private static BridgeProcess start(Path workDir, String name, Map<String, String> settings, List<String> jvmOptions,
+                                       String mainClass) {
         Path home = workDir.resolve(name);
         Map<String, String> all = new LinkedHashMap<>();
         all.put("bridge.http.enabled", "false");
@@ -68,7 +87,7 @@ public final class BridgeProcess implements AutoCloseable {
         all.put("bridge.file.checkpoint-file", home.resolve("checkpoints.json").toString());
         all.put("bridge.progress-interval-seconds", "0");
         all.putAll(settings);
-        BridgeProcess p = new BridgeProcess(name, home, all, jvmOptions);
+        BridgeProcess p = new BridgeProcess(name, home, all, jvmOptions, mainClass);
         p.launch();
         return p;
     }
@@ -81,7 +100,14 @@ public final class BridgeProcess implements AutoCloseable {
             command.addAll(jvmOptions);
             command.add("-XX:TieredStopAtLevel=1");
             String jar = System.getProperty("bridge.jar");
-            if (jar != null && Files.isRegularFile(Path.of(jar))) {
+            boolean shippedJar = jar != null && Files.isRegularFile(Path.of(jar));
+            if (mainClass != null) {
+                // the journal's classes are test classes: beside the shaded jar under failsafe, else the test class path
+                String classPath = shippedJar
+                        ? Path.of(jar).toAbsolutePath() + File.pathSeparator + Path.of("target", "test-classes").toAbsolutePath()
+                        : System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+                command.addAll(List.of("-cp", classPath, mainClass));
+            } else if (shippedJar) {
                 command.addAll(List.of("-jar", Path.of(jar).toAbsolutePath().toString()));
             } else {
                 // the shipped logging (ConsoleLogging's, as XML), not the tests' quieter one: the output is what users see

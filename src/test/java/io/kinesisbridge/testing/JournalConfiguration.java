@@ -13,6 +13,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -27,6 +30,25 @@ public final class JournalConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) {
         KinesisBackend inner = context.getRegistry().lookupByNameAndType("kinesisBackend", KinesisBackend.class);
         context.getRegistry().bind("kinesisBackend", KinesisBackend.class, new Journaled(inner, System.getProperty("journal")));
+    }
+
+    /** The data of every record of {@code stream} the backend accepted so far, in journal order, as UTF-8 text. */
+    public static List<String> records(Path journal, String stream) {
+        List<String> data = new ArrayList<>();
+        if (!Files.exists(journal)) {
+            return data;
+        }
+        try {
+            for (String line : Files.readAllLines(journal, StandardCharsets.UTF_8)) {
+                String[] parts = line.split("\t", -1);
+                if (parts.length == 3 && parts[0].equals(stream)) {
+                    data.add(new String(Base64.getDecoder().decode(parts[2]), StandardCharsets.UTF_8));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return data;
     }
 
     /** One journal line per accepted record: stream, partition key and base64 data, tab-separated. */

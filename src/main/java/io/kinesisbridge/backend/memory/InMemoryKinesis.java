@@ -9,8 +9,6 @@ import io.kinesisbridge.put.KinesisException;
 import io.kinesisbridge.put.PutRecordCommand;
 import io.kinesisbridge.put.PutRecordValidator;
 import io.kinesisbridge.put.RecordResult;
-import io.kinesisbridge.put.ShardMap;
-import io.kinesisbridge.put.ShardRange;
 import io.kinesisbridge.put.Utf8;
 
 import java.nio.file.Path;
@@ -19,13 +17,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A local Kinesis: named streams of shards split over the hash-key space as Kinesis splits them, MD5 routing,
@@ -39,26 +32,20 @@ public final class InMemoryKinesis implements KinesisBackend {
 
     private final MemoryBackendSettings settings;
     private final Clock clock;
-    private final MemoryPersistence persistence;
-    private final Map<String, MemoryStream> streams = new ConcurrentHashMap<>();
-    private final AtomicLong footprint = new AtomicLong();
-    private final ReentrantLock trimming = new ReentrantLock();
+    private final StreamRegistry streams;
 
     public InMemoryKinesis(MemoryBackendSettings settings) {
         this(settings, Clock.systemUTC());
     }
 
     public InMemoryKinesis(MemoryBackendSettings settings, Clock clock) {
-        this.settings = settings;
-        this.clock = clock;
-        this.persistence = null;
+        this(settings, clock, null);
     }
 
     private InMemoryKinesis(MemoryBackendSettings settings, Clock clock, MemoryPersistence persistence) {
         this.settings = settings;
         this.clock = clock;
-        this.persistence = persistence;
-        restore();
+        this.streams = new StreamRegistry(settings, clock, persistence);
     }
 
     /**
@@ -72,26 +59,7 @@ public final class InMemoryKinesis implements KinesisBackend {
 
     /** Where a durable backend keeps its streams. */
     public Optional<Path> persistenceDir() {
-        return persistence == null ? Optional.empty() : Optional.of(persistence.dir());
-    }
-
-    private void restore() {
-        for (MemoryPersistence.StreamMeta meta : persistence.savedStreams()) {
-            List<MemoryShard> shards = new ArrayList<>();
-            for (MemoryPersistence.ShardMeta s : meta.shards()) {
-                ShardJournal.Loaded loaded = persistence.openShard(meta.name(), s.shardId());
-                MemoryShard shard = new MemoryShard(s.index(), s.range(), Optional.ofNullable(s.parentShardId()),
-                        limiter(), loaded.journal(), s.numbering(meta.createdMillis()));
-                shard.restore(loaded.keepFrom(), loaded.records(), s.open());
-                for (StoredRecord r : loaded.records()) {
-                    footprint.addAndGet(r.footprintBytes());
-                }
-                shards.add(shard);
-            }
-            streams.put(meta.name(), new MemoryStream(meta.name(), arn(meta.name()), Instant.ofEpochMilli(meta.createdMillis()),
-                    meta.maxRecordSizeBytes(), shards, 0));
-        }
-        trimIfOverCap();
+        return streams.persistenceDir();
     }
 
     public MemoryBackendSettings settings() {
@@ -115,57 +83,11 @@ public final class InMemoryKinesis implements KinesisBackend {
 
     /** As {@link #createStream(String, int, int)}, the stream CREATING (no shards shown, no writes) for {@code creating}. */
     public void createStream(String name, int shardCount, int maxRecordSizeBytes, Duration creating) {
-        if (maxRecordSizeBytes < PutRecordValidator.DEFAULT_MAX_RECORD_SIZE_BYTES
-                || maxRecordSizeBytes > PutRecordValidator.LARGEST_MAX_RECORD_SIZE_BYTES) {
-            throw new IllegalArgumentException("maximum record size must lie in [1 MiB, 10 MiB], got " + maxRecordSizeBytes);
-        }
-        synchronized (streams) {
-            purgeDeleted();
-            if (streams.containsKey(name)) {
-                throw KinesisException.of(new KinesisError(KinesisError.RESOURCE_IN_USE,
-                        "Stream " + name + " under account " + settings.accountId() + " already exists."), name, null);
-            }
-            checkShardQuota(name, shardCount);
-            Instant now = clock.instant();
-            List<MemoryShard> shards = new ArrayList<>(shardCount);
-            List<ShardRange> ranges = ShardMap.evenSplit(shardCount).shards();
-            for (int i = 0; i < ranges.size(); i++) {
-                shards.add(newShard(name, i, ranges.get(i), Optional.empty(), now));
-            }
-            MemoryStream stream = new MemoryStream(name, arn(name), now, maxRecordSizeBytes, shards,
-                    now.toEpochMilli() + creating.toMillis());
-            streams.put(name, stream);
-            if (persistence != null) {
-                persistence.saveStream(stream);
-            }
-        }
+        streams.create(name, shardCount, maxRecordSizeBytes, creating);
     }
 
     public void createStream(String name, int shardCount) {
         createStream(name, shardCount, PutRecordValidator.DEFAULT_MAX_RECORD_SIZE_BYTES);
-    }
-
-    /** AWS's answer to a stream that would take the account past its shard quota (kinesalite checked the text). */
-    private void checkShardQuota(String name, int shardCount) {
-        int limit = settings.accountShardLimit();
-        if (limit <= 0) {
-            return;
-        }
-        int open = 0;
-        for (MemoryStream s : streams.values()) {
-            if (!s.isDeleting()) {
-                open += s.openMap().shards().size();
-            }
-        }
-        if ((long) open + shardCount > limit) {
-            throw KinesisException.of(new KinesisError(KinesisError.LIMIT_EXCEEDED,
-                    "This request would exceed the shard limit for the account " + settings.accountId() + " in "
-                            + settings.region() + ". Current shard count for the account: " + open + ". Limit: " + limit
-                            + ". Number of additional shards that would have resulted from this request: " + shardCount
-                            + ". Refer to the AWS Service Limits page "
-                            + "(http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current limits "
-                            + "and how to request higher limits."), name, null);
-        }
     }
 
     /** Deletes a stream and its records at once; ResourceNotFoundException if there is none. */
@@ -178,49 +100,17 @@ public final class InMemoryKinesis implements KinesisBackend {
      * to read, its name still taken); ResourceNotFoundException if there is none.
      */
     public void deleteStream(String name, Duration deleting) {
-        MemoryStream stream;
-        synchronized (streams) {
-            purgeDeleted();
-            stream = streams.get(name);
-            if (stream == null) {
-                throw notFound(name);
-            }
-            boolean first = !stream.isDeleting();
-            if (deleting.isZero()) {
-                streams.remove(name);
-            } else if (first) {
-                stream.markDeleting(clock.millis() + deleting.toMillis());
-            }
-            if (!first) {
-                return; // its records went with the first delete
-            }
-            if (persistence != null) {
-                stream.shards().forEach(MemoryShard::closeJournal);
-                persistence.deleteStream(name);
-            }
-        }
-        long freed = 0;
-        for (MemoryShard shard : stream.shards()) {
-            freed += shard.drop();
-        }
-        footprint.addAndGet(-freed);
-    }
-
-    /** Forgets the streams whose DELETING time is over; the caller holds the streams lock or needs no atomicity. */
-    private void purgeDeleted() {
-        long now = clock.millis();
-        streams.values().removeIf(s -> s.isGone(now));
+        streams.delete(name, deleting);
     }
 
     /** Every stream's name, whatever its status. */
     public List<String> streamNames() {
-        purgeDeleted();
-        return List.copyOf(new TreeSet<>(streams.keySet()));
+        return streams.names();
     }
 
     /** Whether the name is taken by a stream, whatever its status. */
     public boolean hasStream(String name) {
-        return visible(name) != null;
+        return streams.visible(name) != null;
     }
 
     /**
@@ -228,28 +118,12 @@ public final class InMemoryKinesis implements KinesisBackend {
      * and new ones open, each naming the old shard that owned its start as parent.
      */
     public void updateShardCount(String name, int shardCount) {
-        MemoryStream stream = activeStream(name);
-        synchronized (stream) {
-            List<ShardRange> ranges = ShardMap.evenSplit(shardCount).shards();
-            ShardMap old = stream.openMap();
-            int next = stream.shards().size();
-            Instant now = clock.instant();
-            List<MemoryShard> fresh = new ArrayList<>(shardCount);
-            for (ShardRange r : ranges) {
-                ShardRange renamed = new ShardRange(ShardRange.shardId(next), r.startingHashKey(), r.endingHashKey());
-                Optional<String> parent = old.shardFor(r.startingHashKey()).map(ShardRange::shardId);
-                fresh.add(newShard(name, next++, renamed, parent, now));
-            }
-            stream.replaceOpenShards(fresh);
-            if (persistence != null) {
-                persistence.saveStream(stream);
-            }
-        }
+        streams.updateShardCount(name, shardCount);
     }
 
     /** The stream as DescribeStream shows it, whatever its status (no shards while CREATING). */
     public StreamSnapshot describe(String name) {
-        MemoryStream stream = visibleStream(name);
+        MemoryStream stream = streams.visibleStream(name);
         String status = stream.status(clock.millis());
         List<StreamSnapshot.Shard> shards = new ArrayList<>();
         long count = 0;
@@ -269,7 +143,7 @@ public final class InMemoryKinesis implements KinesisBackend {
     public CompletableFuture<StreamDescription> describeStream(String streamName) {
         MemoryStream stream = streams.get(streamName);
         if (stream == null || !stream.isActive(clock.millis())) {
-            return CompletableFuture.failedFuture(notFound(streamName));
+            return CompletableFuture.failedFuture(streams.notFound(streamName));
         }
         return CompletableFuture.completedFuture(
                 new StreamDescription(streamName, stream.openMap(), stream.maxRecordSizeBytes));
@@ -280,13 +154,13 @@ public final class InMemoryKinesis implements KinesisBackend {
     @Override
     public CompletableFuture<RecordResult.Accepted> putRecord(PutRecordCommand command) {
         try {
-            MemoryStream stream = activeStream(command.streamName());
+            MemoryStream stream = streams.activeStream(command.streamName());
             checkRecordSize(stream, command);
             command.sequenceNumberForOrdering().ifPresent(seq -> checkOrderingSequence(stream, seq));
             List<MemoryShard> touched = new ArrayList<>(1);
             RecordResult result = append(stream, command, touched);
             flush(touched);
-            trimIfOverCap();
+            streams.trimIfOverCap();
             if (result instanceof RecordResult.Failed failed) {
                 return CompletableFuture.failedFuture(
                         KinesisException.of(failed.error(), command.streamName(), command.partitionKey()));
@@ -300,7 +174,7 @@ public final class InMemoryKinesis implements KinesisBackend {
     @Override
     public CompletableFuture<PutRecordsResponse> putRecords(String streamName, List<PutRecordCommand> commands) {
         try {
-            MemoryStream stream = activeStream(streamName);
+            MemoryStream stream = streams.activeStream(streamName);
             long requestBytes = 0;
             for (PutRecordCommand c : commands) {
                 checkRecordSize(stream, c);
@@ -319,7 +193,7 @@ public final class InMemoryKinesis implements KinesisBackend {
                 results.add(append(stream, c, touched));
             }
             flush(touched);
-            trimIfOverCap();
+            streams.trimIfOverCap();
             return CompletableFuture.completedFuture(new PutRecordsResponse(results));
         } catch (KinesisException e) {
             return CompletableFuture.failedFuture(e);
@@ -328,7 +202,7 @@ public final class InMemoryKinesis implements KinesisBackend {
 
     /** With a journal: the put is acknowledged only after its records were handed to the operating system. */
     private void flush(List<MemoryShard> touched) {
-        if (persistence != null) {
+        if (streams.durable()) {
             touched.forEach(MemoryShard::flushJournal);
         }
     }
@@ -345,10 +219,10 @@ public final class InMemoryKinesis implements KinesisBackend {
             long now = clock.millis();
             long position = shard.append(command.partitionKey(), command.data(), size, now, System.nanoTime());
             if (position >= 0) {
-                if (persistence != null && !touched.contains(shard)) {
+                if (streams.durable() && !touched.contains(shard)) {
                     touched.add(shard);
                 }
-                footprint.addAndGet(StoredRecord.footprintOf(command.partitionKey(), command.data()));
+                streams.added(StoredRecord.footprintOf(command.partitionKey(), command.data()));
                 return new RecordResult.Accepted(shard.shardId(), shard.numbering.ofRecord(position, now));
             }
             if (position == -1) {
@@ -389,7 +263,7 @@ public final class InMemoryKinesis implements KinesisBackend {
      */
     public ShardPosition iterator(String streamName, String shardId, IteratorType type, String sequenceNumber,
                                   Instant timestamp) {
-        MemoryStream stream = visibleStream(streamName);
+        MemoryStream stream = streams.visibleStream(streamName);
         KinesisException noShard = KinesisException.of(new KinesisError(KinesisError.RESOURCE_NOT_FOUND, "Shard " + shardId
                 + " in stream " + streamName + " under account " + settings.accountId() + " does not exist"), streamName, null);
         if (stream.status(clock.millis()).equals(StreamSnapshot.CREATING)) {
@@ -431,8 +305,8 @@ public final class InMemoryKinesis implements KinesisBackend {
 
     /** Up to {@code limit} records from a position; {@code next} is empty once a closed shard is exhausted. */
     public ReadResult read(ShardPosition from, int limit) {
-        MemoryStream stream = visibleStream(from.streamName());
-        MemoryShard shard = stream.shard(from.shardId()).orElseThrow(() -> notFound(from.streamName()));
+        MemoryStream stream = streams.visibleStream(from.streamName());
+        MemoryShard shard = stream.shard(from.shardId()).orElseThrow(() -> streams.notFound(from.streamName()));
         List<StoredRecord> stored = shard.read(from.position(), limit);
         List<StreamRecord> records = new ArrayList<>(stored.size());
         long next = Math.max(from.position(), shard.firstPosition());
@@ -466,99 +340,11 @@ public final class InMemoryKinesis implements KinesisBackend {
     }
 
     public long footprintBytes() {
-        return footprint.get();
-    }
-
-    // ---- memory cap ------------------------------------------------------------------------------------------
-
-    private void trimIfOverCap() {
-        if (footprint.get() <= settings.maxBytes() || !trimming.tryLock()) {
-            return;
-        }
-        try {
-            long target = settings.maxBytes() - settings.maxBytes() / 10; // trim to 90% so the next puts don't trim again
-            while (footprint.get() > target) {
-                MemoryStream oldestStream = null;
-                MemoryShard oldest = null;
-                long oldestArrival = Long.MAX_VALUE;
-                for (MemoryStream stream : streams.values()) {
-                    for (MemoryShard shard : stream.shards()) {
-                        long arrival = shard.oldestArrival();
-                        if (arrival < oldestArrival) {
-                            oldestArrival = arrival;
-                            oldest = shard;
-                            oldestStream = stream;
-                        }
-                    }
-                }
-                if (oldest == null) {
-                    return;
-                }
-                // trim a run from the oldest shard rather than rescanning every shard for each record
-                MemoryShard.Trimmed trimmed = oldest.trimOldest(256, footprint.get() - target);
-                if (trimmed.records() == 0) {
-                    return;
-                }
-                footprint.addAndGet(-trimmed.bytes());
-                oldestStream.trimmedRecords.addAndGet(trimmed.records());
-            }
-        } finally {
-            trimming.unlock();
-        }
-    }
-
-    // ---- helpers ---------------------------------------------------------------------------------------------
-
-    private MemoryShard newShard(String streamName, int index, ShardRange range, Optional<String> parent, Instant created) {
-        ShardJournal journal = persistence == null ? null : persistence.openShard(streamName, range.shardId()).journal();
-        return new MemoryShard(index, range, parent, limiter(), journal, ShardNumbering.aws(index, created.getEpochSecond()));
-    }
-
-    private ShardWriteLimiter limiter() {
-        return settings.shardLimits()
-                ? new ShardWriteLimiter(settings.recordsPerSecond(), settings.bytesPerSecond(), System.nanoTime())
-                : null;
-    }
-
-    /** The stream, whatever its status; null when there is none (or its DELETING time is over). */
-    private MemoryStream visible(String name) {
-        MemoryStream stream = streams.get(name);
-        if (stream != null && stream.isGone(clock.millis())) {
-            streams.remove(name, stream);
-            return null;
-        }
-        return stream;
-    }
-
-    private MemoryStream visibleStream(String name) {
-        MemoryStream stream = visible(name);
-        if (stream == null) {
-            throw notFound(name);
-        }
-        return stream;
-    }
-
-    /** An ACTIVE stream: a CREATING or DELETING one is not found, as AWS answers writes to it. */
-    private MemoryStream activeStream(String name) {
-        MemoryStream stream = streams.get(name);
-        if (stream == null || !stream.isActive(clock.millis())) {
-            throw notFound(name);
-        }
-        return stream;
-    }
-
-    private KinesisException notFound(String name) {
-        return KinesisException.of(KinesisError.resourceNotFound(name, settings.accountId()), name, null);
-    }
-
-    private String arn(String name) {
-        return "arn:aws:kinesis:" + settings.region() + ":" + settings.accountId() + ":stream/" + name;
+        return streams.footprintBytes();
     }
 
     @Override
     public void close() {
-        if (persistence != null) {
-            streams.values().forEach(s -> s.shards().forEach(MemoryShard::closeJournal));
-        }
+        streams.close();
     }
 }

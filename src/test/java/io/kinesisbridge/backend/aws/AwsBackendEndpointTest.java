@@ -7,7 +7,7 @@ import io.kinesisbridge.backend.memory.MemoryBackendSettings;
 import io.kinesisbridge.backend.memory.StreamRecord;
 import io.kinesisbridge.deadletter.DeadLetter;
 import io.kinesisbridge.dispatch.DispatchSettings;
-import io.kinesisbridge.dispatch.FlakyBackend;
+import io.kinesisbridge.testing.FlakyBackend;
 import io.kinesisbridge.dispatch.FlowControl;
 import io.kinesisbridge.dispatch.Ordering;
 import io.kinesisbridge.dispatch.RetryPolicy;
@@ -19,6 +19,7 @@ import io.kinesisbridge.server.KinesisApi;
 import io.kinesisbridge.server.KinesisEndpoint;
 import io.kinesisbridge.server.ShardIterators;
 import io.kinesisbridge.server.SignatureCheck;
+import io.kinesisbridge.testing.PerKeyOrder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -109,16 +110,8 @@ class AwsBackendEndpointTest {
     }
 
     private Map<String, List<String>> stored(String stream, Map<String, Integer> occurrences) {
-        Map<String, List<String>> byKey = new HashMap<>();
-        for (StreamRecord r : memory.readAll(stream)) {
-            String data = new String(r.data(), StandardCharsets.UTF_8);
-            occurrences.merge(data, 1, Integer::sum);
-            List<String> list = byKey.computeIfAbsent(r.partitionKey(), k -> new ArrayList<>());
-            if (list.isEmpty() || !list.get(list.size() - 1).equals(data)) {
-                list.add(data);
-            }
-        }
-        return byKey;
+        return PerKeyOrder.byKey(memory.readAll(stream), StreamRecord::partitionKey,
+                r -> new String(r.data(), StandardCharsets.UTF_8), occurrences);
     }
 
     @ParameterizedTest(name = "cbor={0}")

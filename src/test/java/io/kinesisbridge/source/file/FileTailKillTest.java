@@ -1,6 +1,9 @@
 package io.kinesisbridge.source.file;
 
-import io.kinesisbridge.testing.ChildBridge;
+import io.kinesisbridge.app.BridgeSettings;
+import io.kinesisbridge.testing.BridgeProcess;
+import io.kinesisbridge.testing.JournalConfiguration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -28,6 +32,7 @@ import static org.awaitility.Awaitility.await;
  * with SIGKILL twice and started again: every line arrives, and duplicates are at most what was in flight
  * (read, put, not yet checkpointed) at each kill.
  */
+@Tag("slow")
 class FileTailKillTest {
 
     private static final int LINES = 30_000;
@@ -49,32 +54,33 @@ class FileTailKillTest {
                 "bridge.file.inbox", dir.resolve("inbox").toString(),
                 "bridge.dead-letter.dir", dir.resolve("dead-letter").toString(),
                 "bridge.file.poll-ms", "50", "bridge.file.rotate-wait-ms", "500"));
+        settings.put("bridge.file.enabled", "true");
         settings.put("bridge.dispatch.max-batch-records", String.valueOf(BATCH));
         settings.keySet().removeIf(k -> k.equals("bridge.mqtt.enabled") && !knows(k));
 
-        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> write(log));
         int kills = 0;
-        ChildBridge bridge = ChildBridge.start(dir, journal, settings);
+        BridgeProcess bridge = BridgeProcess.startJournaled(dir, "bridge", journal, settings);
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> write(log, () -> isReady(bridge)));
         try {
             for (int threshold : new int[]{6_000, 16_000}) {
-                ChildBridge running = bridge;
-                await().atMost(Duration.ofSeconds(60)).until(() -> ChildBridge.journal(journal, "logs").size() >= threshold
+                BridgeProcess running = bridge;
+                await().atMost(Duration.ofSeconds(60)).until(() -> JournalConfiguration.records(journal, "logs").size() >= threshold
                         || !running.isAlive());
                 assertThat(bridge.isAlive()).as(bridge.output()).isTrue();
                 bridge.kill();
                 kills++;
-                bridge = ChildBridge.start(dir, journal, settings);
+                bridge.restart();
             }
             writer.get(180, TimeUnit.SECONDS);
-            ChildBridge last = bridge;
-            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(new HashSet<>(ChildBridge.journal(journal, "logs")).size())
+            BridgeProcess last = bridge;
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(new HashSet<>(JournalConfiguration.records(journal, "logs")).size())
                     .as(() -> diagnostics(journal))
                     .isGreaterThanOrEqualTo(LINES));
             assertThat(bridge.isAlive()).as(bridge.output()).isTrue();
         } finally {
             bridge.close();
         }
-        List<String> arrived = ChildBridge.journal(journal, "logs");
+        List<String> arrived = JournalConfiguration.records(journal, "logs");
         Set<String> unique = new HashSet<>(arrived);
         Set<String> sent = new HashSet<>();
         for (int i = 0; i < LINES; i++) {
@@ -89,7 +95,7 @@ class FileTailKillTest {
     }
 
     private String diagnostics(Path journal) {
-        Set<String> got = new HashSet<>(ChildBridge.journal(journal, "logs"));
+        Set<String> got = new HashSet<>(JournalConfiguration.records(journal, "logs"));
         StringBuilder b = new StringBuilder("missing:");
         int runStart = -1;
         for (int i = 0; i <= LINES; i++) {
@@ -102,7 +108,7 @@ class FileTailKillTest {
             }
         }
         b.append("\ncheckpoints: ").append(read(dir.resolve("checkpoints.json")));
-        try (var files = Files.list(dir)) {
+        try (var files = Files.list(dir.resolve("bridge"))) {
             files.filter(f -> f.getFileName().toString().startsWith("bridge-")).sorted().forEach(f -> b.append("\n--- ").append(f)
                     .append('\n').append(read(f).lines().filter(l -> l.contains("File tail") || l.contains("ERROR") || l.contains("WARN"))
                             .reduce("", (x, y) -> x + y + "\n")));
@@ -136,15 +142,24 @@ class FileTailKillTest {
     }
 
     private static boolean knows(String key) {
-        return io.kinesisbridge.app.BridgeSettings.KNOWN.stream().anyMatch(s -> s.key().equals(key));
+        return BridgeSettings.KNOWN.stream().anyMatch(s -> s.key().equals(key));
+    }
+
+    private static boolean isReady(BridgeProcess bridge) {
+        try {
+            return bridge.isAlive() && bridge.get("/observe/health/ready").statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**
-     * 30,000 lines at about 1,000 a second; rename-and-create at 10,000, copy-truncate at 20,000. Each file lives
-     * longer than the bridge is down at a kill: a file created and rotated away entirely while the bridge is down
-     * (or between two polls) is never seen, as with every tailer that follows globs.
+     * 30,000 lines at about 1,000 a second; rename-and-create at 10,000, copy-truncate at 20,000. Each rotation waits
+     * until the bridge is up and has had a second to read: a file created and rotated away entirely while the bridge
+     * is down (or between two polls) is never seen, as with every tailer that follows globs, and on a loaded machine
+     * a restart can outlast the writes between two rotations.
      */
-    private static void write(Path log) {
+    private static void write(Path log, BooleanSupplier bridgeReady) {
         try {
             StringBuilder chunk = new StringBuilder();
             for (int i = 0; i < LINES; i++) {
@@ -155,9 +170,11 @@ class FileTailKillTest {
                     LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
                 }
                 if (i == 10_000 - 1) {
+                    awaitReading(bridgeReady);
                     Files.move(log, log.resolveSibling("app.log.1"));
                 }
                 if (i == 20_000 - 1) {
+                    awaitReading(bridgeReady);
                     Files.copy(log, log.resolveSibling("app.log.2"));
                     try (var ch = Files.newByteChannel(log, StandardOpenOption.WRITE)) {
                         ch.truncate(0);
@@ -167,5 +184,10 @@ class FileTailKillTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static void awaitReading(BooleanSupplier bridgeReady) {
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(bridgeReady::getAsBoolean);
+        LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
     }
 }

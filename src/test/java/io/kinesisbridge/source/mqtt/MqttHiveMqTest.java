@@ -8,6 +8,7 @@ import io.kinesisbridge.testing.HiveMqBroker;
 import io.kinesisbridge.testing.MqttPublisher;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The shipped MQTT route against embedded HiveMQ CE over MQTT 5, with a real Paho publisher. */
+@Tag("slow")
 class MqttHiveMqTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

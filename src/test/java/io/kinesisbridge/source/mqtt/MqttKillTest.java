@@ -1,9 +1,11 @@
 package io.kinesisbridge.source.mqtt;
 
-import io.kinesisbridge.testing.ChildBridge;
+import io.kinesisbridge.testing.BridgeProcess;
 import io.kinesisbridge.testing.FreePorts;
 import io.kinesisbridge.testing.HiveMqBroker;
+import io.kinesisbridge.testing.JournalConfiguration;
 import io.kinesisbridge.testing.MqttPublisher;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +28,7 @@ import static org.awaitility.Awaitility.await;
  * messages are in flight) is killed with SIGKILL twice: every message arrives, because none was acknowledged
  * before Kinesis had it, and duplicates are bounded by what was in flight (Receive Maximum) at each kill.
  */
+@Tag("slow")
 class MqttKillTest {
 
     private static final int MESSAGES = 6_000;
@@ -48,14 +51,14 @@ class MqttKillTest {
             settings.put("bridge.mqtt.reconnect-max-delay-ms", "1000");
             settings.put("bridge.file.inbox", dir.resolve("inbox").toString());
 
-            ChildBridge bridge = ChildBridge.start(dir, journal, settings);
+            BridgeProcess bridge = BridgeProcess.startJournaled(dir, "bridge", journal, settings);
             int kills = 0;
             try (MqttPublisher pub = MqttPublisher.v5(broker.url())) {
                 // the session exists (and queues for the bridge) once the bridge has subscribed
-                ChildBridge first = bridge;
+                BridgeProcess first = bridge;
                 await().atMost(Duration.ofSeconds(60)).until(() -> {
                     pub.publish("telemetry/probe/x", "probe", 1);
-                    return !ChildBridge.journal(journal, "telemetry").isEmpty() || !first.isAlive();
+                    return !JournalConfiguration.records(journal, "telemetry").isEmpty() || !first.isAlive();
                 });
                 assertThat(bridge.isAlive()).as(bridge.output()).isTrue();
                 CompletableFuture<Void> publisher = CompletableFuture.runAsync(() -> {
@@ -71,15 +74,15 @@ class MqttKillTest {
                     }
                 });
                 for (int threshold : new int[]{1_000, 3_000}) {
-                    ChildBridge running = bridge;
+                    BridgeProcess running = bridge;
                     await().atMost(Duration.ofSeconds(90)).until(() -> numbered(journal).size() >= threshold || !running.isAlive());
                     assertThat(bridge.isAlive()).as(bridge.output()).isTrue();
                     bridge.kill();
                     kills++;
-                    bridge = ChildBridge.start(dir, journal, settings);
+                    bridge.restart();
                 }
                 publisher.get(120, TimeUnit.SECONDS);
-                ChildBridge last = bridge;
+                BridgeProcess last = bridge;
                 await().atMost(Duration.ofSeconds(120)).until(() -> new HashSet<>(numbered(journal)).size() >= MESSAGES || !last.isAlive());
                 assertThat(bridge.isAlive()).as(bridge.output()).isTrue();
             } finally {
@@ -100,6 +103,6 @@ class MqttKillTest {
     }
 
     private static List<String> numbered(Path journal) {
-        return ChildBridge.journal(journal, "telemetry").stream().filter(d -> d.startsWith("m")).toList();
+        return JournalConfiguration.records(journal, "telemetry").stream().filter(d -> d.startsWith("m")).toList();
     }
 }

@@ -5,6 +5,7 @@ import io.kinesisbridge.backend.memory.StreamRecord;
 import io.kinesisbridge.testing.FreePorts;
 import io.kinesisbridge.testing.MoquetteBroker;
 import io.kinesisbridge.testing.MqttPublisher;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The shipped MQTT route over MQTT 3.1.1 against Moquette: wildcards, a payload-field key, a broker that comes and goes. */
+@Tag("slow")
 class MqttMoquetteTest {
 
     @TempDir

@@ -5,6 +5,7 @@ import io.kinesisbridge.testing.FreePorts;
 import io.kinesisbridge.testing.HiveMqBroker;
 import io.kinesisbridge.testing.MqttPublisher;
 import io.kinesisbridge.testing.Tls;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The MQTT route over TLS (ssl://) to embedded HiveMQ, trusting the broker's self-signed certificate from a trust store. */
+@Tag("slow")
 class MqttTlsTest {
 
     private static final String PASSWORD = "changeit";

@@ -1,4 +1,4 @@
-package io.kinesisbridge.dispatch;
+package io.kinesisbridge.testing;
 
 import io.kinesisbridge.backend.KinesisBackend;
 import io.kinesisbridge.backend.PutRecordsResponse;
@@ -47,8 +47,8 @@ public final class FlakyBackend implements KinesisBackend {
     public final Map<String, AtomicInteger> failuresPerRecord = new ConcurrentHashMap<>();
     /** Every PutRecord as sent: data and the SequenceNumberForOrdering it carried. */
     public final ConcurrentLinkedQueue<Sent> putRecordSends = new ConcurrentLinkedQueue<>();
-    final AtomicInteger requests = new AtomicInteger();
-    final AtomicInteger oversizedRequests = new AtomicInteger();
+    public final AtomicInteger requests = new AtomicInteger();
+    public final AtomicInteger oversizedRequests = new AtomicInteger();
 
     public record Sent(String data, Optional<String> sequenceNumberForOrdering) {
     }

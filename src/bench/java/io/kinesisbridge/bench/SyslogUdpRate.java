@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * the records the syslog route took and the kernel's drop count are read from /observe/metrics. Then one burst
  * over a TCP connection, unthrottled, for comparison.
  *
- * <pre>mvn -q package -DskipTests && mvn -q dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ * <pre>mvn -q -Pbench package -DskipTests && mvn -q -Pbench dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  * java -Dbridge.jar=target/kinesis-bridge.jar -cp target/test-classes:target/classes:$(cat target/cp.txt) \
  *     io.kinesisbridge.bench.SyslogUdpRate [seconds per step] [rates...]</pre>
  */

@@ -1,4 +1,4 @@
-package io.kinesisbridge.dispatch;
+package io.kinesisbridge.testing;
 
 import io.kinesisbridge.backend.KinesisBackend;
 import io.kinesisbridge.backend.PutRecordsResponse;

@@ -1,7 +1,10 @@
-package io.kinesisbridge.backend.aws;
+package io.kinesisbridge.interop;
 
+import io.kinesisbridge.backend.aws.AwsBackendSettings;
+import io.kinesisbridge.backend.aws.AwsKinesisBackend;
+import io.kinesisbridge.backend.aws.CredentialsSource;
 import io.kinesisbridge.dispatch.DispatchSettings;
-import io.kinesisbridge.dispatch.FlakyBackend;
+import io.kinesisbridge.testing.FlakyBackend;
 import io.kinesisbridge.dispatch.FlowControl;
 import io.kinesisbridge.dispatch.Ordering;
 import io.kinesisbridge.dispatch.RetryPolicy;
@@ -10,11 +13,13 @@ import io.kinesisbridge.backend.StreamDescription;
 import io.kinesisbridge.deadletter.DeadLetter;
 import io.kinesisbridge.put.PutRequest;
 import io.kinesisbridge.put.RecordResult;
+import io.kinesisbridge.testing.Kinesalite;
+import io.kinesisbridge.testing.PerKeyOrder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import software.amazon.awssdk.services.kinesis.model.Record;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -34,6 +39,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The aws backend under the dispatcher, against kinesalite, with pacing on and seeded faults injected around it. */
+@Tag("slow")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AwsBackendKinesaliteIT {
 
@@ -94,16 +100,8 @@ class AwsBackendKinesaliteIT {
     }
 
     private Map<String, List<String>> readByKey(String stream, Map<String, Integer> occurrences) {
-        Map<String, List<String>> byKey = new HashMap<>();
-        for (Record r : kinesalite.readAll(stream)) {
-            String data = r.data().asUtf8String();
-            occurrences.merge(data, 1, Integer::sum);
-            List<String> list = byKey.computeIfAbsent(r.partitionKey(), k -> new ArrayList<>());
-            if (list.isEmpty() || !list.get(list.size() - 1).equals(data)) {
-                list.add(data);
-            }
-        }
-        return byKey;
+        return PerKeyOrder.byKey(kinesalite.readAll(stream), Kinesalite.StoredRecord::partitionKey,
+                Kinesalite.StoredRecord::text, occurrences);
     }
 
     @Test

@@ -1,6 +1,6 @@
 package io.kinesisbridge.bench;
 
-import io.kinesisbridge.backend.aws.Kinesalite;
+import io.kinesisbridge.testing.Kinesalite;
 import io.kinesisbridge.server.SdkClients;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.openjdk.jmh.results.RunResult;

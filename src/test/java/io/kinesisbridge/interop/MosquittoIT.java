@@ -1,8 +1,9 @@
-package io.kinesisbridge.source.mqtt;
+package io.kinesisbridge.interop;
 
 import io.kinesisbridge.app.RunningBridge;
 import io.kinesisbridge.testing.FreePorts;
 import io.kinesisbridge.testing.Programs;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The shipped MQTT route against a real mosquitto, fed by mosquitto_pub, over MQTT 5 and 3.1.1. */
+@Tag("slow")
 class MosquittoIT {
 
     @TempDir

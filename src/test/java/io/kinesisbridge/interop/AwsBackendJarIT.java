@@ -1,11 +1,14 @@
-package io.kinesisbridge.backend.aws;
+package io.kinesisbridge.interop;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kinesisbridge.testing.BridgeProcess;
+import io.kinesisbridge.testing.FreePorts;
+import io.kinesisbridge.testing.Kinesalite;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.kinesis.model.Record;
 
 import java.io.IOException;
 import java.net.URI;
@@ -25,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The shipped jar with bridge.backend=aws against kinesalite: events POSTed to the HTTP route all arrive, in per-key order. */
+@Tag("slow")
 class AwsBackendJarIT {
 
     private static final String SECRET = "jarItSecretKey/DoNotLog+0123456789";
@@ -44,30 +48,28 @@ class AwsBackendJarIT {
 
     @Test
     void httpEvents_reachKinesalite_allOfThem_inPerKeyOrder(@TempDir Path work) throws Exception {
-        Path jar = jar().toAbsolutePath();
+        jar(); // BridgeProcess runs the shipped jar (bridge.jar) under failsafe
         try (Kinesalite kinesalite = Kinesalite.start()) {
             kinesalite.createStream("clickstream", 4);
-            int port = Kinesalite.freePort();
-            int managementPort = Kinesalite.freePort();
-            Path log = work.resolve("bridge.log");
-            Process bridge = new ProcessBuilder("java", "-jar", jar.toString(),
-                    "--routes", Path.of("routes").toAbsolutePath().toString(),
-                    "--config", Path.of("config/application.properties").toAbsolutePath().toString(),
-                    "--bridge.syslog.enabled=false",
-                    "--bridge.backend=aws", "--bridge.aws.region=us-east-1",
-                    "--bridge.aws.endpoint-override=" + kinesalite.uri(), "--bridge.aws.cbor=false",
-                    "--bridge.aws.credentials=static", "--bridge.aws.access-key-id=AKIDJARIT",
-                    "--bridge.aws.secret-access-key=" + SECRET,
-                    "--bridge.http.port=" + port, "--bridge.file.enabled=false",
-                    "--bridge.management.port=" + managementPort, "--bridge.endpoint.enabled=false",
-                    "--bridge.dead-letter.dir=" + work.resolve("dead-letter"), "--bridge.ordering=key")
-                    .directory(work.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Map<String, String> settings = new LinkedHashMap<>();
+            settings.put("bridge.http.enabled", "true");
+            settings.put("bridge.backend", "aws");
+            settings.put("bridge.aws.region", "us-east-1");
+            settings.put("bridge.aws.endpoint-override", kinesalite.url());
+            settings.put("bridge.aws.cbor", "false");
+            settings.put("bridge.aws.credentials", "static");
+            settings.put("bridge.aws.access-key-id", "AKIDJARIT");
+            settings.put("bridge.aws.secret-access-key", SECRET);
+            settings.put("bridge.http.port", String.valueOf(FreePorts.tcp()));
+            settings.put("bridge.endpoint.enabled", "false");
+            settings.put("bridge.ordering", "key");
+            BridgeProcess bridge = BridgeProcess.start(work, "bridge", settings);
             try {
                 HttpClient http = HttpClient.newHttpClient();
-                URI uri = URI.create("http://127.0.0.1:" + port + "/clickstream");
+                URI uri = URI.create("http://127.0.0.1:" + bridge.setting("bridge.http.port") + "/clickstream");
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> {
                     if (!bridge.isAlive()) {
-                        throw new IllegalStateException("the bridge exited: " + Files.readString(log));
+                        throw new IllegalStateException("the bridge exited: " + bridge.tail());
                     }
                     return post(http, uri, "{\"userId\":\"probe\",\"n\":0}").statusCode() == 200;
                 });
@@ -90,18 +92,17 @@ class AwsBackendJarIT {
                 }
 
                 Map<String, List<String>> arrived = new HashMap<>();
-                for (Record r : kinesalite.readAll("clickstream")) {
+                for (Kinesalite.StoredRecord r : kinesalite.readAll("clickstream")) {
                     if (!r.partitionKey().equals("probe")) {
-                        arrived.computeIfAbsent(r.partitionKey(), k -> new ArrayList<>()).add(r.data().asUtf8String());
+                        arrived.computeIfAbsent(r.partitionKey(), k -> new ArrayList<>()).add(r.text());
                     }
                 }
                 assertThat(arrived).isEqualTo(sent);
                 assertThat(arrived.values().stream().mapToInt(List::size).sum()).isEqualTo(1000);
             } finally {
-                bridge.destroy();
-                bridge.waitFor();
+                bridge.close();
             }
-            String output = Files.readString(log);
+            String output = bridge.output();
             assertThat(output).contains("backend aws in us-east-1").doesNotContain(SECRET);
         }
     }

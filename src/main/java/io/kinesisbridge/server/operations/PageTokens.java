@@ -1,4 +1,4 @@
-package io.kinesisbridge.server;
+package io.kinesisbridge.server.operations;
 
 import io.kinesisbridge.put.KinesisError;
 import io.kinesisbridge.put.KinesisException;
