@@ -3,8 +3,10 @@ package io.kinesisbridge.interop;
 import io.kinesisbridge.testing.BridgeProcess;
 import io.kinesisbridge.testing.EndpointReader;
 import io.kinesisbridge.testing.FreePorts;
+import io.kinesisbridge.testing.Programs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +40,7 @@ import static org.awaitility.Awaitility.await;
  * posted to the HTTP source show up in the live counters and as a decoded record, and a dead letter fixed and re-sent
  * in the page lands in the stream. Screenshots go to target/console-*.png.
  */
+@Tag("slow")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BrowserConsoleIT {
 
