@@ -6,6 +6,7 @@ import io.kinesisbridge.backend.aws.AwsSetupException;
 import io.kinesisbridge.backend.fault.FaultInjectingBackend;
 import io.kinesisbridge.backend.fault.FaultSettings;
 import io.kinesisbridge.backend.memory.InMemoryKinesis;
+import io.kinesisbridge.console.WebConsole;
 import io.kinesisbridge.deadletter.CountingDeadLetterSink;
 import io.kinesisbridge.health.BridgeHealth;
 import io.kinesisbridge.net.CannotListenException;
@@ -118,7 +119,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         registry.bind("deadLetterSink", deadLetters);
         registry.bind("httpIngest", new HttpIngest(Math.toIntExact(http.listener().maxBodyBytes()), http.listener().saturatedStatus(),
                 http.listener().retryAfterSeconds()));
-        listen(context, http, settings.management(), vertx);
+        listen(context, settings, backend, vertx);
         FileSettings file = settings.file();
         DeliverySettings delivery = settings.delivery();
         // the route waits for each batch's answers before it reads the next: a batch of as many records as the
@@ -158,7 +159,9 @@ public class BridgeConfiguration implements CamelConfiguration {
      * stops the start with one line ({@link CannotListenException}) instead of a bridge that
      * looks ready with a source that never listened.
      */
-    private static void listen(CamelContext context, HttpSettings http, ManagementSettings managementSettings, Vertx vertx) {
+    private static void listen(CamelContext context, BridgeSettings settings, KinesisBackend backend, Vertx vertx) {
+        HttpSettings http = settings.http();
+        ManagementSettings managementSettings = settings.management();
         Registry registry = context.getRegistry();
         Supplier<Optional<MeterRegistry>> meters = () -> meterRegistry(registry);
         List<ServiceSupport> bound = new ArrayList<>();
@@ -174,6 +177,16 @@ public class BridgeConfiguration implements CamelConfiguration {
                 management.listen();
                 bound.add(management);
                 registry.bind("managementServer", management);
+                ConsoleSettings console = settings.console();
+                if (console.enabled()) {
+                    WebConsole webConsole = new WebConsole(context, vertx,
+                            backend instanceof InMemoryKinesis memory ? Optional.of(memory) : Optional.empty(),
+                            new WebConsole.Options(console.allowResend(), console.recentRecords(), http.listener().token(),
+                                    settings.deadLetters().dir(), Math.max(1, managementSettings.limits().maxConnections() / 2)));
+                    management.setConsole(webConsole::handle);
+                    bound.add(webConsole);
+                    registry.bind("webConsole", webConsole);
+                }
             }
         } catch (RuntimeException e) {
             bound.forEach(ServiceSupport::stop);

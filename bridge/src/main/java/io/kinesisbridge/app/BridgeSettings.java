@@ -43,7 +43,7 @@ public final class BridgeSettings {
     public static final List<Setting> KNOWN = Stream.of(GENERAL, DeadLetterSettings.SETTINGS, HttpSettings.SETTINGS,
             FileSettings.SETTINGS, SyslogSettings.SETTINGS, MqttSettings.SETTINGS, MemorySettings.SETTINGS,
             KinesisEndpointSettings.SETTINGS, AwsSettings.SETTINGS, DeliverySettings.SETTINGS, ManagementSettings.SETTINGS,
-            PROGRESS).flatMap(List::stream).toList();
+            ConsoleSettings.SETTINGS, PROGRESS).flatMap(List::stream).toList();
 
     private static final SettingsLoader LOADER = new SettingsLoader(KNOWN);
 
@@ -123,6 +123,10 @@ public final class BridgeSettings {
 
     ManagementSettings management() {
         return ManagementSettings.of(this);
+    }
+
+    ConsoleSettings console() {
+        return ConsoleSettings.of(this);
     }
 
     /** The Camel properties the settings set (kinesis-put's options, some of Camel Main's), in the order of {@link #KNOWN}. */

@@ -8,6 +8,7 @@ import io.kinesisbridge.net.ListenerLimits;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
@@ -37,7 +38,8 @@ import java.util.function.Supplier;
 /**
  * Health and metrics on a listener of their own, apart from the sources' so that probes work whichever sources run:
  * {@code /observe/health} (every check), {@code /observe/health/live}, {@code /observe/health/ready} (200 when every
- * check is UP, 503 otherwise) and {@code /observe/metrics} (Prometheus text, when a scrape source is set).
+ * check is UP, 503 otherwise) and {@code /observe/metrics} (Prometheus text, when a scrape source is set); the paths
+ * under {@code /console} go to the web console when it is on.
  *
  * <p>It serves on the bridge's shared Vert.x, held to its limits by {@link GuardedHttpServer}, so that stalled
  * connections cannot take the probes' place. Health checks may wait on the backend (up to seconds), so they run on
@@ -59,6 +61,7 @@ public final class ManagementServer extends ServiceSupport {
     /** Answers being worked out, by path; touched on the server's event loop only. */
     private final Map<String, Future<Answer>> working = new HashMap<>();
     private volatile Supplier<String> metrics;
+    private volatile Handler<HttpServerRequest> console;
     private GuardedHttpServer server;
     private WorkerExecutor workers;
 
@@ -76,6 +79,11 @@ public final class ManagementServer extends ServiceSupport {
         this.address = address;
         this.limits = limits;
         this.meterRegistry = meterRegistry;
+    }
+
+    /** Who answers the paths under /console: the web console, when it is on. */
+    public void setConsole(Handler<HttpServerRequest> console) {
+        this.console = console;
     }
 
     /** Where /observe/metrics gets its Prometheus text from. */
@@ -135,7 +143,10 @@ public final class ManagementServer extends ServiceSupport {
             case "/observe/health", "/observe/health/", "/observe/health/live", "/observe/health/ready" ->
                     answerFromWorker(request, path, () -> health(path));
             default -> {
-                if (path.startsWith("/observe/metrics")) {
+                Handler<HttpServerRequest> consoleHandler = console;
+                if (consoleHandler != null && (path.equals("/console") || path.startsWith("/console/"))) {
+                    consoleHandler.handle(request);
+                } else if (path.startsWith("/observe/metrics")) {
                     Supplier<String> source = metrics;
                     if (source == null) {
                         send(request, Answer.text(404, "metrics are not enabled\n"));

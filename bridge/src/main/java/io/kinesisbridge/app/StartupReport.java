@@ -169,6 +169,9 @@ final class StartupReport implements ExtendedStartupListener {
         if (management != null) {
             line(s, "health", "http://" + settings.management().address().host() + ":" + management.port()
                     + "/observe/health/ready", null);
+            if (context.getRegistry().lookupByName("webConsole") != null) {
+                line(s, "console", "http://" + settings.management().address().host() + ":" + management.port() + "/console/", null);
+            }
         }
         Set<String> running = new TreeSet<>();
         Set<String> off = new TreeSet<>();
