@@ -24,6 +24,7 @@ final class Bridge implements AutoCloseable {
     final Child child;
     final int httpPort;
     final int managementPort;
+    private ConsoleFollower follower;
     final Path dataDir;
 
     private Bridge(Child child, int httpPort, int managementPort, Path dataDir) {
@@ -95,7 +96,11 @@ final class Bridge implements AutoCloseable {
             }
             try {
                 if (HTTP.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return (System.nanoTime() - child.startNanos()) / 1e9;
+                    double seconds = (System.nanoTime() - child.startNanos()) / 1e9;
+                    if (follower == null) {
+                        follower = ConsoleFollower.startIfAsked(managementPort);
+                    }
+                    return seconds;
                 }
             } catch (IOException e) {
                 // not listening yet
@@ -184,6 +189,10 @@ final class Bridge implements AutoCloseable {
 
     @Override
     public void close() {
+        if (follower != null) {
+            BenchSuite.log("   console followed: %d events, %d record reads", follower.events(), follower.recordReads());
+            follower.close();
+        }
         child.stop();
     }
 
