@@ -129,6 +129,24 @@ class BrowserConsoleIT {
         assertThat(Files.size(shot)).isPositive();
     }
 
+    /**
+     * The page opened again with the session's cookie goes live; how long that took (the browser's load event, and
+     * the first overview drawn from the event stream) is written to target/console-load.md, as a figure, not a check.
+     */
+    @Test
+    void thePageOpenedAgain_goesLive_andItsLoadTimeIsRecorded() throws Exception {
+        long started = System.nanoTime();
+        browser.get("http://127.0.0.1:" + managementPort + "/console/");
+        await("the console's event stream after a reload").atMost(WAIT).pollInterval(Duration.ofMillis(10))
+                .until(() -> "live".equals(browser.findElement(By.id("status")).getAttribute("data-state")));
+        long liveMs = (System.nanoTime() - started) / 1_000_000;
+        Object loadMs = browser.executeScript(
+                "const n = performance.getEntriesByType('navigation')[0]; return Math.round(n.loadEventEnd - n.startTime);");
+        assertThat(browser.findElements(By.cssSelector("[data-stream]"))).isNotEmpty();
+        Files.writeString(Path.of("target/console-load.md"), String.format(
+                "| console page, loopback, shipped defaults | load event %s ms | first live overview %d ms |%n", loadMs, liveMs));
+    }
+
     @Test
     void postedEvents_showUpInTheCounters_andAsADecodedRecord() throws Exception {
         long before = Math.max(0, counter("clickstream", "acknowledged"));
