@@ -20,6 +20,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -405,7 +406,7 @@ public final class BenchSuite {
         Files.createDirectories(b.inbox());
         long deadline = System.nanoTime() + LONG.toNanos();
         Path warmupDone = b.inbox().resolve(".done").resolve(warmup.getFileName());
-        Files.createLink(b.inbox().resolve(warmup.getFileName()), warmup);
+        drop(b, warmup);
         while (!Files.exists(warmupDone)) {
             check(b, deadline, warmup + " (warm-up) not finished");
             Thread.sleep(20);
@@ -413,7 +414,7 @@ public final class BenchSuite {
         double baseline = b.acknowledged(stream) + b.deadLettered(stream);
         Path done = b.inbox().resolve(".done").resolve(file.getFileName());
         long dropped = System.nanoTime();
-        Files.createLink(b.inbox().resolve(file.getFileName()), file);
+        drop(b, file);
         long t1;
         double a1;
         double c1;
@@ -445,6 +446,16 @@ public final class BenchSuite {
                         + "%.2f CPU s per million, peak RSS %.0f MiB", b.child, r.perSecond(), lines, r.seconds(),
                 (t2 - dropped) / 1e9, r.cpuPerMillion(), r.peakRssMiB());
         return r;
+    }
+
+    /**
+     * Puts a copy of the file into the bridge's inbox at once: copied beside the inbox, then renamed into it. The inbox
+     * takes regular files with one link only, so a hard link to the shared input would be refused.
+     */
+    private static void drop(Bridge b, Path file) throws IOException {
+        Path staging = Files.createDirectories(b.inbox().resolveSibling("staging"));
+        Path copy = Files.copy(file, staging.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        Files.move(copy, b.inbox().resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static void check(Bridge b, long deadline, String what) {
@@ -619,7 +630,7 @@ public final class BenchSuite {
              Bridge b = Bridge.start(suite, "limit", List.of(), awsSettings(sink.url(), "paced"))) {
             b.awaitReady(Duration.ofSeconds(60));
             Files.createDirectories(b.inbox());
-            Files.createLink(b.inbox().resolve(file.getFileName()), file);
+            drop(b, file);
             long deadline = System.nanoTime() + LONG.toNanos();
             while (b.acknowledged("paced") == 0) {
                 check(b, deadline, "no record acknowledged");
