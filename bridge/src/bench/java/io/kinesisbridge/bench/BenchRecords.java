@@ -13,8 +13,7 @@ public final class BenchRecords {
     public static final int USERS = 10_000;
     public static final int EVENT_BYTES = 200;
 
-    private BenchRecords() {
-    }
+    private BenchRecords() {}
 
     /** {@code count} events, deterministic for a seed. Each is exactly 200 bytes of UTF-8 JSON. */
     public static List<byte[]> events(int count, long seed) {

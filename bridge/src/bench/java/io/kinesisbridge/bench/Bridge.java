@@ -19,7 +19,8 @@ import java.util.Map;
  */
 final class Bridge implements AutoCloseable {
 
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     final Child child;
     final int httpPort;
@@ -38,7 +39,8 @@ final class Bridge implements AutoCloseable {
      * Starts the jar (not waiting for it). {@code settings} are bridge.* flags on top of the shipped configuration;
      * the ports, the inbox, the dead-letter directory and the tail checkpoint are the benchmark's.
      */
-    static Bridge start(Suite suite, String name, List<String> jvmArgs, Map<String, String> settings) throws IOException {
+    static Bridge start(Suite suite, String name, List<String> jvmArgs, Map<String, String> settings)
+            throws IOException {
         List<String> java = new ArrayList<>();
         java.add(Child.javaBinary());
         java.addAll(jvmArgs);
@@ -49,10 +51,12 @@ final class Bridge implements AutoCloseable {
 
     /** Starts it through the shipped launcher, {@code bin/kinesis-bridge} (the jar with its class-data archive). */
     static Bridge startWithLauncher(Suite suite, String name) throws IOException {
-        return launch(suite, name, List.of(suite.repo.resolve("bin/kinesis-bridge").toString()), Map.of());
+        return launch(
+                suite, name, List.of(suite.repo.resolve("bin/kinesis-bridge").toString()), Map.of());
     }
 
-    private static Bridge launch(Suite suite, String name, List<String> launch, Map<String, String> settings) throws IOException {
+    private static Bridge launch(Suite suite, String name, List<String> launch, Map<String, String> settings)
+            throws IOException {
         int http = freePort();
         int management = freePort();
         Path dir = suite.work.resolve(name);
@@ -61,7 +65,8 @@ final class Bridge implements AutoCloseable {
         cmd.add("--routes=" + suite.repo.resolve("routes"));
         cmd.add("--bridge.http.port=" + http);
         cmd.add("--bridge.management.port=" + management);
-        cmd.add("--bridge.endpoint.port=" + freePort()); // not 0: its ephemeral bind could take a port chosen above and not yet bound
+        cmd.add("--bridge.endpoint.port="
+                + freePort()); // not 0: its ephemeral bind could take a port chosen above and not yet bound
         cmd.add("--bridge.syslog.port=" + freePort());
         cmd.add("--bridge.file.inbox=" + dir.resolve("inbox"));
         cmd.add("--bridge.dead-letter.dir=" + dir.resolve("dead-letter"));
@@ -88,8 +93,10 @@ final class Bridge implements AutoCloseable {
     /** Waits until readiness answers 200; returns the seconds since the process was started. */
     double awaitReady(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/observe/health/ready"))
-                .timeout(Duration.ofSeconds(2)).build();
+        HttpRequest ready = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + managementPort + "/observe/health/ready"))
+                .timeout(Duration.ofSeconds(2))
+                .build();
         while (System.nanoTime() < deadline) {
             if (!child.alive()) {
                 throw new IllegalStateException(child + " exited; see " + child.log());
@@ -116,11 +123,15 @@ final class Bridge implements AutoCloseable {
      */
     double[] awaitStartup(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/observe/health/ready"))
-                .timeout(Duration.ofSeconds(2)).build();
-        HttpRequest post = HttpRequest.newBuilder(URI.create(clickstreamUrl())).timeout(Duration.ofSeconds(5))
+        HttpRequest ready = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + managementPort + "/observe/health/ready"))
+                .timeout(Duration.ofSeconds(2))
+                .build();
+        HttpRequest post = HttpRequest.newBuilder(URI.create(clickstreamUrl()))
+                .timeout(Duration.ofSeconds(5))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"start\",\"page\":\"/\"}")).build();
+                .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"start\",\"page\":\"/\"}"))
+                .build();
         double readyAt = -1;
         double httpAt = -1;
         while (System.nanoTime() < deadline) {
@@ -134,7 +145,7 @@ final class Bridge implements AutoCloseable {
                 httpAt = (System.nanoTime() - child.startNanos()) / 1e9;
             }
             if (readyAt >= 0 && httpAt >= 0) {
-                return new double[]{readyAt, httpAt};
+                return new double[] {readyAt, httpAt};
             }
             Thread.sleep(20);
         }
@@ -152,9 +163,11 @@ final class Bridge implements AutoCloseable {
     /** Waits until the HTTP route answers a POST with 200; returns the seconds since the process was started. */
     double awaitHttpAnswer(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        HttpRequest post = HttpRequest.newBuilder(URI.create(clickstreamUrl())).timeout(Duration.ofSeconds(5))
+        HttpRequest post = HttpRequest.newBuilder(URI.create(clickstreamUrl()))
+                .timeout(Duration.ofSeconds(5))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"start\",\"page\":\"/\"}")).build();
+                .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"start\",\"page\":\"/\"}"))
+                .build();
         while (System.nanoTime() < deadline) {
             if (!child.alive()) {
                 throw new IllegalStateException(child + " exited; see " + child.log());
@@ -168,13 +181,15 @@ final class Bridge implements AutoCloseable {
             }
             Thread.sleep(10);
         }
-        throw new IllegalStateException(child + ": HTTP route not answering within " + timeout + "; see " + child.log());
+        throw new IllegalStateException(
+                child + ": HTTP route not answering within " + timeout + "; see " + child.log());
     }
 
     /** The value of a Prometheus sample of /observe/metrics whose name and labels match, summed; 0 when absent. */
     double metric(String name, String stream) throws IOException, InterruptedException {
         HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/observe/metrics"))
-                .timeout(Duration.ofSeconds(5)).build();
+                .timeout(Duration.ofSeconds(5))
+                .build();
         String text = HTTP.send(get, HttpResponse.BodyHandlers.ofString()).body();
         return Prometheus.sum(text, name, stream);
     }
@@ -190,22 +205,25 @@ final class Bridge implements AutoCloseable {
     @Override
     public void close() {
         if (follower != null) {
-            BenchSuite.log("   console followed: %d events, %d record reads", follower.events(), follower.recordReads());
+            BenchSuite.log(
+                    "   console followed: %d events, %d record reads", follower.events(), follower.recordReads());
             follower.close();
         }
         child.stop();
     }
 
     static final class Prometheus {
-        private Prometheus() {
-        }
+        private Prometheus() {}
 
         static double sum(String text, String name, String stream) {
             double sum = 0;
             String label = "stream=\"" + stream + "\"";
             for (String line : text.split("\n")) {
-                if (line.startsWith(name) && (line.length() == name.length() || line.charAt(name.length()) == '{'
-                        || line.charAt(name.length()) == ' ') && line.contains(label)) {
+                if (line.startsWith(name)
+                        && (line.length() == name.length()
+                                || line.charAt(name.length()) == '{'
+                                || line.charAt(name.length()) == ' ')
+                        && line.contains(label)) {
                     sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
                 }
             }

@@ -1,15 +1,14 @@
 package io.kinesisbridge.bench;
 
-import org.apache.camel.CamelContext;
-import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.impl.DefaultCamelContext;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
 
 /**
  * The floor a Camel route reaches on this machine: a file read by camel-file, split into lines, each line's MD5 and
@@ -21,8 +20,7 @@ import java.util.List;
  */
 public final class CamelFloorMain {
 
-    private CamelFloorMain() {
-    }
+    private CamelFloorMain() {}
 
     public static void main(String[] args) throws Exception {
         Path warmup = Path.of(args[0]);
@@ -37,12 +35,14 @@ public final class CamelFloorMain {
                 public void configure() {
                     from("file:" + run.inbox + "?noop=true&initialDelay=0&delay=20")
                             .process(e -> run.fileStarted())
-                            .split(body().tokenize("\n")).streaming()
-                                .process(e -> {
-                                    byte[] line = e.getMessage().getBody(String.class).getBytes(StandardCharsets.UTF_8);
-                                    byte[] digest = md5.digest(line);
-                                    kept.add(base64.encodeToString(line) + digest[0]);
-                                })
+                            .split(body().tokenize("\n"))
+                            .streaming()
+                            .process(e -> {
+                                byte[] line =
+                                        e.getMessage().getBody(String.class).getBytes(StandardCharsets.UTF_8);
+                                byte[] digest = md5.digest(line);
+                                kept.add(base64.encodeToString(line) + digest[0]);
+                            })
                             .end()
                             .process(e -> run.fileDone());
                 }

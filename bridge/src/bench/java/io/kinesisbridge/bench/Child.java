@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -24,10 +26,11 @@ final class Child implements AutoCloseable {
 
     static final String RESULT_PREFIX = "BENCH ";
     /** Every process started, so that none outlives the benchmark when it is stopped. */
-    private static final java.util.Set<Process> STARTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final Set<Process> STARTED = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> STARTED.forEach(Process::destroyForcibly), "stop children"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(() -> STARTED.forEach(Process::destroyForcibly), "stop children"));
     }
 
     private final String name;
@@ -44,22 +47,25 @@ final class Child implements AutoCloseable {
         this.startNanos = startNanos;
         this.input = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
         Writer out = Files.newBufferedWriter(log, StandardCharsets.UTF_8);
-        Thread pump = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-                 out) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    out.write(line);
-                    out.write('\n');
-                    if (line.startsWith(RESULT_PREFIX)) {
-                        out.flush();
-                        results.add(line.substring(RESULT_PREFIX.length()));
+        Thread pump = new Thread(
+                () -> {
+                    try (BufferedReader r = new BufferedReader(
+                                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                            out) {
+                        String line;
+                        while ((line = r.readLine()) != null) {
+                            out.write(line);
+                            out.write('\n');
+                            if (line.startsWith(RESULT_PREFIX)) {
+                                out.flush();
+                                results.add(line.substring(RESULT_PREFIX.length()));
+                            }
+                        }
+                    } catch (IOException e) {
+                        // the process went away
                     }
-                }
-            } catch (IOException e) {
-                // the process went away
-            }
-        }, "output of " + name);
+                },
+                "output of " + name);
         pump.setDaemon(true);
         pump.start();
     }
@@ -69,7 +75,10 @@ final class Child implements AutoCloseable {
         Files.createDirectories(logDir);
         Path log = logDir.resolve(name + ".log");
         long start = System.nanoTime();
-        Process p = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .start();
         STARTED.add(p);
         return new Child(name, p, log, start);
     }
@@ -132,7 +141,8 @@ final class Child implements AutoCloseable {
                 return line;
             }
             if (line == null && !process.isAlive() && results.isEmpty()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + " before its result; see " + log);
+                throw new IllegalStateException(
+                        name + " exited with " + process.exitValue() + " before its result; see " + log);
             }
         }
     }

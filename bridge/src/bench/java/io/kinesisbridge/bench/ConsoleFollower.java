@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class ConsoleFollower implements AutoCloseable {
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final String api;
     private final String stream;
     private final Thread thread;
@@ -50,7 +51,8 @@ final class ConsoleFollower implements AutoCloseable {
         long lastRoutes = 0;
         while (!closed) {
             try {
-                HttpResponse<InputStream> answer = http.send(HttpRequest.newBuilder(URI.create(api + "events")).build(),
+                HttpResponse<InputStream> answer = http.send(
+                        HttpRequest.newBuilder(URI.create(api + "events")).build(),
                         HttpResponse.BodyHandlers.ofInputStream());
                 body = answer.body();
                 try (BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
@@ -62,7 +64,8 @@ final class ConsoleFollower implements AutoCloseable {
                         events.incrementAndGet();
                         get("records?stream=" + stream);
                         recordReads.incrementAndGet();
-                        if (System.nanoTime() - lastRoutes > Duration.ofSeconds(5).toNanos()) {
+                        if (System.nanoTime() - lastRoutes
+                                > Duration.ofSeconds(5).toNanos()) {
                             get("routes");
                             lastRoutes = System.nanoTime();
                         }
@@ -77,7 +80,10 @@ final class ConsoleFollower implements AutoCloseable {
     }
 
     private void get(String path) throws IOException, InterruptedException {
-        http.send(HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(10)).build(),
+        http.send(
+                HttpRequest.newBuilder(URI.create(api + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
                 HttpResponse.BodyHandlers.discarding());
     }
 

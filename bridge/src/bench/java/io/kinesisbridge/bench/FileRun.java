@@ -30,7 +30,7 @@ final class FileRun {
     }
 
     void fileDone() {
-        done.add(new double[]{(System.nanoTime() - startNanos) / 1e9, Proc.cpuSeconds(self) - startCpu});
+        done.add(new double[] {(System.nanoTime() - startNanos) / 1e9, Proc.cpuSeconds(self) - startCpu});
     }
 
     /** Prints {@code BENCH <label> RECORDS SECONDS CPU_SECONDS PEAK_RSS_MIB} for {@code file}. */
@@ -39,7 +39,14 @@ final class FileRun {
         done.take();
         Files.createLink(inbox.resolve(file.getFileName()), file.toAbsolutePath());
         double[] r = done.take();
-        System.out.printf(Locale.ROOT, "%s%s %d %.3f %.3f %.1f%n", Child.RESULT_PREFIX, label, records, r[0], r[1],
+        System.out.printf(
+                Locale.ROOT,
+                "%s%s %d %.3f %.3f %.1f%n",
+                Child.RESULT_PREFIX,
+                label,
+                records,
+                r[0],
+                r[1],
                 Proc.peakRssMiB(self));
     }
 

@@ -11,8 +11,7 @@ import org.apache.camel.main.Main;
  */
 public final class NoopHttpMain {
 
-    private NoopHttpMain() {
-    }
+    private NoopHttpMain() {}
 
     public static void main(String[] args) throws Exception {
         Main main = new Main();
@@ -22,8 +21,7 @@ public final class NoopHttpMain {
         main.configure().addRoutesBuilder(new RouteBuilder() {
             @Override
             public void configure() {
-                from("platform-http:/noop?httpMethodRestrict=POST")
-                        .setBody(constant("{\"FailedRecordCount\":0}"));
+                from("platform-http:/noop?httpMethodRestrict=POST").setBody(constant("{\"FailedRecordCount\":0}"));
             }
         });
         main.run();

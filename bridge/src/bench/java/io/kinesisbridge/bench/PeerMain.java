@@ -1,10 +1,9 @@
 package io.kinesisbridge.bench;
 
+import java.nio.file.Path;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
-
-import java.nio.file.Path;
 
 /**
  * The peer: what a Camel user writes with camel-aws2-kinesis 4.17.0 — a file split into lines, the partition key
@@ -16,13 +15,13 @@ import java.nio.file.Path;
  */
 public final class PeerMain {
 
-    private PeerMain() {
-    }
+    private PeerMain() {}
 
     public static void main(String[] args) throws Exception {
         // the benchmark profile adds the Apache client, the SDK's default that a Camel user of aws2-kinesis gets;
         // the JDK URL-connection client the bridge uses for STS is on the class path too
-        System.setProperty("software.amazon.awssdk.http.service.impl", "software.amazon.awssdk.http.apache.ApacheSdkHttpService");
+        System.setProperty(
+                "software.amazon.awssdk.http.service.impl", "software.amazon.awssdk.http.apache.ApacheSdkHttpService");
         String endpoint = args[0];
         String stream = args[1];
         Path warmup = Path.of(args[2]);
@@ -34,10 +33,14 @@ public final class PeerMain {
                 public void configure() {
                     from("file:" + run.inbox + "?noop=true&initialDelay=0&delay=20")
                             .process(e -> run.fileStarted())
-                            .split(body().tokenize("\n")).streaming().stopOnException()
-                                .setHeader("CamelAwsKinesisPartitionKey").jsonpath("$.userId")
-                                .to("aws2-kinesis:" + stream + "?overrideEndpoint=true&uriEndpointOverride=" + endpoint
-                                        + "&region=us-east-1&accessKey=RAW(AKIDBENCH)&secretKey=RAW(bench)&cborEnabled=false")
+                            .split(body().tokenize("\n"))
+                            .streaming()
+                            .stopOnException()
+                            .setHeader("CamelAwsKinesisPartitionKey")
+                            .jsonpath("$.userId")
+                            .to(
+                                    "aws2-kinesis:" + stream + "?overrideEndpoint=true&uriEndpointOverride=" + endpoint
+                                            + "&region=us-east-1&accessKey=RAW(AKIDBENCH)&secretKey=RAW(bench)&cborEnabled=false")
                             .end()
                             .process(e -> run.fileDone());
                 }

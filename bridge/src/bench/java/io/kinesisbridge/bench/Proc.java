@@ -13,8 +13,7 @@ final class Proc {
     /** USER_HZ: the unit of utime and stime; 100 on every Linux this runs on (getconf CLK_TCK). */
     private static final double TICKS_PER_SECOND = 100.0;
 
-    private Proc() {
-    }
+    private Proc() {}
 
     /** User plus system CPU seconds the process has used so far. */
     static double cpuSeconds(long pid) {

@@ -7,6 +7,11 @@ import io.kinesisbridge.put.PutRecordJson;
 import io.kinesisbridge.put.PutRecordValidator;
 import io.kinesisbridge.put.PutRequest;
 import io.kinesisbridge.put.ShardMap;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -17,11 +22,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.security.MessageDigest;
-import java.util.Base64;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Per-record cost of the steps kinesis-put takes for every record, and the floor: MD5 of the key plus base64 of
@@ -66,7 +66,7 @@ public class RecordCostBenchmark {
     @Benchmark
     public int floor_md5AndBase64() {
         int n = next();
-        byte[] digest = md5.digest(keys[n].getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        byte[] digest = md5.digest(keys[n].getBytes(StandardCharsets.UTF_8));
         byte[] encoded = Base64.getEncoder().encode(events.get(n));
         return digest[0] + encoded.length;
     }

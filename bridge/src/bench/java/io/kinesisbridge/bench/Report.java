@@ -2,7 +2,6 @@ package io.kinesisbridge.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -21,9 +20,15 @@ import java.util.Optional;
 final class Report {
 
     /** One figure. {@code met} is empty when the figure has no target. */
-    record Row(String id, String caseName, String what, double value, String unit, String target, Optional<Boolean> met,
-               String note) {
-    }
+    record Row(
+            String id,
+            String caseName,
+            String what,
+            double value,
+            String unit,
+            String target,
+            Optional<Boolean> met,
+            String note) {}
 
     private final Map<String, Object> run = new LinkedHashMap<>();
     private final List<Row> rows = new ArrayList<>();
@@ -40,14 +45,30 @@ final class Report {
     }
 
     /** A figure with a lower bound. */
-    Row atLeast(String id, String caseName, String what, double value, String unit, double bound, String target, String note) {
+    Row atLeast(
+            String id,
+            String caseName,
+            String what,
+            double value,
+            String unit,
+            double bound,
+            String target,
+            String note) {
         Row r = new Row(id, caseName, what, value, unit, target, Optional.of(value >= bound), note);
         rows.add(r);
         return r;
     }
 
     /** A figure with an upper bound. */
-    Row atMost(String id, String caseName, String what, double value, String unit, double bound, String target, String note) {
+    Row atMost(
+            String id,
+            String caseName,
+            String what,
+            double value,
+            String unit,
+            double bound,
+            String target,
+            String note) {
         Row r = new Row(id, caseName, what, value, unit, target, Optional.of(value <= bound), note);
         rows.add(r);
         return r;
@@ -94,11 +115,20 @@ final class Report {
         StringBuilder b = new StringBuilder();
         b.append("| case | figure | value | target | met | note |\n|---|---|---:|---|---|---|\n");
         for (Row r : rows) {
-            b.append("| ").append(r.caseName()).append(" | ").append(r.what()).append(" | ")
-                    .append(format(r.value())).append(r.unit().isEmpty() ? "" : " " + r.unit()).append(" | ")
-                    .append(r.target()).append(" | ")
-                    .append(r.met().map(m -> m ? "yes" : "**no**").orElse("")).append(" | ")
-                    .append(r.note()).append(" |\n");
+            b.append("| ")
+                    .append(r.caseName())
+                    .append(" | ")
+                    .append(r.what())
+                    .append(" | ")
+                    .append(format(r.value()))
+                    .append(r.unit().isEmpty() ? "" : " " + r.unit())
+                    .append(" | ")
+                    .append(r.target())
+                    .append(" | ")
+                    .append(r.met().map(m -> m ? "yes" : "**no**").orElse(""))
+                    .append(" | ")
+                    .append(r.note())
+                    .append(" |\n");
         }
         return b.toString();
     }

@@ -17,8 +17,13 @@ final class Sink implements AutoCloseable {
 
     static Sink start(Suite suite, String name, String streams, boolean shardLimits, int latencyMs)
             throws IOException, InterruptedException {
-        Child child = Child.java(name, List.of("-Xmx4g"), SinkMain.class,
-                List.of("0", streams, String.valueOf(shardLimits), String.valueOf(latencyMs)), suite.work.resolve(name), suite.logs);
+        Child child = Child.java(
+                name,
+                List.of("-Xmx4g"),
+                SinkMain.class,
+                List.of("0", streams, String.valueOf(shardLimits), String.valueOf(latencyMs)),
+                suite.work.resolve(name),
+                suite.logs);
         String ready = child.awaitResult(l -> l.startsWith("ready "), Duration.ofSeconds(60));
         return new Sink(child, Integer.parseInt(ready.split(" ")[1]));
     }
@@ -30,8 +35,9 @@ final class Sink implements AutoCloseable {
     /** {records stored, write requests throttled, records trimmed}. */
     long[] count(String stream) throws InterruptedException {
         child.send("count " + stream);
-        String[] r = child.awaitResult(l -> l.startsWith("count " + stream + " "), Duration.ofSeconds(30)).split(" ");
-        return new long[]{Long.parseLong(r[2]), Long.parseLong(r[3]), Long.parseLong(r[4])};
+        String[] r = child.awaitResult(l -> l.startsWith("count " + stream + " "), Duration.ofSeconds(30))
+                .split(" ");
+        return new long[] {Long.parseLong(r[2]), Long.parseLong(r[3]), Long.parseLong(r[4])};
     }
 
     @Override

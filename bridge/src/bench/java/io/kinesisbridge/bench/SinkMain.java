@@ -15,7 +15,6 @@ import io.kinesisbridge.server.KinesisApi;
 import io.kinesisbridge.server.KinesisEndpoint;
 import io.kinesisbridge.server.ShardIterators;
 import io.kinesisbridge.server.SignatureCheck;
-
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -35,14 +34,14 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class SinkMain {
 
-    private SinkMain() {
-    }
+    private SinkMain() {}
 
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
         boolean limits = Boolean.parseBoolean(args[2]);
         int latencyMs = Integer.parseInt(args[3]);
-        InMemoryKinesis memory = new InMemoryKinesis(MemoryBackendSettings.defaults().withShardLimits(limits)
+        InMemoryKinesis memory = new InMemoryKinesis(MemoryBackendSettings.defaults()
+                .withShardLimits(limits)
                 .withMaxBytes(Runtime.getRuntime().maxMemory() / 2));
         for (String spec : args[1].split(",")) {
             String[] p = spec.split(":");
@@ -50,23 +49,32 @@ public final class SinkMain {
         }
         KinesisBackend writer = memory;
         if (latencyMs > 0) {
-            writer = new FaultInjectingBackend(memory, FaultSettings.none().withLatency(Duration.ofMillis(latencyMs), Duration.ZERO),
+            writer = new FaultInjectingBackend(
+                    memory,
+                    FaultSettings.none().withLatency(Duration.ofMillis(latencyMs), Duration.ZERO),
                     memory.settings().accountId());
         }
         CountingWrites counting = new CountingWrites(writer);
         Clock clock = Clock.systemUTC();
-        KinesisEndpoint endpoint = new KinesisEndpoint(new KinesisApi(memory, counting, clock,
-                new ShardIterators(clock, ShardIterators.DEFAULT_TTL), SignatureCheck.OFF),
+        KinesisEndpoint endpoint = new KinesisEndpoint(
+                new KinesisApi(
+                        memory,
+                        counting,
+                        clock,
+                        new ShardIterators(clock, ShardIterators.DEFAULT_TTL),
+                        SignatureCheck.OFF),
                 EndpointSettings.of("127.0.0.1", port));
         endpoint.start();
-        System.out.println(Child.RESULT_PREFIX + "ready " + URI.create(endpoint.url()).getPort());
+        System.out.println(
+                Child.RESULT_PREFIX + "ready " + URI.create(endpoint.url()).getPort());
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
         String line;
         while ((line = in.readLine()) != null) {
             String[] cmd = line.trim().split(" ");
             if (cmd[0].equals("count")) {
-                System.out.println(Child.RESULT_PREFIX + "count " + cmd[1] + " " + memory.describe(cmd[1]).recordCount()
-                        + " " + counting.throttledRequests.sum() + " " + memory.describe(cmd[1]).trimmedRecords());
+                System.out.println(Child.RESULT_PREFIX + "count " + cmd[1] + " "
+                        + memory.describe(cmd[1]).recordCount() + " " + counting.throttledRequests.sum() + " "
+                        + memory.describe(cmd[1]).trimmedRecords());
             }
         }
         endpoint.close();
@@ -104,8 +112,11 @@ public final class SinkMain {
         @Override
         public CompletableFuture<PutRecordsResponse> putRecords(String streamName, List<PutRecordCommand> commands) {
             return delegate.putRecords(streamName, commands).whenComplete((r, e) -> {
-                if (r != null && r.results().stream().anyMatch(x -> x instanceof RecordResult.Failed f
-                        && KinesisError.THROUGHPUT_EXCEEDED.equals(f.error().code()))) {
+                if (r != null
+                        && r.results().stream()
+                                .anyMatch(x -> x instanceof RecordResult.Failed f
+                                        && KinesisError.THROUGHPUT_EXCEEDED.equals(
+                                                f.error().code()))) {
                     throttledRequests.increment();
                 }
             });

@@ -2,7 +2,6 @@ package io.kinesisbridge.bench;
 
 import io.kinesisbridge.testing.BridgeProcess;
 import io.kinesisbridge.testing.FreePorts;
-
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
 import java.net.DatagramPacket;
@@ -13,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
@@ -30,20 +30,25 @@ import java.util.regex.Pattern;
  */
 public final class SyslogUdpRate {
 
-    private static final Pattern RECORDS_IN = Pattern.compile("(?m)^kinesis_bridge_records_in_total\\{stream=\"logs\"} ([0-9.E]+)");
+    private static final Pattern RECORDS_IN =
+            Pattern.compile("(?m)^kinesis_bridge_records_in_total\\{stream=\"logs\"} ([0-9.E]+)");
     private static final Pattern DROPS = Pattern.compile("(?m)^kinesis_bridge_syslog_udp_drops_total ([0-9.E]+)");
 
-    private SyslogUdpRate() {
-    }
+    private SyslogUdpRate() {}
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-        int[] rates = args.length > 1 ? java.util.Arrays.stream(args, 1, args.length).mapToInt(Integer::parseInt).toArray()
-                : new int[]{5_000, 10_000, 20_000, 40_000, 80_000, 160_000, 0};
+        int[] rates = args.length > 1
+                ? Arrays.stream(args, 1, args.length)
+                        .mapToInt(Integer::parseInt)
+                        .toArray()
+                : new int[] {5_000, 10_000, 20_000, 40_000, 80_000, 160_000, 0};
         int port = FreePorts.tcpAndUdp();
         Path work = Files.createTempDirectory("syslog-udp-rate");
-        try (BridgeProcess bridge = BridgeProcess.start(work, "udp-rate", Map.of("bridge.syslog.enabled", "true",
-                "bridge.syslog.port", String.valueOf(port)))) {
+        try (BridgeProcess bridge = BridgeProcess.start(
+                work,
+                "udp-rate",
+                Map.of("bridge.syslog.enabled", "true", "bridge.syslog.port", String.valueOf(port)))) {
             bridge.awaitReady(Duration.ofSeconds(60));
             System.out.printf("%-12s %10s %10s %10s %7s%n", "rate/s", "sent", "taken", "dropped", "lost");
             try (DatagramSocket udp = new DatagramSocket()) {
@@ -53,21 +58,27 @@ public final class SyslogUdpRate {
                     long[] after = settled(bridge, before, sent);
                     long taken = after[0] - before[0];
                     long dropped = after[1] - before[1];
-                    System.out.printf("%-12s %10d %10d %10d %6.1f%%%n", rate == 0 ? "unthrottled" : rate, sent, taken, dropped,
-                            100.0 * (sent - taken) / sent);
+                    System.out.printf(
+                            "%-12s %10d %10d %10d %6.1f%%%n",
+                            rate == 0 ? "unthrottled" : rate, sent, taken, dropped, 100.0 * (sent - taken) / sent);
                 }
             }
             long[] before = counts(bridge);
             int tcpMessages = 400_000;
             try (Socket tcp = new Socket(InetAddress.getLoopbackAddress(), port);
-                 OutputStream out = new BufferedOutputStream(tcp.getOutputStream(), 65_536)) {
+                    OutputStream out = new BufferedOutputStream(tcp.getOutputStream(), 65_536)) {
                 for (int i = 0; i < tcpMessages; i++) {
                     out.write(message(i).getBytes(StandardCharsets.UTF_8));
                     out.write('\n');
                 }
             }
             long[] after = settled(bridge, before, tcpMessages);
-            System.out.printf("%-12s %10d %10d %10s %6.1f%%%n", "tcp burst", tcpMessages, after[0] - before[0], "-",
+            System.out.printf(
+                    "%-12s %10d %10d %10s %6.1f%%%n",
+                    "tcp burst",
+                    tcpMessages,
+                    after[0] - before[0],
+                    "-",
                     100.0 * (tcpMessages - (after[0] - before[0])) / tcpMessages);
         }
     }
@@ -119,7 +130,7 @@ public final class SyslogUdpRate {
 
     private static long[] counts(BridgeProcess bridge) {
         String metrics = bridge.metricsText();
-        return new long[]{number(RECORDS_IN, metrics), number(DROPS, metrics)};
+        return new long[] {number(RECORDS_IN, metrics), number(DROPS, metrics)};
     }
 
     private static long number(Pattern p, String text) {

@@ -2,9 +2,9 @@ package io.kinesisbridge.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,12 +65,12 @@ final class Wrk {
         }
     }
 
-    private Wrk() {
-    }
+    private Wrk() {}
 
     static String version() {
         try {
-            Process p = new ProcessBuilder("wrk", "-v").redirectErrorStream(true).start();
+            Process p =
+                    new ProcessBuilder("wrk", "-v").redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes()).trim();
             p.waitFor();
             return out.lines().findFirst().orElse("wrk").replaceAll("\\s*\\[.*", "");
@@ -86,33 +86,51 @@ final class Wrk {
     static Path bodies(Path file, List<String> bodies) throws IOException {
         try (OutputStream out = Files.newOutputStream(file)) {
             for (String b : bodies) {
-                out.write(b.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                out.write(BODY_SEPARATOR.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                out.write(b.getBytes(StandardCharsets.UTF_8));
+                out.write(BODY_SEPARATOR.getBytes(StandardCharsets.UTF_8));
             }
         }
         return file;
     }
 
-    static Result run(Suite suite, String url, Path bodies, String contentType, int threads, int connections,
-                      Duration duration) throws IOException, InterruptedException {
+    static Result run(
+            Suite suite, String url, Path bodies, String contentType, int threads, int connections, Duration duration)
+            throws IOException, InterruptedException {
         Path script = suite.work.resolve("post.lua");
         if (!Files.exists(script)) {
             Files.writeString(script, SCRIPT);
         }
-        List<String> cmd = new ArrayList<>(List.of("wrk", "-t" + threads, "-c" + connections, "-d" + duration.toSeconds() + "s",
-                "--timeout", "10s", "-s", script.toString(), url));
+        List<String> cmd = new ArrayList<>(List.of(
+                "wrk",
+                "-t" + threads,
+                "-c" + connections,
+                "-d" + duration.toSeconds() + "s",
+                "--timeout",
+                "10s",
+                "-s",
+                script.toString(),
+                url));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("BENCH_BODIES", bodies.toString());
         pb.environment().put("BENCH_CONTENT_TYPE", contentType);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes());
         p.waitFor();
-        String line = out.lines().filter(l -> l.startsWith(Child.RESULT_PREFIX)).findFirst()
+        String line = out.lines()
+                .filter(l -> l.startsWith(Child.RESULT_PREFIX))
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("wrk printed no summary: " + out));
         JsonNode j = new ObjectMapper().readTree(line.substring(Child.RESULT_PREFIX.length()));
-        long errors = j.get("status_errors").asLong() + j.get("connect_errors").asLong() + j.get("read_errors").asLong()
-                + j.get("write_errors").asLong() + j.get("timeouts").asLong();
-        return new Result(j.get("requests").asLong(), j.get("duration_us").asDouble() / 1e6, j.get("p50_us").asDouble() / 1000,
-                j.get("p99_us").asDouble() / 1000, errors);
+        long errors = j.get("status_errors").asLong()
+                + j.get("connect_errors").asLong()
+                + j.get("read_errors").asLong()
+                + j.get("write_errors").asLong()
+                + j.get("timeouts").asLong();
+        return new Result(
+                j.get("requests").asLong(),
+                j.get("duration_us").asDouble() / 1e6,
+                j.get("p50_us").asDouble() / 1000,
+                j.get("p99_us").asDouble() / 1000,
+                errors);
     }
 }

@@ -1,14 +1,13 @@
 package io.kinesisbridge.app;
 
 import io.kinesisbridge.backend.KinesisBackend;
-import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
-
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * Readiness of the backend: every stream the bridge writes to can be described. Cached briefly, so that frequent

@@ -30,14 +30,6 @@ import io.kinesisbridge.source.syslog.SyslogParser;
 import io.kinesisbridge.source.syslog.SyslogRecords;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
-import org.apache.camel.CamelConfiguration;
-import org.apache.camel.CamelContext;
-import org.apache.camel.spi.Registry;
-import org.apache.camel.support.LifecycleStrategySupport;
-import org.apache.camel.support.service.ServiceSupport;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,6 +45,13 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.LifecycleStrategySupport;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Binds what the routes and the kinesis-put component use, built from the {@code bridge.*} properties of the
@@ -111,28 +110,43 @@ public class BridgeConfiguration implements CamelConfiguration {
                 }
             });
         } else if (settings.endpoint().enabled()) {
-            LOG.info("Kinesis endpoint not started: it serves the in-memory backend only (bridge.backend={})",
+            LOG.info(
+                    "Kinesis endpoint not started: it serves the in-memory backend only (bridge.backend={})",
                     settings.backend().name().toLowerCase(Locale.ROOT));
         }
-        CountingDeadLetterSink deadLetters = new CountingDeadLetterSink(settings.deadLetters().sink(),
+        CountingDeadLetterSink deadLetters = new CountingDeadLetterSink(
+                settings.deadLetters().sink(),
                 () -> registry.findByType(MeterRegistry.class).stream().findFirst());
         registry.bind("deadLetterSink", deadLetters);
-        registry.bind("httpIngest", new HttpIngest(Math.toIntExact(http.listener().maxBodyBytes()), http.listener().saturatedStatus(),
-                http.listener().retryAfterSeconds()));
+        registry.bind(
+                "httpIngest",
+                new HttpIngest(
+                        Math.toIntExact(http.listener().maxBodyBytes()),
+                        http.listener().saturatedStatus(),
+                        http.listener().retryAfterSeconds()));
         listen(context, settings, backend, vertx);
         FileSettings file = settings.file();
         DeliverySettings delivery = settings.delivery();
         // the route waits for each batch's answers before it reads the next: a batch of as many records as the
         // dispatcher sends at once (requests in flight x records per request) keeps every request slot busy
-        FileDeadLetters fileDeadLetters = new FileDeadLetters(deadLetters, file.stream(), file.maxRecordBytes(), Clock.systemUTC());
+        FileDeadLetters fileDeadLetters =
+                new FileDeadLetters(deadLetters, file.stream(), file.maxRecordBytes(), Clock.systemUTC());
         RegularFiles regularFiles = new RegularFiles(file.allowLinks());
-        registry.bind("fileLines", new FileLines(Math.min(settings.maxInFlightRecords(),
-                delivery.maxBatchRecords() * delivery.maxConcurrentRequests()), fileDeadLetters, regularFiles, health));
+        registry.bind(
+                "fileLines",
+                new FileLines(
+                        Math.min(
+                                settings.maxInFlightRecords(),
+                                delivery.maxBatchRecords() * delivery.maxConcurrentRequests()),
+                        fileDeadLetters,
+                        regularFiles,
+                        health));
         registry.bind("inboxFilter", new InboxFilter(regularFiles, fileDeadLetters));
         InboxWatch inboxWatch = new InboxWatch(health, Duration.ofSeconds(10));
         registry.bind("inboxWatch", inboxWatch);
         addService(context, inboxWatch);
-        FileTailer tailer = new FileTailer(file.tailSettings(delivery.maxBatchRecords(), ownOutput(settings)), fileDeadLetters, health);
+        FileTailer tailer = new FileTailer(
+                file.tailSettings(delivery.maxBatchRecords(), ownOutput(settings)), fileDeadLetters, health);
         registry.bind("fileTailer", tailer);
         addService(context, tailer);
         SyslogListeners syslog = new SyslogListeners(syslogSettings.listeners(), () -> meterRegistry(registry));
@@ -172,17 +186,23 @@ public class BridgeConfiguration implements CamelConfiguration {
                 registry.bind("httpListener", listener);
             }
             if (managementSettings.enabled()) {
-                ManagementServer management = new ManagementServer(context, vertx, managementSettings.address(),
-                        managementSettings.limits(), meters);
+                ManagementServer management = new ManagementServer(
+                        context, vertx, managementSettings.address(), managementSettings.limits(), meters);
                 management.listen();
                 bound.add(management);
                 registry.bind("managementServer", management);
                 ConsoleSettings console = settings.console();
                 if (console.enabled()) {
-                    WebConsole webConsole = new WebConsole(context, vertx,
+                    WebConsole webConsole = new WebConsole(
+                            context,
+                            vertx,
                             backend instanceof InMemoryKinesis memory ? Optional.of(memory) : Optional.empty(),
-                            new WebConsole.Options(console.allowResend(), console.recentRecords(), http.listener().token(),
-                                    settings.deadLetters().dir(), Math.max(1, managementSettings.limits().maxConnections() / 2)));
+                            new WebConsole.Options(
+                                    console.allowResend(),
+                                    console.recentRecords(),
+                                    http.listener().token(),
+                                    settings.deadLetters().dir(),
+                                    Math.max(1, managementSettings.limits().maxConnections() / 2)));
                     management.setConsole(webConsole::handle);
                     bound.add(webConsole);
                     registry.bind("webConsole", webConsole);
@@ -208,8 +228,11 @@ public class BridgeConfiguration implements CamelConfiguration {
 
     /** When this process started, on the clock of System.nanoTime(): "ready in" counts from the launch. */
     private static long processStartNanos() {
-        return ProcessHandle.current().info().startInstant()
-                .map(start -> System.nanoTime() - Duration.between(start, Instant.now()).toNanos())
+        return ProcessHandle.current()
+                .info()
+                .startInstant()
+                .map(start -> System.nanoTime()
+                        - Duration.between(start, Instant.now()).toNanos())
                 .orElse(System.nanoTime());
     }
 
@@ -223,14 +246,21 @@ public class BridgeConfiguration implements CamelConfiguration {
 
     /** The directories and files the bridge writes, which the tailer must not read. */
     static OwnOutput ownOutput(BridgeSettings settings) {
-        List<Path> dirs = new ArrayList<>(List.of(settings.deadLetters().dir(), settings.delivery().spoolDir()));
+        List<Path> dirs = new ArrayList<>(
+                List.of(settings.deadLetters().dir(), settings.delivery().spoolDir()));
         settings.memory().persistDir().ifPresent(dirs::add);
         Set<String> streams = new LinkedHashSet<>(targetStreams(settings));
         settings.streams().forEach(s -> streams.add(s.name()));
         List<String> names = new ArrayList<>();
         for (String s : streams) {
-            names.addAll(List.of(s + ".ndjson", s + ".ndjson.1", s + ".log", s + ".json", "stream-" + s + "/head",
-                    s + "/stream.json", s + "/shardId-000000000000.log"));
+            names.addAll(List.of(
+                    s + ".ndjson",
+                    s + ".ndjson.1",
+                    s + ".log",
+                    s + ".json",
+                    "stream-" + s + "/head",
+                    s + "/stream.json",
+                    s + "/shardId-000000000000.log"));
         }
         return new OwnOutput(dirs, List.of(settings.file().checkpointFile()), names);
     }
@@ -246,9 +276,11 @@ public class BridgeConfiguration implements CamelConfiguration {
             return;
         }
         ownOutput(settings).matchedBy(new GlobScanner(globs)).ifPresent(own -> {
-            throw new InvalidSettingException("Setting bridge.file.paths: '" + file.paths()
-                    + "' matches the bridge's own output " + own + ": the bridge would tail what it writes itself"
-                    + " (dead letters, spool, checkpoints, persisted streams); narrow the globs or move those directories");
+            throw new InvalidSettingException(
+                    "Setting bridge.file.paths: '" + file.paths()
+                            + "' matches the bridge's own output " + own
+                            + ": the bridge would tail what it writes itself"
+                            + " (dead letters, spool, checkpoints, persisted streams); narrow the globs or move those directories");
         });
     }
 
@@ -285,7 +317,8 @@ public class BridgeConfiguration implements CamelConfiguration {
      * administration go to the backend itself, writes through the fault decorator when faults or latency are set,
      * so that records put by the routes and through the endpoint land in the same streams.
      */
-    static Optional<KinesisEndpoint> createEndpoint(KinesisEndpointSettings settings, InMemoryKinesis memory, Optional<Vertx> vertx) {
+    static Optional<KinesisEndpoint> createEndpoint(
+            KinesisEndpointSettings settings, InMemoryKinesis memory, Optional<Vertx> vertx) {
         if (!settings.enabled()) {
             return Optional.empty();
         }
@@ -293,12 +326,21 @@ public class BridgeConfiguration implements CamelConfiguration {
         KinesisBackend writer = memory;
         if (faults.active()) {
             writer = new FaultInjectingBackend(memory, faults, memory.settings().accountId());
-            LOG.info("Kinesis endpoint faults: {} of requests and {} of PutRecords entries fail ({}), latency {} ms + up to {} ms, seed {}",
-                    faults.requestFailureRate(), faults.entryFailureRate(), String.join("/", faults.errorCodes()),
-                    faults.latency().toMillis(), faults.latencyJitter().toMillis(), faults.seed());
+            LOG.info(
+                    "Kinesis endpoint faults: {} of requests and {} of PutRecords entries fail ({}), latency {} ms + up to {} ms, seed {}",
+                    faults.requestFailureRate(),
+                    faults.entryFailureRate(),
+                    String.join("/", faults.errorCodes()),
+                    faults.latency().toMillis(),
+                    faults.latencyJitter().toMillis(),
+                    faults.seed());
         }
         Clock clock = Clock.systemUTC();
-        KinesisApi api = new KinesisApi(memory, writer, clock, new ShardIterators(clock, ShardIterators.DEFAULT_TTL),
+        KinesisApi api = new KinesisApi(
+                memory,
+                writer,
+                clock,
+                new ShardIterators(clock, ShardIterators.DEFAULT_TTL),
                 settings.requireSignature() ? SignatureCheck.STRUCTURE : SignatureCheck.OFF);
         KinesisEndpoint kinesisEndpoint = new KinesisEndpoint(api, settings.listener(), vertx);
         kinesisEndpoint.allowBrowsersFrom(settings.corsOrigins());
@@ -356,18 +398,25 @@ public class BridgeConfiguration implements CamelConfiguration {
         }
         MemorySettings memory = settings.memory();
         Optional<Path> persistDir = memory.persistDir();
-        InMemoryKinesis kinesis = persistDir.isEmpty() ? new InMemoryKinesis(memory.backend())
+        InMemoryKinesis kinesis = persistDir.isEmpty()
+                ? new InMemoryKinesis(memory.backend())
                 : InMemoryKinesis.durable(memory.backend(), persistDir.get(), memory.persistFsync());
         for (StreamSpec s : settings.streams()) {
             if (kinesis.hasStream(s.name())) {
-                LOG.info("In-memory backend: stream {} restored from {} with {} records", s.name(), persistDir.get(),
+                LOG.info(
+                        "In-memory backend: stream {} restored from {} with {} records",
+                        s.name(),
+                        persistDir.get(),
                         kinesis.describe(s.name()).recordCount());
             } else {
                 kinesis.createStream(s.name(), s.shards(), s.maxRecordSizeBytes());
             }
         }
-        LOG.debug("In-memory backend: streams {} (shard limits {}, memory cap {} MiB, {})", kinesis.streamNames(),
-                memory.backend().shardLimits() ? "on" : "off", memory.backend().maxBytes() >> 20,
+        LOG.debug(
+                "In-memory backend: streams {} (shard limits {}, memory cap {} MiB, {})",
+                kinesis.streamNames(),
+                memory.backend().shardLimits() ? "on" : "off",
+                memory.backend().maxBytes() >> 20,
                 persistDir.map(dir -> "persisted in " + dir).orElse("not persisted"));
         return kinesis;
     }

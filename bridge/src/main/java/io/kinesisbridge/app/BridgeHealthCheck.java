@@ -1,10 +1,9 @@
 package io.kinesisbridge.app;
 
 import io.kinesisbridge.health.BridgeHealth;
+import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
-
-import java.util.Map;
 
 /** Readiness of the bridge's own parts: DOWN while {@link BridgeHealth} holds a problem, each named with its reason. */
 public final class BridgeHealthCheck extends AbstractHealthCheck {

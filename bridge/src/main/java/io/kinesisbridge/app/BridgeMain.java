@@ -1,12 +1,6 @@
 package io.kinesisbridge.app;
 
 import io.kinesisbridge.net.CannotListenException;
-import org.apache.camel.FailedToCreateRouteException;
-import org.apache.camel.main.BaseMainSupport;
-import org.apache.camel.main.Main;
-import org.apache.camel.main.MainListenerSupport;
-import org.slf4j.LoggerFactory;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -15,6 +9,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import org.apache.camel.FailedToCreateRouteException;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar kinesis-bridge.jar [--config FILE] [--routes DIR] [--KEY=VALUE ...]}: reads the configuration
@@ -27,8 +26,7 @@ public final class BridgeMain {
     /** {@code --config none}: no configuration file, the built-in defaults (and the environment and flags). */
     static final String NO_CONFIG = "none";
 
-    private BridgeMain() {
-    }
+    private BridgeMain() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("replay")) {
@@ -77,7 +75,9 @@ public final class BridgeMain {
      */
     static String refusalIn(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof CannotListenException || t instanceof StartRefusedException || t instanceof InvalidSettingException) {
+            if (t instanceof CannotListenException
+                    || t instanceof StartRefusedException
+                    || t instanceof InvalidSettingException) {
                 return t.getMessage();
             }
         }
@@ -113,7 +113,8 @@ public final class BridgeMain {
         }
         String from = cl.extra().get("from");
         if (from == null) {
-            throw new IllegalArgumentException("replay needs --from memory:DIR or --from dead-letter:FILE; see replay --help");
+            throw new IllegalArgumentException(
+                    "replay needs --from memory:DIR or --from dead-letter:FILE; see replay --help");
         }
         return ReplayCommand.run(cl.settings(), from, cl.extra().get("to"), System.out);
     }
@@ -171,10 +172,13 @@ public final class BridgeMain {
             Path file = Path.of(config);
             if (!Files.isRegularFile(file)) {
                 Path missing = file.toAbsolutePath().normalize();
-                throw new StartRefusedException(configGiven ? "configuration file " + missing + " does not exist"
-                        : "no configuration file at " + missing + ": run the bridge from the directory that holds config/ "
-                        + "and routes/ (the repository root), give --config FILE (or BRIDGE_CONFIG), or --config "
-                        + NO_CONFIG + " to run on the built-in defaults");
+                throw new StartRefusedException(
+                        configGiven
+                                ? "configuration file " + missing + " does not exist"
+                                : "no configuration file at " + missing
+                                        + ": run the bridge from the directory that holds config/ "
+                                        + "and routes/ (the repository root), give --config FILE (or BRIDGE_CONFIG), or --config "
+                                        + NO_CONFIG + " to run on the built-in defaults");
             }
             return Optional.of(file);
         }
@@ -193,7 +197,8 @@ public final class BridgeMain {
             return null;
         }
         if (!cl.extra().isEmpty()) {
-            throw new IllegalArgumentException("--" + cl.extra().keySet().iterator().next() + " belongs to the replay command");
+            throw new IllegalArgumentException(
+                    "--" + cl.extra().keySet().iterator().next() + " belongs to the replay command");
         }
         BridgeSettings settings = cl.settings();
         BridgeConfiguration.checkTailPaths(settings);
@@ -225,7 +230,8 @@ public final class BridgeMain {
         p.put("camel.server.enabled", "false");
         settings.http().listener().tls().ifPresent(keyStore -> {
             if (!Files.isReadable(keyStore.path())) {
-                throw new InvalidSettingException("Setting bridge.http.tls.keystore: " + keyStore.path() + " is not a readable file");
+                throw new InvalidSettingException(
+                        "Setting bridge.http.tls.keystore: " + keyStore.path() + " is not a readable file");
             }
         });
         p.put("camel.health.enabled", "true");
@@ -255,9 +261,10 @@ public final class BridgeMain {
         }
         Path path = Path.of(routes);
         if (!Files.isDirectory(path)) {
-            throw new StartRefusedException("no routes directory at " + path.toAbsolutePath().normalize() + ": the bridge "
-                    + "reads routes/*.yaml from the directory it runs in; run it from the repository root, or give "
-                    + "--routes DIR (or BRIDGE_ROUTES)");
+            throw new StartRefusedException(
+                    "no routes directory at " + path.toAbsolutePath().normalize() + ": the bridge "
+                            + "reads routes/*.yaml from the directory it runs in; run it from the repository root, or give "
+                            + "--routes DIR (or BRIDGE_ROUTES)");
         }
         return "file:" + path.toAbsolutePath().normalize() + "/*.yaml";
     }

@@ -2,7 +2,6 @@ package io.kinesisbridge.app;
 
 import io.kinesisbridge.backend.aws.AwsBackendSettings;
 import io.kinesisbridge.net.ListenerLimits;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -22,28 +21,59 @@ import java.util.stream.Stream;
 public final class BridgeSettings {
 
     /** Where records go. */
-    enum Backend { MEMORY, AWS }
+    enum Backend {
+        MEMORY,
+        AWS
+    }
 
     private static final List<Setting> GENERAL = List.of(
-            Setting.oneOf("bridge.backend", "memory", List.of("memory", "aws"),
+            Setting.oneOf(
+                    "bridge.backend",
+                    "memory",
+                    List.of("memory", "aws"),
                     "Where records go: `memory` (the in-memory shard backend, offline) or `aws` (Kinesis)."),
-            Setting.custom("bridge.streams", "clickstream:4,logs:2,telemetry:4",
+            Setting.custom(
+                    "bridge.streams",
+                    "clickstream:4,logs:2,telemetry:4",
                     "Streams the in-memory backend creates at start: `name:shards` or `name:shards:maxRecordSizeKiB` (1024-10240), comma-separated.",
                     SettingChecks::streams),
-            Setting.oneOf("bridge.ordering", "key", List.of("none", "key", "chain"),
+            Setting.oneOf(
+                    "bridge.ordering",
+                    "key",
+                    List.of("none", "key", "chain"),
                     "Ordering of the shipped routes: `none`, `key` (per-key order) or `chain` (per-key order plus SequenceNumberForOrdering)."),
-            Setting.integer("bridge.max-in-flight-records", KinesisPutOption.endpointDefault("maxInFlightRecords"), 1, 10_000_000,
+            Setting.integer(
+                    "bridge.max-in-flight-records",
+                    KinesisPutOption.endpointDefault("maxInFlightRecords"),
+                    1,
+                    10_000_000,
                     "Records each route may have in flight before it waits (files, syslog, MQTT) or answers bridge.http.saturated-status (HTTP)."));
 
     private static final List<Setting> PROGRESS = List.of(
-            Setting.integer("bridge.progress-interval-seconds", "30", 0, 86_400,
+            Setting.integer(
+                    "bridge.progress-interval-seconds",
+                    "30",
+                    0,
+                    86_400,
                     "Every how many seconds a progress line with records/s per stream is logged (while records move); 0: never."));
 
     /** Every setting the bridge knows, in the order docs/configuration.md lists them. */
-    public static final List<Setting> KNOWN = Stream.of(GENERAL, DeadLetterSettings.SETTINGS, HttpSettings.SETTINGS,
-            FileSettings.SETTINGS, SyslogSettings.SETTINGS, MqttSettings.SETTINGS, MemorySettings.SETTINGS,
-            KinesisEndpointSettings.SETTINGS, AwsSettings.SETTINGS, DeliverySettings.SETTINGS, ManagementSettings.SETTINGS,
-            ConsoleSettings.SETTINGS, PROGRESS).flatMap(List::stream).toList();
+    public static final List<Setting> KNOWN = Stream.of(
+                    GENERAL,
+                    DeadLetterSettings.SETTINGS,
+                    HttpSettings.SETTINGS,
+                    FileSettings.SETTINGS,
+                    SyslogSettings.SETTINGS,
+                    MqttSettings.SETTINGS,
+                    MemorySettings.SETTINGS,
+                    KinesisEndpointSettings.SETTINGS,
+                    AwsSettings.SETTINGS,
+                    DeliverySettings.SETTINGS,
+                    ManagementSettings.SETTINGS,
+                    ConsoleSettings.SETTINGS,
+                    PROGRESS)
+            .flatMap(List::stream)
+            .toList();
 
     private static final SettingsLoader LOADER = new SettingsLoader(KNOWN);
 
@@ -142,7 +172,9 @@ public final class BridgeSettings {
 
     /** A listener's max-connections, idle-timeout-ms and request-timeout-ms under {@code prefix}. */
     ListenerLimits listenerLimits(String prefix) {
-        return new ListenerLimits(integer(prefix + "max-connections"), Duration.ofMillis(longValue(prefix + "idle-timeout-ms")),
+        return new ListenerLimits(
+                integer(prefix + "max-connections"),
+                Duration.ofMillis(longValue(prefix + "idle-timeout-ms")),
                 Duration.ofMillis(longValue(prefix + "request-timeout-ms")));
     }
 

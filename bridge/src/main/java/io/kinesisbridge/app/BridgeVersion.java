@@ -10,8 +10,7 @@ final class BridgeVersion {
 
     private static final Properties BUILD = load();
 
-    private BridgeVersion() {
-    }
+    private BridgeVersion() {}
 
     private static Properties load() {
         Properties p = new Properties();
@@ -31,7 +30,8 @@ final class BridgeVersion {
 
     /** {@code kinesis-bridge 0.1.0 (Apache Camel 4.17.0, AWS SDK 2.57.8, Java 17.0.15)}. */
     static String line() {
-        return "kinesis-bridge " + current() + " (Apache Camel " + BUILD.getProperty("camel", "?") + ", AWS SDK for Java "
-                + BUILD.getProperty("awssdk", "?") + ", Java " + System.getProperty("java.version") + ")";
+        return "kinesis-bridge " + current() + " (Apache Camel " + BUILD.getProperty("camel", "?")
+                + ", AWS SDK for Java " + BUILD.getProperty("awssdk", "?") + ", Java "
+                + System.getProperty("java.version") + ")";
     }
 }

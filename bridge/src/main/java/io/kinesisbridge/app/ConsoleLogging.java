@@ -39,9 +39,11 @@ public final class ConsoleLogging extends ContextAwareBase implements Configurat
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.INFO);
         root.addAppender(console);
-        // the bridge says what it serves in one block of its own (StartupReport); Camel's warnings and errors still show,
+        // the bridge says what it serves in one block of its own (StartupReport); Camel's warnings and errors still
+        // show,
         // and -Dkinesis.bridge.camel.log-level=INFO brings back Camel's own start-up and route lines
-        context.getLogger("org.apache.camel").setLevel(Level.toLevel(System.getProperty(CAMEL_LEVEL_PROPERTY), Level.WARN));
+        context.getLogger("org.apache.camel")
+                .setLevel(Level.toLevel(System.getProperty(CAMEL_LEVEL_PROPERTY), Level.WARN));
         context.getLogger("io.vertx").setLevel(Level.WARN);
         context.getLogger("io.netty").setLevel(Level.WARN);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;

@@ -1,7 +1,6 @@
 package io.kinesisbridge.app;
 
 import io.kinesisbridge.deadletter.FileDeadLetterSink;
-
 import java.nio.file.Path;
 import java.util.List;
 
@@ -9,15 +8,27 @@ import java.util.List;
 record DeadLetterSettings(Path dir, long maxFileBytes, int maxFiles) {
 
     static final List<Setting> SETTINGS = List.of(
-            Setting.text("bridge.dead-letter.dir", KinesisPutOption.dispatch("deadLetterDir"),
+            Setting.text(
+                    "bridge.dead-letter.dir",
+                    KinesisPutOption.dispatch("deadLetterDir"),
                     "Directory of the dead-letter files, one `<stream>.ndjson` per stream."),
-            Setting.integer("bridge.dead-letter.max-file-bytes", KinesisPutOption.dispatch("deadLetterMaxFileBytes"), 1024, Long.MAX_VALUE,
+            Setting.integer(
+                    "bridge.dead-letter.max-file-bytes",
+                    KinesisPutOption.dispatch("deadLetterMaxFileBytes"),
+                    1024,
+                    Long.MAX_VALUE,
                     "Size at which a dead-letter file is rotated to `.1`, `.2`, …"),
-            Setting.integer("bridge.dead-letter.max-files", KinesisPutOption.dispatch("deadLetterMaxFiles"), 1, 1000,
+            Setting.integer(
+                    "bridge.dead-letter.max-files",
+                    KinesisPutOption.dispatch("deadLetterMaxFiles"),
+                    1,
+                    1000,
                     "Files kept per stream, the current one included; the oldest rotation is deleted past it."));
 
     static DeadLetterSettings of(BridgeSettings s) {
-        return new DeadLetterSettings(Path.of(s.text("bridge.dead-letter.dir")), s.longValue("bridge.dead-letter.max-file-bytes"),
+        return new DeadLetterSettings(
+                Path.of(s.text("bridge.dead-letter.dir")),
+                s.longValue("bridge.dead-letter.max-file-bytes"),
                 s.integer("bridge.dead-letter.max-files"));
     }
 

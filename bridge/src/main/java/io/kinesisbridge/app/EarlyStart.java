@@ -1,10 +1,11 @@
 package io.kinesisbridge.app;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.slf4j.LoggerFactory;
 
 /**
  * Start-up work done on a second thread while the main thread reads the configuration and Camel loads the routes:
@@ -17,23 +18,24 @@ final class EarlyStart {
 
     private static volatile CompletableFuture<Vertx> early;
 
-    private EarlyStart() {
-    }
+    private EarlyStart() {}
 
     /** Begins building the shared Vert.x instance; {@link #vertx(int)} takes it. */
     static void begin(int workerThreads) {
         // logging is set up here, before the second thread logs: SLF4J otherwise queues that thread's calls while the
         // main thread initialises it and prints a warning about replaying them at every start
-        org.slf4j.LoggerFactory.getILoggerFactory();
+        LoggerFactory.getILoggerFactory();
         CompletableFuture<Vertx> vertx = new CompletableFuture<>();
-        Thread thread = new Thread(() -> {
-            try {
-                vertx.complete(Vertx.vertx(options(workerThreads)));
-                new com.fasterxml.jackson.databind.ObjectMapper();
-            } catch (Throwable e) {
-                vertx.completeExceptionally(e);
-            }
-        }, "early-start");
+        Thread thread = new Thread(
+                () -> {
+                    try {
+                        vertx.complete(Vertx.vertx(options(workerThreads)));
+                        new ObjectMapper();
+                    } catch (Throwable e) {
+                        vertx.completeExceptionally(e);
+                    }
+                },
+                "early-start");
         thread.setDaemon(true);
         thread.start();
         early = vertx;

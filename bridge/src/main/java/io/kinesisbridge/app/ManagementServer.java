@@ -15,13 +15,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import org.apache.camel.CamelContext;
-import org.apache.camel.health.HealthCheck;
-import org.apache.camel.health.HealthCheckHelper;
-import org.apache.camel.support.service.ServiceSupport;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,6 +27,12 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.apache.camel.CamelContext;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckHelper;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Health and metrics on a listener of their own, apart from the sources' so that probes work whichever sources run:
@@ -60,6 +59,7 @@ public final class ManagementServer extends ServiceSupport {
     private final Supplier<Optional<MeterRegistry>> meterRegistry;
     /** Answers being worked out, by path; touched on the server's event loop only. */
     private final Map<String, Future<Answer>> working = new HashMap<>();
+
     private volatile Supplier<String> metrics;
     private volatile Handler<HttpServerRequest> console;
     private GuardedHttpServer server;
@@ -72,8 +72,12 @@ public final class ManagementServer extends ServiceSupport {
         }
     }
 
-    public ManagementServer(CamelContext context, Vertx vertx, ListenAddress address, ListenerLimits limits,
-                            Supplier<Optional<MeterRegistry>> meterRegistry) {
+    public ManagementServer(
+            CamelContext context,
+            Vertx vertx,
+            ListenAddress address,
+            ListenerLimits limits,
+            Supplier<Optional<MeterRegistry>> meterRegistry) {
         this.context = context;
         this.vertx = vertx;
         this.address = address;
@@ -107,14 +111,17 @@ public final class ManagementServer extends ServiceSupport {
         }
         workers = vertx.createSharedWorkerExecutor("management-worker", WORKERS, 60, TimeUnit.SECONDS);
         try {
-            server = GuardedHttpServer.listen(vertx, "management", "Management server", address, limits,
-                    new HttpServerOptions(), this::handle);
+            server = GuardedHttpServer.listen(
+                    vertx, "management", "Management server", address, limits, new HttpServerOptions(), this::handle);
         } catch (RuntimeException e) {
             workers.close();
             throw e;
         }
-        LOG.debug("Management server on http://{}:{}/observe/health (live, ready) and /observe/metrics (at most {} connections)",
-                address.host(), port(), limits.maxConnections());
+        LOG.debug(
+                "Management server on http://{}:{}/observe/health (live, ready) and /observe/metrics (at most {} connections)",
+                address.host(),
+                port(),
+                limits.maxConnections());
     }
 
     @Override
@@ -122,9 +129,11 @@ public final class ManagementServer extends ServiceSupport {
         listen();
         meterRegistry.get().ifPresent(server::bindMeters);
         if (metrics == null) {
-            // Camel's Micrometer support (camel.metrics.enabled) binds a Prometheus registry when it is on the class path
+            // Camel's Micrometer support (camel.metrics.enabled) binds a Prometheus registry when it is on the class
+            // path
             context.getRegistry().findByType(PrometheusMeterRegistry.class).stream()
-                    .findFirst().ifPresent(registry -> metrics = registry::scrape);
+                    .findFirst()
+                    .ifPresent(registry -> metrics = registry::scrape);
         }
     }
 
@@ -141,7 +150,7 @@ public final class ManagementServer extends ServiceSupport {
         String path = request.path();
         switch (path) {
             case "/observe/health", "/observe/health/", "/observe/health/live", "/observe/health/ready" ->
-                    answerFromWorker(request, path, () -> health(path));
+                answerFromWorker(request, path, () -> health(path));
             default -> {
                 Handler<HttpServerRequest> consoleHandler = console;
                 if (consoleHandler != null && (path.equals("/console") || path.startsWith("/console/"))) {
@@ -151,8 +160,13 @@ public final class ManagementServer extends ServiceSupport {
                     if (source == null) {
                         send(request, Answer.text(404, "metrics are not enabled\n"));
                     } else {
-                        answerFromWorker(request, "/observe/metrics", () -> new Answer(200,
-                                "text/plain; version=0.0.4; charset=utf-8", source.get().getBytes(StandardCharsets.UTF_8)));
+                        answerFromWorker(
+                                request,
+                                "/observe/metrics",
+                                () -> new Answer(
+                                        200,
+                                        "text/plain; version=0.0.4; charset=utf-8",
+                                        source.get().getBytes(StandardCharsets.UTF_8)));
                     }
                 } else {
                     send(request, Answer.text(404, "no such path\n"));
@@ -184,13 +198,18 @@ public final class ManagementServer extends ServiceSupport {
         if (request.response().closed()) {
             return;
         }
-        request.response().setStatusCode(answer.status()).putHeader(HttpHeaders.CONTENT_TYPE, answer.contentType())
+        request.response()
+                .setStatusCode(answer.status())
+                .putHeader(HttpHeaders.CONTENT_TYPE, answer.contentType())
                 .end(Buffer.buffer(answer.body()));
     }
 
     private Answer health(String path) {
         if (!context.isStarted()) {
-            return new Answer(503, "application/json", "{\n  \"status\" : \"DOWN\",\n  \"checks\" : [ ]\n}".getBytes(StandardCharsets.UTF_8));
+            return new Answer(
+                    503,
+                    "application/json",
+                    "{\n  \"status\" : \"DOWN\",\n  \"checks\" : [ ]\n}".getBytes(StandardCharsets.UTF_8));
         }
         Collection<HealthCheck.Result> results = switch (path) {
             case "/observe/health/live" -> HealthCheckHelper.invokeLiveness(context);

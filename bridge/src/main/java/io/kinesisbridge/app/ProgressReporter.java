@@ -3,16 +3,15 @@ package io.kinesisbridge.app;
 import io.kinesisbridge.component.KinesisPutComponent;
 import io.kinesisbridge.dispatch.DispatchStats;
 import io.kinesisbridge.dispatch.StreamDispatcher;
-import org.apache.camel.CamelContext;
-import org.apache.camel.support.service.ServiceSupport;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.camel.CamelContext;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Logs a progress line every interval: per stream, records per second acknowledged since the last line, and the
@@ -53,7 +52,8 @@ public final class ProgressReporter extends ServiceSupport {
         if (component == null) {
             return null;
         }
-        StringBuilder line = new StringBuilder("progress (last ").append(intervalSeconds).append(" s):");
+        StringBuilder line =
+                new StringBuilder("progress (last ").append(intervalSeconds).append(" s):");
         boolean moved = false;
         for (Map.Entry<String, StreamDispatcher> e : new TreeMap<>(component.dispatchers()).entrySet()) {
             DispatchStats s = e.getValue().stats();
@@ -63,9 +63,19 @@ public final class ProgressReporter extends ServiceSupport {
             moved |= in != lastIn.getOrDefault(e.getKey(), 0L);
             lastAcknowledged.put(e.getKey(), acknowledged);
             lastIn.put(e.getKey(), in);
-            line.append(' ').append(e.getKey()).append(' ').append(rate).append(" rec/s (in ").append(in)
-                    .append(", acknowledged ").append(acknowledged).append(", dead-lettered ").append(s.recordsDeadLettered())
-                    .append(", pending ").append(e.getValue().pending()).append(");");
+            line.append(' ')
+                    .append(e.getKey())
+                    .append(' ')
+                    .append(rate)
+                    .append(" rec/s (in ")
+                    .append(in)
+                    .append(", acknowledged ")
+                    .append(acknowledged)
+                    .append(", dead-lettered ")
+                    .append(s.recordsDeadLettered())
+                    .append(", pending ")
+                    .append(e.getValue().pending())
+                    .append(");");
         }
         return moved ? line.toString() : null;
     }

@@ -17,10 +17,6 @@ import io.kinesisbridge.put.KinesisError;
 import io.kinesisbridge.put.KinesisException;
 import io.kinesisbridge.put.PutRequest;
 import io.kinesisbridge.put.RecordResult;
-import org.apache.camel.CamelContext;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.PropertyBindingSupport;
-
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.FilterInputStream;
@@ -51,6 +47,9 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.PropertyBindingSupport;
 
 /**
  * {@code replay --from memory:DIR | dead-letter:FILE [--to STREAM]}: sends records again, keeping per-key order,
@@ -66,15 +65,12 @@ final class ReplayCommand {
     private static final int IN_FLIGHT = 10_000;
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS", Locale.ROOT);
 
-    private ReplayCommand() {
-    }
+    private ReplayCommand() {}
 
-    record Outcome(long sent, long acknowledged, long deadLettered) {
-    }
+    record Outcome(long sent, long acknowledged, long deadLettered) {}
 
     /** Where the records go, and how the output names it. */
-    record Target(KinesisBackend backend, String description, String unreachableAdvice) {
-    }
+    record Target(KinesisBackend backend, String description, String unreachableAdvice) {}
 
     /** The replay cannot begin: its target does not answer, or there is none. Nothing was sent. */
     static final class ReplayRefused extends RuntimeException {
@@ -99,8 +95,10 @@ final class ReplayCommand {
     static Target target(BridgeSettings settings) {
         if (settings.backend() == BridgeSettings.Backend.AWS) {
             AwsBackendSettings aws = settings.aws();
-            return new Target(AwsKinesisBackend.create(aws), "AWS Kinesis (region " + aws.region().orElse("of the environment")
-                    + aws.endpointOverride().map(u -> ", endpoint " + u).orElse("") + ")",
+            return new Target(
+                    AwsKinesisBackend.create(aws),
+                    "AWS Kinesis (region " + aws.region().orElse("of the environment")
+                            + aws.endpointOverride().map(u -> ", endpoint " + u).orElse("") + ")",
                     "check bridge.aws.region, bridge.aws.endpoint-override and the network");
         }
         String advice = "with bridge.backend=memory, replay sends to the Kinesis endpoint of a running bridge "
@@ -113,10 +111,17 @@ final class ReplayCommand {
         if (host.equals("0.0.0.0") || host.equals("::")) {
             host = "127.0.0.1"; // a bridge listening on every address is reached on loopback
         }
-        URI endpoint = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + endpointSettings.listener().port());
-        AwsBackendSettings local = AwsBackendSettings.defaults().withEndpoint(endpoint).withRegion("us-east-1").withCbor(false)
-                .withCredentials(new CredentialsSource.Static("local", new CredentialsSource.Secret("local"), Optional.empty()));
-        return new Target(AwsKinesisBackend.create(local), "the running bridge's Kinesis endpoint " + endpoint + " (bridge.backend=memory)",
+        URI endpoint = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
+                + endpointSettings.listener().port());
+        AwsBackendSettings local = AwsBackendSettings.defaults()
+                .withEndpoint(endpoint)
+                .withRegion("us-east-1")
+                .withCbor(false)
+                .withCredentials(
+                        new CredentialsSource.Static("local", new CredentialsSource.Secret("local"), Optional.empty()));
+        return new Target(
+                AwsKinesisBackend.create(local),
+                "the running bridge's Kinesis endpoint " + endpoint + " (bridge.backend=memory)",
                 advice);
     }
 
@@ -158,7 +163,8 @@ final class ReplayCommand {
                     counts[0]++;
                 }
                 // a SequenceNumberForOrdering from elsewhere means nothing to the target: order comes from the lanes
-                PutRequest again = new PutRequest(stream, request.partitionKey(), request.data(), request.explicitHashKey(), null);
+                PutRequest again =
+                        new PutRequest(stream, request.partitionKey(), request.data(), request.explicitHashKey(), null);
                 CompletableFuture<RecordResult> f = d.submit(again, Ordering.KEY);
                 f.whenComplete((r, e) -> {
                     boolean accepted = r instanceof RecordResult.Accepted;
@@ -174,7 +180,8 @@ final class ReplayCommand {
             } else if (from.startsWith("dead-letter:")) {
                 replayDeadLetters(Path.of(from.substring("dead-letter:".length())), send);
             } else {
-                throw new IllegalArgumentException("--from takes memory:DIRECTORY or dead-letter:FILE, got '" + from + "'");
+                throw new IllegalArgumentException(
+                        "--from takes memory:DIRECTORY or dead-letter:FILE, got '" + from + "'");
             }
             dispatchers.values().forEach(d -> d.close(options.shutdownTimeout()));
             // every record's completion has been counted once all the room is back
@@ -185,11 +192,16 @@ final class ReplayCommand {
         }
         Outcome outcome = new Outcome(sent.get(), acknowledged.get(), rejected.get());
         out.printf("replay from %s to %s:%n", from, target.description());
-        new TreeMap<>(byStream).forEach((stream, c) -> out.printf("  stream %s: %d sent, %d acknowledged, %d dead-lettered%n",
-                stream, c[0], c[1], c[2]));
-        out.printf("  in all: %d sent, %d acknowledged, %d dead-lettered%n", outcome.sent(), outcome.acknowledged(), outcome.deadLettered());
+        new TreeMap<>(byStream)
+                .forEach((stream, c) -> out.printf(
+                        "  stream %s: %d sent, %d acknowledged, %d dead-lettered%n", stream, c[0], c[1], c[2]));
+        out.printf(
+                "  in all: %d sent, %d acknowledged, %d dead-lettered%n",
+                outcome.sent(), outcome.acknowledged(), outcome.deadLettered());
         if (outcome.deadLettered() > 0) {
-            out.printf("  the dead-lettered records, with their reasons, are in %s (the input is left as it was)%n", letterDir);
+            out.printf(
+                    "  the dead-lettered records, with their reasons, are in %s (the input is left as it was)%n",
+                    letterDir);
         }
         return outcome;
     }
@@ -227,9 +239,10 @@ final class ReplayCommand {
         try {
             target.backend().describeStream(stream).join();
         } catch (CompletionException e) {
-            if (e.getCause() instanceof KinesisException k && k.error().code().equals(KinesisError.SERVICE_UNREACHABLE)) {
-                throw new ReplayRefused("nothing answers at " + target.description() + ": " + k.error().message()
-                        + "; " + target.unreachableAdvice());
+            if (e.getCause() instanceof KinesisException k
+                    && k.error().code().equals(KinesisError.SERVICE_UNREACHABLE)) {
+                throw new ReplayRefused("nothing answers at " + target.description() + ": "
+                        + k.error().message() + "; " + target.unreachableAdvice());
             }
         }
     }
@@ -239,8 +252,8 @@ final class ReplayCommand {
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException("no captured streams in " + dir + ": not a directory");
         }
-        InMemoryKinesis capture = InMemoryKinesis.durable(MemoryBackendSettings.defaults()
-                .withMaxBytes(Long.MAX_VALUE), dir, false);
+        InMemoryKinesis capture =
+                InMemoryKinesis.durable(MemoryBackendSettings.defaults().withMaxBytes(Long.MAX_VALUE), dir, false);
         try {
             for (String stream : capture.streamNames()) {
                 List<StreamRecord> records = capture.readAll(stream);
@@ -258,7 +271,8 @@ final class ReplayCommand {
         try {
             long size = Files.size(file);
             try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                    new BufferedInputStream(new BoundedInput(Files.newInputStream(file), size)), StandardCharsets.UTF_8))) {
+                    new BufferedInputStream(new BoundedInput(Files.newInputStream(file), size)),
+                    StandardCharsets.UTF_8))) {
                 Iterator<String> lines = in.lines().iterator();
                 int n = 0;
                 while (lines.hasNext()) {

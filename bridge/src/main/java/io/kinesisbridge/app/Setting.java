@@ -13,16 +13,19 @@ import java.util.function.Function;
  * @param check           returns null when the value is fine, otherwise what is wrong with it ("is not a port number")
  * @param camelProperties the Camel properties this setting sets, such as a kinesis-put component option
  */
-public record Setting(String key, String defaultValue, String description, Function<String, String> check,
-                      List<CamelProperty> camelProperties) {
+public record Setting(
+        String key,
+        String defaultValue,
+        String description,
+        Function<String, String> check,
+        List<CamelProperty> camelProperties) {
 
     /**
      * A Camel property that follows from the settings.
      *
      * @param value the property's value, or empty to leave it unset (Camel refuses an empty option value)
      */
-    public record CamelProperty(String key, Function<BridgeSettings, Optional<String>> value) {
-    }
+    public record CamelProperty(String key, Function<BridgeSettings, Optional<String>> value) {}
 
     public Setting {
         camelProperties = List.copyOf(camelProperties);
@@ -61,19 +64,28 @@ public record Setting(String key, String defaultValue, String description, Funct
     }
 
     static Setting bool(String key, String defaultValue, String description) {
-        return new Setting(key, defaultValue, description,
-                v -> v.equals("true") || v.equals("false") ? null : "is not true or false", List.of());
+        return new Setting(
+                key,
+                defaultValue,
+                description,
+                v -> v.equals("true") || v.equals("false") ? null : "is not true or false",
+                List.of());
     }
 
     static Setting integer(String key, String defaultValue, long min, long max, String description) {
-        return new Setting(key, defaultValue, description, v -> {
-            try {
-                long n = Long.parseLong(v.trim());
-                return n < min || n > max ? "is not between " + min + " and " + max : null;
-            } catch (NumberFormatException e) {
-                return "is not a whole number";
-            }
-        }, List.of());
+        return new Setting(
+                key,
+                defaultValue,
+                description,
+                v -> {
+                    try {
+                        long n = Long.parseLong(v.trim());
+                        return n < min || n > max ? "is not between " + min + " and " + max : null;
+                    } catch (NumberFormatException e) {
+                        return "is not a whole number";
+                    }
+                },
+                List.of());
     }
 
     /** A whole-number setting that mirrors a kinesis-put component option: its default, and it sets the option. */
@@ -82,19 +94,29 @@ public record Setting(String key, String defaultValue, String description, Funct
     }
 
     static Setting port(String key, String defaultValue, String description) {
-        return new Setting(key, defaultValue, description, v -> {
-            try {
-                int n = Integer.parseInt(v.trim());
-                return n < 1 || n > 65535 ? "is not a port number (1-65535)" : null;
-            } catch (NumberFormatException e) {
-                return "is not a port number (1-65535)";
-            }
-        }, List.of());
+        return new Setting(
+                key,
+                defaultValue,
+                description,
+                v -> {
+                    try {
+                        int n = Integer.parseInt(v.trim());
+                        return n < 1 || n > 65535 ? "is not a port number (1-65535)" : null;
+                    } catch (NumberFormatException e) {
+                        return "is not a port number (1-65535)";
+                    }
+                },
+                List.of());
     }
 
     static Setting oneOf(String key, String defaultValue, List<String> values, String description) {
-        return new Setting(key, defaultValue, description,
-                v -> values.contains(v.trim().toLowerCase(Locale.ROOT)) ? null : "is not one of " + String.join(", ", values),
+        return new Setting(
+                key,
+                defaultValue,
+                description,
+                v -> values.contains(v.trim().toLowerCase(Locale.ROOT))
+                        ? null
+                        : "is not one of " + String.join(", ", values),
                 List.of());
     }
 

@@ -2,7 +2,6 @@ package io.kinesisbridge.app;
 
 import io.kinesisbridge.backend.fault.FaultSettings;
 import io.kinesisbridge.source.mqtt.TopicFilters;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Arrays;
@@ -18,12 +17,14 @@ import java.util.regex.PatternSyntaxException;
  */
 final class SettingChecks {
 
-    private SettingChecks() {
-    }
+    private SettingChecks() {}
 
     /** The items of a comma-separated setting, trimmed, empty ones dropped. */
     static List<String> commaList(String value) {
-        return Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+        return Arrays.stream(value.split(","))
+                .map(String::trim)
+                .filter(v -> !v.isEmpty())
+                .toList();
     }
 
     static String url(String value) {
@@ -32,8 +33,12 @@ final class SettingChecks {
         }
         try {
             URI uri = new URI(value);
-            return (uri.getScheme() != null && (uri.getScheme().equals("http") || uri.getScheme().equals("https")))
-                    && uri.getHost() != null ? null : "is not an http:// or https:// URL";
+            return (uri.getScheme() != null
+                                    && (uri.getScheme().equals("http")
+                                            || uri.getScheme().equals("https")))
+                            && uri.getHost() != null
+                    ? null
+                    : "is not an http:// or https:// URL";
         } catch (URISyntaxException e) {
             return "is not an http:// or https:// URL";
         }
@@ -50,7 +55,8 @@ final class SettingChecks {
 
     static String faultErrors(String value) {
         List<String> codes = commaList(value);
-        return !codes.isEmpty() && FaultSettings.ALLOWED_ERRORS.containsAll(codes) ? null
+        return !codes.isEmpty() && FaultSettings.ALLOWED_ERRORS.containsAll(codes)
+                ? null
                 : "is not a comma-separated list of " + String.join(", ", FaultSettings.ALLOWED_ERRORS);
     }
 
@@ -86,16 +92,21 @@ final class SettingChecks {
     }
 
     static String memorySize(String value) {
-        return memorySize(value, Runtime.getRuntime().maxMemory()).isPresent() ? null
+        return memorySize(value, Runtime.getRuntime().maxMemory()).isPresent()
+                ? null
                 : "is not a size such as 25%, 512m or 1073741824";
     }
 
     static String roleArn(String value) {
-        return value.isEmpty() || value.startsWith("arn:") ? null : "is not a role ARN (arn:aws:iam::ACCOUNT:role/NAME)";
+        return value.isEmpty() || value.startsWith("arn:")
+                ? null
+                : "is not a role ARN (arn:aws:iam::ACCOUNT:role/NAME)";
     }
 
     static String roleSessionName(String value) {
-        return value.matches("[\\w+=,.@-]{2,64}") ? null : "is not a session name (2-64 of letters, digits and +=,.@_-)";
+        return value.matches("[\\w+=,.@-]{2,64}")
+                ? null
+                : "is not a session name (2-64 of letters, digits and +=,.@_-)";
     }
 
     static String urlPath(String value) {

@@ -26,8 +26,7 @@ final class SettingsLoader {
      * @param bridge every {@code bridge.*} value, defaults included, in the order of the settings
      * @param camel  the other keys ({@code camel.*} and the routes' own placeholders), for Camel
      */
-    record Values(Map<String, String> bridge, Map<String, String> camel) {
-    }
+    record Values(Map<String, String> bridge, Map<String, String> camel) {}
 
     private final Map<String, Setting> byKey = new LinkedHashMap<>();
 
@@ -45,17 +44,25 @@ final class SettingsLoader {
             try (Reader r = Files.newBufferedReader(file.get(), StandardCharsets.UTF_8)) {
                 props.load(r);
             } catch (IOException e) {
-                throw new InvalidSettingException("Cannot read the configuration file " + file.get() + ": " + e.getMessage());
+                throw new InvalidSettingException(
+                        "Cannot read the configuration file " + file.get() + ": " + e.getMessage());
             }
             for (String key : new TreeMap<>(propsAsMap(props)).keySet()) {
-                put(bridge, camel, key, props.getProperty(key).trim(), file.get().toString());
+                put(
+                        bridge,
+                        camel,
+                        key,
+                        props.getProperty(key).trim(),
+                        file.get().toString());
             }
         }
         Map<String, String> byVariable = new LinkedHashMap<>();
         byKey.values().forEach(s -> byVariable.put(s.environmentVariable(), s.key()));
         for (Map.Entry<String, String> e : new TreeMap<>(environment).entrySet()) {
             String variable = e.getKey();
-            if (!variable.startsWith("BRIDGE_") || variable.equals("BRIDGE_CONFIG") || variable.equals("BRIDGE_ROUTES")) {
+            if (!variable.startsWith("BRIDGE_")
+                    || variable.equals("BRIDGE_CONFIG")
+                    || variable.equals("BRIDGE_ROUTES")) {
                 continue;
             }
             String key = byVariable.get(variable);
@@ -74,7 +81,8 @@ final class SettingsLoader {
     private void put(Map<String, String> bridge, Map<String, String> camel, String key, String value, String origin) {
         if (!key.startsWith("bridge.")) {
             // camel.* keys, and the user's own placeholders for their routes; a near miss of a bridge.* key is a typo
-            String suggestion = key.startsWith("camel.") ? ""
+            String suggestion = key.startsWith("camel.")
+                    ? ""
                     : byKey.containsKey("bridge." + key) ? "; did you mean bridge." + key + "?" : suggestion(key);
             if (!suggestion.isEmpty()) {
                 throw new InvalidSettingException("Unknown setting " + key + " (from " + origin + ")" + suggestion);

@@ -5,6 +5,15 @@ import io.kinesisbridge.backend.memory.InMemoryKinesis;
 import io.kinesisbridge.health.BridgeHealth;
 import io.kinesisbridge.server.KinesisEndpoint;
 import io.kinesisbridge.source.http.HttpListener;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.Route;
@@ -17,16 +26,6 @@ import org.apache.camel.model.SendDefinition;
 import org.apache.camel.util.URISupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
-import java.util.Locale;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
  * What the bridge says when it starts: before Camel starts, it refuses a route that puts to a stream the
@@ -82,32 +81,43 @@ final class StartupReport implements ExtendedStartupListener {
         LOG.info("{}", summary(context));
         readiness = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "readiness-report");
         long[] saidWhatWaits = {0};
-        readiness.scheduleWithFixedDelay(() -> {
-            Collection<HealthCheck.Result> results = HealthCheckHelper.invokeReadiness(context);
-            long waitedMs = (System.nanoTime() - startedNanos) / 1_000_000;
-            if (HealthCheckHelper.isResultsUp(results, true)) {
-                LOG.info("ready in {} s", String.format("%.1f", waitedMs / 1000.0));
-                context.getExecutorServiceManager().shutdown(readiness);
-            } else if (waitedMs - saidWhatWaits[0] >= SAY_WHAT_WAITS_AFTER_MS) {
-                saidWhatWaits[0] = waitedMs;
-                LOG.warn("not ready after {} s: {}", waitedMs / 1000, results.stream()
-                        .filter(r -> r.getState() != HealthCheck.State.UP)
-                        .map(r -> r.getCheck().getId() + r.getMessage().map(m -> " (" + m + ")").orElse(""))
-                        .collect(Collectors.joining("; ")));
-            }
-        }, 50, 100, TimeUnit.MILLISECONDS);
+        readiness.scheduleWithFixedDelay(
+                () -> {
+                    Collection<HealthCheck.Result> results = HealthCheckHelper.invokeReadiness(context);
+                    long waitedMs = (System.nanoTime() - startedNanos) / 1_000_000;
+                    if (HealthCheckHelper.isResultsUp(results, true)) {
+                        LOG.info("ready in {} s", String.format("%.1f", waitedMs / 1000.0));
+                        context.getExecutorServiceManager().shutdown(readiness);
+                    } else if (waitedMs - saidWhatWaits[0] >= SAY_WHAT_WAITS_AFTER_MS) {
+                        saidWhatWaits[0] = waitedMs;
+                        LOG.warn(
+                                "not ready after {} s: {}",
+                                waitedMs / 1000,
+                                results.stream()
+                                        .filter(r -> r.getState() != HealthCheck.State.UP)
+                                        .map(r -> r.getCheck().getId()
+                                                + r.getMessage()
+                                                        .map(m -> " (" + m + ")")
+                                                        .orElse(""))
+                                        .collect(Collectors.joining("; ")));
+                    }
+                },
+                50,
+                100,
+                TimeUnit.MILLISECONDS);
     }
 
     /** A kinesis-put endpoint of a route, with its stream resolved. */
-    record StreamTarget(String routeId, String stream) {
-    }
+    record StreamTarget(String routeId, String stream) {}
 
     /** The streams the routes' kinesis-put endpoints name (a header may still override one per message). */
     static List<StreamTarget> streamTargets(CamelContext context) {
         List<StreamTarget> targets = new ArrayList<>();
         for (RouteDefinition route : ((ModelCamelContext) context).getRouteDefinitions()) {
             String autoStartup = route.getAutoStartup();
-            if (autoStartup != null && !Boolean.parseBoolean(context.resolvePropertyPlaceholders(autoStartup).trim())) {
+            if (autoStartup != null
+                    && !Boolean.parseBoolean(
+                            context.resolvePropertyPlaceholders(autoStartup).trim())) {
                 continue;
             }
             collect(context, route.getRouteId(), route.getOutputs(), targets);
@@ -115,12 +125,14 @@ final class StartupReport implements ExtendedStartupListener {
         return targets;
     }
 
-    private static void collect(CamelContext context, String routeId, List<ProcessorDefinition<?>> outputs, List<StreamTarget> into) {
+    private static void collect(
+            CamelContext context, String routeId, List<ProcessorDefinition<?>> outputs, List<StreamTarget> into) {
         for (ProcessorDefinition<?> output : outputs) {
             if (output instanceof SendDefinition<?> send && send.getEndpointUri() != null) {
                 String uri = context.resolvePropertyPlaceholders(send.getEndpointUri());
                 if (uri.startsWith("kinesis-put:")) {
-                    String stream = URISupport.stripQuery(uri.substring("kinesis-put:".length())).replaceFirst("^//", "");
+                    String stream = URISupport.stripQuery(uri.substring("kinesis-put:".length()))
+                            .replaceFirst("^//", "");
                     into.add(new StreamTarget(routeId, stream));
                 }
             }
@@ -129,13 +141,21 @@ final class StartupReport implements ExtendedStartupListener {
     }
 
     private String summary(CamelContext context) {
-        StringBuilder s = new StringBuilder("kinesis-bridge ").append(BridgeVersion.current()).append(": backend ")
+        StringBuilder s = new StringBuilder("kinesis-bridge ")
+                .append(BridgeVersion.current())
+                .append(": backend ")
                 .append(settings.backend().name().toLowerCase(Locale.ROOT));
         KinesisBackend backend = context.getRegistry().lookupByNameAndType("kinesisBackend", KinesisBackend.class);
         if (backend instanceof InMemoryKinesis memory) {
-            s.append(", streams ").append(memory.streamNames().stream()
-                    .map(name -> name + " (" + memory.describe(name).shards().size() + " shards)").collect(Collectors.joining(", ")));
-            s.append(settings.memory().persistDir().map(dir -> ", persisted in " + dir).orElse(", in memory only"));
+            s.append(", streams ")
+                    .append(memory.streamNames().stream()
+                            .map(name ->
+                                    name + " (" + memory.describe(name).shards().size() + " shards)")
+                            .collect(Collectors.joining(", ")));
+            s.append(settings.memory()
+                    .persistDir()
+                    .map(dir -> ", persisted in " + dir)
+                    .orElse(", in memory only"));
         } else {
             settings.aws().region().ifPresent(region -> s.append(" in ").append(region));
         }
@@ -143,7 +163,10 @@ final class StartupReport implements ExtendedStartupListener {
         if (http != null) {
             HttpSettings httpSettings = settings.http();
             String scheme = httpSettings.listener().tls().isEmpty() ? "http" : "https";
-            line(s, "http", scheme + "://" + httpSettings.listener().address().host() + ":" + http.port() + httpSettings.path(),
+            line(
+                    s,
+                    "http",
+                    scheme + "://" + httpSettings.listener().address().host() + ":" + http.port() + httpSettings.path(),
                     httpSettings.stream());
         }
         if (started(context, "syslog-tcp")) {
@@ -165,18 +188,28 @@ final class StartupReport implements ExtendedStartupListener {
         if (endpoint != null) {
             line(s, "kinesis", endpoint.url() + " (the Kinesis API over these streams)", null);
         }
-        ManagementServer management = context.getRegistry().lookupByNameAndType("managementServer", ManagementServer.class);
+        ManagementServer management =
+                context.getRegistry().lookupByNameAndType("managementServer", ManagementServer.class);
         if (management != null) {
-            line(s, "health", "http://" + settings.management().address().host() + ":" + management.port()
-                    + "/observe/health/ready", null);
+            line(
+                    s,
+                    "health",
+                    "http://" + settings.management().address().host() + ":" + management.port()
+                            + "/observe/health/ready",
+                    null);
             if (context.getRegistry().lookupByName("webConsole") != null) {
-                line(s, "console", "http://" + settings.management().address().host() + ":" + management.port() + "/console/", null);
+                line(
+                        s,
+                        "console",
+                        "http://" + settings.management().address().host() + ":" + management.port() + "/console/",
+                        null);
             }
         }
         Set<String> running = new TreeSet<>();
         Set<String> off = new TreeSet<>();
         for (Route route : context.getRoutes()) {
-            (context.getRouteController().getRouteStatus(route.getRouteId()).isStarted() ? running : off).add(route.getRouteId());
+            (context.getRouteController().getRouteStatus(route.getRouteId()).isStarted() ? running : off)
+                    .add(route.getRouteId());
         }
         line(s, "routes", running.isEmpty() ? "none" : String.join(", ", running), null);
         if (!off.isEmpty()) {
@@ -186,7 +219,8 @@ final class StartupReport implements ExtendedStartupListener {
     }
 
     private static boolean started(CamelContext context, String routeId) {
-        return context.getRoute(routeId) != null && context.getRouteController().getRouteStatus(routeId).isStarted();
+        return context.getRoute(routeId) != null
+                && context.getRouteController().getRouteStatus(routeId).isStarted();
     }
 
     private static void line(StringBuilder s, String what, String where, String stream) {

@@ -13,8 +13,7 @@ final class StopSignals {
 
     private static final Logger LOG = LoggerFactory.getLogger("kinesis-bridge");
 
-    private StopSignals() {
-    }
+    private StopSignals() {}
 
     static void logWhenReceived() {
         handle("INT", "Ctrl-C (SIGINT)");
@@ -25,11 +24,14 @@ final class StopSignals {
         try {
             SignalHandler[] previous = new SignalHandler[1];
             previous[0] = Signal.handle(new Signal(name), signal -> {
-                LOG.info("stopping: {}; records in flight get up to bridge.shutdown-timeout-ms, the rest is spooled", said);
+                LOG.info(
+                        "stopping: {}; records in flight get up to bridge.shutdown-timeout-ms, the rest is spooled",
+                        said);
                 previous[0].handle(signal);
             });
         } catch (IllegalArgumentException e) {
-            // the signal is not available here (another OS, or the JVM was told to leave it alone): Camel's hook still runs
+            // the signal is not available here (another OS, or the JVM was told to leave it alone): Camel's hook still
+            // runs
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.kinesisbridge.app;
 
 import io.kinesisbridge.put.PutRecordValidator;
-
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,7 +36,8 @@ public record StreamSpec(String name, int shards, int maxRecordSizeBytes) {
         }
         String name = parts[0];
         if (!PutRecordValidator.isStreamName(name) || name.length() > PutRecordValidator.MAX_STREAM_NAME_LENGTH) {
-            throw new IllegalArgumentException("'" + name + "' is not a stream name ([a-zA-Z0-9_.-], 1 to 128 characters)");
+            throw new IllegalArgumentException(
+                    "'" + name + "' is not a stream name ([a-zA-Z0-9_.-], 1 to 128 characters)");
         }
         int shards = number(parts[1], "shard count", 1, 10_000, item);
         int maxKiB = parts.length == 3 ? number(parts[2], "maximum record size in KiB", 1024, 10240, item) : 1024;
@@ -53,6 +53,7 @@ public record StreamSpec(String name, int shards, int maxRecordSizeBytes) {
         } catch (NumberFormatException e) {
             // fall through
         }
-        throw new IllegalArgumentException("'" + item + "': the " + what + " must be a whole number from " + min + " to " + max);
+        throw new IllegalArgumentException(
+                "'" + item + "': the " + what + " must be a whole number from " + min + " to " + max);
     }
 }

@@ -2,15 +2,14 @@ package io.kinesisbridge.component;
 
 import io.kinesisbridge.put.HashKey;
 import io.kinesisbridge.put.JsonFieldReader;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
 import org.apache.camel.NoSuchLanguageException;
 import org.apache.camel.spi.Language;
-
-import java.util.HexFormat;
-import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Where a partition key (or an ExplicitHashKey) comes from, written as {@code kind:argument}:
@@ -154,7 +153,8 @@ public sealed interface KeySource {
     record RandomKey() implements KeySource {
         public Optional<String> extract(Exchange exchange, byte[] data) {
             ThreadLocalRandom r = ThreadLocalRandom.current();
-            return Optional.of(HexFormat.of().toHexDigits(r.nextLong()) + HexFormat.of().toHexDigits(r.nextLong()));
+            return Optional.of(
+                    HexFormat.of().toHexDigits(r.nextLong()) + HexFormat.of().toHexDigits(r.nextLong()));
         }
 
         public String describe() {

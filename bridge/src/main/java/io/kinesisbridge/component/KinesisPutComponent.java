@@ -14,16 +14,6 @@ import io.kinesisbridge.files.StreamFileNames;
 import io.kinesisbridge.health.BridgeHealth;
 import io.kinesisbridge.put.PutRecordValidator;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.camel.Endpoint;
-import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.spi.Metadata;
-import org.apache.camel.spi.annotations.Component;
-import org.apache.camel.support.DefaultComponent;
-import org.apache.camel.support.SimpleEventNotifierSupport;
-import org.apache.camel.support.service.ServiceHelper;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +27,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.apache.camel.Endpoint;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.annotations.Component;
+import org.apache.camel.support.DefaultComponent;
+import org.apache.camel.support.SimpleEventNotifierSupport;
+import org.apache.camel.support.service.ServiceHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The kinesis-put component: builds endpoints from a copy of its configuration and owns one dispatcher per
@@ -50,12 +49,16 @@ public class KinesisPutComponent extends DefaultComponent {
     @Metadata(description = "Default options of the component's endpoints.")
     private KinesisPutConfiguration configuration = new KinesisPutConfiguration();
 
-    @Metadata(autowired = true, description = "Where records go: the in-memory shard backend or Kinesis. The bridge "
-            + "binds one in the registry; a KinesisBackend bean is picked up automatically.")
+    @Metadata(
+            autowired = true,
+            description = "Where records go: the in-memory shard backend or Kinesis. The bridge "
+                    + "binds one in the registry; a KinesisBackend bean is picked up automatically.")
     private KinesisBackend backend;
 
-    @Metadata(autowired = true, label = "advanced", description = "Where rejected records go. Unset, they are "
-            + "written as JSON lines to deadLetterDir.")
+    @Metadata(
+            autowired = true,
+            label = "advanced",
+            description = "Where rejected records go. Unset, they are " + "written as JSON lines to deadLetterDir.")
     private DeadLetterSink deadLetterSink;
 
     @Metadata(description = "Options of the per-stream dispatchers, spools and dead-letter files.")
@@ -67,9 +70,11 @@ public class KinesisPutComponent extends DefaultComponent {
     private ScheduledExecutorService scheduler;
     /** The dispatch options as they were at start: every dispatcher of this run uses the same. */
     private KinesisPutDispatchConfiguration started;
+
     private DispatchSettings dispatchSettings;
     /** System.nanoTime() by which the dispatchers must have settled, once the bridge began to stop; 0 before. */
     private volatile long shutdownDeadline;
+
     private SimpleEventNotifierSupport stopping;
     private DeadLetterSink ownedDeadLetterSink;
     /** The dead-letter sink the dispatchers write to: the configured one, reporting to the bridge's health. */
@@ -98,7 +103,8 @@ public class KinesisPutComponent extends DefaultComponent {
             @Override
             public void notify(CamelEvent event) {
                 if (event instanceof CamelEvent.CamelContextStoppingEvent && shutdownDeadline == 0) {
-                    shutdownDeadline = System.nanoTime() + started.shutdownTimeout().toNanos();
+                    shutdownDeadline =
+                            System.nanoTime() + started.shutdownTimeout().toNanos();
                     dispatchers.values().forEach(d -> d.beginShutdown(started.shutdownTimeout()));
                 }
             }
@@ -110,12 +116,15 @@ public class KinesisPutComponent extends DefaultComponent {
                     + "component's backend option");
         }
         if (deadLetterSink == null) {
-            ownedDeadLetterSink = new FileDeadLetterSink(Path.of(started.getDeadLetterDir()),
-                    started.getDeadLetterMaxFileBytes(), started.getDeadLetterMaxFiles());
+            ownedDeadLetterSink = new FileDeadLetterSink(
+                    Path.of(started.getDeadLetterDir()),
+                    started.getDeadLetterMaxFileBytes(),
+                    started.getDeadLetterMaxFiles());
             deadLetterSink = ownedDeadLetterSink;
         }
         BridgeHealth health = getCamelContext().getRegistry().lookupByNameAndType("bridgeHealth", BridgeHealth.class);
-        reportingDeadLetterSink = new HealthReportingDeadLetterSink(deadLetterSink, health != null ? health : new BridgeHealth());
+        reportingDeadLetterSink =
+                new HealthReportingDeadLetterSink(deadLetterSink, health != null ? health : new BridgeHealth());
         // a plain JDK scheduler: its queue is unbounded, so thousands of retries waiting for their backoff are
         // never refused (Camel's default thread-pool profile caps the queue at 1,000 tasks)
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
@@ -192,13 +201,15 @@ public class KinesisPutComponent extends DefaultComponent {
         return dispatchers.computeIfAbsent(streamName, name -> {
             // callbacks (the rest of a route) run here, off the sending path, one at a time per stream; a plain JDK
             // executor, as the timer: its queue is unbounded, Camel's default profile would refuse past 1,000 tasks
-            ExecutorService completions = completionExecutors.computeIfAbsent(name, n -> Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "kinesis-put-" + n);
-                t.setDaemon(true);
-                return t;
-            }));
-            StreamDispatcher d = new StreamDispatcher(name, backend, dispatchSettings, reportingDeadLetterSink, scheduler,
-                    completions, openSpool(name));
+            ExecutorService completions = completionExecutors.computeIfAbsent(
+                    name,
+                    n -> Executors.newSingleThreadExecutor(r -> {
+                        Thread t = new Thread(r, "kinesis-put-" + n);
+                        t.setDaemon(true);
+                        return t;
+                    }));
+            StreamDispatcher d = new StreamDispatcher(
+                    name, backend, dispatchSettings, reportingDeadLetterSink, scheduler, completions, openSpool(name));
             meterRegistry().ifPresent(registry -> metrics.put(name, DispatchMetrics.bind(d, registry)));
             d.start();
             LOG.debug("kinesis-put: dispatcher for stream {} on backend {}", name, backend.name());
@@ -213,7 +224,8 @@ public class KinesisPutComponent extends DefaultComponent {
 
     /** The registry Camel's Micrometer support uses (camel.metrics.enabled=true binds it as metricsRegistry). */
     private Optional<MeterRegistry> meterRegistry() {
-        MeterRegistry byName = getCamelContext().getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
+        MeterRegistry byName =
+                getCamelContext().getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
         if (byName != null) {
             return Optional.of(byName);
         }

@@ -2,6 +2,10 @@ package io.kinesisbridge.component;
 
 import io.kinesisbridge.put.KinesisError;
 import io.kinesisbridge.put.KinesisException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
@@ -12,17 +16,19 @@ import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
 
-import java.util.Optional;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-
 /**
  * Puts each exchange (or, with batch=true, each element of its body) as a record to a Kinesis stream: validated
  * as AWS validates, keyed as configured, ordered per key, acknowledged when Kinesis accepted it, and written to the
  * dead-letter output with its reason when it is rejected.
  */
-@UriEndpoint(firstVersion = "0.1.0", scheme = "kinesis-put", title = "Kinesis Put", syntax = "kinesis-put:streamName",
-        producerOnly = true, category = {Category.CLOUD, Category.MESSAGING}, headersClass = KinesisPutConstants.class)
+@UriEndpoint(
+        firstVersion = "0.1.0",
+        scheme = "kinesis-put",
+        title = "Kinesis Put",
+        syntax = "kinesis-put:streamName",
+        producerOnly = true,
+        category = {Category.CLOUD, Category.MESSAGING},
+        headersClass = KinesisPutConstants.class)
 public class KinesisPutEndpoint extends DefaultEndpoint {
 
     @UriPath(description = "Name of the Kinesis data stream to put records to.")
@@ -37,8 +43,8 @@ public class KinesisPutEndpoint extends DefaultEndpoint {
     private KeySource explicitHashKeySource;
     private Semaphore inFlight;
 
-    public KinesisPutEndpoint(String uri, KinesisPutComponent component, String streamName,
-                              KinesisPutConfiguration configuration) {
+    public KinesisPutEndpoint(
+            String uri, KinesisPutComponent component, String streamName, KinesisPutConfiguration configuration) {
         super(uri, component);
         this.streamName = streamName;
         this.configuration = configuration;
@@ -64,9 +70,12 @@ public class KinesisPutEndpoint extends DefaultEndpoint {
         super.doInit();
         partitionKeySource = parse("partitionKey", configuration.getPartitionKey());
         partitionKeyFallback = parse("partitionKeyFallback", configuration.getPartitionKeyFallback());
-        if (partitionKeyFallback != null && !(partitionKeyFallback instanceof KeySource.RandomKey
-                || partitionKeyFallback instanceof KeySource.DataHash || partitionKeyFallback instanceof KeySource.Constant)) {
-            throw new IllegalArgumentException(getEndpointUri() + ": partitionKeyFallback must be random, hash or const:VALUE");
+        if (partitionKeyFallback != null
+                && !(partitionKeyFallback instanceof KeySource.RandomKey
+                        || partitionKeyFallback instanceof KeySource.DataHash
+                        || partitionKeyFallback instanceof KeySource.Constant)) {
+            throw new IllegalArgumentException(
+                    getEndpointUri() + ": partitionKeyFallback must be random, hash or const:VALUE");
         }
         explicitHashKeySource = parse("explicitHashKey", configuration.getExplicitHashKey());
         if (configuration.getMaxInFlightRecords() < 1) {
@@ -96,9 +105,10 @@ public class KinesisPutEndpoint extends DefaultEndpoint {
     }
 
     /** How long a record may wait for room in its stream's pending-bytes budget: as long as BLOCK waits, or not at all. */
-    java.time.Duration admissionWait() {
+    Duration admissionWait() {
         return configuration.getWhenSaturated() == WhenSaturated.REJECT
-                ? java.time.Duration.ZERO : java.time.Duration.ofMillis(configuration.getSaturationTimeout());
+                ? Duration.ZERO
+                : Duration.ofMillis(configuration.getSaturationTimeout());
     }
 
     void release(int records) {
@@ -106,9 +116,15 @@ public class KinesisPutEndpoint extends DefaultEndpoint {
     }
 
     KinesisException saturated() {
-        return KinesisException.of(new KinesisError(KinesisError.BRIDGE_SATURATED, "kinesis-put:" + streamName
-                + " has " + configuration.getMaxInFlightRecords() + " records in flight (maxInFlightRecords); "
-                + "try again later"), streamName, null);
+        return KinesisException.of(
+                new KinesisError(
+                        KinesisError.BRIDGE_SATURATED,
+                        "kinesis-put:" + streamName
+                                + " has " + configuration.getMaxInFlightRecords()
+                                + " records in flight (maxInFlightRecords); "
+                                + "try again later"),
+                streamName,
+                null);
     }
 
     public String getStreamName() {

@@ -7,12 +7,6 @@ import io.kinesisbridge.put.KinesisError;
 import io.kinesisbridge.put.KinesisException;
 import io.kinesisbridge.put.PutRequest;
 import io.kinesisbridge.put.RecordResult;
-import org.apache.camel.AsyncCallback;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
-import org.apache.camel.NoTypeConversionAvailableException;
-import org.apache.camel.support.DefaultAsyncProducer;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -24,6 +18,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.NoTypeConversionAvailableException;
+import org.apache.camel.support.DefaultAsyncProducer;
 
 /**
  * Turns an exchange into records and hands them to the stream's dispatcher; completes the exchange when every
@@ -59,7 +58,8 @@ final class KinesisPutProducer extends DefaultAsyncProducer {
             Message in = exchange.getMessage();
             String stream = in.getHeader(KinesisPutConstants.STREAM_NAME, String.class);
             StreamDispatcher dispatcher = stream == null || stream.equals(endpoint.getStreamName())
-                    ? defaultDispatcher : endpoint.getComponent().dispatcher(stream);
+                    ? defaultDispatcher
+                    : endpoint.getComponent().dispatcher(stream);
             List<?> items = config.isBatch() ? itemsOf(in.getBody()) : null;
             int count = items == null ? 1 : items.size();
             if (!endpoint.acquire(count)) {
@@ -81,7 +81,8 @@ final class KinesisPutProducer extends DefaultAsyncProducer {
     }
 
     private boolean putOne(Exchange exchange, StreamDispatcher dispatcher, AsyncCallback callback) {
-        CompletableFuture<RecordResult> future = submit(exchange, exchange, exchange.getMessage().getBody(), dispatcher);
+        CompletableFuture<RecordResult> future =
+                submit(exchange, exchange, exchange.getMessage().getBody(), dispatcher);
         // two parties finish the exchange: this thread and the future's; whoever comes second completes it
         AtomicInteger parties = new AtomicInteger(2);
         future.whenComplete((result, error) -> {
@@ -126,10 +127,14 @@ final class KinesisPutProducer extends DefaultAsyncProducer {
             out.setHeader(KinesisPutConstants.FAILED_RECORD_COUNT, 1);
             if (isRefused(error)) {
                 // not taken (the stream's pending bytes are at their limit) and not dead-lettered: the source retries
-                exchange.setException(KinesisException.of(error, endpoint.getStreamName(),
+                exchange.setException(KinesisException.of(
+                        error,
+                        endpoint.getStreamName(),
                         out.getHeader(KinesisPutConstants.PARTITION_KEY, String.class)));
             } else if (config.isFailOnRejection()) {
-                exchange.setException(KinesisException.of(withoutDetails(error), endpoint.getStreamName(),
+                exchange.setException(KinesisException.of(
+                        withoutDetails(error),
+                        endpoint.getStreamName(),
                         out.getHeader(KinesisPutConstants.PARTITION_KEY, String.class)));
             }
         }
@@ -141,9 +146,11 @@ final class KinesisPutProducer extends DefaultAsyncProducer {
      * the dead letter and in the header CamelKinesisPutErrorMessage.
      */
     private KinesisError withoutDetails(KinesisError error) {
-        return new KinesisError(error.code(), "A record of stream " + endpoint.getStreamName() + " was rejected ("
-                + error.code() + ") and written to the dead-letter output with its reason (also in the header "
-                + KinesisPutConstants.ERROR_MESSAGE + ").");
+        return new KinesisError(
+                error.code(),
+                "A record of stream " + endpoint.getStreamName() + " was rejected ("
+                        + error.code() + ") and written to the dead-letter output with its reason (also in the header "
+                        + KinesisPutConstants.ERROR_MESSAGE + ").");
     }
 
     private static boolean isRefused(KinesisError error) {
@@ -154,7 +161,9 @@ final class KinesisPutProducer extends DefaultAsyncProducer {
         int n = items.size();
         RecordResult[] results = new RecordResult[n];
         AtomicInteger parties = new AtomicInteger(n + 1);
-        boolean perItemBody = endpoint.partitionKeySource().map(KeySource::readsBody).orElse(false)
+        boolean perItemBody = endpoint.partitionKeySource()
+                        .map(KeySource::readsBody)
+                        .orElse(false)
                 || endpoint.explicitHashKeySource().map(KeySource::readsBody).orElse(false);
         Exchange scratch = perItemBody ? exchange.copy() : exchange;
         for (int i = 0; i < n; i++) {
@@ -207,8 +216,8 @@ final class KinesisPutProducer extends DefaultAsyncProducer {
      * Builds one record's request from {@code body} and submits it. Headers are read from {@code exchange};
      * expressions are evaluated on {@code evaluation}, whose body is this record.
      */
-    private CompletableFuture<RecordResult> submit(Exchange exchange, Exchange evaluation, Object body,
-                                                   StreamDispatcher dispatcher) {
+    private CompletableFuture<RecordResult> submit(
+            Exchange exchange, Exchange evaluation, Object body, StreamDispatcher dispatcher) {
         Message in = exchange.getMessage();
         String stream = dispatcher.streamName();
         byte[] data;
@@ -216,28 +225,40 @@ final class KinesisPutProducer extends DefaultAsyncProducer {
             data = bytesOf(exchange, body);
         } catch (Exception e) {
             byte[] shown = String.valueOf(body).getBytes(StandardCharsets.UTF_8);
-            return dispatcher.reject(PutRequest.of(stream, null, shown), new KinesisError(KinesisError.UNSUPPORTED_BODY,
-                    "The body (" + (body == null ? "null" : body.getClass().getName()) + ") cannot be turned into "
-                            + "record data: " + e.getMessage()));
+            return dispatcher.reject(
+                    PutRequest.of(stream, null, shown),
+                    new KinesisError(
+                            KinesisError.UNSUPPORTED_BODY,
+                            "The body ("
+                                    + (body == null ? "null" : body.getClass().getName()) + ") cannot be turned into "
+                                    + "record data: " + e.getMessage()));
         }
         String hashKey = in.getHeader(KinesisPutConstants.EXPLICIT_HASH_KEY, String.class);
         String sequence = in.getHeader(KinesisPutConstants.SEQUENCE_NUMBER_FOR_ORDERING, String.class);
         try {
             if (hashKey == null && endpoint.explicitHashKeySource().isPresent()) {
-                hashKey = endpoint.explicitHashKeySource().get().extract(evaluation, data).orElse(null);
+                hashKey = endpoint.explicitHashKeySource()
+                        .get()
+                        .extract(evaluation, data)
+                        .orElse(null);
             }
         } catch (RuntimeException e) {
-            return dispatcher.reject(new PutRequest(stream, null, data, null, sequence),
-                    new KinesisError(KinesisError.MISSING_EXPLICIT_HASH_KEY, "No ExplicitHashKey for a record of stream "
-                            + stream + ": " + endpoint.explicitHashKeySource().get().describe() + " could not be read: "
-                            + e.getMessage()));
+            return dispatcher.reject(
+                    new PutRequest(stream, null, data, null, sequence),
+                    new KinesisError(
+                            KinesisError.MISSING_EXPLICIT_HASH_KEY,
+                            "No ExplicitHashKey for a record of stream "
+                                    + stream + ": "
+                                    + endpoint.explicitHashKeySource().get().describe() + " could not be read: "
+                                    + e.getMessage()));
         }
         String key = in.getHeader(KinesisPutConstants.PARTITION_KEY, String.class);
         if (key == null) {
             Optional<KeySource> source = endpoint.partitionKeySource();
             String problem;
             if (source.isEmpty()) {
-                problem = "no partitionKey option is set and the header " + KinesisPutConstants.PARTITION_KEY + " is absent";
+                problem = "no partitionKey option is set and the header " + KinesisPutConstants.PARTITION_KEY
+                        + " is absent";
             } else {
                 try {
                     key = source.get().extract(evaluation, data).orElse(null);
@@ -247,20 +268,25 @@ final class KinesisPutProducer extends DefaultAsyncProducer {
                 }
             }
             if (key == null && endpoint.partitionKeyFallback().isPresent()) {
-                key = endpoint.partitionKeyFallback().get().extract(evaluation, data).orElse(null);
+                key = endpoint.partitionKeyFallback()
+                        .get()
+                        .extract(evaluation, data)
+                        .orElse(null);
             }
             if (key == null) {
-                return dispatcher.reject(new PutRequest(stream, null, data, hashKey, sequence),
-                        new KinesisError(KinesisError.MISSING_PARTITION_KEY,
+                return dispatcher.reject(
+                        new PutRequest(stream, null, data, hashKey, sequence),
+                        new KinesisError(
+                                KinesisError.MISSING_PARTITION_KEY,
                                 "No partition key for a record of stream " + stream + ": " + problem));
             }
         }
-        return dispatcher.submit(new PutRequest(stream, key, data, hashKey, sequence), config.getOrdering(),
-                endpoint.admissionWait());
+        return dispatcher.submit(
+                new PutRequest(stream, key, data, hashKey, sequence), config.getOrdering(), endpoint.admissionWait());
     }
 
-    private static byte[] bytesOf(Exchange exchange, Object body) throws NoTypeConversionAvailableException,
-            JsonProcessingException {
+    private static byte[] bytesOf(Exchange exchange, Object body)
+            throws NoTypeConversionAvailableException, JsonProcessingException {
         if (body instanceof byte[] bytes) {
             return bytes;
         }

@@ -5,7 +5,6 @@ import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -64,7 +63,9 @@ final class ConsoleAccess {
         synchronized (sessions) {
             sessions.put(session, Boolean.TRUE);
         }
-        return Optional.of(Cookie.cookie(COOKIE, session).setPath("/console").setHttpOnly(true)
+        return Optional.of(Cookie.cookie(COOKIE, session)
+                .setPath("/console")
+                .setHttpOnly(true)
                 .setSameSite(CookieSameSite.STRICT));
     }
 }

@@ -3,7 +3,6 @@ package io.kinesisbridge.console;
 import io.kinesisbridge.deadletter.DeadLetter;
 import io.kinesisbridge.deadletter.DeadLetterJson;
 import io.kinesisbridge.files.StreamFileNames;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +44,8 @@ final class DeadLetterFiles {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
             for (Path file : files) {
                 String name = file.getFileName().toString();
-                StreamFileNames.streamOf(name.substring(0, name.length() - SUFFIX.length())).ifPresent(streams::add);
+                StreamFileNames.streamOf(name.substring(0, name.length() - SUFFIX.length()))
+                        .ifPresent(streams::add);
             }
         }
         return List.copyOf(streams);
@@ -93,7 +93,8 @@ final class DeadLetterFiles {
         m.put("attempts", letter.attempts());
         m.put("partitionKey", letter.request().partitionKey());
         Optional.ofNullable(letter.request().explicitHashKey()).ifPresent(k -> m.put("explicitHashKey", k));
-        byte[] data = letter.request().data() == null ? new byte[0] : letter.request().data();
+        byte[] data =
+                letter.request().data() == null ? new byte[0] : letter.request().data();
         RecordDecoding decoded = RecordDecoding.of(data);
         m.put("kind", decoded.kind());
         m.put("shown", decoded.shown());

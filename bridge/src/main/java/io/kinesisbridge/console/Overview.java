@@ -8,8 +8,6 @@ import io.kinesisbridge.dispatch.DispatchStats;
 import io.kinesisbridge.dispatch.StreamDispatcher;
 import io.kinesisbridge.put.HashKey;
 import io.kinesisbridge.put.KinesisException;
-import org.apache.camel.CamelContext;
-
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.MathContext;
@@ -20,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import org.apache.camel.CamelContext;
 
 /**
  * What the console's live view shows each second, per stream and per shard: the dispatcher's counters (read from
@@ -34,6 +33,7 @@ final class Overview {
     private final Optional<InMemoryKinesis> kinesis;
     /** Totals of the previous overview, by "stream" and "stream/shard", for the rates. */
     private Map<String, Long> previous = Map.of();
+
     private long previousNanos;
 
     Overview(CamelContext context, Optional<InMemoryKinesis> kinesis) {
@@ -61,10 +61,13 @@ final class Overview {
     }
 
     private Map<String, StreamDispatcher> dispatchers() {
-        return context.hasComponent("kinesis-put") instanceof KinesisPutComponent component ? component.dispatchers() : Map.of();
+        return context.hasComponent("kinesis-put") instanceof KinesisPutComponent component
+                ? component.dispatchers()
+                : Map.of();
     }
 
-    private Map<String, Object> stream(String name, Optional<StreamDispatcher> dispatcher, Map<String, Long> totals, double seconds) {
+    private Map<String, Object> stream(
+            String name, Optional<StreamDispatcher> dispatcher, Map<String, Long> totals, double seconds) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("name", name);
         Optional<DispatchStats> stats = dispatcher.map(StreamDispatcher::stats);
@@ -79,7 +82,8 @@ final class Overview {
         s.put("spooled", stats.map(DispatchStats::spooledRecords).orElse(0L));
         s.put("pending", stats.map(DispatchStats::pendingRecords).orElse(0L));
         s.put("putRate", rate(name, acknowledged, totals, seconds));
-        Map<String, DispatchStats.ShardStats> shardStats = stats.map(DispatchStats::shards).orElse(Map.of());
+        Map<String, DispatchStats.ShardStats> shardStats =
+                stats.map(DispatchStats::shards).orElse(Map.of());
         List<Map<String, Object>> shards = new ArrayList<>();
         Optional<StreamSnapshot> snapshot = snapshot(name);
         s.put("status", snapshot.map(StreamSnapshot::status).orElse("UNKNOWN"));
@@ -101,8 +105,12 @@ final class Overview {
         return s;
     }
 
-    private Map<String, Object> shard(String stream, StreamSnapshot.Shard shard, Optional<DispatchStats.ShardStats> stats,
-                                      Map<String, Long> totals, double seconds) {
+    private Map<String, Object> shard(
+            String stream,
+            StreamSnapshot.Shard shard,
+            Optional<DispatchStats.ShardStats> stats,
+            Map<String, Long> totals,
+            double seconds) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", shard.shardId());
         m.put("open", shard.open());
@@ -116,10 +124,17 @@ final class Overview {
         return m;
     }
 
-    private void counters(Map<String, Object> m, String rateKey, Optional<DispatchStats.ShardStats> stats, long rateOf,
-                          Map<String, Long> totals, double seconds) {
+    private void counters(
+            Map<String, Object> m,
+            String rateKey,
+            Optional<DispatchStats.ShardStats> stats,
+            long rateOf,
+            Map<String, Long> totals,
+            double seconds) {
         m.put("sent", stats.map(DispatchStats.ShardStats::recordsSent).orElse(0L));
-        m.put("acknowledged", stats.map(DispatchStats.ShardStats::recordsAcknowledged).orElse(0L));
+        m.put(
+                "acknowledged",
+                stats.map(DispatchStats.ShardStats::recordsAcknowledged).orElse(0L));
         m.put("throttled", stats.map(DispatchStats.ShardStats::recordsThrottled).orElse(0L));
         m.put("queued", stats.map(DispatchStats.ShardStats::queuedRecords).orElse(0L));
         m.put("putRate", rate(rateKey, rateOf, totals, seconds));
@@ -128,7 +143,9 @@ final class Overview {
     /** Records the shard took since it was created, whoever put them (routes or the endpoint). */
     private long written(String stream, String shardId) {
         try {
-            return kinesis.map(k -> k.iterator(stream, shardId, IteratorType.LATEST, null, null).position()).orElse(0L);
+            return kinesis.map(k -> k.iterator(stream, shardId, IteratorType.LATEST, null, null)
+                            .position())
+                    .orElse(0L);
         } catch (KinesisException e) {
             return 0;
         }

@@ -5,7 +5,6 @@ import io.kinesisbridge.backend.memory.IteratorType;
 import io.kinesisbridge.backend.memory.ShardPosition;
 import io.kinesisbridge.backend.memory.StreamRecord;
 import io.kinesisbridge.backend.memory.StreamSnapshot;
-
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -34,32 +33,46 @@ final class RecentRecords {
      * @throws io.kinesisbridge.put.KinesisException when the stream or shard does not exist
      */
     List<StreamRecord> latest(String stream, Optional<String> shardId, Optional<String> partitionKey, int limit) {
-        List<String> shards = shardId.map(List::of).orElseGet(() ->
-                kinesis.describe(stream).shards().stream().map(StreamSnapshot.Shard::shardId).toList());
+        List<String> shards = shardId.map(List::of)
+                .orElseGet(() -> kinesis.describe(stream).shards().stream()
+                        .map(StreamSnapshot.Shard::shardId)
+                        .toList());
         List<StreamRecord> all = new ArrayList<>();
         for (String shard : shards) {
-            all.addAll(partitionKey.isPresent() ? search(stream, shard, partitionKey.get(), limit) : tail(stream, shard, limit));
+            all.addAll(
+                    partitionKey.isPresent()
+                            ? search(stream, shard, partitionKey.get(), limit)
+                            : tail(stream, shard, limit));
         }
-        all.sort(Comparator.comparingLong(StreamRecord::approximateArrivalMillis).reversed()
-                .thenComparing(StreamRecord::shardId).thenComparing((StreamRecord r) -> new BigInteger(r.sequenceNumber()), Comparator.reverseOrder()));
+        all.sort(Comparator.comparingLong(StreamRecord::approximateArrivalMillis)
+                .reversed()
+                .thenComparing(StreamRecord::shardId)
+                .thenComparing((StreamRecord r) -> new BigInteger(r.sequenceNumber()), Comparator.reverseOrder()));
         return all.size() > limit ? List.copyOf(all.subList(0, limit)) : all;
     }
 
     private List<StreamRecord> tail(String stream, String shard, int limit) {
-        long tip = kinesis.iterator(stream, shard, IteratorType.LATEST, null, null).position();
-        long first = kinesis.iterator(stream, shard, IteratorType.TRIM_HORIZON, null, null).position();
+        long tip =
+                kinesis.iterator(stream, shard, IteratorType.LATEST, null, null).position();
+        long first = kinesis.iterator(stream, shard, IteratorType.TRIM_HORIZON, null, null)
+                .position();
         long from = Math.max(first, tip - limit);
-        return kinesis.read(new ShardPosition(stream, shard, from), (int) (tip - from)).records();
+        return kinesis.read(new ShardPosition(stream, shard, from), (int) (tip - from))
+                .records();
     }
 
     private List<StreamRecord> search(String stream, String shard, String partitionKey, int limit) {
-        long tip = kinesis.iterator(stream, shard, IteratorType.LATEST, null, null).position();
-        long floor = Math.max(kinesis.iterator(stream, shard, IteratorType.TRIM_HORIZON, null, null).position(),
+        long tip =
+                kinesis.iterator(stream, shard, IteratorType.LATEST, null, null).position();
+        long floor = Math.max(
+                kinesis.iterator(stream, shard, IteratorType.TRIM_HORIZON, null, null)
+                        .position(),
                 tip - SEARCH_DEPTH);
         List<StreamRecord> found = new ArrayList<>();
         for (long end = tip; end > floor && found.size() < limit; end -= SEARCH_WINDOW) {
             long from = Math.max(floor, end - SEARCH_WINDOW);
-            List<StreamRecord> window = kinesis.read(new ShardPosition(stream, shard, from), (int) (end - from)).records();
+            List<StreamRecord> window = kinesis.read(new ShardPosition(stream, shard, from), (int) (end - from))
+                    .records();
             for (int i = window.size() - 1; i >= 0 && found.size() < limit; i--) {
                 if (window.get(i).partitionKey().equals(partitionKey)) {
                     found.add(window.get(i));

@@ -1,14 +1,13 @@
 package io.kinesisbridge.console;
 
 import io.kinesisbridge.component.KinesisPutConstants;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Sends a record again through the kinesis-put component, so that it meets the validator, the stream's dispatcher
@@ -28,9 +27,10 @@ final class Resender implements AutoCloseable {
      */
     CompletableFuture<Map<String, Object>> send(String stream, String partitionKey, byte[] data) {
         return template.asyncSend("kinesis-put:" + stream, exchange -> {
-            exchange.getMessage().setBody(data);
-            exchange.getMessage().setHeader(KinesisPutConstants.PARTITION_KEY, partitionKey);
-        }).thenApply(Resender::outcome);
+                    exchange.getMessage().setBody(data);
+                    exchange.getMessage().setHeader(KinesisPutConstants.PARTITION_KEY, partitionKey);
+                })
+                .thenApply(Resender::outcome);
     }
 
     private static Map<String, Object> outcome(Exchange exchange) {

@@ -4,19 +4,9 @@ import io.kinesisbridge.component.KinesisPutComponent;
 import io.kinesisbridge.dispatch.DispatchStats;
 import io.kinesisbridge.dispatch.StreamDispatcher;
 import io.kinesisbridge.health.BridgeHealth;
+import io.micrometer.core.instrument.Measurement;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Measurement;
-import org.apache.camel.CamelContext;
-import org.apache.camel.Route;
-import org.apache.camel.ServiceStatus;
-import org.apache.camel.health.HealthCheck;
-import org.apache.camel.health.HealthCheckHelper;
-import org.apache.camel.model.Model;
-import org.apache.camel.model.ProcessorDefinitionHelper;
-import org.apache.camel.model.RouteDefinition;
-import org.apache.camel.model.ToDefinition;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -26,6 +16,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.ServiceStatus;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckHelper;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.ProcessorDefinitionHelper;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.ToDefinition;
 
 /**
  * The routes with their state and counters, and the sources' status, as far as the bridge already keeps them: Camel's
@@ -45,9 +44,10 @@ final class RoutesView {
 
     /** Runs the health checks, which may wait on the backend: call it off the event loop. */
     Map<String, Object> build() {
-        Map<String, StreamDispatcher> dispatchers = context.hasComponent("kinesis-put") instanceof KinesisPutComponent c
-                ? c.dispatchers() : Map.of();
-        Optional<MeterRegistry> registry = context.getRegistry().findByType(MeterRegistry.class).stream().findFirst();
+        Map<String, StreamDispatcher> dispatchers =
+                context.hasComponent("kinesis-put") instanceof KinesisPutComponent c ? c.dispatchers() : Map.of();
+        Optional<MeterRegistry> registry =
+                context.getRegistry().findByType(MeterRegistry.class).stream().findFirst();
         List<Map<String, Object>> routes = new ArrayList<>();
         List<Route> all = new ArrayList<>(context.getRoutes());
         all.sort(Comparator.comparing(Route::getRouteId));
@@ -65,10 +65,15 @@ final class RoutesView {
             for (String stream : streamsOf(id)) {
                 Map<String, Object> s = new LinkedHashMap<>();
                 s.put("stream", stream);
-                Optional<DispatchStats> stats = Optional.ofNullable(dispatchers.get(stream)).map(StreamDispatcher::stats);
+                Optional<DispatchStats> stats =
+                        Optional.ofNullable(dispatchers.get(stream)).map(StreamDispatcher::stats);
                 s.put("in", stats.map(DispatchStats::recordsIn).orElse(0L));
-                s.put("acknowledged", stats.map(DispatchStats::recordsAcknowledged).orElse(0L));
-                s.put("deadLettered", stats.map(DispatchStats::recordsDeadLettered).orElse(0L));
+                s.put(
+                        "acknowledged",
+                        stats.map(DispatchStats::recordsAcknowledged).orElse(0L));
+                s.put(
+                        "deadLettered",
+                        stats.map(DispatchStats::recordsDeadLettered).orElse(0L));
                 s.put("spooled", stats.map(DispatchStats::recordsSpooled).orElse(0L));
                 s.put("returned", stats.map(DispatchStats::recordsReturned).orElse(0L));
                 streams.add(s);
@@ -93,7 +98,8 @@ final class RoutesView {
         if (definition == null) {
             return streams;
         }
-        for (ToDefinition to : ProcessorDefinitionHelper.filterTypeInOutputs(definition.getOutputs(), ToDefinition.class)) {
+        for (ToDefinition to :
+                ProcessorDefinitionHelper.filterTypeInOutputs(definition.getOutputs(), ToDefinition.class)) {
             String uri = to.getEndpointUri();
             if (uri != null && uri.startsWith(PUT_SCHEME)) {
                 String resolved = context.resolvePropertyPlaceholders(uri).substring(PUT_SCHEME.length());
@@ -109,7 +115,8 @@ final class RoutesView {
         Map<String, Long> counters = new TreeMap<>();
         for (Meter meter : registry.getMeters()) {
             String name = meter.getId().getName();
-            if (name.startsWith("camel.exchanges.") && routeId.equals(meter.getId().getTag("routeId"))) {
+            if (name.startsWith("camel.exchanges.")
+                    && routeId.equals(meter.getId().getTag("routeId"))) {
                 counters.put(name.substring("camel.exchanges.".length()), value(meter));
             }
         }
@@ -118,7 +125,8 @@ final class RoutesView {
 
     private static Map<String, Long> listeners(MeterRegistry registry) {
         Map<String, Long> open = new TreeMap<>();
-        for (Meter meter : registry.find("kinesis.bridge.listener.connections.open").meters()) {
+        for (Meter meter :
+                registry.find("kinesis.bridge.listener.connections.open").meters()) {
             open.put(meter.getId().getTag("listener"), value(meter));
         }
         return open;

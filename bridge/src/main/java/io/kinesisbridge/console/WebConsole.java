@@ -17,11 +17,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import org.apache.camel.CamelContext;
-import org.apache.camel.support.service.ServiceSupport;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -42,6 +37,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.camel.CamelContext;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The web console under {@code /console/} of the management server: a page (static files in the jar), JSON APIs and
@@ -59,8 +58,14 @@ public final class WebConsole extends ServiceSupport {
     private static final int MAX_LOGIN_BYTES = 4096;
     /** A re-sent record's JSON: a 1 MiB record in base64 and its key, with room to spare. */
     static final int MAX_RESEND_BYTES = 2 * 1024 * 1024;
-    private static final Map<String, String> STATIC = Map.of("index.html", "text/html; charset=utf-8",
-            "console.js", "text/javascript; charset=utf-8", "console.css", "text/css; charset=utf-8");
+
+    private static final Map<String, String> STATIC = Map.of(
+            "index.html",
+            "text/html; charset=utf-8",
+            "console.js",
+            "text/javascript; charset=utf-8",
+            "console.css",
+            "text/css; charset=utf-8");
 
     /**
      * @param allowResend     whether dead letters may be re-sent
@@ -69,9 +74,12 @@ public final class WebConsole extends ServiceSupport {
      * @param deadLetterDir   where the dead-letter sink writes
      * @param maxEventStreams event streams open at once; more are answered 503
      */
-    public record Options(boolean allowResend, int recentRecords, Optional<BearerToken> token, Path deadLetterDir,
-                          int maxEventStreams) {
-    }
+    public record Options(
+            boolean allowResend,
+            int recentRecords,
+            Optional<BearerToken> token,
+            Path deadLetterDir,
+            int maxEventStreams) {}
 
     private final CamelContext context;
     private final Vertx vertx;
@@ -199,7 +207,12 @@ public final class WebConsole extends ServiceSupport {
             return true;
         }
         if (path.startsWith("/console/api/")) {
-            json(request, 401, Map.of("error", "this bridge has a token: send Authorization: Bearer <token>, or log in at " + BASE));
+            json(
+                    request,
+                    401,
+                    Map.of(
+                            "error",
+                            "this bridge has a token: send Authorization: Bearer <token>, or log in at " + BASE));
         } else {
             loginPage(request, false);
         }
@@ -207,20 +220,26 @@ public final class WebConsole extends ServiceSupport {
     }
 
     private void login(HttpServerRequest request, String candidate) {
-        access.login(candidate).ifPresentOrElse(cookie -> {
-            request.response().addCookie(cookie);
-            redirect(request, BASE);
-        }, () -> loginPage(request, true));
+        access.login(candidate)
+                .ifPresentOrElse(
+                        cookie -> {
+                            request.response().addCookie(cookie);
+                            redirect(request, BASE);
+                        },
+                        () -> loginPage(request, true));
     }
 
     private void loginPage(HttpServerRequest request, boolean failed) {
-        String page = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>kinesis-bridge console: log in</title>"
-                + "<link rel=\"stylesheet\" href=\"" + BASE + "console.css\"></head><body class=\"login\"><main>"
-                + "<h1>kinesis-bridge console</h1><p>This bridge has a token (<code>bridge.http.token</code>).</p>"
-                + (failed ? "<p class=\"error\" id=\"login-failed\">That is not the token.</p>" : "")
-                + "<form method=\"post\" action=\"" + BASE + "login\"><label>Token <input type=\"password\" name=\"token\" "
-                + "id=\"token\" autocomplete=\"current-password\" autofocus></label> <button type=\"submit\">Log in</button></form>"
-                + "</main></body></html>";
+        String page =
+                "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>kinesis-bridge console: log in</title>"
+                        + "<link rel=\"stylesheet\" href=\"" + BASE
+                        + "console.css\"></head><body class=\"login\"><main>"
+                        + "<h1>kinesis-bridge console</h1><p>This bridge has a token (<code>bridge.http.token</code>).</p>"
+                        + (failed ? "<p class=\"error\" id=\"login-failed\">That is not the token.</p>" : "")
+                        + "<form method=\"post\" action=\"" + BASE
+                        + "login\"><label>Token <input type=\"password\" name=\"token\" "
+                        + "id=\"token\" autocomplete=\"current-password\" autofocus></label> <button type=\"submit\">Log in</button></form>"
+                        + "</main></body></html>";
         HttpServerResponse response = secured(request.response(), true).setStatusCode(401);
         response.putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8").end(page);
     }
@@ -229,7 +248,9 @@ public final class WebConsole extends ServiceSupport {
     static String formField(String body, String field) {
         for (String pair : body.split("&")) {
             int eq = pair.indexOf('=');
-            if (eq > 0 && URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8).equals(field)) {
+            if (eq > 0
+                    && URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8)
+                            .equals(field)) {
                 return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
             }
         }
@@ -258,11 +279,15 @@ public final class WebConsole extends ServiceSupport {
             return;
         }
         if (eventStreams.size() >= options.maxEventStreams()) {
-            json(request, 503, Map.of("error", "the console has " + options.maxEventStreams() + " event streams open already"));
+            json(
+                    request,
+                    503,
+                    Map.of("error", "the console has " + options.maxEventStreams() + " event streams open already"));
             return;
         }
         HttpServerResponse response = secured(request.response(), false);
-        response.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+        response.setChunked(true)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
                 .putHeader("X-Accel-Buffering", "no");
         eventStreams.add(response);
         response.closeHandler(v -> eventStreams.remove(response));
@@ -295,7 +320,9 @@ public final class WebConsole extends ServiceSupport {
     }
 
     private Buffer overviewEvent() throws JsonProcessingException {
-        return Buffer.buffer("event: overview\ndata: ").appendBytes(JSON.writeValueAsBytes(overview.build())).appendString("\n\n");
+        return Buffer.buffer("event: overview\ndata: ")
+                .appendBytes(JSON.writeValueAsBytes(overview.build()))
+                .appendString("\n\n");
     }
 
     private void records(HttpServerRequest request) {
@@ -310,8 +337,9 @@ public final class WebConsole extends ServiceSupport {
         }
         int limit;
         try {
-            limit = Math.min(options.recentRecords(), Math.max(1, Integer.parseInt(request.getParam("limit",
-                    String.valueOf(options.recentRecords())))));
+            limit = Math.min(
+                    options.recentRecords(),
+                    Math.max(1, Integer.parseInt(request.getParam("limit", String.valueOf(options.recentRecords())))));
         } catch (NumberFormatException e) {
             json(request, 400, Map.of("error", "limit is not a whole number"));
             return;
@@ -326,7 +354,9 @@ public final class WebConsole extends ServiceSupport {
                 m.put("shardId", r.shardId());
                 m.put("sequenceNumber", r.sequenceNumber());
                 m.put("partitionKey", r.partitionKey());
-                m.put("arrival", Instant.ofEpochMilli(r.approximateArrivalMillis()).toString());
+                m.put(
+                        "arrival",
+                        Instant.ofEpochMilli(r.approximateArrivalMillis()).toString());
                 RecordDecoding decoded = RecordDecoding.of(r.data());
                 m.put("kind", decoded.kind());
                 m.put("shown", decoded.shown());
@@ -403,8 +433,16 @@ public final class WebConsole extends ServiceSupport {
             String partitionKey = key == null || key.isNull() ? null : key.asText();
             resender.send(stream, partitionKey, data).whenComplete((outcome, failure) -> {
                 if (failure != null) {
-                    LOG.warn("Console: a re-send to stream {} failed: {}", stream, failure.getClass().getSimpleName());
-                    json(request, 500, Map.of("error", "the re-send failed: " + failure.getClass().getSimpleName()));
+                    LOG.warn(
+                            "Console: a re-send to stream {} failed: {}",
+                            stream,
+                            failure.getClass().getSimpleName());
+                    json(
+                            request,
+                            500,
+                            Map.of(
+                                    "error",
+                                    "the re-send failed: " + failure.getClass().getSimpleName()));
                 } else {
                     json(request, 200, outcome);
                 }
@@ -438,10 +476,16 @@ public final class WebConsole extends ServiceSupport {
             if (done.succeeded()) {
                 json(request, 200, done.result());
             } else if (done.cause() instanceof KinesisException e) {
-                json(request, 404, Map.of("error", e.error().code() + ": " + e.error().message()));
+                json(
+                        request,
+                        404,
+                        Map.of("error", e.error().code() + ": " + e.error().message()));
             } else {
                 // the class only: a message might quote a record
-                LOG.warn("Console: {} failed: {}", request.path(), done.cause().getClass().getName());
+                LOG.warn(
+                        "Console: {} failed: {}",
+                        request.path(),
+                        done.cause().getClass().getName());
                 json(request, 500, Map.of("error", "internal error"));
             }
         });
@@ -478,10 +522,13 @@ public final class WebConsole extends ServiceSupport {
     }
 
     private static HttpServerResponse secured(HttpServerResponse response, boolean page) {
-        response.putHeader("Cache-Control", "no-store").putHeader("X-Content-Type-Options", "nosniff")
+        response.putHeader("Cache-Control", "no-store")
+                .putHeader("X-Content-Type-Options", "nosniff")
                 .putHeader("Referrer-Policy", "no-referrer");
         if (page) {
-            response.putHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'")
+            response.putHeader(
+                            "Content-Security-Policy",
+                            "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'")
                     .putHeader("X-Frame-Options", "DENY");
         }
         return response;
@@ -498,7 +545,9 @@ public final class WebConsole extends ServiceSupport {
         if (response.closed() || response.ended()) {
             return;
         }
-        secured(response, false).setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        secured(response, false)
+                .setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .end(Buffer.buffer(bytes));
     }
 
@@ -507,10 +556,16 @@ public final class WebConsole extends ServiceSupport {
         if (response.closed() || response.ended()) {
             return;
         }
-        secured(response, false).setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end(text);
+        secured(response, false)
+                .setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+                .end(text);
     }
 
     private static void redirect(HttpServerRequest request, String location) {
-        secured(request.response(), false).setStatusCode(303).putHeader(HttpHeaders.LOCATION, location).end();
+        secured(request.response(), false)
+                .setStatusCode(303)
+                .putHeader(HttpHeaders.LOCATION, location)
+                .end();
     }
 }

@@ -85,7 +85,8 @@ public record AllowedOrigins(Set<String> origins, boolean loopback, boolean any)
             return true;
         }
         Optional<String> normalized = normalize(origin.trim());
-        return normalized.isPresent() && (origins.contains(normalized.get()) || loopback && isLoopback(normalized.get()));
+        return normalized.isPresent()
+                && (origins.contains(normalized.get()) || loopback && isLoopback(normalized.get()));
     }
 
     /** {@code scheme://host[:port]} in lower case without the default port of http and https; empty when not an origin. */
@@ -96,13 +97,20 @@ public record AllowedOrigins(Set<String> origins, boolean loopback, boolean any)
         } catch (URISyntaxException e) {
             return Optional.empty();
         }
-        if (uri.getScheme() == null || uri.getHost() == null || uri.getRawUserInfo() != null || !uri.getRawPath().isEmpty()
-                || uri.getRawQuery() != null || uri.getRawFragment() != null || origin.endsWith("?") || origin.endsWith("#")) {
+        if (uri.getScheme() == null
+                || uri.getHost() == null
+                || uri.getRawUserInfo() != null
+                || !uri.getRawPath().isEmpty()
+                || uri.getRawQuery() != null
+                || uri.getRawFragment() != null
+                || origin.endsWith("?")
+                || origin.endsWith("#")) {
             return Optional.empty();
         }
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         int port = uri.getPort();
-        boolean defaultPort = port == -1 || (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
+        boolean defaultPort =
+                port == -1 || (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
         return Optional.of(scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port));
     }
 

@@ -73,7 +73,8 @@ public final class EventSummary {
         }
         String line = !logged && unlogged == 1
                 ? what + ": 1 (further ones are summed up at most once every " + interval.toSeconds() + " s)"
-                : what + ": " + unlogged + " in the last " + (logged ? seconds(now - lastLogged) : "moments") + ", " + total.get() + " in all";
+                : what + ": " + unlogged + " in the last " + (logged ? seconds(now - lastLogged) : "moments") + ", "
+                        + total.get() + " in all";
         if (lastDetail != null) {
             line += (unlogged == 1 ? "; " : "; the last: ") + lastDetail;
         }

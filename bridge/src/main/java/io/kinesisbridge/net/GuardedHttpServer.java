@@ -10,9 +10,6 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +19,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Vert.x HTTP/1.1 server held to its {@link ListenerLimits}: a connection over the maximum is closed as soon as it
@@ -55,10 +54,16 @@ public final class GuardedHttpServer implements AutoCloseable {
         this.listener = listener;
         this.address = address;
         this.limits = limits;
-        this.refused = new EventSummary(name + ": connections refused because " + limits.maxConnections() + " were open ("
-                + siblingSetting("max-connections") + ")", SUMMARY_INTERVAL, LOG::warn);
-        this.timedOut = new EventSummary(name + ": connections closed because no whole request came within "
-                + limits.requestTimeout().toMillis() + " ms (" + siblingSetting("request-timeout-ms") + ")", SUMMARY_INTERVAL, LOG::warn);
+        this.refused = new EventSummary(
+                name + ": connections refused because " + limits.maxConnections() + " were open ("
+                        + siblingSetting("max-connections") + ")",
+                SUMMARY_INTERVAL,
+                LOG::warn);
+        this.timedOut = new EventSummary(
+                name + ": connections closed because no whole request came within "
+                        + limits.requestTimeout().toMillis() + " ms (" + siblingSetting("request-timeout-ms") + ")",
+                SUMMARY_INTERVAL,
+                LOG::warn);
     }
 
     /**
@@ -69,17 +74,28 @@ public final class GuardedHttpServer implements AutoCloseable {
      * @param options  the server's options as far as the caller sets them (TLS); the limits' and HTTP/1.1 are added
      * @throws CannotListenException when the address cannot be bound
      */
-    public static GuardedHttpServer listen(Vertx vertx, String listener, String name, ListenAddress address,
-                                           ListenerLimits limits, HttpServerOptions options, Handler<HttpServerRequest> requests) {
+    public static GuardedHttpServer listen(
+            Vertx vertx,
+            String listener,
+            String name,
+            ListenAddress address,
+            ListenerLimits limits,
+            HttpServerOptions options,
+            Handler<HttpServerRequest> requests) {
         GuardedHttpServer guarded = new GuardedHttpServer(vertx, listener, name, address, limits);
         guarded.start(options, requests);
         return guarded;
     }
 
     private void start(HttpServerOptions options, Handler<HttpServerRequest> requests) {
-        options.setHost(address.host()).setPort(address.port())
-                .setIdleTimeout((int) limits.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
-                .setHttp2ClearTextEnabled(false).setUseAlpn(false).setTcpNoDelay(true).setReuseAddress(true);
+        options.setHost(address.host())
+                .setPort(address.port())
+                .setIdleTimeout((int) limits.idleTimeout().toMillis())
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+                .setHttp2ClearTextEnabled(false)
+                .setUseAlpn(false)
+                .setTcpNoDelay(true)
+                .setReuseAddress(true);
         HttpServer created = vertx.createHttpServer(options)
                 .connectionHandler(this::accept)
                 .requestHandler(request -> {
@@ -155,13 +171,18 @@ public final class GuardedHttpServer implements AutoCloseable {
         }
         this.registry = registry;
         meters.add(Gauge.builder("kinesis.bridge.listener.connections.open", openCount, AtomicInteger::get)
-                .description("Connections open on the listener").tag("listener", listener).register(registry));
+                .description("Connections open on the listener")
+                .tag("listener", listener)
+                .register(registry));
         meters.add(FunctionCounter.builder("kinesis.bridge.listener.connections.refused", refused, EventSummary::total)
                 .description("Connections closed as soon as accepted: the listener had its maximum open")
-                .tag("listener", listener).register(registry));
-        meters.add(FunctionCounter.builder("kinesis.bridge.listener.connections.timed.out", timedOut, EventSummary::total)
-                .description("Connections closed because no whole request came within the request timeout")
-                .tag("listener", listener).register(registry));
+                .tag("listener", listener)
+                .register(registry));
+        meters.add(
+                FunctionCounter.builder("kinesis.bridge.listener.connections.timed.out", timedOut, EventSummary::total)
+                        .description("Connections closed because no whole request came within the request timeout")
+                        .tag("listener", listener)
+                        .register(registry));
     }
 
     /** Stops listening and closes every connection. */

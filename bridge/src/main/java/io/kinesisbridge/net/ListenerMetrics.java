@@ -12,17 +12,21 @@ import io.micrometer.core.instrument.Tags;
  */
 public final class ListenerMetrics {
 
-    private ListenerMetrics() {
-    }
+    private ListenerMetrics() {}
 
     public static void bind(ConnectionStats stats, MeterRegistry registry) {
         Tags tags = Tags.of("listener", stats.listener());
         Gauge.builder("kinesis.bridge.listener.connections.open", stats, ConnectionStats::open)
-                .description("Connections open on the listener").tags(tags).register(registry);
+                .description("Connections open on the listener")
+                .tags(tags)
+                .register(registry);
         FunctionCounter.builder("kinesis.bridge.listener.connections.refused", stats, ConnectionStats::refused)
-                .description("Connections closed as soon as accepted: the listener had its maximum open").tags(tags).register(registry);
+                .description("Connections closed as soon as accepted: the listener had its maximum open")
+                .tags(tags)
+                .register(registry);
         FunctionCounter.builder("kinesis.bridge.listener.connections.timed.out", stats, ConnectionStats::timedOut)
                 .description("Connections closed because a deadline passed (idle, or a request too slow to arrive)")
-                .tags(tags).register(registry);
+                .tags(tags)
+                .register(registry);
     }
 }

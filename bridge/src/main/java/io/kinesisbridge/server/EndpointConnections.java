@@ -13,14 +13,13 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.net.impl.TCPServerBase;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The endpoint's connections: at most {@code maxConnections} open, and each closed when it idles, is slow to send
@@ -44,18 +43,26 @@ final class EndpointConnections {
     static final Duration SUMMARY_INTERVAL = Duration.ofSeconds(60);
 
     private final EndpointSettings settings;
-    private final ConnectionStats stats = new ConnectionStats("kinesis-endpoint", List.of(IDLE, HEADER_TIMEOUT, REQUEST_TIMEOUT));
+    private final ConnectionStats stats =
+            new ConnectionStats("kinesis-endpoint", List.of(IDLE, HEADER_TIMEOUT, REQUEST_TIMEOUT));
     private final Set<Tracked> open = ConcurrentHashMap.newKeySet();
     private final EventSummary refusals;
     private final EventSummary slowClients;
 
     EndpointConnections(EndpointSettings settings) {
         this.settings = settings;
-        this.refusals = new EventSummary("Kinesis endpoint: connections refused because " + settings.maxConnections()
-                + " were open (bridge.endpoint.max-connections)", SUMMARY_INTERVAL, LOG::warn);
-        this.slowClients = new EventSummary("Kinesis endpoint: connections closed because a request came too slowly "
-                + "(bridge.endpoint.header-timeout-ms " + settings.headerTimeout().toMillis() + ", bridge.endpoint.request-timeout-ms "
-                + settings.requestTimeout().toMillis() + ")", SUMMARY_INTERVAL, LOG::warn);
+        this.refusals = new EventSummary(
+                "Kinesis endpoint: connections refused because " + settings.maxConnections()
+                        + " were open (bridge.endpoint.max-connections)",
+                SUMMARY_INTERVAL,
+                LOG::warn);
+        this.slowClients = new EventSummary(
+                "Kinesis endpoint: connections closed because a request came too slowly "
+                        + "(bridge.endpoint.header-timeout-ms "
+                        + settings.headerTimeout().toMillis() + ", bridge.endpoint.request-timeout-ms "
+                        + settings.requestTimeout().toMillis() + ")",
+                SUMMARY_INTERVAL,
+                LOG::warn);
     }
 
     ConnectionStats stats() {
@@ -64,8 +71,11 @@ final class EndpointConnections {
 
     /** How often the deadlines are checked: a quarter of the shortest, between 50 ms and 1 s. */
     long sweepIntervalMillis() {
-        long shortest = Math.min(settings.idleTimeout().toMillis(), Math.min(settings.headerTimeout().toMillis(),
-                settings.requestTimeout().toMillis()));
+        long shortest = Math.min(
+                settings.idleTimeout().toMillis(),
+                Math.min(
+                        settings.headerTimeout().toMillis(),
+                        settings.requestTimeout().toMillis()));
         return Math.max(50, Math.min(1000, shortest / 4));
     }
 
@@ -79,7 +89,8 @@ final class EndpointConnections {
         Channel server = serverChannel(listening);
         // added on the channel's own loop, so that the guard is in place (handlerAdded done) when this returns: a guard
         // added from another thread is skipped by Netty until then, and a connection accepted meanwhile goes unseen
-        server.eventLoop().submit(() -> server.pipeline().addFirst("kinesis-endpoint-accept", new AcceptGuard()))
+        server.eventLoop()
+                .submit(() -> server.pipeline().addFirst("kinesis-endpoint-accept", new AcceptGuard()))
                 .syncUninterruptibly();
     }
 
@@ -94,8 +105,10 @@ final class EndpointConnections {
             }
             throw new IllegalStateException("the server is not bound");
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new IllegalStateException("Kinesis endpoint: cannot watch the connections of the Vert.x server (" + e
-                    + "); the connection limits need Vert.x 4.5", e);
+            throw new IllegalStateException(
+                    "Kinesis endpoint: cannot watch the connections of the Vert.x server (" + e
+                            + "); the connection limits need Vert.x 4.5",
+                    e);
         }
     }
 
@@ -177,6 +190,7 @@ final class EndpointConnections {
         private volatile int active;
         /** Of those, requests whose body is still being read. */
         private volatile int reading;
+
         private volatile boolean headStarted;
         /** HTTP/2: also carries PING and SETTINGS frames while idle, so bytes do not mean a request has begun. */
         private volatile boolean multiplexed;

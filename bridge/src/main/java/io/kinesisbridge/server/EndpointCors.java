@@ -7,7 +7,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
-
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -23,9 +22,12 @@ import java.nio.charset.StandardCharsets;
 final class EndpointCors {
 
     static final String MAX_AGE_SECONDS = "172800";
-    static final String EXPOSED_HEADERS = "x-amzn-RequestId,x-amzn-ErrorType,x-amz-request-id,x-amz-id-2,x-amzn-ErrorMessage,Date";
-    private static final byte[] ORIGIN_REFUSED = ("<AccessDeniedException>\n  <Message>Pages of this origin may not call "
-            + "this endpoint (bridge.endpoint.cors.allowed-origins)</Message>\n</AccessDeniedException>\n").getBytes(StandardCharsets.UTF_8);
+    static final String EXPOSED_HEADERS =
+            "x-amzn-RequestId,x-amzn-ErrorType,x-amz-request-id,x-amz-id-2,x-amzn-ErrorMessage,Date";
+    private static final byte[] ORIGIN_REFUSED =
+            ("<AccessDeniedException>\n  <Message>Pages of this origin may not call "
+                            + "this endpoint (bridge.endpoint.cors.allowed-origins)</Message>\n</AccessDeniedException>\n")
+                    .getBytes(StandardCharsets.UTF_8);
 
     private final AllowedOrigins origins;
 
@@ -36,7 +38,9 @@ final class EndpointCors {
     /** Whether this answers the request itself ({@link #answer}): a preflight, or a request from an origin not allowed. */
     boolean intercepts(HttpServerRequest request) {
         String origin = request.getHeader(HttpHeaders.ORIGIN);
-        return origins.enabled() && origin != null && (request.method() == HttpMethod.OPTIONS || !origins.allows(origin));
+        return origins.enabled()
+                && origin != null
+                && (request.method() == HttpMethod.OPTIONS || !origins.allows(origin));
     }
 
     /** Answers an intercepted request: a preflight as Kinesis does, a refused origin with 403, its connection closed. */
@@ -47,7 +51,8 @@ final class EndpointCors {
             response.setStatusCode(403).putHeader("x-amzn-ErrorType", "AccessDeniedException");
             if (request.version() != HttpVersion.HTTP_2) {
                 response.putHeader(HttpHeaders.CONNECTION, "close");
-                response.end(Buffer.buffer(ORIGIN_REFUSED)).onComplete(ignored -> request.connection().close());
+                response.end(Buffer.buffer(ORIGIN_REFUSED))
+                        .onComplete(ignored -> request.connection().close());
             } else {
                 response.end(Buffer.buffer(ORIGIN_REFUSED));
             }
@@ -64,13 +69,16 @@ final class EndpointCors {
         }
         // Kinesis's preflight answer has a request id but no x-amz-id-2 and no Content-Type
         response.headers().remove("x-amz-id-2").remove(HttpHeaders.CONTENT_TYPE);
-        response.putHeader(HttpHeaders.ACCESS_CONTROL_MAX_AGE, MAX_AGE_SECONDS).setStatusCode(200).end();
+        response.putHeader(HttpHeaders.ACCESS_CONTROL_MAX_AGE, MAX_AGE_SECONDS)
+                .setStatusCode(200)
+                .end();
     }
 
     /** Puts the CORS headers of an allowed origin's request, which the endpoint serves, on its answer. */
     void addHeaders(HttpServerRequest request) {
         if (origins.enabled() && request.getHeader(HttpHeaders.ORIGIN) != null) {
-            request.response().putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*")
+            request.response()
+                    .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*")
                     .putHeader(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED_HEADERS);
         }
     }

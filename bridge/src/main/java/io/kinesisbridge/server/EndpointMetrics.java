@@ -12,18 +12,23 @@ import io.micrometer.core.instrument.MeterRegistry;
  */
 public final class EndpointMetrics {
 
-    private EndpointMetrics() {
-    }
+    private EndpointMetrics() {}
 
     public static void bind(KinesisEndpoint endpoint, MeterRegistry registry) {
         ListenerMetrics.bind(endpoint.connectionStats(), registry);
         Gauge.builder("kinesis.bridge.endpoint.body.bytes.in.flight", endpoint, KinesisEndpoint::bodyBytesInFlight)
-                .description("Request body bytes the Kinesis endpoint holds, over all connections").register(registry);
+                .description("Request body bytes the Kinesis endpoint holds, over all connections")
+                .register(registry);
         FunctionCounter.builder("kinesis.bridge.endpoint.requests.refused", endpoint, KinesisEndpoint::requestsTooLarge)
                 .description("Requests the Kinesis endpoint answered before reading their body: 413 (body over the "
-                        + "limit) or 503 (body bytes in flight at their maximum)").tag("status", "413").register(registry);
-        FunctionCounter.builder("kinesis.bridge.endpoint.requests.refused", endpoint, KinesisEndpoint::requestsOverBudget)
+                        + "limit) or 503 (body bytes in flight at their maximum)")
+                .tag("status", "413")
+                .register(registry);
+        FunctionCounter.builder(
+                        "kinesis.bridge.endpoint.requests.refused", endpoint, KinesisEndpoint::requestsOverBudget)
                 .description("Requests the Kinesis endpoint answered before reading their body: 413 (body over the "
-                        + "limit) or 503 (body bytes in flight at their maximum)").tag("status", "503").register(registry);
+                        + "limit) or 503 (body bytes in flight at their maximum)")
+                .tag("status", "503")
+                .register(registry);
     }
 }

@@ -16,8 +16,16 @@ import java.time.Duration;
  * @param headerTimeout         a request's head (request line and headers) must arrive within this long of its first byte
  * @param requestTimeout        a request's body must arrive within this long of its head
  */
-public record EndpointSettings(String host, int port, int eventLoops, int maxRequestBytes, long maxBodyBytesInFlight,
-                               int maxConnections, Duration idleTimeout, Duration headerTimeout, Duration requestTimeout) {
+public record EndpointSettings(
+        String host,
+        int port,
+        int eventLoops,
+        int maxRequestBytes,
+        long maxBodyBytesInFlight,
+        int maxConnections,
+        Duration idleTimeout,
+        Duration headerTimeout,
+        Duration requestTimeout) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 4567;
@@ -25,9 +33,11 @@ public record EndpointSettings(String host, int port, int eventLoops, int maxReq
     public static final int DEFAULT_MAX_REQUEST_BYTES = 16 * 1_048_576;
     /** Two requests of the largest size at once: safe in a 256 MiB heap beside the in-memory backend's 25 %. */
     public static final long DEFAULT_MAX_BODY_BYTES_IN_FLIGHT = 32 * 1_048_576L;
+
     public static final int DEFAULT_MAX_CONNECTIONS = 256;
     /** Longer than the AWS SDKs keep an idle pooled connection (60 s), so that the client closes it first. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(120);
+
     public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
@@ -39,9 +49,10 @@ public record EndpointSettings(String host, int port, int eventLoops, int maxReq
             throw new IllegalArgumentException("at least one event loop is needed");
         }
         if (maxRequestBytes < 1 || maxBodyBytesInFlight < 1 || maxConnections < 1) {
-            throw new IllegalArgumentException("request bytes, body bytes in flight and connections must be at least 1");
+            throw new IllegalArgumentException(
+                    "request bytes, body bytes in flight and connections must be at least 1");
         }
-        for (Duration d : new Duration[]{idleTimeout, headerTimeout, requestTimeout}) {
+        for (Duration d : new Duration[] {idleTimeout, headerTimeout, requestTimeout}) {
             if (d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException("timeouts must be positive, got " + d);
             }
@@ -49,8 +60,16 @@ public record EndpointSettings(String host, int port, int eventLoops, int maxReq
     }
 
     public static EndpointSettings of(String host, int port) {
-        return new EndpointSettings(host, port, defaultEventLoops(), DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_BODY_BYTES_IN_FLIGHT,
-                DEFAULT_MAX_CONNECTIONS, DEFAULT_IDLE_TIMEOUT, DEFAULT_HEADER_TIMEOUT, DEFAULT_REQUEST_TIMEOUT);
+        return new EndpointSettings(
+                host,
+                port,
+                defaultEventLoops(),
+                DEFAULT_MAX_REQUEST_BYTES,
+                DEFAULT_MAX_BODY_BYTES_IN_FLIGHT,
+                DEFAULT_MAX_CONNECTIONS,
+                DEFAULT_IDLE_TIMEOUT,
+                DEFAULT_HEADER_TIMEOUT,
+                DEFAULT_REQUEST_TIMEOUT);
     }
 
     public static int defaultEventLoops() {
@@ -58,10 +77,22 @@ public record EndpointSettings(String host, int port, int eventLoops, int maxReq
     }
 
     /** These settings with other connection limits. */
-    public EndpointSettings withLimits(long maxBodyBytesInFlight, int maxConnections, Duration idleTimeout,
-                                       Duration headerTimeout, Duration requestTimeout) {
-        return new EndpointSettings(host, port, eventLoops, maxRequestBytes, maxBodyBytesInFlight, maxConnections,
-                idleTimeout, headerTimeout, requestTimeout);
+    public EndpointSettings withLimits(
+            long maxBodyBytesInFlight,
+            int maxConnections,
+            Duration idleTimeout,
+            Duration headerTimeout,
+            Duration requestTimeout) {
+        return new EndpointSettings(
+                host,
+                port,
+                eventLoops,
+                maxRequestBytes,
+                maxBodyBytesInFlight,
+                maxConnections,
+                idleTimeout,
+                headerTimeout,
+                requestTimeout);
     }
 
     /** The largest body one request may have: a body larger than the whole budget could never be taken. */

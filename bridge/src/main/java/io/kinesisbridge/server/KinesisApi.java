@@ -1,5 +1,8 @@
 package io.kinesisbridge.server;
 
+import static io.kinesisbridge.server.Replies.done;
+import static io.kinesisbridge.server.Replies.error;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.kinesisbridge.backend.KinesisBackend;
@@ -9,9 +12,6 @@ import io.kinesisbridge.put.KinesisException;
 import io.kinesisbridge.server.operations.Operation;
 import io.kinesisbridge.server.operations.Operations;
 import io.kinesisbridge.server.operations.RequestValues;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -22,9 +22,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.LongAdder;
-
-import static io.kinesisbridge.server.Replies.done;
-import static io.kinesisbridge.server.Replies.error;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Kinesis API over the in-memory backend, independent of HTTP: takes a request's Content-Type, X-Amz-Target
@@ -57,8 +56,12 @@ public final class KinesisApi {
      * @param writer     where PutRecord and PutRecords go: {@code store} itself or a decorator around it
      * @param signatures whether requests must carry a signature of SigV4's structure
      */
-    public KinesisApi(InMemoryKinesis store, KinesisBackend writer, Clock clock, ShardIterators iterators,
-                      SignatureCheck signatures) {
+    public KinesisApi(
+            InMemoryKinesis store,
+            KinesisBackend writer,
+            Clock clock,
+            ShardIterators iterators,
+            SignatureCheck signatures) {
         this.signatures = signatures;
         this.operations = new Operations(store, writer, clock, iterators);
         for (WireFormat f : WireFormat.values()) {
@@ -89,8 +92,8 @@ public final class KinesisApi {
      * Answers one request; the future never fails (errors are answers too). With {@link SignatureCheck#STRUCTURE}
      * the signature is checked where AWS checks it: after the target and the body's syntax, before the members.
      */
-    public CompletableFuture<Reply> handle(String contentTypeHeader, String targetHeader, byte[] body,
-                                           RequestSignature signature) {
+    public CompletableFuture<Reply> handle(
+            String contentTypeHeader, String targetHeader, byte[] body, RequestSignature signature) {
         String target = targetHeader == null ? "" : targetHeader;
         int dot = target.indexOf('.');
         String service = dot < 0 ? target : target.substring(0, dot);
@@ -105,7 +108,8 @@ public final class KinesisApi {
         }
         if (body.length == 0) {
             WireFormat f = format.orElse(WireFormat.CBOR) == WireFormat.JSON ? WireFormat.JSON : WireFormat.CBOR;
-            return done(error(f, new KinesisError(known ? KinesisError.SERIALIZATION : KinesisError.UNKNOWN_OPERATION, "")));
+            return done(error(
+                    f, new KinesisError(known ? KinesisError.SERIALIZATION : KinesisError.UNKNOWN_OPERATION, "")));
         }
         if (format.isEmpty() && !plainJson) {
             if (service.isEmpty() || operation.isEmpty()) {
@@ -117,17 +121,23 @@ public final class KinesisApi {
             // what Kinesis answers a request that is not of its protocol but looks like JSON
             boolean object = isObject(WireFormat.JSON, body);
             String type = object ? "UnknownOperationException" : "SerializationException";
-            return done(new Reply(object ? 404 : 400, Optional.of(PLAIN_JSON),
+            return done(new Reply(
+                    object ? 404 : 400,
+                    Optional.of(PLAIN_JSON),
                     ("{\"Output\":{\"__type\":\"com.amazon.coral.service#" + type + "\"},\"Version\":\"1.0\"}")
-                            .getBytes(StandardCharsets.UTF_8), Optional.of(type)));
+                            .getBytes(StandardCharsets.UTF_8),
+                    Optional.of(type)));
         }
         WireFormat f = format.get();
         requests.get(f).increment();
         if (!known) {
-            return done(error(f, new KinesisError(isObject(f, body)
-                    ? KinesisError.UNKNOWN_OPERATION : KinesisError.SERIALIZATION, "")));
+            return done(error(
+                    f,
+                    new KinesisError(
+                            isObject(f, body) ? KinesisError.UNKNOWN_OPERATION : KinesisError.SERIALIZATION, "")));
         }
-        Operation op = operations.find(operation)
+        Operation op = operations
+                .find(operation)
                 .orElseThrow(() -> new IllegalStateException("operation listed but not served: " + operation));
         try (JsonParser p = f.factory().createParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -137,7 +147,8 @@ public final class KinesisApi {
                 Optional<KinesisError> unsigned = signature.problem();
                 if (unsigned.isPresent()) {
                     // the body is read whole before the signature: broken syntax further on wins
-                    return done(error(f, isObject(f, body) ? unsigned.get() : new KinesisError(KinesisError.SERIALIZATION, "")));
+                    return done(error(
+                            f, isObject(f, body) ? unsigned.get() : new KinesisError(KinesisError.SERIALIZATION, "")));
                 }
             }
             RequestValues request = op.request().read(p);

@@ -12,14 +12,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import io.vertx.core.http.HttpVersion;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +26,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves a {@link KinesisApi} on the Kinesis wire protocol: HTTP POST to any path, {@code X-Amz-Target:
@@ -57,10 +56,14 @@ public final class KinesisEndpoint implements AutoCloseable {
     private final LongAdder tooLarge = new LongAdder();
     private final LongAdder overBudget = new LongAdder();
     private final EventSummary overBudgetWarnings;
-    private final EventSummary invalidRequests = new EventSummary("Kinesis endpoint: invalid HTTP requests, answered 400 "
-            + "with the connection closed", EndpointConnections.SUMMARY_INTERVAL, LOG::warn);
-    private final EventSummary failedConnections = new EventSummary("Kinesis endpoint: connections that failed and were closed",
-            EndpointConnections.SUMMARY_INTERVAL, LOG::warn);
+    private final EventSummary invalidRequests = new EventSummary(
+            "Kinesis endpoint: invalid HTTP requests, answered 400 " + "with the connection closed",
+            EndpointConnections.SUMMARY_INTERVAL,
+            LOG::warn);
+    private final EventSummary failedConnections = new EventSummary(
+            "Kinesis endpoint: connections that failed and were closed",
+            EndpointConnections.SUMMARY_INTERVAL,
+            LOG::warn);
     private long sweepTimer = -1;
     private volatile int port = -1;
     private volatile EndpointCors cors = new EndpointCors(AllowedOrigins.LOOPBACK);
@@ -77,9 +80,11 @@ public final class KinesisEndpoint implements AutoCloseable {
         this.shared = shared;
         this.connections = new EndpointConnections(settings);
         this.budget = new BodyBudget(settings.maxBodyBytesInFlight());
-        this.overBudgetWarnings = new EventSummary("Kinesis endpoint: requests answered 503 because request bodies held "
-                + settings.maxBodyBytesInFlight() + " bytes (bridge.endpoint.max-body-bytes-in-flight)",
-                EndpointConnections.SUMMARY_INTERVAL, LOG::warn);
+        this.overBudgetWarnings = new EventSummary(
+                "Kinesis endpoint: requests answered 503 because request bodies held " + settings.maxBodyBytesInFlight()
+                        + " bytes (bridge.endpoint.max-body-bytes-in-flight)",
+                EndpointConnections.SUMMARY_INTERVAL,
+                LOG::warn);
     }
 
     /**
@@ -92,8 +97,11 @@ public final class KinesisEndpoint implements AutoCloseable {
             return;
         }
         int loops = settings.eventLoops();
-        vertx = shared.orElseGet(() -> Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setWorkerPoolSize(1)
-                .setInternalBlockingPoolSize(1).setPreferNativeTransport(false)));
+        vertx = shared.orElseGet(() -> Vertx.vertx(new VertxOptions()
+                .setEventLoopPoolSize(loops)
+                .setWorkerPoolSize(1)
+                .setInternalBlockingPoolSize(1)
+                .setPreferNativeTransport(false)));
         try {
             // Vert.x spreads the connections of one port over the servers, one loop each; servers given the same
             // negative port share one random port
@@ -114,7 +122,11 @@ public final class KinesisEndpoint implements AutoCloseable {
             close();
             throw e;
         }
-        LOG.debug("Kinesis endpoint listening on {} (JSON 1.1 and CBOR 1.1; {} event loop{})", url(), loops, loops > 1 ? "s" : "");
+        LOG.debug(
+                "Kinesis endpoint listening on {} (JSON 1.1 and CBOR 1.1; {} event loop{})",
+                url(),
+                loops,
+                loops > 1 ? "s" : "");
     }
 
     private int listen(int onPort) {
@@ -126,14 +138,16 @@ public final class KinesisEndpoint implements AutoCloseable {
                 .setCompressionSupported(false)
                 .setHttp2ClearTextEnabled(true)
                 .setMaxFormAttributeSize(0);
-        HttpServer server = vertx.createHttpServer(options).requestHandler(this::accept)
+        HttpServer server = vertx.createHttpServer(options)
+                .requestHandler(this::accept)
                 // the only ways this server closes a keep-alive connection besides its limits and a 413/503: say so
                 // (at most once per interval: clients decide how often this happens), so that a client's "connection
                 // was closed during the request" can be traced
                 .invalidRequestHandler(request -> {
                     Throwable cause = request.decoderResult().cause();
                     if (!(cause instanceof PrematureChannelClosureException)) {
-                        invalidRequests.record("from " + request.remoteAddress() + ": " + (cause == null ? "malformed" : cause));
+                        invalidRequests.record(
+                                "from " + request.remoteAddress() + ": " + (cause == null ? "malformed" : cause));
                     }
                     HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER.handle(request);
                 })
@@ -143,7 +157,8 @@ public final class KinesisEndpoint implements AutoCloseable {
                     }
                 }));
         try {
-            HttpServer listening = server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            HttpServer listening =
+                    server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             servers.add(listening);
             return listening.actualPort();
         } catch (ExecutionException e) {
@@ -227,7 +242,7 @@ public final class KinesisEndpoint implements AutoCloseable {
             switch (body.append(chunk)) {
                 case TOO_LARGE -> refuse(request, connection, Refusal.TOO_LARGE);
                 case OVER_BUDGET -> refuse(request, connection, Refusal.OVER_BUDGET);
-                case TAKEN -> { }
+                case TAKEN -> {}
             }
         });
         request.endHandler(ignored -> {
@@ -235,7 +250,11 @@ public final class KinesisEndpoint implements AutoCloseable {
             if (response.ended() || response.closed()) {
                 return;
             }
-            api.handle(request.getHeader("Content-Type"), request.getHeader("X-Amz-Target"), body.bytes(), RequestSignature.of(request))
+            api.handle(
+                            request.getHeader("Content-Type"),
+                            request.getHeader("X-Amz-Target"),
+                            body.bytes(),
+                            RequestSignature.of(request))
                     .whenComplete((reply, error) -> {
                         if (error != null) {
                             LOG.warn("Kinesis endpoint: request failed", error);
@@ -251,7 +270,10 @@ public final class KinesisEndpoint implements AutoCloseable {
     private static final Duration LINGER = Duration.ofSeconds(2);
 
     /** Why a request is answered before its body was read. */
-    private enum Refusal { TOO_LARGE, OVER_BUDGET }
+    private enum Refusal {
+        TOO_LARGE,
+        OVER_BUDGET
+    }
 
     /**
      * 413 as Kinesis answers a body over its limit, or 503 ServiceUnavailable (which SDKs retry) when the body bytes
@@ -272,8 +294,13 @@ public final class KinesisEndpoint implements AutoCloseable {
             overBudget.increment();
             overBudgetWarnings.record();
             WireFormat format = WireFormat.of(request.getHeader("Content-Type")).orElse(WireFormat.JSON);
-            answer(response, Replies.error(format, new KinesisError(KinesisError.SERVICE_UNAVAILABLE,
-                    "The endpoint holds as many request bytes as it may; retry shortly")));
+            answer(
+                    response,
+                    Replies.error(
+                            format,
+                            new KinesisError(
+                                    KinesisError.SERVICE_UNAVAILABLE,
+                                    "The endpoint holds as many request bytes as it may; retry shortly")));
         }
         if (request.version() != HttpVersion.HTTP_2) {
             closeAfterLingering(request);
@@ -290,8 +317,9 @@ public final class KinesisEndpoint implements AutoCloseable {
             request.connection().close();
             return;
         }
-        request.handler(dropped -> { });
-        long timer = vertx.setTimer(LINGER.toMillis(), ignored -> request.connection().close());
+        request.handler(dropped -> {});
+        long timer = vertx.setTimer(
+                LINGER.toMillis(), ignored -> request.connection().close());
         request.endHandler(ignored -> {
             vertx.cancelTimer(timer);
             request.connection().close();

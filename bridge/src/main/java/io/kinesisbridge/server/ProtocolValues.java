@@ -8,7 +8,6 @@ import com.fasterxml.jackson.dataformat.cbor.CBORParser;
 import io.kinesisbridge.put.KinesisError;
 import io.kinesisbridge.put.KinesisException;
 import io.kinesisbridge.put.PutRecordJson;
-
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -22,8 +21,7 @@ import java.util.Locale;
  */
 public final class ProtocolValues {
 
-    private ProtocolValues() {
-    }
+    private ProtocolValues() {}
 
     /** A String: null stays absent, other types are SerializationExceptions. */
     public static String stringValue(JsonParser p, JsonToken token) throws IOException {
@@ -47,7 +45,8 @@ public final class ProtocolValues {
                 yield (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, floor));
             }
             case VALUE_NULL -> null;
-            case VALUE_TRUE, VALUE_FALSE -> throw serialization("class java.lang.Boolean can not be converted to an Integer");
+            case VALUE_TRUE, VALUE_FALSE ->
+                throw serialization("class java.lang.Boolean can not be converted to an Integer");
             case VALUE_STRING -> throw serialization("class java.lang.String can not be converted to an Integer");
             case START_ARRAY -> throw serialization("Start of list found where not expected");
             default -> throw serialization("Start of structure or map found where not expected.");
@@ -60,14 +59,17 @@ public final class ProtocolValues {
             case VALUE_TRUE -> Boolean.TRUE;
             case VALUE_FALSE -> Boolean.FALSE;
             case VALUE_NULL -> null;
-            case VALUE_STRING -> switch (p.getText().toLowerCase(Locale.ROOT)) {
-                case "true", "yes", "1" -> Boolean.TRUE;
-                case "false", "no", "0" -> Boolean.FALSE;
-                default -> throw serialization("'" + p.getText().toUpperCase(Locale.ROOT)
-                        + "' can not be converted to an Boolean");
-            };
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> throw serialization(
-                    "class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to an Boolean");
+            case VALUE_STRING ->
+                switch (p.getText().toLowerCase(Locale.ROOT)) {
+                    case "true", "yes", "1" -> Boolean.TRUE;
+                    case "false", "no", "0" -> Boolean.FALSE;
+                    default ->
+                        throw serialization(
+                                "'" + p.getText().toUpperCase(Locale.ROOT) + "' can not be converted to an Boolean");
+                };
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT ->
+                throw serialization(
+                        "class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to an Boolean");
             case START_ARRAY -> throw serialization("Start of list found where not expected");
             default -> throw serialization("Start of structure or map found where not expected.");
         };
@@ -76,12 +78,16 @@ public final class ProtocolValues {
     /** A Timestamp: epoch seconds (a fraction gives milliseconds) in JSON, epoch milliseconds in CBOR. */
     public static Instant timestampValue(JsonParser p, JsonToken token) throws IOException {
         return switch (token) {
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p instanceof CBORParser
-                    ? Instant.ofEpochMilli(p.getDecimalValue().longValue())
-                    : Instant.ofEpochMilli(p.getDecimalValue().movePointRight(3).longValue());
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT ->
+                p instanceof CBORParser
+                        ? Instant.ofEpochMilli(p.getDecimalValue().longValue())
+                        : Instant.ofEpochMilli(
+                                p.getDecimalValue().movePointRight(3).longValue());
             case VALUE_NULL -> null;
-            case VALUE_TRUE, VALUE_FALSE -> throw serialization("class java.lang.Boolean can not be converted to milliseconds since epoch");
-            case VALUE_STRING -> throw serialization("class java.lang.String can not be converted to milliseconds since epoch");
+            case VALUE_TRUE, VALUE_FALSE ->
+                throw serialization("class java.lang.Boolean can not be converted to milliseconds since epoch");
+            case VALUE_STRING ->
+                throw serialization("class java.lang.String can not be converted to milliseconds since epoch");
             case START_ARRAY -> throw serialization("Start of list found where not expected");
             default -> throw serialization("Start of structure or map found where not expected.");
         };

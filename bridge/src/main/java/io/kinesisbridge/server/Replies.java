@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.kinesisbridge.backend.memory.StreamSnapshot;
 import io.kinesisbridge.put.KinesisError;
 import io.kinesisbridge.put.ShardRange;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,13 +13,14 @@ import java.util.concurrent.CompletableFuture;
 /** How the endpoint writes its answers: error bodies as Kinesis writes them, and the shapes several operations share. */
 public final class Replies {
 
-    private static final String ACCESS_DENIED = "<AccessDeniedException>\n  <Message>Unable to determine service/operation "
-            + "name to be authorized</Message>\n</AccessDeniedException>\n";
-    private static final String MISSING_TOKEN = "<MissingAuthenticationTokenException>\n  <Message>Missing Authentication "
-            + "Token</Message>\n</MissingAuthenticationTokenException>\n";
+    private static final String ACCESS_DENIED =
+            "<AccessDeniedException>\n  <Message>Unable to determine service/operation "
+                    + "name to be authorized</Message>\n</AccessDeniedException>\n";
+    private static final String MISSING_TOKEN =
+            "<MissingAuthenticationTokenException>\n  <Message>Missing Authentication "
+                    + "Token</Message>\n</MissingAuthenticationTokenException>\n";
 
-    private Replies() {
-    }
+    private Replies() {}
 
     /** Writes a response body with a generator of the request's encoding. */
     @FunctionalInterface
@@ -41,7 +41,8 @@ public final class Replies {
             g.writeStartObject();
             g.writeStringField("__type", error.code());
             if (!error.message().isEmpty()) {
-                g.writeStringField(error.code().equals(KinesisError.SERIALIZATION) ? "Message" : "message", error.message());
+                g.writeStringField(
+                        error.code().equals(KinesisError.SERIALIZATION) ? "Message" : "message", error.message());
             }
             g.writeEndObject();
         });
@@ -92,7 +93,8 @@ public final class Replies {
         g.writeObjectFieldStart("SequenceNumberRange");
         g.writeStringField("StartingSequenceNumber", shard.startingSequenceNumber());
         if (shard.endingSequenceNumber().isPresent()) {
-            g.writeStringField("EndingSequenceNumber", shard.endingSequenceNumber().get());
+            g.writeStringField(
+                    "EndingSequenceNumber", shard.endingSequenceNumber().get());
         }
         g.writeEndObject();
         g.writeEndObject();

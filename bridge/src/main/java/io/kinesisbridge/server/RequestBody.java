@@ -2,7 +2,6 @@ package io.kinesisbridge.server;
 
 import io.kinesisbridge.net.BodyBudget;
 import io.vertx.core.buffer.Buffer;
-
 import java.util.Arrays;
 
 /**
@@ -12,7 +11,11 @@ import java.util.Arrays;
  */
 final class RequestBody {
 
-    enum Outcome { TAKEN, TOO_LARGE, OVER_BUDGET }
+    enum Outcome {
+        TAKEN,
+        TOO_LARGE,
+        OVER_BUDGET
+    }
 
     private static final int FIRST_CAPACITY = 16 * 1024;
     private static final byte[] EMPTY = new byte[0];

@@ -1,7 +1,6 @@
 package io.kinesisbridge.server;
 
 import io.vertx.core.http.HttpServerResponse;
-
 import java.util.Base64;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -15,8 +14,7 @@ public final class RequestIds {
 
     private static final int EXTENDED_ID_BYTES = 72;
 
-    private RequestIds() {
-    }
+    private RequestIds() {}
 
     /** Puts both ids on the response. */
     public static void stamp(HttpServerResponse response) {

@@ -2,7 +2,6 @@ package io.kinesisbridge.server;
 
 import io.kinesisbridge.put.KinesisError;
 import io.vertx.core.http.HttpServerRequest;
-
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -22,8 +21,8 @@ public record RequestSignature(String authorization, boolean dated, Map<String, 
     static final String INVALID_SIGNATURE = "InvalidSignatureException";
     private static final String ALGORITHM = "X-Amz-Algorithm";
     private static final List<String> HEADER_PARTS = List.of("Credential", "Signature", "SignedHeaders");
-    private static final List<String> QUERY_PARTS = List.of(ALGORITHM, "X-Amz-Credential", "X-Amz-Signature",
-            "X-Amz-SignedHeaders", "X-Amz-Date");
+    private static final List<String> QUERY_PARTS =
+            List.of(ALGORITHM, "X-Amz-Credential", "X-Amz-Signature", "X-Amz-SignedHeaders", "X-Amz-Date");
 
     /** A request that carries nothing of a signature. */
     public static final RequestSignature NONE = new RequestSignature(null, false, Map.of());
@@ -34,7 +33,8 @@ public record RequestSignature(String authorization, boolean dated, Map<String, 
 
     public static RequestSignature of(HttpServerRequest request) {
         String rawQuery = request.query();
-        return new RequestSignature(request.getHeader("Authorization"),
+        return new RequestSignature(
+                request.getHeader("Authorization"),
                 request.getHeader("X-Amz-Date") != null || request.getHeader("Date") != null,
                 rawQuery == null || !rawQuery.contains("X-Amz-") ? Map.of() : amzParameters(rawQuery));
     }
@@ -48,7 +48,8 @@ public record RequestSignature(String authorization, boolean dated, Map<String, 
     public Optional<KinesisError> problem() {
         boolean presigned = query.containsKey(ALGORITHM);
         if (hasAuthorization() && presigned) {
-            return Optional.of(new KinesisError(INVALID_SIGNATURE,
+            return Optional.of(new KinesisError(
+                    INVALID_SIGNATURE,
                     "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header."));
         }
         if (!present()) {
@@ -59,7 +60,9 @@ public record RequestSignature(String authorization, boolean dated, Map<String, 
             Map<String, String> parts = headerParts(authorization);
             for (String part : HEADER_PARTS) {
                 if (parts.getOrDefault(part, "").isEmpty()) {
-                    missing.append("Authorization header requires '").append(part).append("' parameter. ");
+                    missing.append("Authorization header requires '")
+                            .append(part)
+                            .append("' parameter. ");
                 }
             }
             if (!dated) {
@@ -71,14 +74,18 @@ public record RequestSignature(String authorization, boolean dated, Map<String, 
         } else {
             for (String part : QUERY_PARTS) {
                 if (query.getOrDefault(part, "").isEmpty()) {
-                    missing.append("AWS query-string parameters must include '").append(part).append("'. ");
+                    missing.append("AWS query-string parameters must include '")
+                            .append(part)
+                            .append("'. ");
                 }
             }
             if (!missing.isEmpty()) {
                 missing.append("Re-examine the query-string parameters.");
             }
         }
-        return missing.isEmpty() ? Optional.empty() : Optional.of(new KinesisError(INCOMPLETE_SIGNATURE, missing.toString()));
+        return missing.isEmpty()
+                ? Optional.empty()
+                : Optional.of(new KinesisError(INCOMPLETE_SIGNATURE, missing.toString()));
     }
 
     private boolean hasAuthorization() {

@@ -4,7 +4,6 @@ import io.kinesisbridge.backend.memory.ShardPosition;
 import io.kinesisbridge.put.KinesisError;
 import io.kinesisbridge.put.KinesisException;
 import io.kinesisbridge.put.ShardRange;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -29,8 +28,9 @@ public final class ShardIterators {
 
     private static final byte VERSION = 1;
     private static final String SHARD_PREFIX = "shardId-";
-    private static final DateTimeFormatter AWS_TIME =
-            DateTimeFormatter.ofPattern("EEE MMM dd HH:mm:ss 'UTC' yyyy", Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter AWS_TIME = DateTimeFormatter.ofPattern(
+                    "EEE MMM dd HH:mm:ss 'UTC' yyyy", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
 
     private final Clock clock;
     private final Duration ttl;
@@ -41,14 +41,17 @@ public final class ShardIterators {
     }
 
     /** What an iterator holds. */
-    public record Decoded(ShardPosition position, long streamCreatedMillis, long issuedMillis) {
-    }
+    public record Decoded(ShardPosition position, long streamCreatedMillis, long issuedMillis) {}
 
     public String encode(ShardPosition position, long streamCreatedMillis) {
         byte[] name = position.streamName().getBytes(StandardCharsets.UTF_8);
         ByteBuffer b = ByteBuffer.allocate(1 + 8 + 8 + 8 + 4 + name.length + 4);
-        b.put(VERSION).putLong(clock.millis()).putLong(streamCreatedMillis).putLong(position.position())
-                .putInt(shardIndex(position.shardId())).put(name);
+        b.put(VERSION)
+                .putLong(clock.millis())
+                .putLong(streamCreatedMillis)
+                .putLong(position.position())
+                .putInt(shardIndex(position.shardId()))
+                .put(name);
         CRC32 crc = new CRC32();
         crc.update(b.array(), 0, b.position());
         b.putInt((int) crc.getValue());
@@ -88,11 +91,16 @@ public final class ShardIterators {
         }
         long now = clock.millis();
         if (now - issued > ttl.toMillis()) {
-            throw KinesisException.of(new KinesisError(KinesisError.EXPIRED_ITERATOR,
-                    "Iterator expired. The iterator was created at time " + AWS_TIME.format(Instant.ofEpochMilli(issued))
-                            + " while right now it is " + AWS_TIME.format(Instant.ofEpochMilli(now))
-                            + " which is further in the future than the tolerated delay of " + ttl.toMillis()
-                            + " milliseconds."), stream, null);
+            throw KinesisException.of(
+                    new KinesisError(
+                            KinesisError.EXPIRED_ITERATOR,
+                            "Iterator expired. The iterator was created at time "
+                                    + AWS_TIME.format(Instant.ofEpochMilli(issued))
+                                    + " while right now it is " + AWS_TIME.format(Instant.ofEpochMilli(now))
+                                    + " which is further in the future than the tolerated delay of " + ttl.toMillis()
+                                    + " milliseconds."),
+                    stream,
+                    null);
         }
         return new Decoded(new ShardPosition(stream, ShardRange.shardId(shard), position), created, issued);
     }
@@ -102,6 +110,7 @@ public final class ShardIterators {
     }
 
     private static KinesisException invalid() {
-        return KinesisException.of(new KinesisError(KinesisError.INVALID_ARGUMENT, "Invalid ShardIterator."), null, null);
+        return KinesisException.of(
+                new KinesisError(KinesisError.INVALID_ARGUMENT, "Invalid ShardIterator."), null, null);
     }
 }

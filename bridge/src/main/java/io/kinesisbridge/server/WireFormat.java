@@ -2,7 +2,6 @@ package io.kinesisbridge.server;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
-
 import java.util.Optional;
 
 /**
@@ -11,7 +10,6 @@ import java.util.Optional;
  * serves both; it tells them apart where they differ (Blob, Timestamp).
  */
 public enum WireFormat {
-
     JSON("application/x-amz-json-1.1", JsonFactory.builder().build()),
     CBOR("application/x-amz-cbor-1.1", CBORFactory.builder().build());
 

@@ -1,5 +1,7 @@
 package io.kinesisbridge.abuse;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -8,14 +10,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * One row of target/abuse-report.md: what a probe did, what should have happened and what did, whether the bridge
  * is alive and still delivers through every source afterwards, and how many records it had taken were lost.
  * {@link #check()} fails the probe unless it is alive, serving and lost nothing.
  */
-public record AbuseLedger(String probe, String expected, String observed, boolean alive, String serving, List<String> lost) {
+public record AbuseLedger(
+        String probe, String expected, String observed, boolean alive, String serving, List<String> lost) {
 
     static final Path REPORT = Path.of("target", "abuse-report.md");
 
@@ -43,8 +44,11 @@ public record AbuseLedger(String probe, String expected, String observed, boolea
      * was taken, and must still be alive and serving.
      */
     public static AbuseLedger refusedStart(String probe, String expected, AbuseRig.Exit exit, AbuseRig rig) {
-        String observed = "exit " + (exit.status().isPresent() ? exit.status().getAsInt() : "none (still running)") + ", "
-                + exit.lines().size() + " line(s): " + (exit.lines().isEmpty() ? "" : firstLine(exit.lines().get(exit.lines().size() - 1)));
+        String observed = "exit " + (exit.status().isPresent() ? exit.status().getAsInt() : "none (still running)")
+                + ", " + exit.lines().size() + " line(s): "
+                + (exit.lines().isEmpty()
+                        ? ""
+                        : firstLine(exit.lines().get(exit.lines().size() - 1)));
         return row(probe, expected, observed, rig);
     }
 
@@ -60,11 +64,14 @@ public record AbuseLedger(String probe, String expected, String observed, boolea
         try {
             Files.createDirectories(REPORT.getParent());
             if (!Files.exists(REPORT)) {
-                Files.writeString(REPORT, "| probe | expected | observed | alive | still serving | records lost |\n|---|---|---|---|---|---|\n",
+                Files.writeString(
+                        REPORT,
+                        "| probe | expected | observed | alive | still serving | records lost |\n|---|---|---|---|---|---|\n",
                         StandardCharsets.UTF_8);
             }
-            String row = String.format("| %s | %s | %s | %s | %s | %d |%n", cell(probe), cell(expected), cell(observed),
-                    alive ? "yes" : "no", cell(serving), lost.size());
+            String row = String.format(
+                    "| %s | %s | %s | %s | %s | %d |%n",
+                    cell(probe), cell(expected), cell(observed), alive ? "yes" : "no", cell(serving), lost.size());
             Files.writeString(REPORT, row, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -78,7 +85,9 @@ public record AbuseLedger(String probe, String expected, String observed, boolea
     /** Alive, still serving, nothing lost. */
     public AbuseLedger check() {
         assertThat(alive).as("%s: the bridge is alive", probe).isTrue();
-        assertThat(serving).as("%s: HTTP, syslog and the inbox still deliver", probe).isEqualTo("yes");
+        assertThat(serving)
+                .as("%s: HTTP, syslog and the inbox still deliver", probe)
+                .isEqualTo("yes");
         assertThat(lost).as("%s: records the bridge took and lost", probe).isEmpty();
         return this;
     }

@@ -1,10 +1,11 @@
 package io.kinesisbridge.abuse;
 
+import static org.awaitility.Awaitility.await;
+
 import io.kinesisbridge.deadletter.DeadLetterJson;
 import io.kinesisbridge.testing.BridgeProcess;
 import io.kinesisbridge.testing.EndpointReader;
 import io.kinesisbridge.testing.FreePorts;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -32,8 +33,6 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
-import static org.awaitility.Awaitility.await;
-
 /**
  * The bridge as an attacker, a full disk or a careless operator meets it: the jar in its own JVM with a 256 MiB heap,
  * the HTTP source, syslog (UDP and TCP) and the file inbox on, on free loopback ports. Before the probe it delivers
@@ -53,8 +52,10 @@ public final class AbuseRig implements AutoCloseable {
     private final int httpPort;
     private final int syslogPort;
     private final Map<String, Set<String>> accepted = new LinkedHashMap<>();
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     private AbuseRig(String name, BridgeProcess process, int httpPort, int syslogPort) {
         this.name = name;
@@ -68,7 +69,10 @@ public final class AbuseRig implements AutoCloseable {
         Map<String, String> settings = new LinkedHashMap<>(sourcesOn());
         settings.putAll(overrides);
         BridgeProcess process = BridgeProcess.start(dir, name, settings, jvmOptions());
-        AbuseRig rig = new AbuseRig(name, process, Integer.parseInt(process.setting("bridge.http.port")),
+        AbuseRig rig = new AbuseRig(
+                name,
+                process,
+                Integer.parseInt(process.setting("bridge.http.port")),
                 Integer.parseInt(process.setting("bridge.syslog.port")));
         try {
             process.awaitReady(Duration.ofSeconds(90));
@@ -84,7 +88,8 @@ public final class AbuseRig implements AutoCloseable {
      * Runs a bridge that is expected to refuse to start (a taken port, a bad setting): its exit status and output,
      * or an empty status when it was still running after {@code atMost} (then it is killed).
      */
-    public static Exit runToExit(Path dir, String name, Map<String, String> overrides, Duration atMost) throws InterruptedException {
+    public static Exit runToExit(Path dir, String name, Map<String, String> overrides, Duration atMost)
+            throws InterruptedException {
         Map<String, String> settings = new LinkedHashMap<>(sourcesOn());
         settings.putAll(overrides);
         BridgeProcess process = BridgeProcess.start(dir, name, settings, jvmOptions());
@@ -156,7 +161,8 @@ public final class AbuseRig implements AutoCloseable {
 
     /** A marker no other record carries, to find a record again. */
     public String marker() {
-        return "abuse-" + name + "-" + SEQUENCE.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return "abuse-" + name + "-" + SEQUENCE.incrementAndGet() + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
     }
 
     /** Remembers that the bridge took a record holding {@code marker} for {@code stream}: it must not be lost. */
@@ -198,14 +204,18 @@ public final class AbuseRig implements AutoCloseable {
 
     private HttpResponse<String> post(String body) {
         try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/clickstream"))
-                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json");
+            HttpRequest.Builder request = HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + httpPort + "/clickstream"))
+                    .timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "application/json");
             String token = process.setting("bridge.http.token");
             if (token != null && !token.isBlank()) {
                 // a probe that turns the token on still delivers its own events with it
                 request.header("Authorization", "Bearer " + token);
             }
-            return http.send(request.POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(
+                    request.POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -215,7 +225,8 @@ public final class AbuseRig implements AutoCloseable {
     }
 
     private static byte[] syslogLine(String marker) {
-        return ("<14>1 2026-12-03T10:00:00.000Z abuse-host abuse 42 - - " + marker + "\n").getBytes(StandardCharsets.UTF_8);
+        return ("<14>1 2026-12-03T10:00:00.000Z abuse-host abuse 42 - - " + marker + "\n")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     public void sendSyslogTcp(String marker) {
@@ -257,16 +268,23 @@ public final class AbuseRig implements AutoCloseable {
     /** Waits until every marker is in a record of the stream. */
     public void awaitInStream(String stream, List<String> markers) {
         EndpointReader reader = new EndpointReader(endpointPort());
-        await().atMost(DELIVERY).pollInterval(Duration.ofMillis(250)).ignoreExceptions().untilAsserted(() -> {
-            if (!process.isAlive()) {
-                throw new AssertionError(name + " exited: " + process.tail());
-            }
-            List<String> data = reader.readAll(stream).stream().map(EndpointReader.Read::data).toList();
-            List<String> missing = markers.stream().filter(m -> data.stream().noneMatch(d -> d.contains(m))).toList();
-            if (!missing.isEmpty()) {
-                throw new AssertionError("not in stream " + stream + ": " + missing);
-            }
-        });
+        await().atMost(DELIVERY)
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
+                .untilAsserted(() -> {
+                    if (!process.isAlive()) {
+                        throw new AssertionError(name + " exited: " + process.tail());
+                    }
+                    List<String> data = reader.readAll(stream).stream()
+                            .map(EndpointReader.Read::data)
+                            .toList();
+                    List<String> missing = markers.stream()
+                            .filter(m -> data.stream().noneMatch(d -> d.contains(m)))
+                            .toList();
+                    if (!missing.isEmpty()) {
+                        throw new AssertionError("not in stream " + stream + ": " + missing);
+                    }
+                });
     }
 
     /** The records the bridge took that are neither in their stream nor in a dead-letter file. */
@@ -275,7 +293,9 @@ public final class AbuseRig implements AutoCloseable {
         String deadLetters = deadLetterData();
         List<String> lost = new ArrayList<>();
         accepted.forEach((stream, markers) -> {
-            List<String> data = reader.readAll(stream).stream().map(EndpointReader.Read::data).toList();
+            List<String> data = reader.readAll(stream).stream()
+                    .map(EndpointReader.Read::data)
+                    .toList();
             for (String m : markers) {
                 if (data.stream().noneMatch(d -> d.contains(m)) && !deadLetters.contains(m)) {
                     lost.add(stream + ":" + m);
@@ -295,7 +315,9 @@ public final class AbuseRig implements AutoCloseable {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
                 for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
                     try {
-                        all.append(new String(DeadLetterJson.read(line).request().data(), StandardCharsets.UTF_8)).append('\n');
+                        all.append(new String(
+                                        DeadLetterJson.read(line).request().data(), StandardCharsets.UTF_8))
+                                .append('\n');
                     } catch (RuntimeException e) {
                         // not a dead letter (a partial line of a full disk): nothing to count
                     }

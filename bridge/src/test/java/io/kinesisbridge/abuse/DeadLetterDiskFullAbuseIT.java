@@ -1,11 +1,10 @@
 package io.kinesisbridge.abuse;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.kinesisbridge.deadletter.DeadLetterJson;
 import io.kinesisbridge.testing.Accounting;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -25,9 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Finding 9: the dead-letter directory on a filesystem that is full. As root, a 64 KiB tmpfs is mounted there and
@@ -50,7 +49,8 @@ class DeadLetterDiskFullAbuseIT {
         Path deadLetters = dir.resolve("dead-letter-fs");
         Files.createDirectories(deadLetters);
         boolean tmpfs = mountTinyFilesystem(deadLetters);
-        try (AbuseRig rig = AbuseRig.start(dir, "dead-letter-disk-full", Map.of("bridge.dead-letter.dir", deadLetters.toString()))) {
+        try (AbuseRig rig = AbuseRig.start(
+                dir, "dead-letter-disk-full", Map.of("bridge.dead-letter.dir", deadLetters.toString()))) {
             Path blocker = deadLetters.resolve(STREAM + ".ndjson");
             Runnable makeRoom;
             if (tmpfs) {
@@ -63,7 +63,8 @@ class DeadLetterDiskFullAbuseIT {
             }
             String data = rig.marker();
             String key = rig.marker();
-            String events = "{\"id\":\"" + data + "\"}\n{\"userId\":\"" + key.repeat(300 / key.length() + 1) + "\",\"id\":\"" + data + "\"}\n";
+            String events = "{\"id\":\"" + data + "\"}\n{\"userId\":\"" + key.repeat(300 / key.length() + 1)
+                    + "\",\"id\":\"" + data + "\"}\n";
 
             HttpResponse<String> whileFull = post(rig, events);
             String metricsWhileFull = rig.process().metricsText();
@@ -74,25 +75,41 @@ class DeadLetterDiskFullAbuseIT {
 
             makeRoom.run();
             HttpResponse<String> retried = post(rig, events);
-            await().atMost(Duration.ofSeconds(30)).until(() -> rig.process().get("/observe/health/ready").statusCode() == 200);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> rig.process().get("/observe/health/ready").statusCode() == 200);
             String metricsAfter = rig.process().metricsText();
             List<String> lettersAfter = letters(deadLetters);
             String output = rig.process().output();
 
-            String observed = (tmpfs ? "64 KiB tmpfs filled (ENOSPC)" : "dead-letter file replaced by a directory (EISDIR)")
-                    + ": 2 invalid events answered " + whileFull.statusCode() + ", readiness " + readyWhileFull.statusCode()
-                    + ", " + Accounting.of(metricsWhileFull, STREAM).deadLettered() + " counted as dead-lettered, "
-                    + lettersWhileFull + " letters; after room: retry answered " + retried.statusCode() + ", readiness 200, "
-                    + lettersAfter.size() + " letters, " + Accounting.of(metricsAfter, STREAM).deadLettered() + " counted";
-            AbuseLedger.row("dead letters on a full disk", "HTTP 503, readiness DOWN, nothing counted that is not in a file, "
-                    + "no payload in the log; UP once there is room", observed, rig).check();
+            String observed =
+                    (tmpfs ? "64 KiB tmpfs filled (ENOSPC)" : "dead-letter file replaced by a directory (EISDIR)")
+                            + ": 2 invalid events answered " + whileFull.statusCode() + ", readiness "
+                            + readyWhileFull.statusCode()
+                            + ", " + Accounting.of(metricsWhileFull, STREAM).deadLettered()
+                            + " counted as dead-lettered, "
+                            + lettersWhileFull + " letters; after room: retry answered " + retried.statusCode()
+                            + ", readiness 200, "
+                            + lettersAfter.size() + " letters, "
+                            + Accounting.of(metricsAfter, STREAM).deadLettered() + " counted";
+            AbuseLedger.row(
+                            "dead letters on a full disk",
+                            "HTTP 503, readiness DOWN, nothing counted that is not in a file, "
+                                    + "no payload in the log; UP once there is room",
+                            observed,
+                            rig)
+                    .check();
 
-            assertThat(whileFull.statusCode()).as("events that cannot be dead-lettered: %s", whileFull.body()).isEqualTo(503);
+            assertThat(whileFull.statusCode())
+                    .as("events that cannot be dead-lettered: %s", whileFull.body())
+                    .isEqualTo(503);
             assertThat(whileFull.headers().firstValue("Retry-After")).isPresent();
             assertThat(readyWhileFull.statusCode()).isEqualTo(503);
             assertThat(readyWhileFull.body()).contains("dead-letter:" + STREAM);
             Accounting full = Accounting.of(metricsWhileFull, STREAM);
-            assertThat(full.deadLettered()).as("counted as dead-lettered, with no letter on disk").isEqualTo(lettersWhileFull).isZero();
+            assertThat(full.deadLettered())
+                    .as("counted as dead-lettered, with no letter on disk")
+                    .isEqualTo(lettersWhileFull)
+                    .isZero();
             assertThat(full.returned()).isEqualTo(2);
             full.assertBalances();
 
@@ -102,8 +119,10 @@ class DeadLetterDiskFullAbuseIT {
             Accounting after = Accounting.of(metricsAfter, STREAM);
             assertThat(after.deadLettered()).isEqualTo(lettersAfter.size());
             after.assertBalances();
-            assertThat(lettersAfter).allSatisfy(l -> assertThat(new String(DeadLetterJson.read(l).request().data(),
-                    StandardCharsets.UTF_8)).contains(data));
+            assertThat(lettersAfter)
+                    .allSatisfy(l -> assertThat(
+                                    new String(DeadLetterJson.read(l).request().data(), StandardCharsets.UTF_8))
+                            .contains(data));
             for (String marker : List.of(data, key)) {
                 assertThat(output).as("the output holds a record's data or key").doesNotContain(marker);
             }
@@ -155,16 +174,24 @@ class DeadLetterDiskFullAbuseIT {
     private static List<String> letters(Path dir) throws IOException {
         List<String> all = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().contains(".ndjson")).filter(Files::isRegularFile).toList()) {
-                all.addAll(Files.readAllLines(f).stream().filter(l -> !l.isBlank()).toList());
+            for (Path f : files.filter(p -> p.getFileName().toString().contains(".ndjson"))
+                    .filter(Files::isRegularFile)
+                    .toList()) {
+                all.addAll(
+                        Files.readAllLines(f).stream().filter(l -> !l.isBlank()).toList());
             }
         }
         return all;
     }
 
     private static HttpResponse<String> post(AbuseRig rig, String ndjson) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + rig.httpPort() + "/clickstream"))
-                        .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/x-ndjson")
-                        .POST(HttpRequest.BodyPublishers.ofString(ndjson)).build(), HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + rig.httpPort() + "/clickstream"))
+                                .timeout(Duration.ofSeconds(30))
+                                .header("Content-Type", "application/x-ndjson")
+                                .POST(HttpRequest.BodyPublishers.ofString(ndjson))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -1,18 +1,17 @@
 package io.kinesisbridge.abuse;
 
-import io.kinesisbridge.testing.RawConnection;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.kinesisbridge.testing.RawConnection;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Finding 11: 500 requests whose clients hang up half-way through the body are counted
@@ -36,15 +35,23 @@ class HttpAbortFloodAbuseIT {
                 }
                 connections.forEach(RawConnection::close);
             }
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() ->
-                    aborted(rig) >= ABORTS || newLines(rig, linesBefore).size() > 5);
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() ->
+                            aborted(rig) >= ABORTS || newLines(rig, linesBefore).size() > 5);
             List<String> added = newLines(rig, linesBefore);
-            assertThat(added).as("log lines written for %d aborted requests", ABORTS).hasSizeLessThanOrEqualTo(3)
+            assertThat(added)
+                    .as("log lines written for %d aborted requests", ABORTS)
+                    .hasSizeLessThanOrEqualTo(3)
                     .noneMatch(l -> l.contains("ERROR"));
             assertThat(aborted(rig)).isEqualTo(ABORTS);
-            AbuseLedger.row("HTTP: 500 requests aborted mid-body", "counted in kinesis_bridge_http_requests_aborted_total, "
-                            + "at most one summary line a minute",
-                    (long) aborted(rig) + " counted, " + added.size() + " log line(s)", rig).check();
+            AbuseLedger.row(
+                            "HTTP: 500 requests aborted mid-body",
+                            "counted in kinesis_bridge_http_requests_aborted_total, "
+                                    + "at most one summary line a minute",
+                            (long) aborted(rig) + " counted, " + added.size() + " log line(s)",
+                            rig)
+                    .check();
         }
     }
 

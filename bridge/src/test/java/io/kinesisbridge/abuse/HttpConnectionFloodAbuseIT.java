@@ -1,19 +1,18 @@
 package io.kinesisbridge.abuse;
 
-import io.kinesisbridge.testing.RawConnection;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.kinesisbridge.testing.RawConnection;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Finding 7 (HTTP), with the shipped limits (512 connections, 30 s request timeout): 100 slowloris connections
@@ -27,7 +26,8 @@ class HttpConnectionFloodAbuseIT {
     private static final int MAX_CONNECTIONS = 512;
 
     @Test
-    void slowlorisIdleKeepAlivesAndAFloodOfConnections_areClosed_andTheBridgeServesOn(@TempDir Path dir) throws Exception {
+    void slowlorisIdleKeepAlivesAndAFloodOfConnections_areClosed_andTheBridgeServesOn(@TempDir Path dir)
+            throws Exception {
         try (AbuseRig rig = AbuseRig.start(dir, "http-connection-flood", Map.of())) {
             List<RawConnection> slowloris = new ArrayList<>();
             List<RawConnection> idle = new ArrayList<>();
@@ -52,25 +52,40 @@ class HttpConnectionFloodAbuseIT {
                     flood.add(RawConnection.open(rig.httpPort()));
                 }
                 int overTheCap = slowloris.size() + idle.size() + flood.size() - MAX_CONNECTIONS;
-                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500))
-                        .until(() -> flood.stream().filter(c -> c.closedByPeer(Duration.ofMillis(1))).count() >= overTheCap);
-                long refusedAtOnce = flood.stream().filter(c -> c.closedByPeer(Duration.ofMillis(1))).count();
+                await().atMost(Duration.ofSeconds(20))
+                        .pollInterval(Duration.ofMillis(500))
+                        .until(() -> flood.stream()
+                                        .filter(c -> c.closedByPeer(Duration.ofMillis(1)))
+                                        .count()
+                                >= overTheCap);
+                long refusedAtOnce = flood.stream()
+                        .filter(c -> c.closedByPeer(Duration.ofMillis(1)))
+                        .count();
 
                 // the slowloris connections go on trickling header bytes until they are closed
-                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-                    slowloris.forEach(c -> c.send("X"));
-                    return Stream.of(slowloris, idle, flood).flatMap(List::stream).allMatch(c -> c.closedByPeer(Duration.ofMillis(1)));
-                });
+                await().atMost(Duration.ofSeconds(90))
+                        .pollInterval(Duration.ofSeconds(1))
+                        .until(() -> {
+                            slowloris.forEach(c -> c.send("X"));
+                            return Stream.of(slowloris, idle, flood)
+                                    .flatMap(List::stream)
+                                    .allMatch(c -> c.closedByPeer(Duration.ofMillis(1)));
+                        });
                 String metrics = rig.process().metricsText();
-                double refused = PrometheusText.value(metrics, "kinesis_bridge_listener_connections_refused_total{listener=\"http\"}");
-                double timedOut = PrometheusText.value(metrics, "kinesis_bridge_listener_connections_timed_out_total{listener=\"http\"}");
+                double refused = PrometheusText.value(
+                        metrics, "kinesis_bridge_listener_connections_refused_total{listener=\"http\"}");
+                double timedOut = PrometheusText.value(
+                        metrics, "kinesis_bridge_listener_connections_timed_out_total{listener=\"http\"}");
                 assertThat(refused).isGreaterThanOrEqualTo(overTheCap);
                 assertThat(refused + timedOut).isGreaterThanOrEqualTo(800);
-                AbuseLedger.row("HTTP: 100 slowloris + 100 idle keep-alives + 600 idle connections",
-                        "at most bridge.http.max-connections (512) open, the rest closed at once; the others closed after "
-                                + "bridge.http.request-timeout-ms (30 s)",
-                        refusedAtOnce + " of the 600 closed at once; all 800 closed; metrics: " + (long) refused + " refused, "
-                                + (long) timedOut + " timed out", rig).check();
+                AbuseLedger.row(
+                                "HTTP: 100 slowloris + 100 idle keep-alives + 600 idle connections",
+                                "at most bridge.http.max-connections (512) open, the rest closed at once; the others closed after "
+                                        + "bridge.http.request-timeout-ms (30 s)",
+                                refusedAtOnce + " of the 600 closed at once; all 800 closed; metrics: " + (long) refused
+                                        + " refused, " + (long) timedOut + " timed out",
+                                rig)
+                        .check();
             } finally {
                 Stream.of(slowloris, idle, flood).flatMap(List::stream).forEach(RawConnection::close);
             }

@@ -1,19 +1,18 @@
 package io.kinesisbridge.abuse;
 
-import io.kinesisbridge.testing.RawConnection;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.kinesisbridge.testing.RawConnection;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Finding 12: with a bearer token set, 64 clients announcing 5 MiB bodies without it get their 401 before they send a
@@ -47,13 +46,18 @@ class HttpUnauthenticatedBodyAbuseIT {
             } finally {
                 connections.forEach(RawConnection::close);
             }
-            AbuseLedger.row("HTTP: 64 uploads of 5 MiB without the token", "401 from the headers, before any body byte",
-                    answered + " of 64 answered 401 with no body sent", rig).check();
+            AbuseLedger.row(
+                            "HTTP: 64 uploads of 5 MiB without the token",
+                            "401 from the headers, before any body byte",
+                            answered + " of 64 answered 401 with no body sent",
+                            rig)
+                    .check();
         }
     }
 
     @Test
-    void authenticatedUploadsPastTheBodyBytesInFlight_get503_andTheBytesAreGivenBack(@TempDir Path dir) throws Exception {
+    void authenticatedUploadsPastTheBodyBytesInFlight_get503_andTheBytesAreGivenBack(@TempDir Path dir)
+            throws Exception {
         try (AbuseRig rig = AbuseRig.start(dir, "http-body-bytes-in-flight", Map.of("bridge.http.token", TOKEN))) {
             List<RawConnection> connections = new ArrayList<>();
             byte[] firstMib = ("{\"userId\":\"big\",\"pad\":\"" + "x".repeat((1 << 20) - 24)).getBytes();
@@ -75,15 +79,21 @@ class HttpUnauthenticatedBodyAbuseIT {
                         refused++;
                     }
                 }
-                assertThat(refused).as("uploads refused past %d bytes in flight", IN_FLIGHT_LIMIT).isGreaterThanOrEqualTo(30);
+                assertThat(refused)
+                        .as("uploads refused past %d bytes in flight", IN_FLIGHT_LIMIT)
+                        .isGreaterThanOrEqualTo(30);
                 assertThat(peak).isBetween(1.0, (double) IN_FLIGHT_LIMIT);
             } finally {
                 connections.forEach(RawConnection::close);
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> bytesInFlight(rig) == 0);
-            AbuseLedger.row("HTTP: 64 authenticated uploads announcing 5 MiB, 1 MiB sent each",
-                    "body bytes held stay under bridge.http.max-body-bytes-in-flight (32 MiB); the rest answered 503",
-                    refused + " of 64 answered 503; " + (long) peak + " bytes held once all were sent, 0 after they closed", rig).check();
+            AbuseLedger.row(
+                            "HTTP: 64 authenticated uploads announcing 5 MiB, 1 MiB sent each",
+                            "body bytes held stay under bridge.http.max-body-bytes-in-flight (32 MiB); the rest answered 503",
+                            refused + " of 64 answered 503; " + (long) peak
+                                    + " bytes held once all were sent, 0 after they closed",
+                            rig)
+                    .check();
         }
     }
 

@@ -1,11 +1,10 @@
 package io.kinesisbridge.abuse;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.kinesisbridge.deadletter.DeadLetter;
 import io.kinesisbridge.deadletter.DeadLetterJson;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.RandomAccessFile;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -13,9 +12,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Finding 3: a 512 MiB file without a newline (sparse: it costs no disk) dropped into the inbox of a bridge with a
@@ -39,17 +38,27 @@ class HugeLineAbuseIT {
             Path done = rig.inbox().resolve(".done/huge.log");
             Path failed = rig.inbox().resolve(".failed/huge.log");
             try {
-                await().atMost(Duration.ofSeconds(120)).until(() -> Files.exists(done) || Files.exists(failed)
-                        || rig.process().output().contains("OutOfMemoryError"));
+                await().atMost(Duration.ofSeconds(120))
+                        .until(() -> Files.exists(done)
+                                || Files.exists(failed)
+                                || rig.process().output().contains("OutOfMemoryError"));
                 String output = rig.process().output();
                 HttpResponse<String> ready = rig.process().get("/observe/health/ready");
                 List<DeadLetter> letters = deadLetters(rig);
-                String observed = (Files.exists(done) ? "moved to .done/" : Files.exists(failed) ? "moved to .failed/" : "still in the inbox")
-                        + "; OutOfMemoryError: " + output.contains("OutOfMemoryError") + "; readiness " + ready.statusCode()
-                        + "; dead letters: " + letters.stream().map(l -> l.error().code()).toList();
+                String observed = (Files.exists(done)
+                                ? "moved to .done/"
+                                : Files.exists(failed) ? "moved to .failed/" : "still in the inbox")
+                        + "; OutOfMemoryError: " + output.contains("OutOfMemoryError") + "; readiness "
+                        + ready.statusCode()
+                        + "; dead letters: "
+                        + letters.stream().map(l -> l.error().code()).toList();
 
-                AbuseLedger.row("512 MiB file without a newline into the inbox (-Xmx256m)",
-                        "no OutOfMemoryError; one LineTooLong dead letter with the size; inbox goes on", observed, rig).check();
+                AbuseLedger.row(
+                                "512 MiB file without a newline into the inbox (-Xmx256m)",
+                                "no OutOfMemoryError; one LineTooLong dead letter with the size; inbox goes on",
+                                observed,
+                                rig)
+                        .check();
                 assertThat(output).doesNotContain("OutOfMemoryError");
                 assertThat(done).exists();
                 assertThat(letters).singleElement().satisfies(l -> {
@@ -66,6 +75,8 @@ class HugeLineAbuseIT {
 
     static List<DeadLetter> deadLetters(AbuseRig rig) throws Exception {
         Path file = rig.deadLetterDir().resolve(AbuseRig.LOGS_STREAM + ".ndjson");
-        return Files.exists(file) ? Files.readAllLines(file).stream().map(DeadLetterJson::read).toList() : List.of();
+        return Files.exists(file)
+                ? Files.readAllLines(file).stream().map(DeadLetterJson::read).toList()
+                : List.of();
     }
 }

@@ -1,18 +1,17 @@
 package io.kinesisbridge.abuse;
 
-import io.kinesisbridge.testing.RawConnection;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.kinesisbridge.testing.RawConnection;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Finding 6: connections that stall half-way through a request on the management port must not hold up the
@@ -33,15 +32,25 @@ class ManagementStallAbuseIT {
                 }
                 int answered = 0;
                 for (int i = 0; i < 20; i++) {
-                    int status = rig.process().get(i % 2 == 0 ? "/observe/health/live" : "/observe/health/ready").statusCode();
-                    assertThat(status).as("probe %d while 10 connections stall", i).isEqualTo(200);
+                    int status = rig.process()
+                            .get(i % 2 == 0 ? "/observe/health/live" : "/observe/health/ready")
+                            .statusCode();
+                    assertThat(status)
+                            .as("probe %d while 10 connections stall", i)
+                            .isEqualTo(200);
                     answered++;
                 }
-                await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500))
+                await().atMost(Duration.ofSeconds(40))
+                        .pollInterval(Duration.ofMillis(500))
                         .until(() -> stalled.stream().allMatch(c -> c.closedByPeer(Duration.ofMillis(10))));
-                AbuseLedger.row("management: 10 connections stall mid-request", "probes answered 200 meanwhile; the stalled "
-                                + "connections closed after bridge.management.request-timeout-ms",
-                        answered + " of 20 probes answered 200; all 10 stalled connections closed by the bridge", rig).check();
+                AbuseLedger.row(
+                                "management: 10 connections stall mid-request",
+                                "probes answered 200 meanwhile; the stalled "
+                                        + "connections closed after bridge.management.request-timeout-ms",
+                                answered
+                                        + " of 20 probes answered 200; all 10 stalled connections closed by the bridge",
+                                rig)
+                        .check();
             } finally {
                 stalled.forEach(RawConnection::close);
             }

@@ -1,10 +1,9 @@
 package io.kinesisbridge.abuse;
 
-import io.kinesisbridge.deadletter.DeadLetter;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.kinesisbridge.deadletter.DeadLetter;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,9 +12,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Finding 4: a 20 MiB line in an inbox file and in a tailed file. It was cut into 1 MiB pieces with no room for the
@@ -42,8 +41,10 @@ class OverlongLineAbuseIT {
     void aTwentyMebibyteLine_isOneSmallDeadLetter_inTheInboxAndWhenTailed(@TempDir Path dir) throws Exception {
         Path tailed = dir.resolve("tailed");
         Files.createDirectories(tailed);
-        try (AbuseRig rig = AbuseRig.start(dir, "overlong-line", Map.of("bridge.file.paths", tailed + "/*.log",
-                "bridge.file.start-at", "beginning"))) {
+        try (AbuseRig rig = AbuseRig.start(
+                dir,
+                "overlong-line",
+                Map.of("bridge.file.paths", tailed + "/*.log", "bridge.file.start-at", "beginning"))) {
             String inboxBefore = rig.marker();
             String inboxAfter = rig.marker();
             Path staging = rig.home().resolve("staging/long.log");
@@ -56,16 +57,22 @@ class OverlongLineAbuseIT {
                 rig.accepted(AbuseRig.LOGS_STREAM, m);
             }
             try {
-                await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(rig.inbox().resolve(".done/long.log"))
-                        || Files.exists(rig.inbox().resolve(".failed/long.log")));
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> Files.exists(rig.inbox().resolve(".done/long.log"))
+                                || Files.exists(rig.inbox().resolve(".failed/long.log")));
                 rig.awaitInStream(AbuseRig.LOGS_STREAM, List.of(inboxAfter, tailAfter));
                 List<DeadLetter> letters = HugeLineAbuseIT.deadLetters(rig);
                 long deadLetterBytes = deadLetterBytes(rig);
-                String observed = letters.size() + " dead letter(s) " + letters.stream().map(l -> l.error().code()).distinct().toList()
-                        + ", " + deadLetterBytes + " bytes of dead-letter files";
+                String observed = letters.size() + " dead letter(s) "
+                        + letters.stream().map(l -> l.error().code()).distinct().toList() + ", " + deadLetterBytes
+                        + " bytes of dead-letter files";
 
-                AbuseLedger.row("20 MiB line in an inbox file and in a tailed file",
-                        "one LineTooLong dead letter per line, ~1 KiB each; lines around it arrive", observed, rig).check();
+                AbuseLedger.row(
+                                "20 MiB line in an inbox file and in a tailed file",
+                                "one LineTooLong dead letter per line, ~1 KiB each; lines around it arrive",
+                                observed,
+                                rig)
+                        .check();
                 assertThat(letters).hasSize(2).allSatisfy(l -> {
                     assertThat(l.error().code()).isEqualTo("LineTooLong");
                     assertThat(l.error().message()).contains("is " + LINE + " bytes");

@@ -1,8 +1,7 @@
 package io.kinesisbridge.abuse;
 
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -11,9 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Finding 13: an unthrottled burst of syslog datagrams overflows the socket's receive buffer and the kernel drops
@@ -42,16 +41,24 @@ class SyslogUdpDropsAbuseIT {
             await().atMost(Duration.ofSeconds(60)).until(() -> {
                 String metrics = rig.process().metricsText();
                 return PrometheusText.value(metrics, DROPS) >= 0
-                        && PrometheusText.value(metrics, RECORDS_IN) - recordsBefore + PrometheusText.value(metrics, DROPS) == sent;
+                        && PrometheusText.value(metrics, RECORDS_IN)
+                                        - recordsBefore
+                                        + PrometheusText.value(metrics, DROPS)
+                                == sent;
             });
             String metrics = rig.process().metricsText();
             double drops = PrometheusText.value(metrics, DROPS);
             double taken = PrometheusText.value(metrics, RECORDS_IN) - recordsBefore;
             assertThat(drops).as("datagrams the kernel dropped").isPositive();
-            await().atMost(Duration.ofSeconds(30)).until(() -> rig.process().output().contains("the kernel dropped"));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> rig.process().output().contains("the kernel dropped"));
 
-            AbuseLedger.row("50,000 syslog datagrams, unthrottled (UDP)", "every drop in the metric and a WARN; TCP for bursts",
-                    String.format("%.0f taken + %.0f dropped = %d sent; WARN logged", taken, drops, sent), rig).check();
+            AbuseLedger.row(
+                            "50,000 syslog datagrams, unthrottled (UDP)",
+                            "every drop in the metric and a WARN; TCP for bursts",
+                            String.format("%.0f taken + %.0f dropped = %d sent; WARN logged", taken, drops, sent),
+                            rig)
+                    .check();
         }
     }
 }

@@ -1,11 +1,9 @@
 package io.kinesisbridge.abuse;
 
-import io.kinesisbridge.testing.EndpointReader;
-import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.kinesisbridge.testing.EndpointReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,9 +11,10 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Finding 14: examples/logs as a new user types it (a command every 0.3 s) with bridge.file.multiline.start set: the
@@ -26,7 +25,8 @@ import static org.awaitility.Awaitility.await;
 class TailMultilineTruncateAbuseIT {
 
     private static void append(Path file, String line) throws Exception {
-        Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Files.writeString(
+                file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
     private static void typing() {
@@ -39,8 +39,16 @@ class TailMultilineTruncateAbuseIT {
         Files.createDirectories(logs);
         Path log = logs.resolve("app.log");
         Files.copy(Path.of("examples/logs/app.log"), log);
-        try (AbuseRig rig = AbuseRig.start(dir, "tail-multiline-truncate", Map.of("bridge.file.paths", logs + "/*.log",
-                "bridge.file.start-at", "beginning", "bridge.file.multiline.start", "^\\d{4}-\\d\\d-\\d\\d "))) {
+        try (AbuseRig rig = AbuseRig.start(
+                dir,
+                "tail-multiline-truncate",
+                Map.of(
+                        "bridge.file.paths",
+                        logs + "/*.log",
+                        "bridge.file.start-at",
+                        "beginning",
+                        "bridge.file.multiline.start",
+                        "^\\d{4}-\\d\\d-\\d\\d "))) {
             String created = "order o-1002 created " + rig.marker();
             String renamed = "written after the rename " + rig.marker();
             String first = "first line of the new file " + rig.marker();
@@ -65,19 +73,28 @@ class TailMultilineTruncateAbuseIT {
 
             EndpointReader reader = new EndpointReader(rig.endpointPort());
             try {
-                await().atMost(Duration.ofSeconds(20)).until(() -> missing(reader, lines).isEmpty());
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> missing(reader, lines).isEmpty());
             } catch (ConditionTimeoutException e) {
                 // reported below
             }
             List<String> missing = missing(reader, lines);
-            AbuseLedger.row("examples/logs typed at 0.3 s a command, multiline, copy-truncate",
-                    "every record arrives", missing.isEmpty() ? "all 4 records arrived" : "missing: " + missing, rig).check();
+            AbuseLedger.row(
+                            "examples/logs typed at 0.3 s a command, multiline, copy-truncate",
+                            "every record arrives",
+                            missing.isEmpty() ? "all 4 records arrived" : "missing: " + missing,
+                            rig)
+                    .check();
             assertThat(missing).isEmpty();
         }
     }
 
     private static List<String> missing(EndpointReader reader, List<String> lines) {
-        List<String> data = reader.readAll(AbuseRig.LOGS_STREAM).stream().map(EndpointReader.Read::data).toList();
-        return lines.stream().filter(l -> data.stream().noneMatch(d -> d.contains(l))).toList();
+        List<String> data = reader.readAll(AbuseRig.LOGS_STREAM).stream()
+                .map(EndpointReader.Read::data)
+                .toList();
+        return lines.stream()
+                .filter(l -> data.stream().noneMatch(d -> d.contains(l)))
+                .toList();
     }
 }

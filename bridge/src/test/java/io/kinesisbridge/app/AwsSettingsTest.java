@@ -1,16 +1,15 @@
 package io.kinesisbridge.app;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.kinesisbridge.backend.aws.AwsBackendSettings;
 import io.kinesisbridge.backend.aws.CredentialsSource;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class AwsSettingsTest {
 
@@ -52,7 +51,9 @@ class AwsSettingsTest {
         assertThat(s.region()).contains("eu-central-1");
         assertThat(s.endpointOverride()).contains(URI.create("http://127.0.0.1:4567"));
         assertThat(s.cbor()).isFalse();
-        assertThat(s.credentials()).isEqualTo(new CredentialsSource.Static("AKID1", new CredentialsSource.Secret("s3cret"), Optional.empty()));
+        assertThat(s.credentials())
+                .isEqualTo(new CredentialsSource.Static(
+                        "AKID1", new CredentialsSource.Secret("s3cret"), Optional.empty()));
         assertThat(s.assumeRole()).hasValueSatisfying(r -> {
             assertThat(r.roleArn()).isEqualTo("arn:aws:iam::123456789012:role/writer");
             assertThat(r.externalId()).contains("ext");
@@ -69,8 +70,13 @@ class AwsSettingsTest {
 
     @Test
     void webIdentity_takesTheRoleItself() {
-        AwsBackendSettings s = aws(Map.of("bridge.aws.credentials", "web-identity",
-                "bridge.aws.web-identity-token-file", "/var/run/token", "bridge.aws.role-arn", "arn:aws:iam::1:role/r"));
+        AwsBackendSettings s = aws(Map.of(
+                "bridge.aws.credentials",
+                "web-identity",
+                "bridge.aws.web-identity-token-file",
+                "/var/run/token",
+                "bridge.aws.role-arn",
+                "arn:aws:iam::1:role/r"));
         assertThat(s.credentials()).isInstanceOf(CredentialsSource.WebIdentity.class);
         assertThat(s.assumeRole()).isEmpty();
     }
@@ -82,10 +88,12 @@ class AwsSettingsTest {
                 .hasMessage("Setting bridge.aws.secret-access-key is required with bridge.aws.credentials=static");
         assertThatThrownBy(() -> aws(Map.of("bridge.aws.credentials", "profile")))
                 .hasMessage("Setting bridge.aws.profile is required with bridge.aws.credentials=profile");
-        assertThatThrownBy(() -> aws(Map.of("bridge.aws.credentials", "web-identity", "bridge.aws.web-identity-token-file", "/t")))
+        assertThatThrownBy(() -> aws(
+                        Map.of("bridge.aws.credentials", "web-identity", "bridge.aws.web-identity-token-file", "/t")))
                 .hasMessage("Setting bridge.aws.role-arn is required with bridge.aws.credentials=web-identity");
         assertThatThrownBy(() -> aws(Map.of("bridge.aws.access-key-id", "A")))
-                .hasMessage("Setting bridge.aws.access-key-id is used only with bridge.aws.credentials=static, but bridge.aws.credentials is default");
+                .hasMessage(
+                        "Setting bridge.aws.access-key-id is used only with bridge.aws.credentials=static, but bridge.aws.credentials is default");
         assertThatThrownBy(() -> aws(Map.of("bridge.aws.external-id", "x")))
                 .hasMessageStartingWith("Setting bridge.aws.external-id needs bridge.aws.role-arn");
     }
@@ -93,10 +101,14 @@ class AwsSettingsTest {
     @Test
     void malformedValues_areRefusedOnLoad() {
         assertThatThrownBy(() -> aws(Map.of("bridge.aws.endpoint-override", "localhost:4567")))
-                .hasMessageContaining("bridge.aws.endpoint-override").hasMessageContaining("is not an http:// or https:// URL");
-        assertThatThrownBy(() -> aws(Map.of("bridge.aws.role-arn", "writer"))).hasMessageContaining("is not a role ARN");
-        assertThatThrownBy(() -> aws(Map.of("bridge.aws.credentials", "sso"))).hasMessageContaining("is not one of default, profile, static, web-identity");
+                .hasMessageContaining("bridge.aws.endpoint-override")
+                .hasMessageContaining("is not an http:// or https:// URL");
+        assertThatThrownBy(() -> aws(Map.of("bridge.aws.role-arn", "writer")))
+                .hasMessageContaining("is not a role ARN");
+        assertThatThrownBy(() -> aws(Map.of("bridge.aws.credentials", "sso")))
+                .hasMessageContaining("is not one of default, profile, static, web-identity");
         assertThatThrownBy(() -> aws(Map.of("bridge.aws.cbor", "yes"))).hasMessageContaining("is not true or false");
-        assertThatThrownBy(() -> aws(Map.of("bridge.dispatch.max-pending-bytes", "12"))).hasMessageContaining("is not between 1024");
+        assertThatThrownBy(() -> aws(Map.of("bridge.dispatch.max-pending-bytes", "12")))
+                .hasMessageContaining("is not between 1024");
     }
 }

@@ -1,22 +1,23 @@
 package io.kinesisbridge.app;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kinesisbridge.health.BridgeHealth;
+import java.nio.file.Path;
+import java.util.Map;
 import org.apache.camel.health.HealthCheckHelper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class BridgeHealthCheckTest {
 
     @Test
     void readiness_isDownWhileAPartReportsAProblem_andUpOnceItRecovers(@TempDir Path dir) throws Exception {
         try (RunningBridge bridge = RunningBridge.start(dir, Map.of())) {
-            BridgeHealth health = bridge.context().getRegistry().lookupByNameAndType("bridgeHealth", BridgeHealth.class);
-            assertThat(HealthCheckHelper.isResultsUp(HealthCheckHelper.invokeReadiness(bridge.context()), true)).isTrue();
+            BridgeHealth health =
+                    bridge.context().getRegistry().lookupByNameAndType("bridgeHealth", BridgeHealth.class);
+            assertThat(HealthCheckHelper.isResultsUp(HealthCheckHelper.invokeReadiness(bridge.context()), true))
+                    .isTrue();
 
             health.down("source:file-inbox", "OutOfMemoryError reading big.log");
             var results = HealthCheckHelper.invokeReadiness(bridge.context());
@@ -26,10 +27,12 @@ class BridgeHealthCheckTest {
                 assertThat(r.getMessage()).hasValue("not working: source:file-inbox");
                 assertThat(r.getDetails()).containsEntry("source:file-inbox", "OutOfMemoryError reading big.log");
             });
-            assertThat(HealthCheckHelper.isResultsUp(HealthCheckHelper.invokeLiveness(bridge.context()), false)).isTrue();
+            assertThat(HealthCheckHelper.isResultsUp(HealthCheckHelper.invokeLiveness(bridge.context()), false))
+                    .isTrue();
 
             health.up("source:file-inbox");
-            assertThat(HealthCheckHelper.isResultsUp(HealthCheckHelper.invokeReadiness(bridge.context()), true)).isTrue();
+            assertThat(HealthCheckHelper.isResultsUp(HealthCheckHelper.invokeReadiness(bridge.context()), true))
+                    .isTrue();
         }
     }
 }

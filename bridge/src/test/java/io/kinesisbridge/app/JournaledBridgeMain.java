@@ -1,10 +1,8 @@
 package io.kinesisbridge.app;
 
 import io.kinesisbridge.testing.JournalConfiguration;
-
-import org.apache.camel.main.Main;
-
 import java.util.Map;
+import org.apache.camel.main.Main;
 
 /**
  * The bridge as BridgeMain runs it, for tests that kill it (SIGKILL) in a child JVM: the in-memory backend is
@@ -14,8 +12,7 @@ import java.util.Map;
  */
 public final class JournaledBridgeMain {
 
-    private JournaledBridgeMain() {
-    }
+    private JournaledBridgeMain() {}
 
     public static void main(String[] args) throws Exception {
         Main main = BridgeMain.create(args, Map.of());

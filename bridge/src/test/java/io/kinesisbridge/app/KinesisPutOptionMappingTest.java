@@ -1,11 +1,10 @@
 package io.kinesisbridge.app;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kinesisbridge.dispatch.DispatchSettings;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -16,8 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The bridge's settings and the kinesis-put component's options, checked against the component's generated catalog:
@@ -30,7 +29,8 @@ class KinesisPutOptionMappingTest {
 
     /** Dispatch options no setting sets, and why. */
     private static final Map<String, String> LEFT_AT_DEFAULT = Map.of(
-            "maxBatchBytes", "Kinesis's own 5 MiB request limit; smaller batches come from bridge.dispatch.max-batch-records");
+            "maxBatchBytes",
+            "Kinesis's own 5 MiB request limit; smaller batches come from bridge.dispatch.max-batch-records");
 
     /** Settings that set an option but have a default of their own, and why. */
     private static final Map<String, String> OWN_DEFAULT = Map.of(
@@ -38,14 +38,15 @@ class KinesisPutOptionMappingTest {
             "bridge.spool.dir", "the bridge spools by default; the component only when given a directory");
 
     /** Component options that are not dispatch options: endpoint defaults (set per route), beans and Camel's own. */
-    private static final Set<String> NOT_DISPATCH = Set.of("configuration", DISPATCH, "backend", "deadLetterSink",
-            "lazyStartProducer", "autowiredEnabled");
+    private static final Set<String> NOT_DISPATCH =
+            Set.of("configuration", DISPATCH, "backend", "deadLetterSink", "lazyStartProducer", "autowiredEnabled");
 
     private static JsonNode options;
 
     @BeforeAll
     static void readCatalog() throws IOException {
-        try (InputStream in = KinesisPutOptionMappingTest.class.getClassLoader()
+        try (InputStream in = KinesisPutOptionMappingTest.class
+                .getClassLoader()
                 .getResourceAsStream("META-INF/io/kinesisbridge/component/kinesis-put.json")) {
             assertThat(in).as("the kinesis-put catalog on the class path").isNotNull();
             options = new ObjectMapper().readTree(in).path("componentProperties");
@@ -58,7 +59,8 @@ class KinesisPutOptionMappingTest {
         for (Setting setting : BridgeSettings.KNOWN) {
             for (Setting.CamelProperty property : setting.camelProperties()) {
                 if (property.key().startsWith(KinesisPutOption.PREFIX)) {
-                    byOption.computeIfAbsent(property.key().substring(KinesisPutOption.PREFIX.length()), k -> new ArrayList<>())
+                    byOption.computeIfAbsent(
+                                    property.key().substring(KinesisPutOption.PREFIX.length()), k -> new ArrayList<>())
                             .add(setting.key());
                 }
             }
@@ -86,7 +88,9 @@ class KinesisPutOptionMappingTest {
                 problems.put(option, settings.isEmpty() ? "no bridge.* setting sets it" : "set by " + settings);
             }
         }
-        assertThat(problems).as("kinesis-put dispatch options without exactly one bridge.* setting").isEmpty();
+        assertThat(problems)
+                .as("kinesis-put dispatch options without exactly one bridge.* setting")
+                .isEmpty();
     }
 
     @Test
@@ -98,9 +102,12 @@ class KinesisPutOptionMappingTest {
     void everyOtherComponentOption_isAnEndpointDefault_aBean_orCamelsOwn() {
         List<String> unexplained = optionsWhere(false).stream()
                 .filter(name -> !NOT_DISPATCH.contains(name))
-                .filter(name -> !options.path(name).path("configurationField").asText().equals("configuration"))
+                .filter(name ->
+                        !options.path(name).path("configurationField").asText().equals("configuration"))
                 .toList();
-        assertThat(unexplained).as("component options neither on a configuration class nor known beans").isEmpty();
+        assertThat(unexplained)
+                .as("component options neither on a configuration class nor known beans")
+                .isEmpty();
     }
 
     @Test
@@ -110,32 +117,37 @@ class KinesisPutOptionMappingTest {
             for (Setting.CamelProperty property : setting.camelProperties()) {
                 if (property.key().startsWith(KinesisPutOption.PREFIX)) {
                     String option = property.key().substring(KinesisPutOption.PREFIX.length());
-                    String componentDefault = options.path(option).path("defaultValue").asText("");
+                    String componentDefault =
+                            options.path(option).path("defaultValue").asText("");
                     if (!componentDefault.equals(setting.defaultValue())) {
                         differing.put(setting.key(), setting.defaultValue() + " vs " + option + "=" + componentDefault);
                     }
                 }
             }
         }
-        assertThat(differing.keySet()).as("settings whose default is not their option's: %s", differing)
+        assertThat(differing.keySet())
+                .as("settings whose default is not their option's: %s", differing)
                 .isEqualTo(OWN_DEFAULT.keySet());
     }
 
     @Test
     void eachDispatchSetting_reachesReplaysDispatchSettings_andTheComponentsCamelProperties() {
-        BridgeSettings settings = BridgeSettings.load(Optional.empty(), Map.of(), Map.ofEntries(
-                Map.entry("bridge.dispatch.max-batch-records", "123"),
-                Map.entry("bridge.dispatch.linger-ms", "7"),
-                Map.entry("bridge.dispatch.max-concurrent-requests", "3"),
-                Map.entry("bridge.dispatch.shard-flow-control", "true"),
-                Map.entry("bridge.dispatch.shard-records-per-second", "77"),
-                Map.entry("bridge.dispatch.shard-bytes-per-second", "7777"),
-                Map.entry("bridge.dispatch.shard-map-refresh-ms", "777"),
-                Map.entry("bridge.dispatch.max-pending-bytes", "4096"),
-                Map.entry("bridge.retry.max-attempts", "4"),
-                Map.entry("bridge.retry.base-delay-ms", "11"),
-                Map.entry("bridge.retry.max-delay-ms", "22"),
-                Map.entry("bridge.shutdown-timeout-ms", "9000")));
+        BridgeSettings settings = BridgeSettings.load(
+                Optional.empty(),
+                Map.of(),
+                Map.ofEntries(
+                        Map.entry("bridge.dispatch.max-batch-records", "123"),
+                        Map.entry("bridge.dispatch.linger-ms", "7"),
+                        Map.entry("bridge.dispatch.max-concurrent-requests", "3"),
+                        Map.entry("bridge.dispatch.shard-flow-control", "true"),
+                        Map.entry("bridge.dispatch.shard-records-per-second", "77"),
+                        Map.entry("bridge.dispatch.shard-bytes-per-second", "7777"),
+                        Map.entry("bridge.dispatch.shard-map-refresh-ms", "777"),
+                        Map.entry("bridge.dispatch.max-pending-bytes", "4096"),
+                        Map.entry("bridge.retry.max-attempts", "4"),
+                        Map.entry("bridge.retry.base-delay-ms", "11"),
+                        Map.entry("bridge.retry.max-delay-ms", "22"),
+                        Map.entry("bridge.shutdown-timeout-ms", "9000")));
         DispatchSettings dispatch = ReplayCommand.dispatchOptions(settings).dispatchSettings();
         assertThat(dispatch.maxBatchRecords()).isEqualTo(123);
         assertThat(dispatch.linger()).isEqualTo(Duration.ofMillis(7));
@@ -156,12 +168,16 @@ class KinesisPutOptionMappingTest {
 
     @Test
     void theSpool_isSetOnlyWhenEnabled_andTheMetricsFollowTheManagementServer() {
-        BridgeSettings off = BridgeSettings.load(Optional.empty(), Map.of(), Map.of("bridge.spool.enabled", "false",
-                "bridge.management.enabled", "false"));
-        assertThat(BridgeMain.camelProperties(off, "routes")).doesNotContainKey("camel.component.kinesis-put.spoolDir")
+        BridgeSettings off = BridgeSettings.load(
+                Optional.empty(),
+                Map.of(),
+                Map.of("bridge.spool.enabled", "false", "bridge.management.enabled", "false"));
+        assertThat(BridgeMain.camelProperties(off, "routes"))
+                .doesNotContainKey("camel.component.kinesis-put.spoolDir")
                 .containsEntry("camel.metrics.enabled", "false");
         BridgeSettings on = BridgeSettings.load(Optional.empty(), Map.of(), Map.of("bridge.spool.dir", "elsewhere"));
-        assertThat(BridgeMain.camelProperties(on, "routes")).containsEntry("camel.component.kinesis-put.spoolDir", "elsewhere")
+        assertThat(BridgeMain.camelProperties(on, "routes"))
+                .containsEntry("camel.component.kinesis-put.spoolDir", "elsewhere")
                 .containsEntry("camel.metrics.enabled", "true");
     }
 }

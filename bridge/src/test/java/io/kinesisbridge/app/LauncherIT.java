@@ -1,10 +1,9 @@
 package io.kinesisbridge.app;
 
-import io.kinesisbridge.testing.FreePorts;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.kinesisbridge.testing.FreePorts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,9 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * bin/kinesis-bridge, the README's run command: a first run writes the class-data-sharing archive when it stops, the
@@ -41,31 +40,49 @@ class LauncherIT {
 
     private List<Path> archives() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".jsa")).toList();
+            return files.filter(p -> p.getFileName().toString().endsWith(".jsa"))
+                    .toList();
         }
     }
 
     private Process launch(Path jar, int management, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of("bin/kinesis-bridge").toAbsolutePath().toString(),
-                "--config", Path.of("config/application.properties").toAbsolutePath().toString(),
-                "--routes", Path.of("routes").toAbsolutePath().toString()));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of("bin/kinesis-bridge").toAbsolutePath().toString(),
+                "--config",
+                Path.of("config/application.properties").toAbsolutePath().toString(),
+                "--routes",
+                Path.of("routes").toAbsolutePath().toString()));
         command.addAll(List.of(args));
         if (management > 0) {
-            command.addAll(List.of("--bridge.http.enabled=false", "--bridge.syslog.enabled=false",
-                    "--bridge.file.enabled=false", "--bridge.endpoint.port=0", "--bridge.progress-interval-seconds=0",
-                    "--bridge.management.port=" + management, "--bridge.dead-letter.dir=" + dir.resolve("dead-letter"),
+            command.addAll(List.of(
+                    "--bridge.http.enabled=false",
+                    "--bridge.syslog.enabled=false",
+                    "--bridge.file.enabled=false",
+                    "--bridge.endpoint.port=0",
+                    "--bridge.progress-interval-seconds=0",
+                    "--bridge.management.port=" + management,
+                    "--bridge.dead-letter.dir=" + dir.resolve("dead-letter"),
                     "--bridge.spool.dir=" + dir.resolve("spool")));
         }
-        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("launcher-" + System.nanoTime() + ".log").toFile());
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(
+                        dir.resolve("launcher-" + System.nanoTime() + ".log").toFile());
         pb.environment().put("KINESIS_BRIDGE_JAR", jar.toString());
         return pb.start();
     }
 
     private static boolean ready(int port) {
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                    + "/observe/health/ready")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            return HttpClient.newHttpClient()
+                            .send(
+                                    HttpRequest.newBuilder(
+                                                    URI.create("http://127.0.0.1:" + port + "/observe/health/ready"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode()
+                    == 200;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {
@@ -95,7 +112,9 @@ class LauncherIT {
         assertThat(archives()).as("--help is too short a run to archive").isEmpty();
 
         runUntilReadyThenStop(jar);
-        assertThat(archives()).as("the first run's archive, named after the jar").hasSize(1);
+        assertThat(archives())
+                .as("the first run's archive, named after the jar")
+                .hasSize(1);
         Path archive = archives().get(0);
         assertThat(archive.getFileName().toString()).startsWith("kinesis-bridge-" + Files.size(jar) + "-");
 

@@ -1,17 +1,11 @@
 package io.kinesisbridge.app;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.kinesisbridge.net.CannotListenException;
 import io.kinesisbridge.testing.FreePorts;
 import io.kinesisbridge.testing.RawConnection;
-import org.apache.camel.health.HealthCheckRegistry;
-import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -26,10 +20,14 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The management server over real sockets: probes answered whatever other clients do, its paths, its limits. */
 class ManagementServerTest {
@@ -38,16 +36,21 @@ class ManagementServerTest {
 
     @TempDir
     static Path dir;
+
     static RunningBridge bridge;
     static int port;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<RawConnection> connections = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
-        bridge = RunningBridge.start(dir, Map.of("bridge.management.request-timeout-ms", "1000",
-                "bridge.management.max-connections", "32"));
-        port = bridge.context().getRegistry().lookupByNameAndType("managementServer", ManagementServer.class).port();
+        bridge = RunningBridge.start(
+                dir, Map.of("bridge.management.request-timeout-ms", "1000", "bridge.management.max-connections", "32"));
+        port = bridge.context()
+                .getRegistry()
+                .lookupByNameAndType("managementServer", ManagementServer.class)
+                .port();
     }
 
     @AfterAll
@@ -67,7 +70,10 @@ class ManagementServerTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(WAIT).build(),
+        return client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .timeout(WAIT)
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -78,7 +84,9 @@ class ManagementServerTest {
         }
         // twenty probes on one keep-alive connection, each answered while the five stall
         for (int i = 0; i < 20; i++) {
-            assertThat(get(i % 2 == 0 ? "/observe/health/live" : "/observe/health/ready").statusCode()).isEqualTo(200);
+            assertThat(get(i % 2 == 0 ? "/observe/health/live" : "/observe/health/ready")
+                            .statusCode())
+                    .isEqualTo(200);
         }
     }
 
@@ -125,8 +133,11 @@ class ManagementServerTest {
         try {
             List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
-                waiting.add(client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health/ready"))
-                        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()));
+                waiting.add(client.sendAsync(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health/ready"))
+                                .timeout(Duration.ofSeconds(30))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString()));
             }
             for (int i = 0; i < 10; i++) {
                 assertThat(get("/observe/health/live").statusCode()).isEqualTo(200);
@@ -153,9 +164,12 @@ class ManagementServerTest {
     void aTakenManagementPort_stopsTheStart_withTheAddressAndTheSetting() throws Exception {
         try (ServerSocket taken = new ServerSocket(FreePorts.tcp(), 1, InetAddress.getLoopbackAddress())) {
             int p = taken.getLocalPort();
-            assertThatThrownBy(() -> RunningBridge.start(dir.resolve("taken"), Map.of("bridge.management.port", String.valueOf(p))))
-                    .satisfies(e -> assertThat(CannotListenException.in(e)).isNotNull()
-                            .hasMessage("cannot listen on 127.0.0.1:" + p + " (bridge.management.port): address already in use"));
+            assertThatThrownBy(() -> RunningBridge.start(
+                            dir.resolve("taken"), Map.of("bridge.management.port", String.valueOf(p))))
+                    .satisfies(e -> assertThat(CannotListenException.in(e))
+                            .isNotNull()
+                            .hasMessage("cannot listen on 127.0.0.1:" + p
+                                    + " (bridge.management.port): address already in use"));
         }
     }
 }

@@ -1,13 +1,12 @@
 package io.kinesisbridge.app;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.kinesisbridge.deadletter.FileDeadLetterSink;
 import io.kinesisbridge.testing.Accounting;
 import io.kinesisbridge.testing.BridgeProcess;
 import io.kinesisbridge.testing.FreePorts;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -26,9 +25,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A run of the bridge (its own JVM, the shipped routes and logging) fed records that fail, through HTTP, syslog
@@ -85,8 +84,9 @@ class PayloadsStayOutOfLogsTest {
             sendBadSyslog(syslogPort, "one");
             Files.writeString(home.resolve("inbox").resolve("one.ndjson"), badLines("inbox-one"));
             Files.writeString(tailed.resolve("app.log"), badLines("tail-one"));
-            await().atMost(Duration.ofSeconds(30)).until(() -> Accounting.of(bridge.metricsText(), "logs").in() >= 2 + 3 + 3
-                    && !Files.exists(home.resolve("inbox").resolve("one.ndjson")));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> Accounting.of(bridge.metricsText(), "logs").in() >= 2 + 3 + 3
+                            && !Files.exists(home.resolve("inbox").resolve("one.ndjson")));
             readyWhileFailing = bridge.get("/observe/health/ready");
             answers.add(readyWhileFailing.body());
             accounts.add(accounting(bridge, deadLetters));
@@ -98,9 +98,11 @@ class PayloadsStayOutOfLogsTest {
             postBadEvents(httpPort, "two");
             sendBadSyslog(syslogPort, "two");
             Files.writeString(home.resolve("inbox").resolve("two.ndjson"), badLines("inbox-two"));
-            await().atMost(Duration.ofSeconds(30)).until(() -> lettersIn(deadLetters).size() >= 2 + 2 + 3
-                    && Files.exists(home.resolve("inbox").resolve(".done").resolve("two.ndjson"))
-                    && bridge.get("/observe/health/ready").statusCode() == 200);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> lettersIn(deadLetters).size() >= 2 + 2 + 3
+                            && Files.exists(
+                                    home.resolve("inbox").resolve(".done").resolve("two.ndjson"))
+                            && bridge.get("/observe/health/ready").statusCode() == 200);
             accounts.add(accounting(bridge, deadLetters));
             answers.add(bridge.metricsText());
         }
@@ -112,18 +114,31 @@ class PayloadsStayOutOfLogsTest {
             }
         }
         for (String answer : answers) {
-            assertThat(answer).as("health and metrics answers").doesNotContain(DATA).doesNotContain(KEY);
+            assertThat(answer)
+                    .as("health and metrics answers")
+                    .doesNotContain(DATA)
+                    .doesNotContain(KEY);
         }
-        assertThat(accounts).as("records counted as dead-lettered are the letters in the files; in = acknowledged + "
-                + "dead-lettered + in flight + spooled + returned").allMatch(a -> a.startsWith("balanced"));
+        assertThat(accounts)
+                .as("records counted as dead-lettered are the letters in the files; in = acknowledged + "
+                        + "dead-lettered + in flight + spooled + returned")
+                .allMatch(a -> a.startsWith("balanced"));
         // the failing path was taken: what could not be dead-lettered went back to its source
-        assertThat(statusWhileFailing).as("HTTP events that cannot be dead-lettered").isEqualTo(503);
+        assertThat(statusWhileFailing)
+                .as("HTTP events that cannot be dead-lettered")
+                .isEqualTo(503);
         assertThat(readyWhileFailing.statusCode()).isEqualTo(503);
         assertThat(readyWhileFailing.body()).contains("dead-letter:logs").contains("dead-letter:clickstream");
-        assertThat(home.resolve("inbox").resolve(".failed").resolve("one.ndjson")).exists();
+        assertThat(home.resolve("inbox").resolve(".failed").resolve("one.ndjson"))
+                .exists();
         List<String> letters = lettersIn(deadLetters);
-        assertThat(letters).as("tailing retried the lines it could not dead-letter").anyMatch(l -> l.contains("tail-one"));
-        assertThat(String.join("\n", letters)).as("the records carried the markers").contains(KEY).contains(DATA);
+        assertThat(letters)
+                .as("tailing retried the lines it could not dead-letter")
+                .anyMatch(l -> l.contains("tail-one"));
+        assertThat(String.join("\n", letters))
+                .as("the records carried the markers")
+                .contains(KEY)
+                .contains(DATA);
     }
 
     /** Every dead letter, each followed by its record's data decoded (the letter holds it in base64). */
@@ -148,7 +163,8 @@ class PayloadsStayOutOfLogsTest {
             return "";
         }
         int from = at + 8;
-        return new String(Base64.getDecoder().decode(letter.substring(from, letter.indexOf('"', from))), StandardCharsets.UTF_8);
+        return new String(
+                Base64.getDecoder().decode(letter.substring(from, letter.indexOf('"', from))), StandardCharsets.UTF_8);
     }
 
     /**
@@ -167,29 +183,37 @@ class PayloadsStayOutOfLogsTest {
             seen.append(stream).append(": ").append(a.summary()).append("; ");
         }
         long letters = lettersIn(deadLetters).size();
-        return (balanced && counted == letters ? "balanced: " : "NOT balanced: ") + seen + counted + " counted as dead-lettered, "
-                + letters + " letters in the files";
+        return (balanced && counted == letters ? "balanced: " : "NOT balanced: ") + seen + counted
+                + " counted as dead-lettered, " + letters + " letters in the files";
     }
 
     /** Three events no partition key can be had for, or whose key is too long, and one that is not JSON. */
     private static HttpResponse<String> postBadEvents(int port, String round) throws Exception {
-        String body = "{\"userId\":\"" + LONG_KEY + "\",\"v\":\"" + DATA + round + "\"}\n"
-                + "{\"v\":\"" + DATA + round + "\"}\n";
+        String body = "{\"userId\":\"" + LONG_KEY + "\",\"v\":\"" + DATA + round + "\"}\n" + "{\"v\":\"" + DATA + round
+                + "\"}\n";
         HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<String> malformed = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/clickstream"))
-                .header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString("{\"v\":" + DATA + "}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> malformed = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/clickstream"))
+                        .header("Content-Type", "application/x-ndjson")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"v\":" + DATA + "}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(malformed.statusCode()).isEqualTo(400);
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/clickstream"))
-                .header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/clickstream"))
+                        .header("Content-Type", "application/x-ndjson")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     /** Syslog messages keyed by a structured-data parameter: one too long, one absent. */
     private static void sendBadSyslog(int port, String round) throws IOException {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port); OutputStream out = socket.getOutputStream()) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+                OutputStream out = socket.getOutputStream()) {
             out.write(("<14>1 2026-01-01T00:00:00Z host app - - [m@1 k=\"" + LONG_KEY + "\"] " + DATA + round + "\n"
-                    + "<14>1 2026-01-01T00:00:00Z host app - - - " + DATA + round + "\n").getBytes(StandardCharsets.UTF_8));
+                            + "<14>1 2026-01-01T00:00:00Z host app - - - " + DATA + round + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
         }
     }
 

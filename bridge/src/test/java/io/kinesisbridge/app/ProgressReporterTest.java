@@ -1,5 +1,7 @@
 package io.kinesisbridge.app;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kinesisbridge.backend.memory.InMemoryKinesis;
 import io.kinesisbridge.backend.memory.MemoryBackendSettings;
 import io.kinesisbridge.component.KinesisPutComponent;
@@ -8,8 +10,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class ProgressReporterTest {
 
@@ -20,7 +20,7 @@ class ProgressReporterTest {
         CamelContext context = new DefaultCamelContext();
         KinesisPutComponent component = new KinesisPutComponent();
         component.setBackend(kinesis);
-        component.setDeadLetterSink((DeadLetterSink) letter -> { });
+        component.setDeadLetterSink((DeadLetterSink) letter -> {});
         context.addComponent("kinesis-put", component);
         context.start();
         try {
@@ -30,7 +30,8 @@ class ProgressReporterTest {
                 template.sendBody("kinesis-put:s?partitionKey=const:k", "r" + i);
             }
             template.sendBody("kinesis-put:s?partitionKey=header:none", "no key");
-            assertThat(reporter.line()).isEqualTo("progress (last 1 s): s 10 rec/s (in 11, acknowledged 10, dead-lettered 1, pending 0);");
+            assertThat(reporter.line())
+                    .isEqualTo("progress (last 1 s): s 10 rec/s (in 11, acknowledged 10, dead-lettered 1, pending 0);");
             assertThat(reporter.line()).isNull();
         } finally {
             context.stop();

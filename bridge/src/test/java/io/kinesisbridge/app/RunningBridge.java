@@ -3,15 +3,14 @@ package io.kinesisbridge.app;
 import io.kinesisbridge.backend.KinesisBackend;
 import io.kinesisbridge.backend.memory.InMemoryKinesis;
 import io.kinesisbridge.backend.memory.StreamRecord;
-import org.apache.camel.CamelContext;
-import org.apache.camel.main.Main;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
 
 /**
  * The bridge as {@code java -jar} runs it (BridgeMain, config/application.properties, the YAML routes in routes/),
@@ -40,14 +39,18 @@ public final class RunningBridge implements AutoCloseable {
         all.put("bridge.dead-letter.dir", dataDir.resolve("dead-letter").toString());
         all.put("bridge.spool.dir", dataDir.resolve("spool").toString());
         all.put("bridge.file.inbox", dataDir.resolve("inbox").toString());
-        all.put("bridge.file.checkpoint-file", dataDir.resolve("file-checkpoints.json").toString());
+        all.put(
+                "bridge.file.checkpoint-file",
+                dataDir.resolve("file-checkpoints.json").toString());
         all.put("bridge.shutdown-timeout-ms", "2000");
         // no fixed ports in tests: the endpoint and the management server take free ones
         all.put("bridge.endpoint.port", "0");
         all.put("bridge.management.port", "0");
         all.put("bridge.progress-interval-seconds", "0");
         all.putAll(settings);
-        all.keySet().removeIf(k -> k.startsWith("bridge.") && BridgeSettings.KNOWN.stream().noneMatch(s -> s.key().equals(k)));
+        all.keySet()
+                .removeIf(k -> k.startsWith("bridge.")
+                        && BridgeSettings.KNOWN.stream().noneMatch(s -> s.key().equals(k)));
         List<String> args = new ArrayList<>();
         all.forEach((k, v) -> args.add("--" + k + "=" + v));
         if (routes != null) {

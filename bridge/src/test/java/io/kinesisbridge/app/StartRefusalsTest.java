@@ -1,21 +1,21 @@
 package io.kinesisbridge.app;
 
-import io.kinesisbridge.testing.FreePorts;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kinesisbridge.testing.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What stops the start with one line that names what to change, instead of a bridge that cannot work. */
 class StartRefusalsTest {
 
     @Test
-    void aRouteToAStreamTheMemoryBackendDoesNotHave_stopsTheStart_namingTheRouteAndBridgeStreams(@TempDir Path dir) throws Exception {
+    void aRouteToAStreamTheMemoryBackendDoesNotHave_stopsTheStart_namingTheRouteAndBridgeStreams(@TempDir Path dir)
+            throws Exception {
         Path routes = Files.createDirectories(dir.resolve("routes"));
         Files.writeString(routes.resolve("orders.yaml"), """
                 - route:
@@ -28,23 +28,37 @@ class StartRefusalsTest {
                             parameters:
                               partitionKey: random
                 """);
-        assertThatThrownBy(() -> RunningBridge.start(dir, Map.of("bridge.http.enabled", "true", "bridge.http.port", String.valueOf(FreePorts.tcp())),
-                routes.toString()))
-                .satisfies(e -> assertThat(BridgeMain.refusalIn(e)).isEqualTo("route orders-http puts to stream orders, "
-                        + "which the in-memory backend does not have: add it to bridge.streams (e.g. "
-                        + "bridge.streams=clickstream:4,logs:2,telemetry:4,orders:1)"));
-        try (RunningBridge bridge = RunningBridge.start(dir.resolve("ok"), Map.of("bridge.http.enabled", "true",
-                "bridge.http.port", String.valueOf(FreePorts.tcp()), "bridge.streams", "clickstream:4,logs:2,telemetry:4,orders:2"), routes.toString())) {
+        assertThatThrownBy(() -> RunningBridge.start(
+                        dir,
+                        Map.of("bridge.http.enabled", "true", "bridge.http.port", String.valueOf(FreePorts.tcp())),
+                        routes.toString()))
+                .satisfies(e -> assertThat(BridgeMain.refusalIn(e))
+                        .isEqualTo("route orders-http puts to stream orders, "
+                                + "which the in-memory backend does not have: add it to bridge.streams (e.g. "
+                                + "bridge.streams=clickstream:4,logs:2,telemetry:4,orders:1)"));
+        try (RunningBridge bridge = RunningBridge.start(
+                dir.resolve("ok"),
+                Map.of(
+                        "bridge.http.enabled",
+                        "true",
+                        "bridge.http.port",
+                        String.valueOf(FreePorts.tcp()),
+                        "bridge.streams",
+                        "clickstream:4,logs:2,telemetry:4,orders:2"),
+                routes.toString())) {
             assertThat(bridge.context().getRoute("orders-http")).isNotNull();
         }
     }
 
     @Test
     void aRoutesDirectoryThatIsNotThere_stopsTheStart_sayingHowToPointAtOne(@TempDir Path dir) {
-        assertThatThrownBy(() -> BridgeMain.create(new String[]{"--routes", dir.resolve("nowhere").toString()}, Map.of()))
+        assertThatThrownBy(() -> BridgeMain.create(
+                        new String[] {"--routes", dir.resolve("nowhere").toString()}, Map.of()))
                 .isInstanceOf(StartRefusedException.class)
-                .hasMessage("no routes directory at " + dir.resolve("nowhere") + ": the bridge reads routes/*.yaml from the "
-                        + "directory it runs in; run it from the repository root, or give --routes DIR (or BRIDGE_ROUTES)");
+                .hasMessage(
+                        "no routes directory at " + dir.resolve("nowhere")
+                                + ": the bridge reads routes/*.yaml from the "
+                                + "directory it runs in; run it from the repository root, or give --routes DIR (or BRIDGE_ROUTES)");
     }
 
     @Test
@@ -58,7 +72,8 @@ class StartRefusalsTest {
         assertThatThrownBy(() -> BridgeMain.CommandLine.configFile(missing.toString(), true))
                 .hasMessage("configuration file " + missing + " does not exist");
         assertThat(BridgeMain.CommandLine.configFile("none", false)).isEmpty();
-        assertThat(BridgeMain.create(new String[]{"--config", "none"}, Map.of())).isNotNull();
+        assertThat(BridgeMain.create(new String[] {"--config", "none"}, Map.of()))
+                .isNotNull();
     }
 
     @Test
@@ -69,11 +84,22 @@ class StartRefusalsTest {
         System.setProperty("aws.configFile", empty.toString());
         System.setProperty("aws.sharedCredentialsFile", empty.toString());
         try {
-            assertThatThrownBy(() -> RunningBridge.start(dir, Map.of("bridge.backend", "aws", "bridge.aws.region", "eu-west-1",
-                    "bridge.aws.credentials", "profile", "bridge.aws.profile", "nobody")))
+            assertThatThrownBy(() -> RunningBridge.start(
+                            dir,
+                            Map.of(
+                                    "bridge.backend",
+                                    "aws",
+                                    "bridge.aws.region",
+                                    "eu-west-1",
+                                    "bridge.aws.credentials",
+                                    "profile",
+                                    "bridge.aws.profile",
+                                    "nobody")))
                     .satisfies(e -> assertThat(BridgeMain.refusalIn(e))
-                            .startsWith("no AWS credentials from profile nobody (bridge.aws.profile; ~/.aws/credentials and ~/.aws/config) (")
-                            .doesNotContain("\n").hasSizeLessThan(400));
+                            .startsWith(
+                                    "no AWS credentials from profile nobody (bridge.aws.profile; ~/.aws/credentials and ~/.aws/config) (")
+                            .doesNotContain("\n")
+                            .hasSizeLessThan(400));
         } finally {
             restore("aws.configFile", config);
             restore("aws.sharedCredentialsFile", credentials);

@@ -1,11 +1,10 @@
 package io.kinesisbridge.app;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kinesisbridge.server.KinesisEndpoint;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,8 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Streams named {@code .}, {@code ..}, {@code ...} and {@code a..b}, created, written and deleted through the
@@ -42,21 +41,30 @@ class StreamNamesOnDiskTest {
         Files.createDirectories(data.resolve("dead-letter"));
         Files.writeString(data.resolve("operator-notes.txt"), "keep me");
         Files.writeString(data.resolve("dead-letter/clickstream.ndjson"), "{\"earlier\":\"letter\"}\n");
-        Map<String, String> settings = Map.of("bridge.memory.persist-dir", streams.toString(),
-                "bridge.streams", "clickstream:2");
+        Map<String, String> settings =
+                Map.of("bridge.memory.persist-dir", streams.toString(), "bridge.streams", "clickstream:2");
 
         Map<String, String> outside;
         try (RunningBridge bridge = RunningBridge.start(data, settings)) {
             String url = endpointUrl(bridge);
-            assertThat(call(url, "PutRecord", put("clickstream", "acknowledged before")).statusCode()).isEqualTo(200);
+            assertThat(call(url, "PutRecord", put("clickstream", "acknowledged before"))
+                            .statusCode())
+                    .isEqualTo(200);
             outside = filesOutside(data, streams);
             for (String name : List.of(".", "..", "...", "a..b")) {
-                assertThat(call(url, "CreateStream", "{\"StreamName\":\"" + name + "\",\"ShardCount\":2}").statusCode())
-                        .as("CreateStream %s", name).isEqualTo(200);
-                assertThat(call(url, "PutRecord", put(name, "record of " + name)).statusCode()).as("PutRecord %s", name).isEqualTo(200);
+                assertThat(call(url, "CreateStream", "{\"StreamName\":\"" + name + "\",\"ShardCount\":2}")
+                                .statusCode())
+                        .as("CreateStream %s", name)
+                        .isEqualTo(200);
+                assertThat(call(url, "PutRecord", put(name, "record of " + name))
+                                .statusCode())
+                        .as("PutRecord %s", name)
+                        .isEqualTo(200);
             }
-            assertThat(call(url, "DeleteStream", "{\"StreamName\":\".\"}").statusCode()).isEqualTo(200);
-            assertThat(call(url, "DeleteStream", "{\"StreamName\":\"..\"}").statusCode()).isEqualTo(200);
+            assertThat(call(url, "DeleteStream", "{\"StreamName\":\".\"}").statusCode())
+                    .isEqualTo(200);
+            assertThat(call(url, "DeleteStream", "{\"StreamName\":\"..\"}").statusCode())
+                    .isEqualTo(200);
             assertThat(filesOutside(data, streams)).isEqualTo(outside);
         }
 
@@ -66,8 +74,10 @@ class StreamNamesOnDiskTest {
             assertThat(bridge.records("...")).containsExactly("record of ...");
             assertThat(bridge.records("a..b")).containsExactly("record of a..b");
             String url = endpointUrl(bridge);
-            assertThat(call(url, "DeleteStream", "{\"StreamName\":\"...\"}").statusCode()).isEqualTo(200);
-            assertThat(call(url, "DeleteStream", "{\"StreamName\":\"a..b\"}").statusCode()).isEqualTo(200);
+            assertThat(call(url, "DeleteStream", "{\"StreamName\":\"...\"}").statusCode())
+                    .isEqualTo(200);
+            assertThat(call(url, "DeleteStream", "{\"StreamName\":\"a..b\"}").statusCode())
+                    .isEqualTo(200);
         }
         assertThat(filesOutside(data, streams)).isEqualTo(outside);
         try (Stream<Path> left = Files.list(streams)) {
@@ -76,7 +86,10 @@ class StreamNamesOnDiskTest {
     }
 
     private static String endpointUrl(RunningBridge bridge) {
-        return bridge.context().getRegistry().lookupByNameAndType("kinesisEndpoint", KinesisEndpoint.class).url();
+        return bridge.context()
+                .getRegistry()
+                .lookupByNameAndType("kinesisEndpoint", KinesisEndpoint.class)
+                .url();
     }
 
     private static String put(String stream, String data) {
@@ -85,12 +98,17 @@ class StreamNamesOnDiskTest {
     }
 
     private static HttpResponse<String> call(String url, String operation, String body) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/"))
-                .header("Content-Type", "application/x-amz-json-1.1")
-                .header("X-Amz-Target", "Kinesis_20131202." + operation)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(url + "/"))
+                        .header("Content-Type", "application/x-amz-json-1.1")
+                        .header("X-Amz-Target", "Kinesis_20131202." + operation)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         JsonNode answer = r.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(r.body());
-        assertThat(answer.path("__type").asText("")).as("%s %s answered %s", operation, body, r.body()).isEmpty();
+        assertThat(answer.path("__type").asText(""))
+                .as("%s %s answered %s", operation, body, r.body())
+                .isEmpty();
         return r;
     }
 
@@ -98,7 +116,8 @@ class StreamNamesOnDiskTest {
     private static Map<String, String> filesOutside(Path data, Path streams) throws IOException {
         Map<String, String> files = new TreeMap<>();
         try (Stream<Path> all = Files.walk(data)) {
-            for (Path p : all.filter(p -> !p.startsWith(streams) && Files.isRegularFile(p)).toList()) {
+            for (Path p : all.filter(p -> !p.startsWith(streams) && Files.isRegularFile(p))
+                    .toList()) {
                 files.put(data.relativize(p).toString(), Files.readString(p));
             }
         }

@@ -1,5 +1,8 @@
 package io.kinesisbridge.component;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kinesisbridge.backend.KinesisBackend;
 import io.kinesisbridge.backend.memory.InMemoryKinesis;
 import io.kinesisbridge.backend.memory.MemoryBackendSettings;
 import io.kinesisbridge.backend.memory.StreamRecord;
@@ -7,14 +10,6 @@ import io.kinesisbridge.deadletter.DeadLetterSink;
 import io.kinesisbridge.dispatch.DispatchStats;
 import io.kinesisbridge.put.RecordResult;
 import io.kinesisbridge.testing.RecordingBackend;
-import org.apache.camel.AsyncProducer;
-import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.DefaultExchange;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,8 +21,13 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.camel.AsyncProducer;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** Per-key order, SequenceNumberForOrdering chaining and throttling, through the component, under faults. */
 class KinesisPutOrderingTest {
@@ -42,17 +42,17 @@ class KinesisPutOrderingTest {
         }
     }
 
-    private KinesisPutComponent start(io.kinesisbridge.backend.KinesisBackend backend) {
+    private KinesisPutComponent start(KinesisBackend backend) {
         return start(backend, 1, 20);
     }
 
-    private KinesisPutComponent start(io.kinesisbridge.backend.KinesisBackend backend, long baseDelayMs, long maxDelayMs) {
-        return start(backend, baseDelayMs, maxDelayMs, options -> { });
+    private KinesisPutComponent start(KinesisBackend backend, long baseDelayMs, long maxDelayMs) {
+        return start(backend, baseDelayMs, maxDelayMs, options -> {});
     }
 
     /** The component's dispatch options are read at start, so {@code more} sets any others before it. */
-    private KinesisPutComponent start(io.kinesisbridge.backend.KinesisBackend backend, long baseDelayMs, long maxDelayMs,
-                                      Consumer<KinesisPutDispatchConfiguration> more) {
+    private KinesisPutComponent start(
+            KinesisBackend backend, long baseDelayMs, long maxDelayMs, Consumer<KinesisPutDispatchConfiguration> more) {
         context = new DefaultCamelContext();
         KinesisPutComponent component = new KinesisPutComponent();
         component.setBackend(backend);
@@ -72,7 +72,8 @@ class KinesisPutOrderingTest {
         kinesis.createStream("s", 4);
         RecordingBackend flaky = new RecordingBackend(kinesis, 42, 0.2, c -> false);
         KinesisPutComponent component = start(flaky);
-        AsyncProducer producer = context.getEndpoint("kinesis-put:s?partitionKey=header:key&ordering=KEY").createAsyncProducer();
+        AsyncProducer producer = context.getEndpoint("kinesis-put:s?partitionKey=header:key&ordering=KEY")
+                .createAsyncProducer();
         producer.start();
         int threads = 4;
         int perThread = 2000;
@@ -102,7 +103,8 @@ class KinesisPutOrderingTest {
         for (StreamRecord r : stored) {
             String[] parts = new String(r.data(), StandardCharsets.UTF_8).split(":");
             int n = Integer.parseInt(parts[1]);
-            assertThat(n).as("record %s after %s of key %s", n, last.get(parts[0]), parts[0])
+            assertThat(n)
+                    .as("record %s after %s of key %s", n, last.get(parts[0]), parts[0])
                     .isGreaterThan(last.getOrDefault(parts[0], -1));
             last.put(parts[0], n);
         }
@@ -114,13 +116,15 @@ class KinesisPutOrderingTest {
     }
 
     @Test
-    void orderingChain_setsSequenceNumberForOrderingToThePreviousRecordsSequence_andAFailureDoesNotBreakIt() throws Exception {
+    void orderingChain_setsSequenceNumberForOrderingToThePreviousRecordsSequence_andAFailureDoesNotBreakIt()
+            throws Exception {
         InMemoryKinesis kinesis = new InMemoryKinesis(MemoryBackendSettings.defaults());
         kinesis.createStream("s", 2);
-        RecordingBackend flaky = new RecordingBackend(kinesis, 7, 0.15,
-                c -> new String(c.data(), StandardCharsets.UTF_8).endsWith(":poison"));
+        RecordingBackend flaky = new RecordingBackend(
+                kinesis, 7, 0.15, c -> new String(c.data(), StandardCharsets.UTF_8).endsWith(":poison"));
         start(flaky);
-        AsyncProducer producer = context.getEndpoint("kinesis-put:s?partitionKey=header:key&ordering=CHAIN").createAsyncProducer();
+        AsyncProducer producer = context.getEndpoint("kinesis-put:s?partitionKey=header:key&ordering=CHAIN")
+                .createAsyncProducer();
         producer.start();
         int keys = 10;
         int perKey = 30;
@@ -137,7 +141,8 @@ class KinesisPutOrderingTest {
 
         Map<String, List<RecordingBackend.Call>> byKey = new LinkedHashMap<>();
         for (RecordingBackend.Call call : flaky.calls()) {
-            byKey.computeIfAbsent(call.command().partitionKey(), x -> new ArrayList<>()).add(call);
+            byKey.computeIfAbsent(call.command().partitionKey(), x -> new ArrayList<>())
+                    .add(call);
         }
         assertThat(byKey).hasSize(keys);
         int retried = 0;
@@ -145,8 +150,11 @@ class KinesisPutOrderingTest {
             Optional<String> previous = Optional.empty();
             int accepted = 0;
             for (RecordingBackend.Call call : e.getValue()) {
-                assertThat(call.command().sequenceNumberForOrdering()).as("call for %s of key %s",
-                        new String(call.command().data(), StandardCharsets.UTF_8), e.getKey()).isEqualTo(previous);
+                assertThat(call.command().sequenceNumberForOrdering())
+                        .as(
+                                "call for %s of key %s",
+                                new String(call.command().data(), StandardCharsets.UTF_8), e.getKey())
+                        .isEqualTo(previous);
                 if (call.result() instanceof RecordResult.Accepted a) {
                     previous = Optional.of(a.sequenceNumber());
                     accepted++;
@@ -163,7 +171,8 @@ class KinesisPutOrderingTest {
 
     @Test
     void shardLimitsOn_throttledRecordsAreRetriedUntilAccepted_noneDeadLettered() throws Exception {
-        InMemoryKinesis kinesis = new InMemoryKinesis(MemoryBackendSettings.defaults().withShardLimits(true));
+        InMemoryKinesis kinesis =
+                new InMemoryKinesis(MemoryBackendSettings.defaults().withShardLimits(true));
         kinesis.createStream("s", 1);
         // per-shard pacing would keep the throttling this test needs from happening
         KinesisPutComponent component = start(kinesis, 50, 500, options -> options.setShardFlowControl(false));
@@ -186,7 +195,9 @@ class KinesisPutOrderingTest {
         }
         assertThat(done.await(60, TimeUnit.SECONDS)).isTrue();
         for (Exchange e : exchanges) {
-            assertThat(e.getMessage().getHeader(KinesisPutConstants.FAILED_RECORD_COUNT)).as(deadLetters.toString()).isEqualTo(0);
+            assertThat(e.getMessage().getHeader(KinesisPutConstants.FAILED_RECORD_COUNT))
+                    .as(deadLetters.toString())
+                    .isEqualTo(0);
         }
         assertThat(kinesis.readAll("s")).hasSize(2500);
         DispatchStats stats = component.dispatchers().get("s").stats();

@@ -1,5 +1,8 @@
 package io.kinesisbridge.component;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.kinesisbridge.backend.KinesisBackend;
 import io.kinesisbridge.deadletter.DeadLetter;
 import io.kinesisbridge.deadletter.DeadLetterSink;
@@ -7,6 +10,11 @@ import io.kinesisbridge.put.KinesisError;
 import io.kinesisbridge.put.KinesisException;
 import io.kinesisbridge.put.RecordResult;
 import io.kinesisbridge.testing.HeldBackend;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -15,15 +23,6 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /** The stream's pending-bytes budget seen from a route: refusals reach the source, nothing is dead-lettered. */
 class KinesisPutPendingBytesTest {
@@ -47,7 +46,9 @@ class KinesisPutPendingBytesTest {
             @Override
             public void configure() {
                 from("direct:reject").to("kinesis-put:held?partitionKey=header:key&batch=true&whenSaturated=REJECT");
-                from("direct:block").to("kinesis-put:held?partitionKey=header:key&batch=true&whenSaturated=BLOCK&saturationTimeout=300");
+                from("direct:block")
+                        .to(
+                                "kinesis-put:held?partitionKey=header:key&batch=true&whenSaturated=BLOCK&saturationTimeout=300");
             }
         });
         camel.start();
@@ -91,9 +92,11 @@ class KinesisPutPendingBytesTest {
         List<?> results = done.getMessage().getHeader(KinesisPutConstants.RESULTS, List.class);
         assertThat(results).hasSize(6);
         assertThat(results.subList(0, 4)).allSatisfy(r -> assertThat(r).isInstanceOf(RecordResult.Accepted.class));
-        assertThat(results.subList(4, 6)).allSatisfy(r -> assertThat(((RecordResult.Failed) r).error().code())
-                .isEqualTo(KinesisError.BRIDGE_SATURATED));
-        assertThat(done.getMessage().getHeader(KinesisPutConstants.FAILED_RECORD_COUNT, Integer.class)).isEqualTo(2);
+        assertThat(results.subList(4, 6))
+                .allSatisfy(r ->
+                        assertThat(((RecordResult.Failed) r).error().code()).isEqualTo(KinesisError.BRIDGE_SATURATED));
+        assertThat(done.getMessage().getHeader(KinesisPutConstants.FAILED_RECORD_COUNT, Integer.class))
+                .isEqualTo(2);
         assertThat(deadLetters).isEmpty();
     }
 
@@ -110,8 +113,7 @@ class KinesisPutPendingBytesTest {
             e.getMessage().setBody(records(1));
         });
 
-        assertThat(waiting.getException()).isInstanceOf(KinesisException.class)
-                .hasMessageContaining("was not taken");
+        assertThat(waiting.getException()).isInstanceOf(KinesisException.class).hasMessageContaining("was not taken");
         backend.releaseAll();
         assertThat(filling.join().getException()).isNull();
         assertThat(deadLetters).isEmpty();

@@ -1,5 +1,7 @@
 package io.kinesisbridge.component;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kinesisbridge.backend.memory.InMemoryKinesis;
 import io.kinesisbridge.backend.memory.MemoryBackendSettings;
 import io.kinesisbridge.backend.memory.StreamRecord;
@@ -10,24 +12,23 @@ import io.kinesisbridge.put.HashKey;
 import io.kinesisbridge.put.NonRetryableKinesisException;
 import io.kinesisbridge.put.PutRecordJson;
 import io.kinesisbridge.put.RecordResult;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.test.junit5.CamelTestSupport;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class KinesisPutProducerTest extends CamelTestSupport {
 
@@ -57,7 +58,8 @@ class KinesisPutProducerTest extends CamelTestSupport {
                 from("direct:random").to("kinesis-put:clicks?partitionKey=random");
                 from("direct:hash").to("kinesis-put:clicks?partitionKey=hash");
                 from("direct:topic").to("kinesis-put:clicks?partitionKey=topic:1");
-                from("direct:fallback").to("kinesis-put:clicks?partitionKey=json:/userId&partitionKeyFallback=const:anonymous");
+                from("direct:fallback")
+                        .to("kinesis-put:clicks?partitionKey=json:/userId&partitionKeyFallback=const:anonymous");
                 from("direct:strict").to("kinesis-put:clicks?partitionKey=json:/userId&failOnRejection=true");
                 from("direct:batch").to("kinesis-put:clicks?batch=true&partitionKey=json:/userId");
                 from("direct:batchSimple").to("kinesis-put:clicks?batch=true&partitionKey=simple:${body.length()}");
@@ -69,15 +71,20 @@ class KinesisPutProducerTest extends CamelTestSupport {
 
     @Test
     void jsonPointerKey_routesByTheFieldAndSetsResultHeaders() {
-        Exchange out = template.request("direct:json", e -> e.getMessage().setBody("{\"user\":{\"id\":\"user-42\"},\"n\":1}"));
+        Exchange out =
+                template.request("direct:json", e -> e.getMessage().setBody("{\"user\":{\"id\":\"user-42\"},\"n\":1}"));
         assertThat(out.getException()).isNull();
         assertThat(out.getMessage().getHeader(KinesisPutConstants.SHARD_ID)).isEqualTo("shardId-000000000001");
-        assertThat(out.getMessage().getHeader(KinesisPutConstants.SEQUENCE_NUMBER, String.class)).hasSize(56);
-        assertThat(out.getMessage().getHeader(KinesisPutConstants.ENCRYPTION_TYPE)).isEqualTo("NONE");
-        assertThat(out.getMessage().getHeader(KinesisPutConstants.FAILED_RECORD_COUNT)).isEqualTo(0);
+        assertThat(out.getMessage().getHeader(KinesisPutConstants.SEQUENCE_NUMBER, String.class))
+                .hasSize(56);
+        assertThat(out.getMessage().getHeader(KinesisPutConstants.ENCRYPTION_TYPE))
+                .isEqualTo("NONE");
+        assertThat(out.getMessage().getHeader(KinesisPutConstants.FAILED_RECORD_COUNT))
+                .isEqualTo(0);
         StreamRecord stored = kinesis.readAll("clicks").get(0);
         assertThat(stored.partitionKey()).isEqualTo("user-42");
-        assertThat(new String(stored.data(), StandardCharsets.UTF_8)).isEqualTo("{\"user\":{\"id\":\"user-42\"},\"n\":1}");
+        assertThat(new String(stored.data(), StandardCharsets.UTF_8))
+                .isEqualTo("{\"user\":{\"id\":\"user-42\"},\"n\":1}");
     }
 
     @Test
@@ -89,8 +96,10 @@ class KinesisPutProducerTest extends CamelTestSupport {
         template.sendBody("direct:hash", "same");
         template.sendBody("direct:hash", "same");
         template.sendBodyAndHeader("direct:topic", "t", "CamelMqttTopic", "telemetry/device-9/temp");
-        List<String> keys = kinesis.readAll("clicks").stream().map(StreamRecord::partitionKey).toList();
-        String md5 = java.util.HexFormat.of().formatHex(HashKey.md5("same".getBytes(StandardCharsets.UTF_8)));
+        List<String> keys = kinesis.readAll("clicks").stream()
+                .map(StreamRecord::partitionKey)
+                .toList();
+        String md5 = HexFormat.of().formatHex(HashKey.md5("same".getBytes(StandardCharsets.UTF_8)));
         assertThat(keys).containsExactlyInAnyOrder("dev-7", "x-y", "jp", "fixed", md5, md5, "device-9");
     }
 
@@ -99,7 +108,9 @@ class KinesisPutProducerTest extends CamelTestSupport {
         for (int i = 0; i < 20; i++) {
             template.sendBody("direct:random", "r");
         }
-        Set<String> keys = kinesis.readAll("clicks").stream().map(StreamRecord::partitionKey).collect(Collectors.toSet());
+        Set<String> keys = kinesis.readAll("clicks").stream()
+                .map(StreamRecord::partitionKey)
+                .collect(Collectors.toSet());
         assertThat(keys).hasSize(20);
     }
 
@@ -120,7 +131,8 @@ class KinesisPutProducerTest extends CamelTestSupport {
             e.getMessage().setBody("{\"user\":{\"id\":\"ignored\"}}");
             e.getMessage().setHeader(KinesisPutConstants.PARTITION_KEY, "user-42");
         });
-        assertThat(out.getMessage().getHeader(KinesisPutConstants.PARTITION_KEY)).isEqualTo("user-42");
+        assertThat(out.getMessage().getHeader(KinesisPutConstants.PARTITION_KEY))
+                .isEqualTo("user-42");
         assertThat(out.getMessage().getHeader(KinesisPutConstants.SHARD_ID)).isEqualTo("shardId-000000000001");
         assertThat(KinesisPutConstants.SEQUENCE_NUMBER).isNotEqualTo(KinesisPutConstants.SEQUENCE_NUMBER_FOR_ORDERING);
     }
@@ -131,35 +143,42 @@ class KinesisPutProducerTest extends CamelTestSupport {
         assertThat(out.getException()).isNull();
         assertThat(out.getMessage().getHeader(KinesisPutConstants.ERROR_CODE)).isEqualTo("MissingPartitionKey");
         assertThat(out.getMessage().getHeader(KinesisPutConstants.ERROR_MESSAGE, String.class))
-                .isEqualTo("No partition key for a record of stream clicks: JSON field /user/id of the data has no value");
+                .isEqualTo(
+                        "No partition key for a record of stream clicks: JSON field /user/id of the data has no value");
         assertThat(out.getMessage().getHeader(KinesisPutConstants.SHARD_ID)).isNull();
         DeadLetter letter = onlyDeadLetter("clicks");
         assertThat(letter.error().code()).isEqualTo("MissingPartitionKey");
         assertThat(new String(letter.request().data(), StandardCharsets.UTF_8)).isEqualTo("{\"user\":{}}");
         // the next record goes through
         assertThat(template.request("direct:json", e -> e.getMessage().setBody("{\"user\":{\"id\":\"u\"}}"))
-                .getMessage().getHeader(KinesisPutConstants.SHARD_ID)).isNotNull();
+                        .getMessage()
+                        .getHeader(KinesisPutConstants.SHARD_ID))
+                .isNotNull();
     }
 
     @Test
     void notJson_withAJsonKey_isDeadLetteredSayingWhy() throws IOException {
         template.sendBody("direct:json", "plain text");
         assertThat(onlyDeadLetter("clicks").error().message())
-                .startsWith("No partition key for a record of stream clicks: JSON field /user/id of the data could not be read: not JSON");
+                .startsWith(
+                        "No partition key for a record of stream clicks: JSON field /user/id of the data could not be read: not JSON");
     }
 
     @Test
     void noKeySourceAndNoHeader_isDeadLetteredSayingSo() throws IOException {
         template.sendBody("direct:noKey", "x");
-        assertThat(onlyDeadLetter("clicks").error().message()).isEqualTo("No partition key for a record of stream clicks: "
-                + "no partitionKey option is set and the header CamelKinesisPutPartitionKey is absent");
+        assertThat(onlyDeadLetter("clicks").error().message())
+                .isEqualTo("No partition key for a record of stream clicks: "
+                        + "no partitionKey option is set and the header CamelKinesisPutPartitionKey is absent");
     }
 
     @Test
     void fallback_isUsedOnlyWhenTheKeyIsMissing() {
         template.sendBody("direct:fallback", "{\"userId\":\"u1\"}");
         template.sendBody("direct:fallback", "{\"other\":1}");
-        assertThat(kinesis.readAll("clicks")).extracting(StreamRecord::partitionKey).containsExactlyInAnyOrder("u1", "anonymous");
+        assertThat(kinesis.readAll("clicks"))
+                .extracting(StreamRecord::partitionKey)
+                .containsExactlyInAnyOrder("u1", "anonymous");
     }
 
     @Test
@@ -172,14 +191,19 @@ class KinesisPutProducerTest extends CamelTestSupport {
         assertThat(out.getMessage().getHeader(KinesisPutConstants.ERROR_CODE)).isEqualTo("ValidationException");
         String line = Files.readAllLines(deadLetterDir.resolve("clicks.ndjson")).get(0);
         DeadLetter letter = DeadLetterJson.read(line);
-        assertThat(letter.error().message()).isEqualTo("1 validation error detected: Value '" + longKey
-                + "' at 'partitionKey' failed to satisfy constraint: Member must have length less than or equal to 256");
+        assertThat(letter.error().message())
+                .isEqualTo(
+                        "1 validation error detected: Value '" + longKey
+                                + "' at 'partitionKey' failed to satisfy constraint: Member must have length less than or equal to 256");
         assertThat(letter.attempts()).isZero();
         assertThat(letter.request().partitionKey()).isEqualTo(longKey);
-        // the Request member is exactly the PutRecord JSON request, as `aws kinesis put-record --cli-input-json` takes it
+        // the Request member is exactly the PutRecord JSON request, as `aws kinesis put-record --cli-input-json` takes
+        // it
         String request = line.substring(line.indexOf("\"Request\":") + "\"Request\":".length(), line.length() - 1);
-        assertThat(request).isEqualTo(PutRecordJson.write(letter.request()))
-                .isEqualTo("{\"StreamName\":\"clicks\",\"PartitionKey\":\"" + longKey + "\",\"Data\":\"cGF5bG9hZA==\"}");
+        assertThat(request)
+                .isEqualTo(PutRecordJson.write(letter.request()))
+                .isEqualTo(
+                        "{\"StreamName\":\"clicks\",\"PartitionKey\":\"" + longKey + "\",\"Data\":\"cGF5bG9hZA==\"}");
     }
 
     @Test
@@ -193,15 +217,18 @@ class KinesisPutProducerTest extends CamelTestSupport {
     }
 
     @Test
-    void failOnRejection_theExceptionNamesTheErrorCode_notTheKeyItQuotes_whichStaysInTheHeaderAndTheLetter() throws IOException {
+    void failOnRejection_theExceptionNamesTheErrorCode_notTheKeyItQuotes_whichStaysInTheHeaderAndTheLetter()
+            throws IOException {
         String longKey = "user-".repeat(60);
-        Exchange out = template.request("direct:strict", e -> e.getMessage().setBody("{\"userId\":\"" + longKey + "\"}"));
+        Exchange out =
+                template.request("direct:strict", e -> e.getMessage().setBody("{\"userId\":\"" + longKey + "\"}"));
         assertThat(out.getException()).isInstanceOfSatisfying(NonRetryableKinesisException.class, e -> {
             assertThat(e.errorCode()).isEqualTo("ValidationException");
             assertThat(e.getMessage()).contains("ValidationException").doesNotContain(longKey);
             assertThat(e.toString()).doesNotContain(longKey);
         });
-        assertThat(out.getMessage().getHeader(KinesisPutConstants.ERROR_MESSAGE, String.class)).contains(longKey);
+        assertThat(out.getMessage().getHeader(KinesisPutConstants.ERROR_MESSAGE, String.class))
+                .contains(longKey);
         assertThat(onlyDeadLetter("clicks").error().message()).contains(longKey);
     }
 
@@ -213,16 +240,21 @@ class KinesisPutProducerTest extends CamelTestSupport {
         List<RecordResult> results = out.getMessage().getHeader(KinesisPutConstants.RESULTS, List.class);
         assertThat(results).hasSize(3);
         assertThat(results.get(0)).isInstanceOf(RecordResult.Accepted.class);
-        assertThat(results.get(1)).isInstanceOfSatisfying(RecordResult.Failed.class,
-                f -> assertThat(f.error().code()).isEqualTo("MissingPartitionKey"));
+        assertThat(results.get(1))
+                .isInstanceOfSatisfying(
+                        RecordResult.Failed.class,
+                        f -> assertThat(f.error().code()).isEqualTo("MissingPartitionKey"));
         assertThat(((RecordResult.Accepted) results.get(2)).shardId()).isEqualTo("shardId-000000000001");
-        assertThat(out.getMessage().getHeader(KinesisPutConstants.FAILED_RECORD_COUNT)).isEqualTo(1);
+        assertThat(out.getMessage().getHeader(KinesisPutConstants.FAILED_RECORD_COUNT))
+                .isEqualTo(1);
     }
 
     @Test
     void batch_evaluatesBodyExpressionsPerElement() {
         template.sendBody("direct:batchSimple", List.of("a", "bbb", "cc"));
-        assertThat(kinesis.readAll("clicks")).extracting(StreamRecord::partitionKey).containsExactlyInAnyOrder("1", "3", "2");
+        assertThat(kinesis.readAll("clicks"))
+                .extracting(StreamRecord::partitionKey)
+                .containsExactlyInAnyOrder("1", "3", "2");
     }
 
     @Test
@@ -234,7 +266,8 @@ class KinesisPutProducerTest extends CamelTestSupport {
 
     @Test
     void unknownKeySource_failsTheEndpointWithAMessageNamingTheOption() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> context.getEndpoint("kinesis-put:clicks?partitionKey=userId").start())
+        Assertions.assertThatThrownBy(() -> context.getEndpoint("kinesis-put:clicks?partitionKey=userId")
+                        .start())
                 .hasMessageContaining("option partitionKey: 'userId' is not a key source");
     }
 

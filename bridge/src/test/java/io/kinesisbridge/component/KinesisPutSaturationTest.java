@@ -1,30 +1,32 @@
 package io.kinesisbridge.component;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kinesisbridge.backend.memory.InMemoryKinesis;
 import io.kinesisbridge.backend.memory.MemoryBackendSettings;
 import io.kinesisbridge.deadletter.DeadLetterSink;
 import io.kinesisbridge.put.RetryableKinesisException;
 import io.kinesisbridge.testing.HeldBackend;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** maxInFlightRecords bounds what an endpoint holds; REJECT refuses at once, BLOCK waits for room. */
 class KinesisPutSaturationTest {
 
     /** The real backend, but no answer leaves before the test opens it. */
     private HeldBackend backend;
+
     private CamelContext context;
 
     @AfterEach
@@ -44,10 +46,11 @@ class KinesisPutSaturationTest {
         KinesisPutComponent component = new KinesisPutComponent();
         backend = new HeldBackend(kinesis);
         component.setBackend(backend);
-        component.setDeadLetterSink((DeadLetterSink) letter -> { });
+        component.setDeadLetterSink((DeadLetterSink) letter -> {});
         context.addComponent("kinesis-put", component);
         context.start();
-        AsyncProducer producer = context.getEndpoint("kinesis-put:s?partitionKey=const:k&maxInFlightRecords=3&" + options)
+        AsyncProducer producer = context.getEndpoint(
+                        "kinesis-put:s?partitionKey=const:k&maxInFlightRecords=3&" + options)
                 .createAsyncProducer();
         producer.start();
         return producer;
@@ -67,10 +70,12 @@ class KinesisPutSaturationTest {
             producer.process(exchange("r" + i), sync -> accepted.countDown());
         }
         Exchange fourth = exchange("r3");
-        boolean sync = producer.process(fourth, done -> { });
+        boolean sync = producer.process(fourth, done -> {});
         assertThat(sync).isTrue();
-        assertThat(fourth.getException()).isInstanceOfSatisfying(RetryableKinesisException.class,
-                e -> assertThat(e.errorCode()).isEqualTo("BridgeSaturated"));
+        assertThat(fourth.getException())
+                .isInstanceOfSatisfying(
+                        RetryableKinesisException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo("BridgeSaturated"));
         backend.open();
         assertThat(accepted.await(10, TimeUnit.SECONDS)).isTrue();
         // room again once the first three are acknowledged
@@ -86,7 +91,7 @@ class KinesisPutSaturationTest {
     void block_waitsForRoom_thenGoesOn() throws Exception {
         AsyncProducer producer = producer("whenSaturated=BLOCK&saturationTimeout=10000");
         for (int i = 0; i < 3; i++) {
-            producer.process(exchange("r" + i), s -> { });
+            producer.process(exchange("r" + i), s -> {});
         }
         CompletableFuture<Exchange> blocked = CompletableFuture.supplyAsync(() -> {
             Exchange e = exchange("r3");
@@ -100,7 +105,9 @@ class KinesisPutSaturationTest {
             return e;
         });
         // the fourth record must stay blocked while the first three are unanswered
-        org.awaitility.Awaitility.await().during(java.time.Duration.ofMillis(300)).atMost(java.time.Duration.ofSeconds(2))
+        Awaitility.await()
+                .during(Duration.ofMillis(300))
+                .atMost(Duration.ofSeconds(2))
                 .until(() -> !blocked.isDone());
         backend.open();
         Exchange e = blocked.get(10, TimeUnit.SECONDS);
@@ -117,6 +124,7 @@ class KinesisPutSaturationTest {
         producer.process(e, s -> done.countDown());
         assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(e.getException()).isNull();
-        assertThat(e.getMessage().getHeader(KinesisPutConstants.RESULTS, List.class)).hasSize(5);
+        assertThat(e.getMessage().getHeader(KinesisPutConstants.RESULTS, List.class))
+                .hasSize(5);
     }
 }

@@ -2,7 +2,6 @@ package io.kinesisbridge.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,8 +20,11 @@ final class ConsoleClient {
     static final ObjectMapper JSON = new ObjectMapper();
     static final Duration WAIT = Duration.ofSeconds(20);
 
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
+    private final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
     private final int port;
     private final Optional<String[]> header;
 
@@ -37,11 +39,12 @@ final class ConsoleClient {
 
     /** This client, sending {@code name: value} with every request. */
     ConsoleClient with(String name, String value) {
-        return new ConsoleClient(port, Optional.of(new String[]{name, value}));
+        return new ConsoleClient(port, Optional.of(new String[] {name, value}));
     }
 
     HttpRequest.Builder request(String path) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(WAIT);
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(WAIT);
         header.ifPresent(h -> b.header(h[0], h[1]));
         return b;
     }
@@ -59,8 +62,12 @@ final class ConsoleClient {
     }
 
     HttpResponse<String> postJson(String path, Object body) throws IOException, InterruptedException {
-        return client.send(request(path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(), HttpResponse.BodyHandlers.ofString());
+        return client.send(
+                request(path)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** Opens the event stream; the caller closes the lines' stream, which closes the connection. */
@@ -78,16 +85,18 @@ final class ConsoleClient {
             throw new AssertionError("the event stream answered " + response.statusCode());
         }
         try (Stream<String> lines = response.body()) {
-            CompletableFuture<JsonNode> seen = CompletableFuture.supplyAsync(() -> lines
-                    .filter(l -> l.startsWith("data: "))
-                    .map(l -> {
-                        try {
-                            return JSON.readTree(l.substring("data: ".length()));
-                        } catch (IOException e) {
-                            throw new IllegalStateException(e);
-                        }
-                    })
-                    .filter(until).findFirst().orElseThrow());
+            CompletableFuture<JsonNode> seen =
+                    CompletableFuture.supplyAsync(() -> lines.filter(l -> l.startsWith("data: "))
+                            .map(l -> {
+                                try {
+                                    return JSON.readTree(l.substring("data: ".length()));
+                                } catch (IOException e) {
+                                    throw new IllegalStateException(e);
+                                }
+                            })
+                            .filter(until)
+                            .findFirst()
+                            .orElseThrow());
             return seen.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         }
     }

@@ -1,11 +1,10 @@
 package io.kinesisbridge.console;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class RecordDecodingTest {
 
@@ -24,13 +23,17 @@ class RecordDecodingTest {
     void textThatIsNotAJsonDocument_isShownAsItIs() {
         assertThat(decode("42")).isEqualTo(new RecordDecoding("text", "42", 2, false));
         assertThat(decode("{not json")).extracting(RecordDecoding::kind).isEqualTo("text");
-        assertThat(decode("line one\nline two\ttabbed")).extracting(RecordDecoding::kind).isEqualTo("text");
+        assertThat(decode("line one\nline two\ttabbed"))
+                .extracting(RecordDecoding::kind)
+                .isEqualTo("text");
     }
 
     @Test
     void invalidUtf8_orControlCharacters_areShownAsHex() {
-        assertThat(RecordDecoding.of(new byte[]{'a', (byte) 0xC3})).extracting(RecordDecoding::kind).isEqualTo("binary");
-        RecordDecoding d = RecordDecoding.of(new byte[]{'a', 0x07, 'b'});
+        assertThat(RecordDecoding.of(new byte[] {'a', (byte) 0xC3}))
+                .extracting(RecordDecoding::kind)
+                .isEqualTo("binary");
+        RecordDecoding d = RecordDecoding.of(new byte[] {'a', 0x07, 'b'});
         assertThat(d.kind()).isEqualTo("binary");
         assertThat(d.shown()).isEqualTo("00000000  61 07 62" + " ".repeat(3 * 13) + "  a.b\n");
     }

@@ -1,16 +1,14 @@
 package io.kinesisbridge.console;
 
+import static io.kinesisbridge.console.ConsoleClient.WAIT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kinesisbridge.app.ManagementServer;
 import io.kinesisbridge.app.RunningBridge;
 import io.kinesisbridge.component.KinesisPutConstants;
 import io.kinesisbridge.testing.FreePorts;
-import org.apache.camel.ProducerTemplate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,10 +21,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-
-import static io.kinesisbridge.console.ConsoleClient.WAIT;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.apache.camel.ProducerTemplate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The console of a running bridge (HTTP source on, no token, re-sending allowed, five recent records, at most two
@@ -39,6 +38,7 @@ class WebConsoleTest {
 
     @TempDir
     static Path dir;
+
     static RunningBridge bridge;
     static int httpPort;
     static ConsoleClient console;
@@ -46,10 +46,23 @@ class WebConsoleTest {
     @BeforeAll
     static void start() throws Exception {
         httpPort = FreePorts.tcp();
-        bridge = RunningBridge.start(dir, Map.of("bridge.http.enabled", "true", "bridge.http.port", String.valueOf(httpPort),
-                "bridge.console.allow-resend", "true", "bridge.console.recent-records", "5",
-                "bridge.management.max-connections", "4"));
-        console = new ConsoleClient(bridge.context().getRegistry().lookupByNameAndType("managementServer", ManagementServer.class).port());
+        bridge = RunningBridge.start(
+                dir,
+                Map.of(
+                        "bridge.http.enabled",
+                        "true",
+                        "bridge.http.port",
+                        String.valueOf(httpPort),
+                        "bridge.console.allow-resend",
+                        "true",
+                        "bridge.console.recent-records",
+                        "5",
+                        "bridge.management.max-connections",
+                        "4"));
+        console = new ConsoleClient(bridge.context()
+                .getRegistry()
+                .lookupByNameAndType("managementServer", ManagementServer.class)
+                .port());
     }
 
     @AfterAll
@@ -58,9 +71,13 @@ class WebConsoleTest {
     }
 
     private static HttpResponse<String> postEvents(String ndjson) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/clickstream"))
-                .header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString(ndjson)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/clickstream"))
+                                .header("Content-Type", "application/x-ndjson")
+                                .POST(HttpRequest.BodyPublishers.ofString(ndjson))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     private static void put(String stream, String key, byte[] data) {
@@ -75,9 +92,11 @@ class WebConsoleTest {
     void thePageAndItsFiles_areServedUnderConsole() throws Exception {
         HttpResponse<String> page = console.get("/console/");
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+        assertThat(page.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
         assertThat(page.headers().firstValue("Content-Security-Policy")).isPresent();
-        assertThat(page.body()).contains("<script src=\"console.js\"", "id=\"streams\"", "id=\"records\"", "id=\"dead-letters\"");
+        assertThat(page.body())
+                .contains("<script src=\"console.js\"", "id=\"streams\"", "id=\"records\"", "id=\"dead-letters\"");
         assertThat(console.get("/console/console.js").body()).contains("EventSource");
         assertThat(console.get("/console/console.css").statusCode()).isEqualTo(200);
         assertThat(console.get("/console").headers().firstValue("Location")).hasValue("/console/");
@@ -97,12 +116,16 @@ class WebConsoleTest {
 
     @Test
     void theEventStream_showsPostedEvents_inTheStreamAndShardCounters() throws Exception {
-        long before = ConsoleClient.stream(console.getJson("/console/api/overview"), "clickstream").path("acknowledged").asLong();
+        long before = ConsoleClient.stream(console.getJson("/console/api/overview"), "clickstream")
+                .path("acknowledged")
+                .asLong();
         String user = "sse-" + UUID.randomUUID();
-        assertThat(postEvents(("{\"userId\":\"" + user + "\",\"n\":1}\n").repeat(3)).statusCode()).isEqualTo(200);
+        assertThat(postEvents(("{\"userId\":\"" + user + "\",\"n\":1}\n").repeat(3))
+                        .statusCode())
+                .isEqualTo(200);
 
-        JsonNode overview = console.awaitOverview(o ->
-                ConsoleClient.stream(o, "clickstream").path("acknowledged").asLong() >= before + 3);
+        JsonNode overview = console.awaitOverview(
+                o -> ConsoleClient.stream(o, "clickstream").path("acknowledged").asLong() >= before + 3);
         JsonNode clickstream = ConsoleClient.stream(overview, "clickstream");
         assertThat(clickstream.path("in").asLong()).isGreaterThanOrEqualTo(before + 3);
         assertThat(clickstream.path("status").asText()).isEqualTo("ACTIVE");
@@ -115,7 +138,8 @@ class WebConsoleTest {
         assertThat(shards.get(0).path("from").asDouble()).isZero();
         assertThat(shards.get(3).path("to").asDouble()).isEqualTo(1.0);
         for (int i = 1; i < 4; i++) {
-            assertThat(shards.get(i).path("from").asDouble()).isEqualTo(shards.get(i - 1).path("to").asDouble());
+            assertThat(shards.get(i).path("from").asDouble())
+                    .isEqualTo(shards.get(i - 1).path("to").asDouble());
         }
         long acknowledgedByShards = 0;
         long writtenByShards = 0;
@@ -123,7 +147,8 @@ class WebConsoleTest {
             acknowledgedByShards += shard.path("acknowledged").asLong();
             writtenByShards += shard.path("written").asLong();
         }
-        assertThat(acknowledgedByShards).isEqualTo(clickstream.path("acknowledged").asLong());
+        assertThat(acknowledgedByShards)
+                .isEqualTo(clickstream.path("acknowledged").asLong());
         assertThat(writtenByShards).isGreaterThanOrEqualTo(before + 3);
     }
 
@@ -132,15 +157,18 @@ class WebConsoleTest {
         String key = "decode-" + UUID.randomUUID();
         put("logs", key, "{\"a\":1,\"b\":[true,null]}".getBytes(StandardCharsets.UTF_8));
         put("logs", key, "plain text, ünïcode".getBytes(StandardCharsets.UTF_8));
-        put("logs", key, new byte[]{0, 1, 2, (byte) 0xFF, 'A'});
+        put("logs", key, new byte[] {0, 1, 2, (byte) 0xFF, 'A'});
 
-        JsonNode records = console.getJson("/console/api/records?stream=logs&key=" + key).path("records");
+        JsonNode records =
+                console.getJson("/console/api/records?stream=logs&key=" + key).path("records");
         assertThat(records).hasSize(3);
         List<String> kinds = new ArrayList<>();
         records.forEach(r -> kinds.add(r.path("kind").asText()));
         // one key, so one shard and arrival order: newest first
         assertThat(kinds).containsExactly("binary", "text", "json");
-        assertThat(records.get(0).path("shown").asText()).startsWith("00000000  00 01 02 ff 41").contains("....A");
+        assertThat(records.get(0).path("shown").asText())
+                .startsWith("00000000  00 01 02 ff 41")
+                .contains("....A");
         assertThat(records.get(1).path("shown").asText()).isEqualTo("plain text, ünïcode");
         assertThat(records.get(2).path("shown").asText()).isEqualTo("{\n  \"a\" : 1,\n  \"b\" : [ true, null ]\n}");
         assertThat(records.get(2).path("partitionKey").asText()).isEqualTo(key);
@@ -156,9 +184,13 @@ class WebConsoleTest {
         assertThat(answer.path("limit").asInt()).isEqualTo(5);
         assertThat(answer.path("records")).hasSize(5);
         String shard = answer.path("records").get(0).path("shardId").asText();
-        JsonNode oneShard = console.getJson("/console/api/records?stream=telemetry&shard=" + shard).path("records");
-        assertThat(oneShard).isNotEmpty().allSatisfy(r -> assertThat(r.path("shardId").asText()).isEqualTo(shard));
-        assertThat(console.get("/console/api/records?stream=no-such-stream").statusCode()).isEqualTo(404);
+        JsonNode oneShard = console.getJson("/console/api/records?stream=telemetry&shard=" + shard)
+                .path("records");
+        assertThat(oneShard)
+                .isNotEmpty()
+                .allSatisfy(r -> assertThat(r.path("shardId").asText()).isEqualTo(shard));
+        assertThat(console.get("/console/api/records?stream=no-such-stream").statusCode())
+                .isEqualTo(404);
         assertThat(console.get("/console/api/records").statusCode()).isEqualTo(400);
     }
 
@@ -166,38 +198,59 @@ class WebConsoleTest {
     void aDeadLetter_isListedWithItsReason_andReSentWithAFixedKey_landsInTheStream() throws Exception {
         String marker = UUID.randomUUID().toString();
         postEvents("{\"userId\":\"" + LONG_KEY + "\",\"marker\":\"" + marker + "\"}\n");
-        JsonNode letter = await("the dead letter").atMost(WAIT).until(() -> {
-            for (JsonNode l : console.getJson("/console/api/dead-letters?stream=clickstream").path("letters")) {
-                if (l.path("shown").asText().contains(marker)) {
-                    return l;
-                }
-            }
-            return null;
-        }, l -> l != null);
+        JsonNode letter = await("the dead letter")
+                .atMost(WAIT)
+                .until(
+                        () -> {
+                            for (JsonNode l : console.getJson("/console/api/dead-letters?stream=clickstream")
+                                    .path("letters")) {
+                                if (l.path("shown").asText().contains(marker)) {
+                                    return l;
+                                }
+                            }
+                            return null;
+                        },
+                        l -> l != null);
         assertThat(letter.path("partitionKey").asText()).isEqualTo(LONG_KEY);
         assertThat(letter.path("errorCode").asText()).isNotBlank();
         assertThat(letter.path("errorMessage").asText()).isNotBlank();
         assertThat(letter.path("kind").asText()).isEqualTo("json");
-        assertThat(console.getJson("/console/api/dead-letters").path("streams")).extracting(JsonNode::asText).contains("clickstream");
+        assertThat(console.getJson("/console/api/dead-letters").path("streams"))
+                .extracting(JsonNode::asText)
+                .contains("clickstream");
 
         String fixed = "fixed-" + marker;
-        HttpResponse<String> resent = console.postJson("/console/api/dead-letters/resend", Map.of("stream", "clickstream",
-                "partitionKey", fixed, "data", letter.path("base64").asText(), "encoding", "base64"));
+        HttpResponse<String> resent = console.postJson(
+                "/console/api/dead-letters/resend",
+                Map.of(
+                        "stream",
+                        "clickstream",
+                        "partitionKey",
+                        fixed,
+                        "data",
+                        letter.path("base64").asText(),
+                        "encoding",
+                        "base64"));
         assertThat(resent.statusCode()).as(resent.body()).isEqualTo(200);
         JsonNode outcome = ConsoleClient.JSON.readTree(resent.body());
         assertThat(outcome.path("outcome").asText()).isEqualTo("accepted");
         assertThat(outcome.path("shardId").asText()).startsWith("shardId-");
 
-        JsonNode landed = console.getJson("/console/api/records?stream=clickstream&key=" + fixed).path("records");
+        JsonNode landed = console.getJson("/console/api/records?stream=clickstream&key=" + fixed)
+                .path("records");
         assertThat(landed).hasSize(1);
-        assertThat(landed.get(0).path("sequenceNumber").asText()).isEqualTo(outcome.path("sequenceNumber").asText());
+        assertThat(landed.get(0).path("sequenceNumber").asText())
+                .isEqualTo(outcome.path("sequenceNumber").asText());
         assertThat(landed.get(0).path("shown").asText()).contains(marker);
-        assertThat(Base64.getDecoder().decode(letter.path("base64").asText())).asString(StandardCharsets.UTF_8).contains(marker);
+        assertThat(Base64.getDecoder().decode(letter.path("base64").asText()))
+                .asString(StandardCharsets.UTF_8)
+                .contains(marker);
     }
 
     @Test
     void aReSentRecordThatIsStillInvalid_isRejectedAgain_byTheSameValidator() throws Exception {
-        HttpResponse<String> resent = console.postJson("/console/api/dead-letters/resend",
+        HttpResponse<String> resent = console.postJson(
+                "/console/api/dead-letters/resend",
                 Map.of("stream", "clickstream", "partitionKey", LONG_KEY, "data", "{}"));
         assertThat(resent.statusCode()).isEqualTo(200);
         JsonNode outcome = ConsoleClient.JSON.readTree(resent.body());
@@ -207,14 +260,25 @@ class WebConsoleTest {
 
     @Test
     void aReSend_toAStreamTheBridgeDoesNotHave_orNotAsJson_isRefused() throws Exception {
-        assertThat(console.postJson("/console/api/dead-letters/resend", Map.of("stream", "elsewhere", "partitionKey", "k",
-                "data", "x")).statusCode()).isEqualTo(404);
-        HttpResponse<String> form = HttpClient.newHttpClient().send(console.request("/console/api/dead-letters/resend")
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("stream=clickstream")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(console.postJson(
+                                "/console/api/dead-letters/resend",
+                                Map.of("stream", "elsewhere", "partitionKey", "k", "data", "x"))
+                        .statusCode())
+                .isEqualTo(404);
+        HttpResponse<String> form = HttpClient.newHttpClient()
+                .send(
+                        console.request("/console/api/dead-letters/resend")
+                                .header("Content-Type", "application/x-www-form-urlencoded")
+                                .POST(HttpRequest.BodyPublishers.ofString("stream=clickstream"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(form.statusCode()).isEqualTo(415);
-        assertThat(console.with("Origin", "http://evil.example").postJson("/console/api/dead-letters/resend",
-                Map.of("stream", "clickstream", "partitionKey", "k", "data", "x")).statusCode()).isEqualTo(403);
+        assertThat(console.with("Origin", "http://evil.example")
+                        .postJson(
+                                "/console/api/dead-letters/resend",
+                                Map.of("stream", "clickstream", "partitionKey", "k", "data", "x"))
+                        .statusCode())
+                .isEqualTo(403);
     }
 
     @Test

@@ -1,11 +1,11 @@
 package io.kinesisbridge.docs;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kinesisbridge.app.BridgeSettings;
 import io.kinesisbridge.app.Setting;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -17,8 +17,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The parts of docs/ that mirror code are generated from it: the settings table from {@link BridgeSettings#KNOWN},
@@ -47,14 +46,19 @@ class DocsTest {
     @Test
     void sourcesDoc_holdsTheMqttAckOptions_ofItsCatalog() throws IOException {
         JsonNode catalog = catalog("META-INF/io/kinesisbridge/source/mqtt/mqtt-ack.json");
-        checkGenerated(Path.of("docs/sources.md"), "mqtt-ack-options", optionTable(catalog.path("properties"), "parameter"));
+        checkGenerated(
+                Path.of("docs/sources.md"), "mqtt-ack-options", optionTable(catalog.path("properties"), "parameter"));
     }
 
     @Test
     void routesDoc_showsEveryRouteExample_asItsFileReads() throws IOException {
         try (Stream<Path> examples = Files.list(Path.of("examples/routes"))) {
-            for (Path example : examples.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
-                checkGenerated(Path.of("docs/routes.md"), "route:" + example.getFileName(),
+            for (Path example : examples.filter(p -> p.toString().endsWith(".yaml"))
+                    .sorted()
+                    .toList()) {
+                checkGenerated(
+                        Path.of("docs/routes.md"),
+                        "route:" + example.getFileName(),
                         "```yaml\n" + Files.readString(example) + "```\n");
             }
         }
@@ -93,8 +97,13 @@ class DocsTest {
     static String settingsTable() {
         StringBuilder t = new StringBuilder("| key | default | what |\n|---|---|---|\n");
         for (Setting s : BridgeSettings.KNOWN) {
-            t.append("| `").append(s.key()).append("` | ").append(code(s.defaultValue())).append(" | ")
-                    .append(cell(s.description())).append(" |\n");
+            t.append("| `")
+                    .append(s.key())
+                    .append("` | ")
+                    .append(code(s.defaultValue()))
+                    .append(" | ")
+                    .append(cell(s.description()))
+                    .append(" |\n");
         }
         return t.toString();
     }
@@ -107,17 +116,27 @@ class DocsTest {
                 continue;
             }
             JsonNode value = option.getValue();
-            String defaultValue = value.has("defaultValue") ? value.get("defaultValue").asText() : "";
-            t.append("| `").append(option.getKey()).append("` | ").append(code(defaultValue)).append(" | ")
-                    .append(cell(value.path("description").asText())).append(" |\n");
+            String defaultValue =
+                    value.has("defaultValue") ? value.get("defaultValue").asText() : "";
+            t.append("| `")
+                    .append(option.getKey())
+                    .append("` | ")
+                    .append(code(defaultValue))
+                    .append(" | ")
+                    .append(cell(value.path("description").asText()))
+                    .append(" |\n");
         }
         return t.toString();
     }
 
     static String headerTable(JsonNode headers) {
         StringBuilder t = new StringBuilder("| header | what |\n|---|---|\n");
-        headers.fields().forEachRemaining(h -> t.append("| `").append(h.getKey()).append("` | ")
-                .append(cell(h.getValue().path("description").asText())).append(" |\n"));
+        headers.fields()
+                .forEachRemaining(h -> t.append("| `")
+                        .append(h.getKey())
+                        .append("` | ")
+                        .append(cell(h.getValue().path("description").asText()))
+                        .append(" |\n"));
         return t.toString();
     }
 
@@ -153,7 +172,8 @@ class DocsTest {
             Files.writeString(doc, text.substring(0, from + begin.length()) + expected + text.substring(to));
             return;
         }
-        assertThat(actual).as("the generated part %s of %s (mvn test -Dtest=DocsTest -Ddocs.update=true rewrites it)", name, doc)
+        assertThat(actual)
+                .as("the generated part %s of %s (mvn test -Dtest=DocsTest -Ddocs.update=true rewrites it)", name, doc)
                 .isEqualTo(expected);
     }
 }

@@ -1,5 +1,8 @@
 package io.kinesisbridge.fault;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.kinesisbridge.backend.memory.StreamRecord;
 import io.kinesisbridge.testing.Accounting;
 import io.kinesisbridge.testing.BridgeProcess;
@@ -8,18 +11,14 @@ import io.kinesisbridge.testing.FaultRig;
 import io.kinesisbridge.testing.FreePorts;
 import io.kinesisbridge.testing.HttpLoad;
 import io.kinesisbridge.testing.KinesisSink;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kinesis (a second process) stopped for 30 s in the middle of HTTP load and started again; while it is away
@@ -47,32 +46,54 @@ class EndpointOutageIT {
                     int takenAtOutage = load.taken.size();
                     // the bridge spools, and keeps answering its client meanwhile
                     await().atMost(Duration.ofSeconds(20)).until(() -> load.spooled.size() >= 500);
-                    Accounting beforeKill = Accounting.of(bridge.metricsText(), FaultRig.STREAM).assertBalances();
+                    Accounting beforeKill =
+                            Accounting.of(bridge.metricsText(), FaultRig.STREAM).assertBalances();
                     assertThat(beforeKill.spooled()).isPositive();
                     bridge.kill();
                     bridge.restart();
                     bridge.awaitUp(Duration.ofSeconds(60));
-                    await().atMost(Duration.ofSeconds(20)).until(() -> Accounting.of(bridge.metricsText(), FaultRig.STREAM).in() > 0);
-                    Accounting afterKill = Accounting.of(bridge.metricsText(), FaultRig.STREAM).assertBalances();
+                    await().atMost(Duration.ofSeconds(20))
+                            .until(() -> Accounting.of(bridge.metricsText(), FaultRig.STREAM)
+                                            .in()
+                                    > 0);
+                    Accounting afterKill =
+                            Accounting.of(bridge.metricsText(), FaultRig.STREAM).assertBalances();
                     LockSupport.parkNanos(outage + Duration.ofSeconds(30).toNanos() - System.nanoTime());
                     int takenDuringOutage = load.taken.size() - takenAtOutage;
                     sink.restart(Map.of());
                     LockSupport.parkNanos(Duration.ofSeconds(5).toNanos());
                     load.awaitDrained(Duration.ofSeconds(60));
-                    assertThat(load.stillHeld()).as(() -> load.describe() + "\n" + bridge.metricsText().lines()
-                        .filter(l -> l.startsWith("kinesis_bridge_records") || l.startsWith("kinesis_bridge_spool")).toList()).isEmpty();
+                    assertThat(load.stillHeld())
+                            .as(() -> load.describe() + "\n"
+                                    + bridge.metricsText()
+                                            .lines()
+                                            .filter(l -> l.startsWith("kinesis_bridge_records")
+                                                    || l.startsWith("kinesis_bridge_spool"))
+                                            .toList())
+                            .isEmpty();
                     Accounting settled = FaultRig.awaitSettled(bridge, Duration.ofSeconds(90));
-                    assertThat(settled.in()).as("the restarted bridge found the spool of the killed one").isGreaterThanOrEqualTo(afterKill.in());
+                    assertThat(settled.in())
+                            .as("the restarted bridge found the spool of the killed one")
+                            .isGreaterThanOrEqualTo(afterKill.in());
                     bridge.stop();
                     List<StreamRecord> records = sink.records(FaultRig.STREAM);
-                    FaultLedger ledger = FaultLedger.of("Kinesis stopped 30 s mid-stream (HTTP 500 events/s), bridge SIGKILLed "
-                                    + "during the outage, both restarted", load.taken, records, bridge.home().resolve("dead-letter"),
-                            takenDuringOutage + " events taken during the outage (" + load.spooled.size() + " answered Spooled); "
-                                    + "spool at the kill: " + beforeKill.spooled() + ", found by the restarted bridge: "
-                                    + afterKill.spooled() + "; after catch-up: " + settled.summary()).report();
+                    FaultLedger ledger = FaultLedger.of(
+                                    "Kinesis stopped 30 s mid-stream (HTTP 500 events/s), bridge SIGKILLed "
+                                            + "during the outage, both restarted",
+                                    load.taken,
+                                    records,
+                                    bridge.home().resolve("dead-letter"),
+                                    takenDuringOutage + " events taken during the outage (" + load.spooled.size()
+                                            + " answered Spooled); "
+                                            + "spool at the kill: " + beforeKill.spooled()
+                                            + ", found by the restarted bridge: "
+                                            + afterKill.spooled() + "; after catch-up: " + settled.summary())
+                            .report();
                     ledger.assertNothingLost();
                     assertThat(ledger.deadLettered()).isZero();
-                    assertThat(afterKill.spooled()).as("spooled records survive the kill").isGreaterThanOrEqualTo(beforeKill.spooled());
+                    assertThat(afterKill.spooled())
+                            .as("spooled records survive the kill")
+                            .isGreaterThanOrEqualTo(beforeKill.spooled());
                 }
             }
         }

@@ -1,5 +1,8 @@
 package io.kinesisbridge.fault;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.kinesisbridge.backend.memory.StreamRecord;
 import io.kinesisbridge.testing.Accounting;
 import io.kinesisbridge.testing.BridgeProcess;
@@ -7,10 +10,6 @@ import io.kinesisbridge.testing.FaultLedger;
 import io.kinesisbridge.testing.FaultRig;
 import io.kinesisbridge.testing.FreePorts;
 import io.kinesisbridge.testing.KinesisSink;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -27,9 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SIGKILL of the bridge (its own JVM, AWS backend, Kinesis a second process) twice while it tails a log that is
@@ -63,9 +62,9 @@ class FileTailKillIT {
             int kills = 0;
             try (BridgeProcess bridge = BridgeProcess.start(dir, "bridge", settings)) {
                 bridge.awaitReady(Duration.ofSeconds(60));
-                CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> write(logs.resolve("app.log"), written,
-                        () -> isReady(bridge)));
-                for (int threshold : new int[]{2_000, 10_500}) {
+                CompletableFuture<Void> writer = CompletableFuture.runAsync(
+                        () -> write(logs.resolve("app.log"), written, () -> isReady(bridge)));
+                for (int threshold : new int[] {2_000, 10_500}) {
                     await().atMost(Duration.ofSeconds(60)).until(() -> written.size() >= threshold);
                     bridge.kill();
                     kills++;
@@ -74,15 +73,22 @@ class FileTailKillIT {
                 }
                 writer.get(120, TimeUnit.SECONDS);
                 // the last run's own accounting settles once the tailer has read to the end of every file
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() ->
-                        Accounting.of(bridge.metricsText(), FaultRig.STREAM).summary().equals(settledTwice(bridge)));
+                await().atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(500))
+                        .until(() -> Accounting.of(bridge.metricsText(), FaultRig.STREAM)
+                                .summary()
+                                .equals(settledTwice(bridge)));
                 Accounting settled = FaultRig.awaitSettled(bridge, Duration.ofSeconds(60));
                 bridge.stop();
                 List<StreamRecord> records = sink.records(FaultRig.STREAM);
-                FaultLedger ledger = FaultLedger.of("SIGKILL of the bridge during file tailing with rotations, twice, restarted",
-                        written, records, bridge.home().resolve("dead-letter"),
-                        kills + " kills; rename-and-create at 7,500 lines, copy-truncate at 16,000; last run: "
-                                + settled.summary()).report();
+                FaultLedger ledger = FaultLedger.of(
+                                "SIGKILL of the bridge during file tailing with rotations, twice, restarted",
+                                written,
+                                records,
+                                bridge.home().resolve("dead-letter"),
+                                kills + " kills; rename-and-create at 7,500 lines, copy-truncate at 16,000; last run: "
+                                        + settled.summary())
+                        .report();
                 ledger.assertNothingLost();
                 assertThat(ledger.deadLettered()).isZero();
                 // at each kill at most the batches of the live file and of a rotated one are put but not checkpointed
@@ -116,9 +122,14 @@ class FileTailKillIT {
             StringBuilder chunk = new StringBuilder();
             int from = 0;
             for (int i = 0; i < LINES; i++) {
-                chunk.append("{\"id\":\"l").append(i).append("\",\"level\":\"INFO\",\"msg\":\"line ").append(i).append("\"}\n");
+                chunk.append("{\"id\":\"l")
+                        .append(i)
+                        .append("\",\"level\":\"INFO\",\"msg\":\"line ")
+                        .append(i)
+                        .append("\"}\n");
                 if (i % 100 == 99) {
-                    Files.writeString(log, chunk, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                    Files.writeString(
+                            log, chunk, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                     for (int j = from; j <= i; j++) {
                         written.add("l" + j);
                     }
@@ -145,7 +156,9 @@ class FileTailKillIT {
     }
 
     private static void awaitReading(BooleanSupplier bridgeReady) {
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(bridgeReady::getAsBoolean);
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(200))
+                .until(bridgeReady::getAsBoolean);
         LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
     }
 }

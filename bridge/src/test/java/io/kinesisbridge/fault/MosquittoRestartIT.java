@@ -1,5 +1,8 @@
 package io.kinesisbridge.fault;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.kinesisbridge.app.RunningBridge;
 import io.kinesisbridge.backend.memory.StreamRecord;
 import io.kinesisbridge.component.KinesisPutComponent;
@@ -8,13 +11,6 @@ import io.kinesisbridge.dispatch.StreamDispatcher;
 import io.kinesisbridge.testing.FaultLedger;
 import io.kinesisbridge.testing.FreePorts;
 import io.kinesisbridge.testing.Programs;
-import org.eclipse.paho.mqttv5.client.MqttClient;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -25,14 +21,20 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckHelper;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The MQTT broker (a real mosquitto, persistent) restarted in the middle of a QoS 1 stream: the publisher resends
@@ -54,12 +56,17 @@ class MosquittoRestartIT {
         Files.createDirectories(dir.resolve("mosquitto-db"));
         // run as root (CI), mosquitto drops to user 'mosquitto', who cannot write into the test's private directory:
         // it then keeps nothing over the restart. 'user' applies only when started as root.
-        Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence true\n"
-                + "user " + System.getProperty("user.name") + "\n"
-                + "persistence_location " + dir.resolve("mosquitto-db") + "/\nautosave_interval 1\n"
-                + "max_queued_messages 100000\n");
-        Process p = new ProcessBuilder(mosquitto, "-c", conf.toString()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("mosquitto.log").toFile())).start();
+        Files.writeString(
+                conf,
+                "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence true\n"
+                        + "user " + System.getProperty("user.name") + "\n"
+                        + "persistence_location " + dir.resolve("mosquitto-db") + "/\nautosave_interval 1\n"
+                        + "max_queued_messages 100000\n");
+        Process p = new ProcessBuilder(mosquitto, "-c", conf.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        dir.resolve("mosquitto.log").toFile()))
+                .start();
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
                 return true;
@@ -76,9 +83,17 @@ class MosquittoRestartIT {
         Process broker = mosquitto(port);
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         AtomicInteger resends = new AtomicInteger();
-        try (RunningBridge bridge = RunningBridge.start(dir.resolve("bridge"), Map.of("bridge.mqtt.enabled", "true",
-                "bridge.mqtt.broker-url", "tcp://127.0.0.1:" + port, "bridge.mqtt.client-id", "bridge-restart-it",
-                "bridge.mqtt.reconnect-max-delay-ms", "500"))) {
+        try (RunningBridge bridge = RunningBridge.start(
+                dir.resolve("bridge"),
+                Map.of(
+                        "bridge.mqtt.enabled",
+                        "true",
+                        "bridge.mqtt.broker-url",
+                        "tcp://127.0.0.1:" + port,
+                        "bridge.mqtt.client-id",
+                        "bridge-restart-it",
+                        "bridge.mqtt.reconnect-max-delay-ms",
+                        "500"))) {
             await().atMost(Duration.ofSeconds(20)).until(() -> mqttReady(bridge));
             CompletableFuture<Void> publishing = CompletableFuture.runAsync(() -> publish(port, acknowledged, resends));
             await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= MESSAGES / 3);
@@ -88,23 +103,40 @@ class MosquittoRestartIT {
             broker = mosquitto(port);
             publishing.get(120, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-                Set<String> missing = new java.util.TreeSet<>(acknowledged);
+                Set<String> missing = new TreeSet<>(acknowledged);
                 missing.removeAll(ids(bridge));
-                assertThat(missing).as(() -> missing.size() + " missing, e.g. " + missing.stream().limit(20).toList()
-                        + "; mosquitto: " + tail(dir.resolve("mosquitto.log"))).isEmpty();
+                assertThat(missing)
+                        .as(() -> missing.size() + " missing, e.g. "
+                                + missing.stream().limit(20).toList() + "; mosquitto: "
+                                + tail(dir.resolve("mosquitto.log")))
+                        .isEmpty();
             });
-            StreamDispatcher d = bridge.context().getComponent("kinesis-put", KinesisPutComponent.class).dispatchers().get("telemetry");
+            StreamDispatcher d = bridge.context()
+                    .getComponent("kinesis-put", KinesisPutComponent.class)
+                    .dispatchers()
+                    .get("telemetry");
             await().atMost(Duration.ofSeconds(30)).until(() -> d.pending() == 0 && d.unaccounted() == 0);
             DispatchStats s = d.stats();
-            assertThat(s.recordsIn()).isEqualTo(s.recordsAcknowledged() + s.recordsDeadLettered() + s.pendingRecords()
-                    + s.spooledRecords() + s.recordsReturned());
+            assertThat(s.recordsIn())
+                    .isEqualTo(s.recordsAcknowledged()
+                            + s.recordsDeadLettered()
+                            + s.pendingRecords()
+                            + s.spooledRecords()
+                            + s.recordsReturned());
             List<StreamRecord> records = bridge.streamRecords("telemetry");
-            FaultLedger ledger = FaultLedger.of("MQTT broker (mosquitto, persistent) restarted mid-stream, QoS 1",
-                    acknowledged, records, dir.resolve("bridge").resolve("dead-letter"),
-                    resends.get() + " publishes resent by the publisher after the restart; bridge: in " + s.recordsIn()
-                            + " = acknowledged " + s.recordsAcknowledged() + " + dead-lettered " + s.recordsDeadLettered()
-                            + " + in flight " + s.pendingRecords() + " + spooled " + s.spooledRecords()).report();
-            assertThat(Files.readString(dir.resolve("mosquitto.log"))).as("the broker kept its sessions over the restart")
+            FaultLedger ledger = FaultLedger.of(
+                            "MQTT broker (mosquitto, persistent) restarted mid-stream, QoS 1",
+                            acknowledged,
+                            records,
+                            dir.resolve("bridge").resolve("dead-letter"),
+                            resends.get() + " publishes resent by the publisher after the restart; bridge: in "
+                                    + s.recordsIn()
+                                    + " = acknowledged " + s.recordsAcknowledged() + " + dead-lettered "
+                                    + s.recordsDeadLettered()
+                                    + " + in flight " + s.pendingRecords() + " + spooled " + s.spooledRecords())
+                    .report();
+            assertThat(Files.readString(dir.resolve("mosquitto.log")))
+                    .as("the broker kept its sessions over the restart")
                     .doesNotContain("Error saving");
             ledger.assertNothingLost();
             assertThat(ledger.deadLettered()).isZero();
@@ -128,8 +160,11 @@ class MosquittoRestartIT {
                     client.connect(o);
                 }
                 String id = "m" + i;
-                client.publish("telemetry/dev-" + (i % 8) + "/t", ("{\"id\":\"" + id + "\",\"i\":" + i + "}")
-                        .getBytes(StandardCharsets.UTF_8), 1, false);
+                client.publish(
+                        "telemetry/dev-" + (i % 8) + "/t",
+                        ("{\"id\":\"" + id + "\",\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8),
+                        1,
+                        false);
                 acknowledged.add(id);
                 i++;
                 if (i % 10 == 0) {
@@ -179,8 +214,8 @@ class MosquittoRestartIT {
     }
 
     private static boolean mqttReady(RunningBridge bridge) {
-        return org.apache.camel.health.HealthCheckHelper.invokeReadiness(bridge.context()).stream()
+        return HealthCheckHelper.invokeReadiness(bridge.context()).stream()
                 .filter(r -> r.getCheck().getId().equals("consumer:mqtt-telemetry"))
-                .anyMatch(r -> r.getState() == org.apache.camel.health.HealthCheck.State.UP);
+                .anyMatch(r -> r.getState() == HealthCheck.State.UP);
     }
 }

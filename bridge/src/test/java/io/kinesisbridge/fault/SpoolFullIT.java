@@ -1,5 +1,8 @@
 package io.kinesisbridge.fault;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.kinesisbridge.backend.memory.StreamRecord;
 import io.kinesisbridge.testing.Accounting;
 import io.kinesisbridge.testing.BridgeProcess;
@@ -8,10 +11,6 @@ import io.kinesisbridge.testing.FaultRig;
 import io.kinesisbridge.testing.FreePorts;
 import io.kinesisbridge.testing.HttpLoad;
 import io.kinesisbridge.testing.KinesisSink;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,9 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A full spool: Kinesis (a second process) is away while HTTP load goes on, and the spool is capped at 1 MiB
@@ -55,7 +54,8 @@ class SpoolFullIT {
                     await().atMost(Duration.ofSeconds(30)).until(() -> load.taken.size() >= 1_000);
                     sink.stop();
                     // ~90 bytes an event: 1 MiB of spool is some 11,000 events, then 503s
-                    await().atMost(Duration.ofSeconds(60)).until(() -> load.refusedRequests.get() + load.refusedEvents.get() > 100);
+                    await().atMost(Duration.ofSeconds(60))
+                            .until(() -> load.refusedRequests.get() + load.refusedEvents.get() > 100);
                     for (int i = 0; i < 10; i++) {
                         maxSpoolBytes = Math.max(maxSpoolBytes, spoolBytes(bridge));
                         Accounting.of(bridge.metricsText(), FaultRig.STREAM).assertBalances();
@@ -63,24 +63,40 @@ class SpoolFullIT {
                     }
                     int takenWhileFull = load.taken.size();
                     Thread.sleep(2_000);
-                    assertThat(load.taken.size() - takenWhileFull).as("a full spool takes nothing more").isLessThan(200);
+                    assertThat(load.taken.size() - takenWhileFull)
+                            .as("a full spool takes nothing more")
+                            .isLessThan(200);
                     sink.restart(Map.of());
                     load.awaitDrained(Duration.ofSeconds(90));
-                    assertThat(load.stillHeld()).as(() -> load.describe() + "\n" + bridge.metricsText().lines()
-                        .filter(l -> l.startsWith("kinesis_bridge_records") || l.startsWith("kinesis_bridge_spool")).toList()).isEmpty();
+                    assertThat(load.stillHeld())
+                            .as(() -> load.describe() + "\n"
+                                    + bridge.metricsText()
+                                            .lines()
+                                            .filter(l -> l.startsWith("kinesis_bridge_records")
+                                                    || l.startsWith("kinesis_bridge_spool"))
+                                            .toList())
+                            .isEmpty();
                     taken = Set.copyOf(load.taken);
                     Accounting settled = FaultRig.awaitSettled(bridge, Duration.ofSeconds(60));
-                    String blocked = "refused " + load.refusedRequests.get() + " requests (503) and " + load.refusedEvents.get()
-                            + " events (BridgeSaturated) while full; largest spool seen " + maxSpoolBytes + " bytes (cap "
-                            + SPOOL_CAP + "); " + settled.summary();
+                    String blocked =
+                            "refused " + load.refusedRequests.get() + " requests (503) and " + load.refusedEvents.get()
+                                    + " events (BridgeSaturated) while full; largest spool seen " + maxSpoolBytes
+                                    + " bytes (cap "
+                                    + SPOOL_CAP + "); " + settled.summary();
                     bridge.stop();
                     List<StreamRecord> records = sink.records(FaultRig.STREAM);
-                    FaultLedger ledger = FaultLedger.of("Full spool (capped at 1 MiB) while Kinesis is away, HTTP 1,000 events/s",
-                            taken, records, bridge.home().resolve("dead-letter"), blocked).report();
+                    FaultLedger ledger = FaultLedger.of(
+                                    "Full spool (capped at 1 MiB) while Kinesis is away, HTTP 1,000 events/s",
+                                    taken,
+                                    records,
+                                    bridge.home().resolve("dead-letter"),
+                                    blocked)
+                            .report();
                     ledger.assertNothingLost();
                     assertThat(ledger.deadLettered()).isZero();
                     assertThat(maxSpoolBytes).isLessThanOrEqualTo(SPOOL_CAP + 4096);
-                    assertThat(load.refusedRequests.get() + load.refusedEvents.get()).isPositive();
+                    assertThat(load.refusedRequests.get() + load.refusedEvents.get())
+                            .isPositive();
                 }
             }
         }
@@ -93,7 +109,9 @@ class SpoolFullIT {
             return 0;
         }
         try (Stream<Path> files = Files.walk(spool)) {
-            return files.filter(f -> f.toString().endsWith(".seg")).mapToLong(f -> f.toFile().length()).sum();
+            return files.filter(f -> f.toString().endsWith(".seg"))
+                    .mapToLong(f -> f.toFile().length())
+                    .sum();
         }
     }
 }

@@ -1,15 +1,13 @@
 package io.kinesisbridge.interop;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kinesisbridge.testing.BridgeProcess;
 import io.kinesisbridge.testing.FreePorts;
 import io.kinesisbridge.testing.Kinesalite;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,9 +21,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The shipped jar with bridge.backend=aws against kinesalite: events POSTed to the HTTP route all arrive, in per-key order. */
 @Tag("slow")
@@ -67,12 +66,17 @@ class AwsBackendJarIT {
             try {
                 HttpClient http = HttpClient.newHttpClient();
                 URI uri = URI.create("http://127.0.0.1:" + bridge.setting("bridge.http.port") + "/clickstream");
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> {
-                    if (!bridge.isAlive()) {
-                        throw new IllegalStateException("the bridge exited: " + bridge.tail());
-                    }
-                    return post(http, uri, "{\"userId\":\"probe\",\"n\":0}").statusCode() == 200;
-                });
+                await().atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(250))
+                        .ignoreExceptions()
+                        .until(() -> {
+                            if (!bridge.isAlive()) {
+                                throw new IllegalStateException("the bridge exited: " + bridge.tail());
+                            }
+                            return post(http, uri, "{\"userId\":\"probe\",\"n\":0}")
+                                            .statusCode()
+                                    == 200;
+                        });
 
                 Map<String, List<String>> sent = new LinkedHashMap<>();
                 int n = 0;
@@ -87,14 +91,17 @@ class AwsBackendJarIT {
                     HttpResponse<String> response = post(http, uri, ndjson.toString());
                     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
                     JsonNode answer = JSON.readTree(response.body());
-                    assertThat(answer.get("FailedRecordCount").asInt()).as(response.body()).isZero();
+                    assertThat(answer.get("FailedRecordCount").asInt())
+                            .as(response.body())
+                            .isZero();
                     assertThat(answer.get("Records")).hasSize(50);
                 }
 
                 Map<String, List<String>> arrived = new HashMap<>();
                 for (Kinesalite.StoredRecord r : kinesalite.readAll("clickstream")) {
                     if (!r.partitionKey().equals("probe")) {
-                        arrived.computeIfAbsent(r.partitionKey(), k -> new ArrayList<>()).add(r.text());
+                        arrived.computeIfAbsent(r.partitionKey(), k -> new ArrayList<>())
+                                .add(r.text());
                     }
                 }
                 assertThat(arrived).isEqualTo(sent);
@@ -107,9 +114,14 @@ class AwsBackendJarIT {
         }
     }
 
-    private static HttpResponse<String> post(HttpClient http, URI uri, String body) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(30)).build(),
+    private static HttpResponse<String> post(HttpClient http, URI uri, String body)
+            throws IOException, InterruptedException {
+        return http.send(
+                HttpRequest.newBuilder(uri)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -1,26 +1,22 @@
 package io.kinesisbridge.interop;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kinesisbridge.backend.StreamDescription;
 import io.kinesisbridge.backend.aws.AwsBackendSettings;
 import io.kinesisbridge.backend.aws.AwsKinesisBackend;
 import io.kinesisbridge.backend.aws.CredentialsSource;
+import io.kinesisbridge.deadletter.DeadLetter;
 import io.kinesisbridge.dispatch.DispatchSettings;
-import io.kinesisbridge.testing.FlakyBackend;
 import io.kinesisbridge.dispatch.FlowControl;
 import io.kinesisbridge.dispatch.Ordering;
 import io.kinesisbridge.dispatch.RetryPolicy;
 import io.kinesisbridge.dispatch.StreamDispatcher;
-import io.kinesisbridge.backend.StreamDescription;
-import io.kinesisbridge.deadletter.DeadLetter;
 import io.kinesisbridge.put.PutRequest;
 import io.kinesisbridge.put.RecordResult;
+import io.kinesisbridge.testing.FlakyBackend;
 import io.kinesisbridge.testing.Kinesalite;
 import io.kinesisbridge.testing.PerKeyOrder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,8 +31,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /** The aws backend under the dispatcher, against kinesalite, with pacing on and seeded faults injected around it. */
 @Tag("slow")
@@ -53,9 +52,12 @@ class AwsBackendKinesaliteIT {
     @BeforeAll
     void start() throws Exception {
         kinesalite = Kinesalite.start();
-        backend = AwsKinesisBackend.create(AwsBackendSettings.defaults().withRegion("us-east-1")
-                .withEndpoint(kinesalite.uri()).withCbor(false)
-                .withCredentials(new CredentialsSource.Static("AKIDIT", new CredentialsSource.Secret("x"), Optional.empty())));
+        backend = AwsKinesisBackend.create(AwsBackendSettings.defaults()
+                .withRegion("us-east-1")
+                .withEndpoint(kinesalite.uri())
+                .withCbor(false)
+                .withCredentials(
+                        new CredentialsSource.Static("AKIDIT", new CredentialsSource.Secret("x"), Optional.empty())));
     }
 
     @AfterAll
@@ -89,19 +91,26 @@ class AwsBackendKinesaliteIT {
                 String key = "user-" + k;
                 String data = key + "#" + n;
                 sent.computeIfAbsent(key, x -> new ArrayList<>()).add(data);
-                futures.add(d.submit(PutRequest.of(stream, key, data.getBytes(StandardCharsets.UTF_8)), ordering,
+                futures.add(d.submit(
+                        PutRequest.of(stream, key, data.getBytes(StandardCharsets.UTF_8)),
+                        ordering,
                         Duration.ofSeconds(30)));
             }
         }
-        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).orTimeout(120, TimeUnit.SECONDS).join();
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+                .orTimeout(120, TimeUnit.SECONDS)
+                .join();
         assertThat(futures).allSatisfy(f -> assertThat(f.join()).isInstanceOf(RecordResult.Accepted.class));
         assertThat(d.shardMap()).isPresent();
         return sent;
     }
 
     private Map<String, List<String>> readByKey(String stream, Map<String, Integer> occurrences) {
-        return PerKeyOrder.byKey(kinesalite.readAll(stream), Kinesalite.StoredRecord::partitionKey,
-                Kinesalite.StoredRecord::text, occurrences);
+        return PerKeyOrder.byKey(
+                kinesalite.readAll(stream),
+                Kinesalite.StoredRecord::partitionKey,
+                Kinesalite.StoredRecord::text,
+                occurrences);
     }
 
     @Test
@@ -126,7 +135,10 @@ class AwsBackendKinesaliteIT {
                 assertThat(flaky.unacknowledgedWrites).contains(data);
             }
         });
-        assertThat(flaky.failuresPerRecord.values().stream().filter(n -> n.get() >= 2).count()).isPositive();
+        assertThat(flaky.failuresPerRecord.values().stream()
+                        .filter(n -> n.get() >= 2)
+                        .count())
+                .isPositive();
         assertThat(deadLetters).isEmpty();
     }
 

@@ -1,15 +1,10 @@
 package io.kinesisbridge.interop;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kinesisbridge.testing.BridgeProcess;
 import io.kinesisbridge.testing.Programs;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,8 +15,12 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The AWS CLI (/usr/bin/aws, the Debian awscli package) against the bridge as shipped: {@code java -jar
@@ -60,7 +59,8 @@ class AwsCliEndpointIT {
     }
 
     private Result aws(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(AWS.toString(), "--endpoint-url", url, "--output", "json", "kinesis"));
+        List<String> command =
+                new ArrayList<>(List.of(AWS.toString(), "--endpoint-url", url, "--output", "json", "kinesis"));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         Map<String, String> env = pb.environment();
@@ -79,36 +79,58 @@ class AwsCliEndpointIT {
 
     private Result ok(String... args) throws IOException, InterruptedException {
         Result r = aws(args);
-        assertThat(r.exit()).as("aws kinesis %s: %s", String.join(" ", args), r.err()).isZero();
+        assertThat(r.exit())
+                .as("aws kinesis %s: %s", String.join(" ", args), r.err())
+                .isZero();
         return r;
     }
 
     @Test
     void everyOperation_andARoundTrip() throws Exception {
-        assertThat(ok("list-streams").json().get("StreamNames")).extracting(JsonNode::asText).contains("shipped");
+        assertThat(ok("list-streams").json().get("StreamNames"))
+                .extracting(JsonNode::asText)
+                .contains("shipped");
 
         ok("create-stream", "--stream-name", "cli", "--shard-count", "2");
-        JsonNode description = ok("describe-stream", "--stream-name", "cli").json().get("StreamDescription");
+        JsonNode description =
+                ok("describe-stream", "--stream-name", "cli").json().get("StreamDescription");
         assertThat(description.get("StreamStatus").asText()).isEqualTo("ACTIVE");
         assertThat(description.get("Shards")).hasSize(2);
-        JsonNode summary = ok("describe-stream-summary", "--stream-name", "cli").json().get("StreamDescriptionSummary");
+        JsonNode summary =
+                ok("describe-stream-summary", "--stream-name", "cli").json().get("StreamDescriptionSummary");
         assertThat(summary.get("OpenShardCount").asInt()).isEqualTo(2);
-        assertThat(ok("list-shards", "--stream-name", "cli").json().get("Shards")).hasSize(2);
+        assertThat(ok("list-shards", "--stream-name", "cli").json().get("Shards"))
+                .hasSize(2);
 
         byte[] binary = new byte[256];
         for (int i = 0; i < binary.length; i++) {
             binary[i] = (byte) i;
         }
         String b64 = Base64.getEncoder().encodeToString(binary);
-        JsonNode put = ok("put-record", "--stream-name", "cli", "--partition-key", "user-42", "--data", b64).json();
+        JsonNode put = ok("put-record", "--stream-name", "cli", "--partition-key", "user-42", "--data", b64)
+                .json();
         assertThat(put.get("ShardId").asText()).isEqualTo("shardId-000000000000");
         String firstSequence = put.get("SequenceNumber").asText();
-        JsonNode batch = ok("put-records", "--stream-name", "cli", "--records",
-                "[{\"PartitionKey\":\"user-42\",\"Data\":\"c2Vjb25k\"},{\"PartitionKey\":\"user-42\",\"Data\":\"dGhpcmQ=\"}]").json();
+        JsonNode batch = ok(
+                        "put-records",
+                        "--stream-name",
+                        "cli",
+                        "--records",
+                        "[{\"PartitionKey\":\"user-42\",\"Data\":\"c2Vjb25k\"},{\"PartitionKey\":\"user-42\",\"Data\":\"dGhpcmQ=\"}]")
+                .json();
         assertThat(batch.get("FailedRecordCount").asInt()).isZero();
 
-        String iterator = ok("get-shard-iterator", "--stream-name", "cli", "--shard-id", "shardId-000000000000",
-                "--shard-iterator-type", "TRIM_HORIZON").json().get("ShardIterator").asText();
+        String iterator = ok(
+                        "get-shard-iterator",
+                        "--stream-name",
+                        "cli",
+                        "--shard-id",
+                        "shardId-000000000000",
+                        "--shard-iterator-type",
+                        "TRIM_HORIZON")
+                .json()
+                .get("ShardIterator")
+                .asText();
         JsonNode records = ok("get-records", "--shard-iterator", iterator).json();
         List<String> data = new ArrayList<>();
         records.get("Records").forEach(r -> data.add(r.get("Data").asText()));
@@ -116,35 +138,78 @@ class AwsCliEndpointIT {
         assertThat(Base64.getDecoder().decode(data.get(0))).isEqualTo(binary);
         assertThat(records.get("NextShardIterator").asText()).isNotEmpty();
 
-        String after = ok("get-shard-iterator", "--stream-name", "cli", "--shard-id", "shardId-000000000000",
-                "--shard-iterator-type", "AFTER_SEQUENCE_NUMBER", "--starting-sequence-number", firstSequence).json().get("ShardIterator").asText();
-        assertThat(ok("get-records", "--shard-iterator", after, "--limit", "1").json().get("Records").get(0).get("Data").asText())
+        String after = ok(
+                        "get-shard-iterator",
+                        "--stream-name",
+                        "cli",
+                        "--shard-id",
+                        "shardId-000000000000",
+                        "--shard-iterator-type",
+                        "AFTER_SEQUENCE_NUMBER",
+                        "--starting-sequence-number",
+                        firstSequence)
+                .json()
+                .get("ShardIterator")
+                .asText();
+        assertThat(ok("get-records", "--shard-iterator", after, "--limit", "1")
+                        .json()
+                        .get("Records")
+                        .get(0)
+                        .get("Data")
+                        .asText())
                 .isEqualTo("c2Vjb25k");
 
         ok("delete-stream", "--stream-name", "cli");
-        assertThat(ok("list-streams").json().get("StreamNames")).extracting(JsonNode::asText).doesNotContain("cli");
+        assertThat(ok("list-streams").json().get("StreamNames"))
+                .extracting(JsonNode::asText)
+                .doesNotContain("cli");
     }
 
     @Test
     void errors_areShownByTheCliAsAwsErrors() throws Exception {
         Result missing = aws("put-record", "--stream-name", "no-such-stream", "--partition-key", "k", "--data", "AA==");
         assertThat(missing.exit()).isNotZero();
-        assertThat(missing.err()).contains("An error occurred (ResourceNotFoundException) when calling the PutRecord operation: "
-                + "Stream no-such-stream under account 123456789012 not found.");
+        assertThat(missing.err())
+                .contains("An error occurred (ResourceNotFoundException) when calling the PutRecord operation: "
+                        + "Stream no-such-stream under account 123456789012 not found.");
 
-        Result range = aws("put-record", "--stream-name", "shipped", "--partition-key", "k", "--data", "AA==",
-                "--explicit-hash-key", "340282366920938463463374607431768211456");
-        assertThat(range.err()).contains("An error occurred (InvalidArgumentException) when calling the PutRecord operation: "
-                + "Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was 340282366920938463463374607431768211456");
+        Result range = aws(
+                "put-record",
+                "--stream-name",
+                "shipped",
+                "--partition-key",
+                "k",
+                "--data",
+                "AA==",
+                "--explicit-hash-key",
+                "340282366920938463463374607431768211456");
+        assertThat(range.err())
+                .contains(
+                        "An error occurred (InvalidArgumentException) when calling the PutRecord operation: "
+                                + "Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was 340282366920938463463374607431768211456");
 
-        Result pattern = aws("put-record", "--stream-name", "shipped", "--partition-key", "k", "--data", "AA==", "--explicit-hash-key", "01");
-        assertThat(pattern.err()).contains("An error occurred (ValidationException) when calling the PutRecord operation: 1 validation error "
-                + "detected: Value '01' at 'explicitHashKey' failed to satisfy constraint: Member must satisfy regular expression pattern: 0|([1-9]\\d{0,38})");
+        Result pattern = aws(
+                "put-record",
+                "--stream-name",
+                "shipped",
+                "--partition-key",
+                "k",
+                "--data",
+                "AA==",
+                "--explicit-hash-key",
+                "01");
+        assertThat(pattern.err())
+                .contains(
+                        "An error occurred (ValidationException) when calling the PutRecord operation: 1 validation error "
+                                + "detected: Value '01' at 'explicitHashKey' failed to satisfy constraint: Member must satisfy regular expression pattern: 0|([1-9]\\d{0,38})");
 
         Result exists = aws("create-stream", "--stream-name", "shipped", "--shard-count", "1");
-        assertThat(exists.err()).contains("(ResourceInUseException)", "Stream shipped under account 123456789012 already exists.");
+        assertThat(exists.err())
+                .contains("(ResourceInUseException)", "Stream shipped under account 123456789012 already exists.");
 
         Result iterator = aws("get-records", "--shard-iterator", "AAAAAAAAAAE=");
-        assertThat(iterator.err()).contains("An error occurred (InvalidArgumentException) when calling the GetRecords operation: Invalid ShardIterator.");
+        assertThat(iterator.err())
+                .contains(
+                        "An error occurred (InvalidArgumentException) when calling the GetRecords operation: Invalid ShardIterator.");
     }
 }

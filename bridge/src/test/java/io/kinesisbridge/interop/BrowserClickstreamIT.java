@@ -1,23 +1,13 @@
 package io.kinesisbridge.interop;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kinesisbridge.testing.BridgeProcess;
 import io.kinesisbridge.testing.EndpointReader;
 import io.kinesisbridge.testing.FreePorts;
 import io.kinesisbridge.testing.Programs;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
-import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -36,9 +26,18 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * The clickstream example page (examples/clickstream/web) in headless Chromium (Debian's chromium and
@@ -55,7 +54,8 @@ class BrowserClickstreamIT {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final HttpClient METRICS_CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient METRICS_CLIENT =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private BridgeProcess bridge;
     private Process pageServer;
@@ -68,11 +68,20 @@ class BrowserClickstreamIT {
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
         Programs.require(Files.isExecutable(CHROMIUM), "Chromium at " + CHROMIUM + " (Debian chromium)");
-        Programs.require(Files.isExecutable(CHROMEDRIVER), "chromedriver at " + CHROMEDRIVER + " (Debian chromium-driver)");
+        Programs.require(
+                Files.isExecutable(CHROMEDRIVER), "chromedriver at " + CHROMEDRIVER + " (Debian chromium-driver)");
         httpPort = FreePorts.tcp();
         pagePort = FreePorts.tcp();
-        bridge = BridgeProcess.start(dir, "browser", Map.of("bridge.http.enabled", "true", "bridge.http.port", String.valueOf(httpPort),
-                "bridge.http.cors.allowed-origins", "http://127.0.0.1:" + pagePort));
+        bridge = BridgeProcess.start(
+                dir,
+                "browser",
+                Map.of(
+                        "bridge.http.enabled",
+                        "true",
+                        "bridge.http.port",
+                        String.valueOf(httpPort),
+                        "bridge.http.cors.allowed-origins",
+                        "http://127.0.0.1:" + pagePort));
         endpointPort = Integer.parseInt(bridge.setting("bridge.endpoint.port"));
         reader = new EndpointReader(endpointPort);
         pageServer = startPageServer(pagePort);
@@ -82,7 +91,9 @@ class BrowserClickstreamIT {
 
     private static Process startPageServer(int port) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "examples/clickstream/ServePage.java", String.valueOf(port)).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(java, "examples/clickstream/ServePage.java", String.valueOf(port))
+                .redirectErrorStream(true)
+                .start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<String> firstLine = CompletableFuture.supplyAsync(() -> {
             try {
@@ -99,11 +110,22 @@ class BrowserClickstreamIT {
     private static ChromeDriver chromium(Path profile) {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1100,900", "--user-data-dir=" + profile.toAbsolutePath());
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
+        options.addArguments(
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--window-size=1100,900",
+                "--user-data-dir=" + profile.toAbsolutePath());
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
         return new ChromeDriver(service, options);
     }
 
@@ -122,8 +144,8 @@ class BrowserClickstreamIT {
     }
 
     private String pageUrl(String host, String user) {
-        return "http://" + host + ":" + pagePort + "/?bridge=http://127.0.0.1:" + httpPort + "/clickstream&endpoint=http://127.0.0.1:"
-                + endpointPort + "&stream=clickstream&user=" + user;
+        return "http://" + host + ":" + pagePort + "/?bridge=http://127.0.0.1:" + httpPort
+                + "/clickstream&endpoint=http://127.0.0.1:" + endpointPort + "&stream=clickstream&user=" + user;
     }
 
     private List<WebElement> logged(String kind) {
@@ -131,7 +153,9 @@ class BrowserClickstreamIT {
     }
 
     private List<EndpointReader.Read> recordsOf(String user) {
-        return reader.readAll("clickstream").stream().filter(r -> r.partitionKey().equals(user)).toList();
+        return reader.readAll("clickstream").stream()
+                .filter(r -> r.partitionKey().equals(user))
+                .toList();
     }
 
     @Test
@@ -144,26 +168,41 @@ class BrowserClickstreamIT {
         browser.findElement(By.id("send-beacon")).click();
         browser.findElement(By.id("put-record")).click();
 
-        await("the page's answers").atMost(WAIT).until(() -> logged("fetch").size() == 2 && logged("endpoint").size() == 1);
-        assertThat(logged("fetch")).allSatisfy(li -> assertThat(li.getAttribute("data-outcome")).as(li.getText()).isEqualTo("ok"));
-        assertThat(logged("beacon")).hasSize(2).allSatisfy(li -> assertThat(li.getAttribute("data-outcome")).isEqualTo("queued"));
+        await("the page's answers")
+                .atMost(WAIT)
+                .until(() -> logged("fetch").size() == 2 && logged("endpoint").size() == 1);
+        assertThat(logged("fetch"))
+                .allSatisfy(li -> assertThat(li.getAttribute("data-outcome"))
+                        .as(li.getText())
+                        .isEqualTo("ok"));
+        assertThat(logged("beacon"))
+                .hasSize(2)
+                .allSatisfy(li -> assertThat(li.getAttribute("data-outcome")).isEqualTo("queued"));
         WebElement endpoint = logged("endpoint").get(0);
         assertThat(endpoint.getAttribute("data-outcome")).as(endpoint.getText()).isEqualTo("ok");
         // x-amzn-RequestId is not a safelisted header: the page reads it only because the endpoint exposes it
         assertThat(endpoint.getText()).contains("SequenceNumber").doesNotContain("request null");
 
-        await("five records keyed " + user).atMost(WAIT).until(() -> recordsOf(user).size() == 5);
-        List<JsonNode> events = recordsOf(user).stream().map(r -> {
-            try {
-                return KinesisHttp.JSON.readTree(r.data());
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }).toList();
+        await("five records keyed " + user)
+                .atMost(WAIT)
+                .until(() -> recordsOf(user).size() == 5);
+        List<JsonNode> events = recordsOf(user).stream()
+                .map(r -> {
+                    try {
+                        return KinesisHttp.JSON.readTree(r.data());
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                })
+                .toList();
         assertThat(events).allSatisfy(e -> assertThat(e.path("userId").asText()).isEqualTo(user));
-        assertThat(events.stream().map(e -> e.path("seq").asInt() + ":" + e.path("type").asText()
-                + (e.has("target") ? ":" + e.path("target").asText() : "")).sorted().toList())
-                .containsExactly("1:click:send-fetch", "2:page_view", "3:click:send-fetch", "4:page_view", "5:click:put-record");
+        assertThat(events.stream()
+                        .map(e -> e.path("seq").asInt() + ":" + e.path("type").asText()
+                                + (e.has("target") ? ":" + e.path("target").asText() : ""))
+                        .sorted()
+                        .toList())
+                .containsExactly(
+                        "1:click:send-fetch", "2:page_view", "3:click:send-fetch", "4:page_view", "5:click:put-record");
 
         Path shot = Path.of("target", "browser-clickstream.png");
         Files.createDirectories(shot.getParent());
@@ -179,18 +218,31 @@ class BrowserClickstreamIT {
         browser.get(pageUrl("localhost", user));
         browser.findElement(By.id("send-fetch")).click();
         browser.findElement(By.id("send-beacon")).click();
-        await("the page's fetch to fail").atMost(WAIT).until(() -> logged("fetch").size() == 1);
+        await("the page's fetch to fail")
+                .atMost(WAIT)
+                .until(() -> logged("fetch").size() == 1);
         assertThat(logged("fetch").get(0).getAttribute("data-outcome")).isEqualTo("failed");
         // the fetch's preflight and the beacon (a simple request: no preflight) are both refused 403
-        await("the preflight and the beacon refused").atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(() -> originRefusals() >= 2);
+        await("the preflight and the beacon refused")
+                .atMost(WAIT)
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> originRefusals() >= 2);
         assertThat(recordsOf(user)).isEmpty();
     }
 
     /** kinesis_bridge_http_requests_refused_total{reason="origin"}, read on one kept-alive connection. */
     private double originRefusals() throws IOException, InterruptedException {
-        String metrics = METRICS_CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + bridge.setting("bridge.management.port") + "/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-        return metrics.lines().filter(l -> l.startsWith("kinesis_bridge_http_requests_refused_total") && l.contains("reason=\"origin\""))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        String metrics = METRICS_CLIENT
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bridge.setting("bridge.management.port")
+                                        + "/observe/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        return metrics.lines()
+                .filter(l ->
+                        l.startsWith("kinesis_bridge_http_requests_refused_total") && l.contains("reason=\"origin\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 }

@@ -1,22 +1,12 @@
 package io.kinesisbridge.interop;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.kinesisbridge.testing.BridgeProcess;
 import io.kinesisbridge.testing.EndpointReader;
 import io.kinesisbridge.testing.FreePorts;
 import io.kinesisbridge.testing.Programs;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
-import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -30,9 +20,18 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * The web console (docs/console.md) in headless Chromium (Debian's chromium and chromium-driver; nothing downloaded)
@@ -48,7 +47,8 @@ class BrowserConsoleIT {
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String TOKEN = "browser-console-token";
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private BridgeProcess bridge;
     private ChromeDriver browser;
@@ -58,15 +58,27 @@ class BrowserConsoleIT {
     @BeforeAll
     void start(@TempDir Path dir) {
         Programs.require(Files.isExecutable(CHROMIUM), "Chromium at " + CHROMIUM + " (Debian chromium)");
-        Programs.require(Files.isExecutable(CHROMEDRIVER), "chromedriver at " + CHROMEDRIVER + " (Debian chromium-driver)");
+        Programs.require(
+                Files.isExecutable(CHROMEDRIVER), "chromedriver at " + CHROMEDRIVER + " (Debian chromium-driver)");
         httpPort = FreePorts.tcp();
-        bridge = BridgeProcess.start(dir, "console", Map.of("bridge.http.enabled", "true", "bridge.http.port", String.valueOf(httpPort),
-                "bridge.http.token", TOKEN, "bridge.console.allow-resend", "true"));
+        bridge = BridgeProcess.start(
+                dir,
+                "console",
+                Map.of(
+                        "bridge.http.enabled",
+                        "true",
+                        "bridge.http.port",
+                        String.valueOf(httpPort),
+                        "bridge.http.token",
+                        TOKEN,
+                        "bridge.console.allow-resend",
+                        "true"));
         managementPort = Integer.parseInt(bridge.setting("bridge.management.port"));
         bridge.awaitReady(Duration.ofSeconds(60));
         browser = chromium(dir.resolve("chromium-profile"));
         browser.get("http://127.0.0.1:" + managementPort + "/console/?token=" + TOKEN);
-        await("the console's event stream").atMost(WAIT)
+        await("the console's event stream")
+                .atMost(WAIT)
                 .until(() -> "live".equals(browser.findElement(By.id("status")).getAttribute("data-state")));
         // the token went into a cookie and out of the address bar
         assertThat(browser.getCurrentUrl()).doesNotContain(TOKEN);
@@ -75,11 +87,22 @@ class BrowserConsoleIT {
     private static ChromeDriver chromium(Path profile) {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1280,1600", "--user-data-dir=" + profile.toAbsolutePath());
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
+        options.addArguments(
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--window-size=1280,1600",
+                "--user-data-dir=" + profile.toAbsolutePath());
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
         return new ChromeDriver(service, options);
     }
 
@@ -94,22 +117,29 @@ class BrowserConsoleIT {
     }
 
     private void postEvents(String ndjson) throws IOException, InterruptedException {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/clickstream"))
-                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/x-ndjson")
-                .POST(HttpRequest.BodyPublishers.ofString(ndjson)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/clickstream"))
+                        .header("Authorization", "Bearer " + TOKEN)
+                        .header("Content-Type", "application/x-ndjson")
+                        .POST(HttpRequest.BodyPublishers.ofString(ndjson))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }
 
     /** A stream's counter as the page shows it, read in the page in one step: the counters are drawn again every second. */
     private long counter(String stream, String name) {
-        Object text = browser.executeScript("const b = document.querySelector(arguments[0]); return b ? b.textContent : null;",
+        Object text = browser.executeScript(
+                "const b = document.querySelector(arguments[0]); return b ? b.textContent : null;",
                 "section.stream[data-stream='" + stream + "'] [data-counter='" + name + "'] b");
         return text == null ? -1 : Long.parseLong(text.toString().replace(",", ""));
     }
 
     private void showRecords(String stream, String key) {
-        browser.executeScript("const s = document.getElementById('records-stream'); s.value = arguments[0];"
-                + "s.dispatchEvent(new Event('change'));", stream);
+        browser.executeScript(
+                "const s = document.getElementById('records-stream'); s.value = arguments[0];"
+                        + "s.dispatchEvent(new Event('change'));",
+                stream);
         WebElement keyField = browser.findElement(By.id("records-key"));
         keyField.clear();
         keyField.sendKeys(key);
@@ -118,7 +148,8 @@ class BrowserConsoleIT {
 
     private Optional<WebElement> record(String key) {
         return browser.findElements(By.cssSelector("#records li.record")).stream()
-                .filter(li -> key.equals(li.getAttribute("data-key"))).findFirst();
+                .filter(li -> key.equals(li.getAttribute("data-key")))
+                .findFirst();
     }
 
     private static void screenshot(ChromeDriver browser, String name) throws IOException {
@@ -137,14 +168,19 @@ class BrowserConsoleIT {
     void thePageOpenedAgain_goesLive_andItsLoadTimeIsRecorded() throws Exception {
         long started = System.nanoTime();
         browser.get("http://127.0.0.1:" + managementPort + "/console/");
-        await("the console's event stream after a reload").atMost(WAIT).pollInterval(Duration.ofMillis(10))
+        await("the console's event stream after a reload")
+                .atMost(WAIT)
+                .pollInterval(Duration.ofMillis(10))
                 .until(() -> "live".equals(browser.findElement(By.id("status")).getAttribute("data-state")));
         long liveMs = (System.nanoTime() - started) / 1_000_000;
         Object loadMs = browser.executeScript(
                 "const n = performance.getEntriesByType('navigation')[0]; return Math.round(n.loadEventEnd - n.startTime);");
         assertThat(browser.findElements(By.cssSelector("[data-stream]"))).isNotEmpty();
-        Files.writeString(Path.of("target/console-load.md"), String.format(
-                "| console page, loopback, shipped defaults | load event %s ms | first live overview %d ms |%n", loadMs, liveMs));
+        Files.writeString(
+                Path.of("target/console-load.md"),
+                String.format(
+                        "| console page, loopback, shipped defaults | load event %s ms | first live overview %d ms |%n",
+                        loadMs, liveMs));
     }
 
     @Test
@@ -153,18 +189,30 @@ class BrowserConsoleIT {
         String user = "console-" + UUID.randomUUID().toString().substring(0, 8);
         postEvents(("{\"userId\":\"" + user + "\",\"page\":\"/pricing\"}\n").repeat(3));
 
-        await("the acknowledged count to grow by 3").atMost(WAIT).until(() -> counter("clickstream", "acknowledged") >= before + 3);
-        assertThat(browser.findElements(By.cssSelector("section.stream[data-stream='clickstream'] svg rect"))).hasSize(4);
+        await("the acknowledged count to grow by 3")
+                .atMost(WAIT)
+                .until(() -> counter("clickstream", "acknowledged") >= before + 3);
+        assertThat(browser.findElements(By.cssSelector("section.stream[data-stream='clickstream'] svg rect")))
+                .hasSize(4);
         browser.executeScript("window.scrollTo(0, 0)");
         screenshot(browser, "streams");
 
         showRecords("clickstream", user);
         // follow mode may render the list again at any tick: read the record in one go
-        String shown = await("the decoded record").atMost(WAIT).ignoreExceptions().until(() -> record(user)
-                .map(li -> li.findElement(By.cssSelector("pre.data")))
-                .map(pre -> pre.getAttribute("data-kind") + "|" + pre.getText()).orElse(""), s -> !s.isEmpty());
+        String shown = await("the decoded record")
+                .atMost(WAIT)
+                .ignoreExceptions()
+                .until(
+                        () -> record(user)
+                                .map(li -> li.findElement(By.cssSelector("pre.data")))
+                                .map(pre -> pre.getAttribute("data-kind") + "|" + pre.getText())
+                                .orElse(""),
+                        s -> !s.isEmpty());
         // JSON, pretty-printed: one field a line
-        assertThat(shown).startsWith("json|").contains("\"userId\" : \"" + user + "\"").contains("\n");
+        assertThat(shown)
+                .startsWith("json|")
+                .contains("\"userId\" : \"" + user + "\"")
+                .contains("\n");
         browser.executeScript("document.getElementById('records-panel').scrollIntoView()");
         screenshot(browser, "records");
     }
@@ -176,18 +224,28 @@ class BrowserConsoleIT {
         postEvents(event + "\n");
 
         // the list is read again on each click: look only between loads, click only when the letter is not there yet
-        WebElement letter = await("the dead letter in the page").atMost(WAIT).pollInterval(Duration.ofMillis(300)).ignoreExceptions()
-                .until(() -> {
-                    if (browser.findElement(By.id("dead-letters")).getAttribute("data-loading") != null) {
-                        return Optional.<WebElement>empty();
-                    }
-                    Optional<WebElement> found = browser.findElements(By.cssSelector("#dead-letters li.letter")).stream()
-                            .filter(li -> li.findElement(By.cssSelector("pre.data")).getText().contains(marker)).findFirst();
-                    if (found.isEmpty()) {
-                        browser.findElement(By.id("dl-refresh")).click();
-                    }
-                    return found;
-                }, Optional::isPresent).get();
+        WebElement letter = await("the dead letter in the page")
+                .atMost(WAIT)
+                .pollInterval(Duration.ofMillis(300))
+                .ignoreExceptions()
+                .until(
+                        () -> {
+                            if (browser.findElement(By.id("dead-letters")).getAttribute("data-loading") != null) {
+                                return Optional.<WebElement>empty();
+                            }
+                            Optional<WebElement> found =
+                                    browser.findElements(By.cssSelector("#dead-letters li.letter")).stream()
+                                            .filter(li -> li.findElement(By.cssSelector("pre.data"))
+                                                    .getText()
+                                                    .contains(marker))
+                                            .findFirst();
+                            if (found.isEmpty()) {
+                                browser.findElement(By.id("dl-refresh")).click();
+                            }
+                            return found;
+                        },
+                        Optional::isPresent)
+                .get();
         assertThat(letter.findElement(By.cssSelector(".reason")).getText()).isNotBlank();
 
         String fixed = "fixed-" + marker;
@@ -202,12 +260,22 @@ class BrowserConsoleIT {
         screenshot(browser, "dead-letters");
 
         showRecords("clickstream", fixed);
-        String shown = await("the re-sent record in the stream").atMost(WAIT).ignoreExceptions().until(() -> record(fixed)
-                .map(li -> li.findElement(By.cssSelector("pre.data")).getText()).orElse(""), s -> !s.isEmpty());
+        String shown = await("the re-sent record in the stream")
+                .atMost(WAIT)
+                .ignoreExceptions()
+                .until(
+                        () -> record(fixed)
+                                .map(li -> li.findElement(By.cssSelector("pre.data"))
+                                        .getText())
+                                .orElse(""),
+                        s -> !s.isEmpty());
         assertThat(shown).contains(marker);
         // what landed is the letter's data as it was, not the page's pretty-printed view of it
-        EndpointReader.Read landed = new EndpointReader(Integer.parseInt(bridge.setting("bridge.endpoint.port"))).readAll("clickstream")
-                .stream().filter(r -> r.partitionKey().equals(fixed)).findFirst().orElseThrow();
+        EndpointReader.Read landed = new EndpointReader(Integer.parseInt(bridge.setting("bridge.endpoint.port")))
+                .readAll("clickstream").stream()
+                        .filter(r -> r.partitionKey().equals(fixed))
+                        .findFirst()
+                        .orElseThrow();
         assertThat(landed.data()).isEqualTo(event);
     }
 }

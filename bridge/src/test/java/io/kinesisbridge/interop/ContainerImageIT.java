@@ -1,16 +1,11 @@
 package io.kinesisbridge.interop;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kinesisbridge.testing.EndpointReader;
 import io.kinesisbridge.testing.FreePorts;
 import io.kinesisbridge.testing.Programs;
-import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,8 +24,12 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * The container image of {@code mvn -Pimage package} (target/kinesis-bridge-image.tar; .ci/run builds it on a local
@@ -46,19 +45,20 @@ class ContainerImageIT {
     private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(3);
     private static final Path PODMAN = Path.of("/usr/bin/podman");
     private static final Path RUNC = Path.of("/usr/sbin/runc");
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Path tarball;
     private ImageTarball image;
     private String container;
     private boolean loaded;
 
-    record Result(int exit, String output) {
-    }
+    record Result(int exit, String output) {}
 
     @BeforeAll
     void readImage() throws IOException {
         tarball = Path.of(System.getProperty("image.tar", "target/kinesis-bridge-image.tar"));
-        Programs.require(Files.isRegularFile(tarball),
+        Programs.require(
+                Files.isRegularFile(tarball),
                 "the image tarball " + tarball + " (.ci/run builds it: .ci/image-base, then mvn -Pimage package)");
         image = ImageTarball.read(tarball, 16 * 1024 * 1024);
     }
@@ -69,7 +69,7 @@ class ContainerImageIT {
             podman("rm", "--force", "--ignore", container);
         }
         if (loaded) {
-            podman("rmi", "--ignore", imageId());  // fails harmlessly while another container uses it
+            podman("rmi", "--ignore", imageId()); // fails harmlessly while another container uses it
         }
     }
 
@@ -83,8 +83,15 @@ class ContainerImageIT {
         assertThat(config.path("WorkingDir").asText()).isEqualTo(HOME);
 
         String user = config.path("User").asText();
-        assertThat(user).as("the image's user").isNotEmpty().doesNotStartWith("root").doesNotStartWith("0:").isNotEqualTo("0");
-        assertThat(user.split(":")[0]).as("a numeric uid, so that runAsNonRoot can check it").matches("[1-9][0-9]*");
+        assertThat(user)
+                .as("the image's user")
+                .isNotEmpty()
+                .doesNotStartWith("root")
+                .doesNotStartWith("0:")
+                .isNotEqualTo("0");
+        assertThat(user.split(":")[0])
+                .as("a numeric uid, so that runAsNonRoot can check it")
+                .matches("[1-9][0-9]*");
 
         assertThat(fieldNames(config.path("ExposedPorts")))
                 .containsExactlyInAnyOrder("8080/tcp", "5514/tcp", "5514/udp", "4567/tcp", "9876/tcp");
@@ -92,26 +99,36 @@ class ContainerImageIT {
                 .containsExactlyInAnyOrder(HOME + "/config", HOME + "/routes", HOME + "/data");
 
         List<String> env = texts(config.path("Env"));
-        assertThat(env).contains("BRIDGE_HTTP_HOST=0.0.0.0", "BRIDGE_SYSLOG_HOST=0.0.0.0", "BRIDGE_ENDPOINT_HOST=0.0.0.0",
-                "BRIDGE_MANAGEMENT_HOST=0.0.0.0");
-        assertThat(env).anySatisfy(e -> assertThat(e).startsWith("JAVA_TOOL_OPTIONS=").contains("-XX:MaxRAMPercentage="));
+        assertThat(env)
+                .contains(
+                        "BRIDGE_HTTP_HOST=0.0.0.0",
+                        "BRIDGE_SYSLOG_HOST=0.0.0.0",
+                        "BRIDGE_ENDPOINT_HOST=0.0.0.0",
+                        "BRIDGE_MANAGEMENT_HOST=0.0.0.0");
+        assertThat(env)
+                .anySatisfy(e -> assertThat(e).startsWith("JAVA_TOOL_OPTIONS=").contains("-XX:MaxRAMPercentage="));
 
         // the shipped configuration and routes are the volumes' defaults; data/ is writable by the image's group
         Map<String, ImageTarball.Entry> files = image.files();
         String opt = HOME.substring(1);
         assertThat(new String(files.get(opt + "/config/application.properties").content(), StandardCharsets.UTF_8))
                 .isEqualTo(Files.readString(Path.of("config/application.properties")));
-        Set<String> inImage = files.keySet().stream().filter(p -> p.startsWith(opt + "/routes/"))
-                .map(p -> p.substring(p.lastIndexOf('/') + 1)).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> inImage = files.keySet().stream()
+                .filter(p -> p.startsWith(opt + "/routes/"))
+                .map(p -> p.substring(p.lastIndexOf('/') + 1))
+                .collect(Collectors.toCollection(TreeSet::new));
         try (Stream<Path> shipped = Files.list(Path.of("routes"))) {
-            Set<String> inRepository = shipped.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
+            Set<String> inRepository =
+                    shipped.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
             assertThat(inImage).isEqualTo(inRepository);
         }
         ImageTarball.Entry data = files.get(opt + "/data");
         assertThat(data.type()).isEqualTo('5');
         assertThat(data.mode() & 0070).as("group permissions of data/").isEqualTo(0070);
         assertThat(data.mode() & 0007).as("data/ is not open to others").isZero();
-        assertThat(user).as("the image's group owns data/ (Jib writes every file as root:root)").endsWith(":0");
+        assertThat(user)
+                .as("the image's group owns data/ (Jib writes every file as root:root)")
+                .endsWith(":0");
     }
 
     @Test
@@ -126,50 +143,89 @@ class ContainerImageIT {
         int endpoint = FreePorts.tcp();
         container = "kinesis-bridge-it-" + UUID.randomUUID().toString().substring(0, 8);
         List<String> run = new ArrayList<>(runtime());
-        run.addAll(List.of("run", "--detach", "--name", container,
-                "--memory", "512m", "--stop-timeout", "40",
-                "--health-cmd", "curl -fsS -o /dev/null http://127.0.0.1:9876/observe/health/ready",
-                "--health-interval", "disable",
-                "--publish", "127.0.0.1:" + management + ":9876",
-                "--publish", "127.0.0.1:" + httpPort + ":8080",
-                "--publish", "127.0.0.1:" + endpoint + ":4567"));
+        run.addAll(List.of(
+                "run",
+                "--detach",
+                "--name",
+                container,
+                "--memory",
+                "512m",
+                "--stop-timeout",
+                "40",
+                "--health-cmd",
+                "curl -fsS -o /dev/null http://127.0.0.1:9876/observe/health/ready",
+                "--health-interval",
+                "disable",
+                "--publish",
+                "127.0.0.1:" + management + ":9876",
+                "--publish",
+                "127.0.0.1:" + httpPort + ":8080",
+                "--publish",
+                "127.0.0.1:" + endpoint + ":4567"));
         run.addAll(sandboxLimits());
         run.add(imageId());
         Result started = podman(run.toArray(String[]::new));
         assertThat(started.exit()).as("podman run: %s", started.output()).isZero();
 
-        Awaitility.await("readiness through the published management port").atMost(Duration.ofSeconds(120))
-                .pollInterval(Duration.ofMillis(500)).until(() -> {
-                    assertThat(running()).as("container running; its log: %s", logs()).isTrue();
+        Awaitility.await("readiness through the published management port")
+                .atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    assertThat(running())
+                            .as("container running; its log: %s", logs())
+                            .isTrue();
                     return status(get(management, "/observe/health/ready")) == 200;
                 });
         Result health = podman("healthcheck", "run", container);
-        assertThat(health.exit()).as("the documented --health-cmd: %s", health.output()).isZero();
+        assertThat(health.exit())
+                .as("the documented --health-cmd: %s", health.output())
+                .isZero();
 
-        HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/clickstream"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"u-container\",\"page\":\"/\"}")).build(),
+        HttpResponse<String> put = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/clickstream"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"u-container\",\"page\":\"/\"}"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
         assertThat(put.body()).contains("\"FailedRecordCount\":0");
         Result dropped = podman("exec", container, "sh", "-c", "printf 'inbox one\\ninbox two\\n' > data/inbox/c.log");
-        assertThat(dropped.exit()).as("the image's user writes data/: %s", dropped.output()).isZero();
+        assertThat(dropped.exit())
+                .as("the image's user writes data/: %s", dropped.output())
+                .isZero();
 
         EndpointReader reader = new EndpointReader(endpoint);
-        Awaitility.await("the records, read through the published endpoint").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            assertThat(reader.readAll("clickstream")).extracting(EndpointReader.Read::partitionKey).contains("u-container");
-            assertThat(reader.readAll("logs")).extracting(EndpointReader.Read::data).contains("inbox one", "inbox two");
-        });
+        Awaitility.await("the records, read through the published endpoint")
+                .atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> {
+                    assertThat(reader.readAll("clickstream"))
+                            .extracting(EndpointReader.Read::partitionKey)
+                            .contains("u-container");
+                    assertThat(reader.readAll("logs"))
+                            .extracting(EndpointReader.Read::data)
+                            .contains("inbox one", "inbox two");
+                });
 
         Result heap = podman("exec", container, "java", "-XX:+PrintFlagsFinal", "-version");
-        long maxHeap = heap.output().lines().filter(l -> l.contains(" MaxHeapSize ")).findFirst()
-                .map(l -> Long.parseLong(l.split("=")[1].trim().split("\\s+")[0])).orElseThrow();
-        assertThat(maxHeap).as("heap from the container's 512 MiB limit").isLessThanOrEqualTo(512L * 1024 * 1024 * 3 / 4);
+        long maxHeap = heap.output()
+                .lines()
+                .filter(l -> l.contains(" MaxHeapSize "))
+                .findFirst()
+                .map(l -> Long.parseLong(l.split("=")[1].trim().split("\\s+")[0]))
+                .orElseThrow();
+        assertThat(maxHeap)
+                .as("heap from the container's 512 MiB limit")
+                .isLessThanOrEqualTo(512L * 1024 * 1024 * 3 / 4);
 
         Result stop = podman("stop", container);
         assertThat(stop.exit()).as("podman stop: %s", stop.output()).isZero();
-        String exitCode = podman("inspect", "--format", "{{.State.ExitCode}}", container).output().trim();
-        assertThat(exitCode).as("exit status after podman stop (143: the JVM ended on SIGTERM; 137 would be SIGKILL); log: %s", logs())
+        String exitCode = podman("inspect", "--format", "{{.State.ExitCode}}", container)
+                .output()
+                .trim();
+        assertThat(exitCode)
+                .as(
+                        "exit status after podman stop (143: the JVM ended on SIGTERM; 137 would be SIGKILL); log: %s",
+                        logs())
                 .isEqualTo("143");
     }
 
@@ -191,7 +247,10 @@ class ContainerImageIT {
     }
 
     private boolean running() throws Exception {
-        return podman("inspect", "--format", "{{.State.Running}}", container).output().trim().equals("true");
+        return podman("inspect", "--format", "{{.State.Running}}", container)
+                .output()
+                .trim()
+                .equals("true");
     }
 
     private String logs() throws Exception {
@@ -200,8 +259,11 @@ class ContainerImageIT {
 
     private HttpResponse<String> get(int port, String path) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {

@@ -31,8 +31,7 @@ final class ExampleShell implements AutoCloseable {
     private static final String FAILED = "@@failed ";
 
     /** What a block printed, and the commands of it that failed (with their exit status). */
-    record Outcome(String block, List<String> output, List<String> failures) {
-    }
+    record Outcome(String block, List<String> output, List<String> failures) {}
 
     private final Process bash;
     private final Writer input;
@@ -43,15 +42,18 @@ final class ExampleShell implements AutoCloseable {
     private ExampleShell(Process bash) {
         this.bash = bash;
         this.input = bash.outputWriter(StandardCharsets.UTF_8);
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(bash.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                lines.add(FAILED + "reading the shell: " + e);
-            }
-        }, "example-shell-output");
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader r =
+                            new BufferedReader(new InputStreamReader(bash.getInputStream(), StandardCharsets.UTF_8))) {
+                        for (String line; (line = r.readLine()) != null; ) {
+                            lines.add(line);
+                        }
+                    } catch (IOException e) {
+                        lines.add(FAILED + "reading the shell: " + e);
+                    }
+                },
+                "example-shell-output");
         reader.setDaemon(true);
         reader.start();
     }
@@ -69,7 +71,8 @@ final class ExampleShell implements AutoCloseable {
     /** A bash in a new network namespace whose loopback is up, working in dir with only the given environment. */
     static ExampleShell start(Path dir, Map<String, String> environment) throws IOException {
         ProcessBuilder pb = new ProcessBuilder("/usr/bin/unshare", "--net", "bash", "--noprofile", "--norc", "-s")
-                .directory(dir.toFile()).redirectErrorStream(true);
+                .directory(dir.toFile())
+                .redirectErrorStream(true);
         pb.environment().clear();
         pb.environment().putAll(environment);
         ExampleShell shell = new ExampleShell(pb.start());
@@ -87,10 +90,11 @@ final class ExampleShell implements AutoCloseable {
         while (true) {
             String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             if (line == null) {
-                throw new AssertionError("the block did not end within " + timeout + ":\n" + block
-                        + "\n--- it printed:\n" + String.join("\n", output) + "\n--- before it:\n" + String.join("\n", transcript));
+                throw new AssertionError(
+                        "the block did not end within " + timeout + ":\n" + block + "\n--- it printed:\n"
+                                + String.join("\n", output) + "\n--- before it:\n" + String.join("\n", transcript));
             }
-            if (line.endsWith(END + n)) {  // after what a block printed without a final newline, if anything
+            if (line.endsWith(END + n)) { // after what a block printed without a final newline, if anything
                 String rest = line.substring(0, line.length() - (END + n).length());
                 if (!rest.isEmpty()) {
                     transcript.add(rest);

@@ -1,14 +1,11 @@
 package io.kinesisbridge.interop;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kinesisbridge.testing.Programs;
-import org.awaitility.Awaitility;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,9 +20,11 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.tuple;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Each example README run as written: its ```sh blocks in order, in one bash (see {@link ExampleShell}) started in a
@@ -47,8 +46,7 @@ class ExamplesIT {
     private static Path jar;
 
     /** One record as examples/show-records.sh prints it: shard, partition key, data. */
-    record Shown(String shard, String key, String data) {
-    }
+    record Shown(String shard, String key, String data) {}
 
     @BeforeAll
     static void programs() {
@@ -60,7 +58,8 @@ class ExamplesIT {
     }
 
     @Test
-    void clickstreamExample_asWritten_storesEveryEventWithAUserId_andStopsItsBridge(@TempDir Path dir) throws Exception {
+    void clickstreamExample_asWritten_storesEveryEventWithAUserId_andStopsItsBridge(@TempDir Path dir)
+            throws Exception {
         List<JsonNode> keyed = new ArrayList<>();
         List<JsonNode> events = new ArrayList<>();
         Path samples = Path.of("examples/clickstream");
@@ -74,28 +73,41 @@ class ExamplesIT {
 
         runExample(dir, "examples/clickstream/README.md", "clickstream", shown -> {
             assertThat(shown).extracting(s -> json(s.data())).containsExactlyInAnyOrderElementsOf(keyed);
-            assertThat(shown).allSatisfy(s -> assertThat(s.key()).isEqualTo(json(s.data()).get("userId").asText()));
+            assertThat(shown)
+                    .allSatisfy(s -> assertThat(s.key())
+                            .isEqualTo(json(s.data()).get("userId").asText()));
         });
         assertThat(Files.readString(dir.resolve("data/dead-letter/clickstream.ndjson")))
-                .as("the event without userId, dead-lettered once per sending").contains("MissingPartitionKey");
+                .as("the event without userId, dead-lettered once per sending")
+                .contains("MissingPartitionKey");
     }
 
     @Test
-    void logsExample_asWritten_sendsTheTailedRecordsThroughBothRotations_andTheSyslogMessages(@TempDir Path dir) throws Exception {
+    void logsExample_asWritten_sendsTheTailedRecordsThroughBothRotations_andTheSyslogMessages(@TempDir Path dir)
+            throws Exception {
         Programs.require(Files.isExecutable(Path.of("/usr/bin/logger")), "logger (util-linux bsdutils)");
         List<String> sample = Files.readAllLines(Path.of("examples/logs/app.log"));
         runExample(dir, "examples/logs/README.md", "logs", shown -> {
             List<String> data = shown.stream().map(Shown::data).toList();
-            assertThat(data).contains(sample.get(0), sample.get(1),
-                    String.join("\n", sample.subList(2, 6)),  // the ERROR line with its stack trace, one record
-                    sample.get(6), sample.get(7),
-                    "2026-03-01 10:01:00 INFO  order o-1002 created for u-202",
-                    "2026-03-01 10:02:00 INFO  written after the rename",
-                    "2026-03-01 10:02:01 INFO  first line of the new file",
-                    // a known bug, fixed separately: with bridge.file.multiline.start set, the first line after a
-                    // copy-truncate could be lost; had in none of the runs here, so this expectation stays as it is
-                    "2026-03-01 10:03:00 INFO  after the copy-truncate");
-            List<JsonNode> syslog = data.stream().filter(d -> d.startsWith("{")).map(ExamplesIT::json).toList();
+            assertThat(data)
+                    .contains(
+                            sample.get(0),
+                            sample.get(1),
+                            String.join("\n", sample.subList(2, 6)), // the ERROR line with its stack trace, one record
+                            sample.get(6),
+                            sample.get(7),
+                            "2026-03-01 10:01:00 INFO  order o-1002 created for u-202",
+                            "2026-03-01 10:02:00 INFO  written after the rename",
+                            "2026-03-01 10:02:01 INFO  first line of the new file",
+                            // a known bug, fixed separately: with bridge.file.multiline.start set, the first line after
+                            // a
+                            // copy-truncate could be lost; had in none of the runs here, so this expectation stays as
+                            // it is
+                            "2026-03-01 10:03:00 INFO  after the copy-truncate");
+            List<JsonNode> syslog = data.stream()
+                    .filter(d -> d.startsWith("{"))
+                    .map(ExamplesIT::json)
+                    .toList();
             assertThat(syslog).anySatisfy(r -> {
                 assertThat(r.path("format").asText()).isEqualTo("rfc3164");
                 assertThat(r.path("app").asText()).isEqualTo("nginx");
@@ -121,14 +133,19 @@ class ExamplesIT {
     }
 
     @Test
-    void iotTelemetryExample_asWritten_keysEachReadingByItsDevice_andStopsBrokerAndBridge(@TempDir Path dir) throws Exception {
+    void iotTelemetryExample_asWritten_keysEachReadingByItsDevice_andStopsBrokerAndBridge(@TempDir Path dir)
+            throws Exception {
         Programs.require(Files.isExecutable(Path.of("/usr/sbin/mosquitto")), "mosquitto");
         Programs.require(Files.isExecutable(Path.of("/usr/bin/mosquitto_pub")), "mosquitto_pub (mosquitto-clients)");
         List<String> readings = Files.readAllLines(Path.of("examples/iot-telemetry/readings.ndjson"));
         runExample(dir, "examples/iot-telemetry/README.md", "telemetry", shown -> {
-            assertThat(shown).filteredOn(s -> s.key().equals("thermo-7")).extracting(Shown::data)
-                    .containsExactlyElementsOf(readings);  // one device, one shard: in publishing order
-            assertThat(shown).filteredOn(s -> !s.key().equals("thermo-7")).extracting(Shown::key, Shown::data)
+            assertThat(shown)
+                    .filteredOn(s -> s.key().equals("thermo-7"))
+                    .extracting(Shown::data)
+                    .containsExactlyElementsOf(readings); // one device, one shard: in publishing order
+            assertThat(shown)
+                    .filteredOn(s -> !s.key().equals("thermo-7"))
+                    .extracting(Shown::key, Shown::data)
                     .containsExactlyInAnyOrder(
                             tuple("door-3", "{\"deviceId\":\"door-3\",\"open\":true}"),
                             tuple("meter-12", "{\"deviceId\":\"meter-12\",\"w\":1840}"));
@@ -140,7 +157,8 @@ class ExamplesIT {
         Path version1 = dir.resolve("aws");
         Files.writeString(version1, "#!/bin/sh\necho 'aws-cli/1.45.11 Python/3.11.7 Linux/6.1 botocore/1.43.11'\n");
         Files.setPosixFilePermissions(version1, PosixFilePermissions.fromString("rwxr-xr-x"));
-        ProcessBuilder pb = new ProcessBuilder("bash", "examples/show-records.sh", "clickstream").redirectErrorStream(true);
+        ProcessBuilder pb =
+                new ProcessBuilder("bash", "examples/show-records.sh", "clickstream").redirectErrorStream(true);
         pb.environment().put("AWS_CLI", version1.toString());
         Process p = pb.start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -152,32 +170,47 @@ class ExamplesIT {
      * Runs the README's blocks in order; the block with examples/show-records.sh is run again until what it shows
      * satisfies the check; then the blocks after it (the stop block), after which no process may be left.
      */
-    private static void runExample(Path dir, String readme, String stream, Consumer<List<Shown>> arrived) throws Exception {
+    private static void runExample(Path dir, String readme, String stream, Consumer<List<Shown>> arrived)
+            throws Exception {
         copyTheExamplesFiles(dir);
         List<String> blocks = ExampleShell.shBlocks(Path.of(readme));
         assertThat(blocks).as("the sh blocks of " + readme).isNotEmpty();
-        assertThat(blocks.get(blocks.size() - 1)).as("the last block stops what the example started").contains("kill");
+        assertThat(blocks.get(blocks.size() - 1))
+                .as("the last block stops what the example started")
+                .contains("kill");
         try (ExampleShell shell = ExampleShell.start(dir, environment(dir))) {
             boolean showBlockRan = false;
             for (String block : blocks) {
-                if (Pattern.compile("(?m)^examples/show-records\\.sh " + stream + "\\s*$").matcher(block).find()) {
+                if (Pattern.compile("(?m)^examples/show-records\\.sh " + stream + "\\s*$")
+                        .matcher(block)
+                        .find()) {
                     Awaitility.await("what " + readme + " says arrives in stream " + stream)
-                            .atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+                            .atMost(Duration.ofSeconds(90))
+                            .pollInterval(Duration.ofSeconds(1))
                             .untilAsserted(() -> {
                                 ExampleShell.Outcome o = shell.run(block, BLOCK_TIMEOUT);
-                                assertThat(o.failures()).as("failed commands of\n%s\n%s", block, o.output()).isEmpty();
+                                assertThat(o.failures())
+                                        .as("failed commands of\n%s\n%s", block, o.output())
+                                        .isEmpty();
                                 arrived.accept(shown(o.output()));
                             });
                     showBlockRan = true;
                     continue;
                 }
                 ExampleShell.Outcome o = shell.run(block, BLOCK_TIMEOUT);
-                assertThat(o.failures()).as("failed commands of this block of %s:\n%s\n--- output:\n%s\n--- whole transcript:\n%s",
-                        readme, block, String.join("\n", o.output()), shell.transcript()).isEmpty();
+                assertThat(o.failures())
+                        .as(
+                                "failed commands of this block of %s:\n%s\n--- output:\n%s\n--- whole transcript:\n%s",
+                                readme, block, String.join("\n", o.output()), shell.transcript())
+                        .isEmpty();
             }
-            assertThat(showBlockRan).as(readme + " shows what arrived with examples/show-records.sh " + stream).isTrue();
-            assertThat(shell.leftBehind()).as("processes left running after the stop block of %s", readme)
-                    .extracting(ExampleShell::describe).isEmpty();
+            assertThat(showBlockRan)
+                    .as(readme + " shows what arrived with examples/show-records.sh " + stream)
+                    .isTrue();
+            assertThat(shell.leftBehind())
+                    .as("processes left running after the stop block of %s", readme)
+                    .extracting(ExampleShell::describe)
+                    .isEmpty();
         }
     }
 
@@ -214,8 +247,10 @@ class ExamplesIT {
         Files.setPosixFilePermissions(mvn, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path home = Files.createDirectories(dir.resolve(".home"));
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("PATH", shims + ":" + Path.of(System.getProperty("java.home"), "bin")
-                + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        env.put(
+                "PATH",
+                shims + ":" + Path.of(System.getProperty("java.home"), "bin")
+                        + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
         env.put("HOME", home.toString());
         env.put("LANG", "C.UTF-8");
         env.put("TERM", "dumb");

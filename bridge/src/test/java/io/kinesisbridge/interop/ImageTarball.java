@@ -2,7 +2,6 @@ package io.kinesisbridge.interop;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -26,11 +25,9 @@ record ImageTarball(String configDigest, JsonNode config, List<Layer> layers) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One file of a layer: its path (no leading slash), type ('0' file, '5' directory), mode and content. */
-    record Entry(String path, char type, int mode, byte[] content) {
-    }
+    record Entry(String path, char type, int mode, byte[] content) {}
 
-    record Layer(String digest, long size, Map<String, Entry> entries) {
-    }
+    record Layer(String digest, long size, Map<String, Entry> entries) {}
 
     /**
      * @param maxLayerBytes layers larger than this (the base image's) are listed without their entries
@@ -45,7 +42,8 @@ record ImageTarball(String configDigest, JsonNode config, List<Layer> layers) {
             }
         }
         JsonNode index = JSON.readTree(require(blobs, "index.json"));
-        JsonNode manifest = JSON.readTree(require(blobs, blob(index.path("manifests").path(0).path("digest").asText())));
+        JsonNode manifest = JSON.readTree(require(
+                blobs, blob(index.path("manifests").path(0).path("digest").asText())));
         String configDigest = manifest.path("config").path("digest").asText();
         JsonNode config = JSON.readTree(require(blobs, blob(configDigest)));
         List<Layer> layers = new ArrayList<>();

@@ -2,7 +2,6 @@ package io.kinesisbridge.interop;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,7 +16,8 @@ import java.net.http.HttpResponse;
 final class KinesisHttp {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     record Answer(int status, JsonNode body, String raw, HttpHeaders headers) {
         String type() {
@@ -26,7 +26,9 @@ final class KinesisHttp {
 
         /** The error message, whichever field holds it, and the field's name. */
         String message() {
-            return body.has("message") ? body.get("message").asText() : body.path("Message").asText(null);
+            return body.has("message")
+                    ? body.get("message").asText()
+                    : body.path("Message").asText(null);
         }
 
         String messageField() {
@@ -34,17 +36,23 @@ final class KinesisHttp {
         }
     }
 
-    private KinesisHttp() {
-    }
+    private KinesisHttp() {}
 
     static Answer call(String url, String operation, String body) throws IOException, InterruptedException {
-        return unsigned(url + "/", operation, body, "X-Amz-Date", "20260101T000000Z",
-                "Authorization", "AWS4-HMAC-SHA256 Credential=AKIDLOCAL/20260101/us-east-1/kinesis/aws4_request, "
+        return unsigned(
+                url + "/",
+                operation,
+                body,
+                "X-Amz-Date",
+                "20260101T000000Z",
+                "Authorization",
+                "AWS4-HMAC-SHA256 Credential=AKIDLOCAL/20260101/us-east-1/kinesis/aws4_request, "
                         + "SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0000");
     }
 
     /** A request with only the protocol's headers and {@code headers} (name, value, …): no signature unless given. */
-    static Answer unsigned(String url, String operation, String body, String... headers) throws IOException, InterruptedException {
+    static Answer unsigned(String url, String operation, String body, String... headers)
+            throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
                 .header("Content-Type", "application/x-amz-json-1.1")
                 .header("X-Amz-Target", "Kinesis_20131202." + operation)
@@ -53,7 +61,8 @@ final class KinesisHttp {
             request.header(headers[i], headers[i + 1]);
         }
         HttpResponse<String> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode json = r.body().isEmpty() || !r.body().startsWith("{") ? JSON.createObjectNode() : JSON.readTree(r.body());
+        JsonNode json =
+                r.body().isEmpty() || !r.body().startsWith("{") ? JSON.createObjectNode() : JSON.readTree(r.body());
         return new Answer(r.statusCode(), json, r.body(), r.headers());
     }
 

@@ -1,8 +1,8 @@
 package io.kinesisbridge.interop;
 
-import io.kinesisbridge.testing.Programs;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kinesisbridge.testing.Programs;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -11,8 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** examples/systemd/kinesis-bridge.service: systemd accepts it, and it gives the bridge time and room to stop. */
 class SystemdUnitIT {
@@ -23,13 +22,18 @@ class SystemdUnitIT {
     @Test
     void systemdAnalyzeVerify_hasNothingToSayAboutTheUnit() throws Exception {
         Programs.require(Files.isExecutable(SYSTEMD_ANALYZE), "systemd-analyze (Debian systemd)");
-        Process p = new ProcessBuilder(SYSTEMD_ANALYZE.toString(), "verify", UNIT.toAbsolutePath().toString())
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        SYSTEMD_ANALYZE.toString(),
+                        "verify",
+                        UNIT.toAbsolutePath().toString())
+                .redirectErrorStream(true)
+                .start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as(output).isZero();
         // an unknown or misspelt directive is only a warning, with exit status 0
         assertThat(output.lines().filter(l -> l.contains(UNIT.getFileName().toString())))
-                .as("what systemd-analyze verify says about the unit").isEmpty();
+                .as("what systemd-analyze verify says about the unit")
+                .isEmpty();
     }
 
     @Test
@@ -39,10 +43,13 @@ class SystemdUnitIT {
         shipped.load(new StringReader(Files.readString(Path.of("config/application.properties"))));
         long shutdownMs = Long.parseLong(shipped.getProperty("bridge.shutdown-timeout-ms"));
 
-        assertThat(Long.parseLong(value(lines, "TimeoutStopSec")) * 1000).as("TimeoutStopSec against bridge.shutdown-timeout-ms")
+        assertThat(Long.parseLong(value(lines, "TimeoutStopSec")) * 1000)
+                .as("TimeoutStopSec against bridge.shutdown-timeout-ms")
                 .isGreaterThan(shutdownMs);
         assertThat(value(lines, "KillSignal")).isEqualTo("SIGTERM");
-        assertThat(value(lines, "SuccessExitStatus")).as("the JVM's status after SIGTERM").contains("143");
+        assertThat(value(lines, "SuccessExitStatus"))
+                .as("the JVM's status after SIGTERM")
+                .contains("143");
         assertThat(value(lines, "User")).isNotEqualTo("root");
         String home = value(lines, "WorkingDirectory");
         assertThat(value(lines, "ExecStart")).contains("-jar " + home + "/");

@@ -1,6 +1,12 @@
 package io.kinesisbridge.net;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.kinesisbridge.app.BridgeSettings;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -8,13 +14,6 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
-
-import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The CORS settings' origins (bridge.http.cors.allowed-origins, bridge.endpoint.cors.allowed-origins): what they take,
@@ -64,7 +63,9 @@ class AllowedOriginsProperties {
         assertThat(list.allows("http://localhost:3000")).isTrue();
         assertThat(list.allows("https://shop.example")).isTrue();
         assertThat(list.allows("http://localhost:3001")).isFalse();
-        assertThat(list.allows("http://shop.example")).as("another scheme is another origin").isFalse();
+        assertThat(list.allows("http://shop.example"))
+                .as("another scheme is another origin")
+                .isFalse();
         assertThat(list.allows("https://evil.shop.example")).isFalse();
         assertThat(list.allows("https://shop.example.evil")).isFalse();
         assertThat(list.allows("null")).isFalse();
@@ -73,24 +74,31 @@ class AllowedOriginsProperties {
 
     @Test
     void valuesThatAreNotOrigins_areRefused_withTheEntryAndTheRule() {
-        assertThat(AllowedOrigins.problem("http://localhost:3000/")).contains("`http://localhost:3000/`", "without a path or a trailing /");
-        assertThat(AllowedOrigins.problem("https://shop.example/app")).contains("`https://shop.example/app`", "not an origin");
+        assertThat(AllowedOrigins.problem("http://localhost:3000/"))
+                .contains("`http://localhost:3000/`", "without a path or a trailing /");
+        assertThat(AllowedOrigins.problem("https://shop.example/app"))
+                .contains("`https://shop.example/app`", "not an origin");
         assertThat(AllowedOrigins.problem("localhost:3000")).contains("not an origin");
         assertThat(AllowedOrigins.problem("https://*.example.com")).contains("not an origin");
         assertThat(AllowedOrigins.problem("https://user@shop.example")).contains("not an origin");
         assertThat(AllowedOrigins.problem("null")).contains("`null`", "any page can");
         assertThat(AllowedOrigins.problem("*, http://localhost:3000")).contains("one or the other");
-        assertThat(AllowedOrigins.problem("http://localhost:3000,https://shop.example")).isNull();
+        assertThat(AllowedOrigins.problem("http://localhost:3000,https://shop.example"))
+                .isNull();
     }
 
     @Test
     void aMalformedValue_stopsTheStart_namingTheSetting() {
-        assertThatThrownBy(() -> BridgeSettings.load(Optional.empty(), Map.of(),
-                Map.of("bridge.http.cors.allowed-origins", "http://localhost:3000/")))
-                .hasMessageContaining("bridge.http.cors.allowed-origins").hasMessageContaining("not an origin");
-        assertThatThrownBy(() -> BridgeSettings.load(Optional.empty(), Map.of(),
-                Map.of("bridge.endpoint.cors.allowed-origins", "*, loopback")))
-                .hasMessageContaining("bridge.endpoint.cors.allowed-origins").hasMessageContaining("one or the other");
+        assertThatThrownBy(() -> BridgeSettings.load(
+                        Optional.empty(),
+                        Map.of(),
+                        Map.of("bridge.http.cors.allowed-origins", "http://localhost:3000/")))
+                .hasMessageContaining("bridge.http.cors.allowed-origins")
+                .hasMessageContaining("not an origin");
+        assertThatThrownBy(() -> BridgeSettings.load(
+                        Optional.empty(), Map.of(), Map.of("bridge.endpoint.cors.allowed-origins", "*, loopback")))
+                .hasMessageContaining("bridge.endpoint.cors.allowed-origins")
+                .hasMessageContaining("one or the other");
         assertThatThrownBy(() -> parse("null")).hasMessageStartingWith("bridge.http.cors.allowed-origins");
     }
 
@@ -121,13 +129,19 @@ class AllowedOriginsProperties {
 
     @Provide
     Arbitrary<Origin> origins() {
-        Arbitrary<String> labels = Arbitraries.strings().withCharRange('a', 'z').numeric().ofMinLength(1).ofMaxLength(12)
+        Arbitrary<String> labels = Arbitraries.strings()
+                .withCharRange('a', 'z')
+                .numeric()
+                .ofMinLength(1)
+                .ofMaxLength(12)
                 .filter(l -> Character.isLetter(l.charAt(0)));
-        Arbitrary<String> hosts = Arbitraries.oneOf(labels.list().ofMinSize(1).ofMaxSize(3).map(l -> String.join(".", l)),
+        Arbitrary<String> hosts = Arbitraries.oneOf(
+                labels.list().ofMinSize(1).ofMaxSize(3).map(l -> String.join(".", l)),
                 Arbitraries.of("127.0.0.1", "localhost", "[::1]"));
-        Arbitrary<Integer> ports = Arbitraries.oneOf(Arbitraries.just(0), Arbitraries.integers().between(1, 65535)
-                .filter(p -> p != 80 && p != 443));
-        return Combinators.combine(Arbitraries.of("http", "https"), hosts, ports).as(Origin::new);
+        Arbitrary<Integer> ports = Arbitraries.oneOf(
+                Arbitraries.just(0), Arbitraries.integers().between(1, 65535).filter(p -> p != 80 && p != 443));
+        return Combinators.combine(Arbitraries.of("http", "https"), hosts, ports)
+                .as(Origin::new);
     }
 
     @Provide

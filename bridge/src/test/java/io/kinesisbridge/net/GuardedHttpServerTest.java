@@ -1,25 +1,24 @@
 package io.kinesisbridge.net;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
 import io.kinesisbridge.testing.FreePorts;
 import io.kinesisbridge.testing.RawConnection;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.net.ServerSocket;
-import java.net.InetAddress;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 /** A listener held to its limits, over real sockets: a connection cap, the request timeout, the idle timeout. */
 class GuardedHttpServerTest {
@@ -52,8 +51,14 @@ class GuardedHttpServerTest {
     }
 
     private GuardedHttpServer start(int maxConnections, Duration idle, Duration request) {
-        server = GuardedHttpServer.listen(vertx, "test", "Test listener", new ListenAddress("127.0.0.1", 0, "bridge.test.port"),
-                new ListenerLimits(maxConnections, idle, request), new HttpServerOptions(), GuardedHttpServerTest::ok);
+        server = GuardedHttpServer.listen(
+                vertx,
+                "test",
+                "Test listener",
+                new ListenAddress("127.0.0.1", 0, "bridge.test.port"),
+                new ListenerLimits(maxConnections, idle, request),
+                new HttpServerOptions(),
+                GuardedHttpServerTest::ok);
         return server;
     }
 
@@ -110,8 +115,11 @@ class GuardedHttpServerTest {
         start(10, Duration.ofSeconds(30), Duration.ofMillis(400));
         RawConnection c = connect();
         // a request every 100 ms for a second: longer than the timeout, but each came in time
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).until(() ->
-                c.send(RawConnection.post("/", "{}")) && c.read(Duration.ofSeconds(5)).status() == 200);
+        await().during(Duration.ofSeconds(1))
+                .atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> c.send(RawConnection.post("/", "{}"))
+                        && c.read(Duration.ofSeconds(5)).status() == 200);
         assertThat(server.timedOutConnections()).isZero();
         assertThat(c.closedByPeer(Duration.ofSeconds(10))).isTrue();
         assertThat(server.timedOutConnections()).isEqualTo(1);
@@ -135,9 +143,21 @@ class GuardedHttpServerTest {
         assertThat(connect().closedByPeer(Duration.ofSeconds(10))).isTrue();
         assertThat(kept.closedByPeer(Duration.ofSeconds(10))).isTrue();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            assertThat(registry.get("kinesis.bridge.listener.connections.refused").tag("listener", "test").functionCounter().count()).isEqualTo(1);
-            assertThat(registry.get("kinesis.bridge.listener.connections.timed.out").tag("listener", "test").functionCounter().count()).isEqualTo(1);
-            assertThat(registry.get("kinesis.bridge.listener.connections.open").tag("listener", "test").gauge().value()).isZero();
+            assertThat(registry.get("kinesis.bridge.listener.connections.refused")
+                            .tag("listener", "test")
+                            .functionCounter()
+                            .count())
+                    .isEqualTo(1);
+            assertThat(registry.get("kinesis.bridge.listener.connections.timed.out")
+                            .tag("listener", "test")
+                            .functionCounter()
+                            .count())
+                    .isEqualTo(1);
+            assertThat(registry.get("kinesis.bridge.listener.connections.open")
+                            .tag("listener", "test")
+                            .gauge()
+                            .value())
+                    .isZero();
         });
     }
 
@@ -145,9 +165,14 @@ class GuardedHttpServerTest {
     void aTakenPort_isACannotListenException_namingTheAddressAndTheSetting() throws Exception {
         try (ServerSocket taken = new ServerSocket(FreePorts.tcp(), 1, InetAddress.getLoopbackAddress())) {
             int port = taken.getLocalPort();
-            assertThatThrownBy(() -> GuardedHttpServer.listen(vertx, "test", "Test listener",
-                    new ListenAddress("127.0.0.1", port, "bridge.test.port"), new ListenerLimits(1, Duration.ofSeconds(1),
-                            Duration.ofSeconds(1)), new HttpServerOptions(), GuardedHttpServerTest::ok))
+            assertThatThrownBy(() -> GuardedHttpServer.listen(
+                            vertx,
+                            "test",
+                            "Test listener",
+                            new ListenAddress("127.0.0.1", port, "bridge.test.port"),
+                            new ListenerLimits(1, Duration.ofSeconds(1), Duration.ofSeconds(1)),
+                            new HttpServerOptions(),
+                            GuardedHttpServerTest::ok))
                     .isInstanceOf(CannotListenException.class)
                     .hasMessage("cannot listen on 127.0.0.1:" + port + " (bridge.test.port): address already in use");
         }

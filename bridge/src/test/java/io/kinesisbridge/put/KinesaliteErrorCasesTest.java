@@ -1,13 +1,13 @@
 package io.kinesisbridge.put;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kinesisbridge.server.operations.PutRecords;
-import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.TestFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,9 +16,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * Replays the requests captured from kinesalite (src/test/resources/kinesalite/errors.json) through the bridge's
@@ -33,7 +32,8 @@ class KinesaliteErrorCasesTest {
     Stream<DynamicTest> everyCapturedRequest_getsKinesalitesAnswer_unlessKinesaliteDiffersFromAws() throws IOException {
         List<DynamicTest> tests = new ArrayList<>();
         for (JsonNode c : cases()) {
-            if (c.path("requestAbbreviated").asBoolean() || STREAM_LEVEL.contains(c.path("type").asText())) {
+            if (c.path("requestAbbreviated").asBoolean()
+                    || STREAM_LEVEL.contains(c.path("type").asText())) {
                 continue;
             }
             tests.add(DynamicTest.dynamicTest(c.get("name").asText(), () -> check(c)));
@@ -45,20 +45,26 @@ class KinesaliteErrorCasesTest {
     private static void check(JsonNode c) {
         boolean differs = c.has("differsFromAws");
         String expectedType = c.path("type").isNull() ? null : c.path("type").asText();
-        String expectedMessage = c.path("message").isNull() ? null : c.path("message").asText();
+        String expectedMessage =
+                c.path("message").isNull() ? null : c.path("message").asText();
         if (expectedType == null && !differs) {
             assertThat(answer(c)).as("accepted by kinesalite").isEmpty();
             return;
         }
         if (differs) {
             // kinesalite's anchoring bug: AWS answers a ValidationException for the pattern
-            assertThat(answer(c)).as("AWS rejects what kinesalite let through").get()
-                    .extracting(KinesisError::code).isEqualTo("ValidationException");
+            assertThat(answer(c))
+                    .as("AWS rejects what kinesalite let through")
+                    .get()
+                    .extracting(KinesisError::code)
+                    .isEqualTo("ValidationException");
             return;
         }
         if ("SerializationException".equals(expectedType)) {
-            assertThatThrownBy(() -> answer(c)).isInstanceOfSatisfying(KinesisException.class, e ->
-                    assertThat(e.error()).isEqualTo(new KinesisError(expectedType, expectedMessage)));
+            assertThatThrownBy(() -> answer(c))
+                    .isInstanceOfSatisfying(
+                            KinesisException.class,
+                            e -> assertThat(e.error()).isEqualTo(new KinesisError(expectedType, expectedMessage)));
             return;
         }
         assertThat(answer(c)).contains(new KinesisError(expectedType, expectedMessage));
@@ -88,7 +94,8 @@ class KinesaliteErrorCasesTest {
     }
 
     private static JsonNode cases() throws IOException {
-        try (InputStream in = KinesaliteErrorCasesTest.class.getClassLoader().getResourceAsStream("kinesalite/errors.json")) {
+        try (InputStream in =
+                KinesaliteErrorCasesTest.class.getClassLoader().getResourceAsStream("kinesalite/errors.json")) {
             return new ObjectMapper().readTree(in);
         }
     }

@@ -1,5 +1,7 @@
 package io.kinesisbridge.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.BinaryNode;
@@ -7,9 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import io.kinesisbridge.backend.memory.InMemoryKinesis;
 import io.kinesisbridge.backend.memory.MemoryBackendSettings;
-import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.TestFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
@@ -17,8 +16,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * Replays every request captured from kinesalite (src/test/resources/kinesalite/errors.json) through the
@@ -34,10 +33,16 @@ class KinesisApiKinesaliteCasesTest {
 
     @TestFactory
     Stream<DynamicTest> everyCapturedRequest_inBothEncodings() throws IOException {
-        MemoryBackendSettings kinesaliteAccount = new MemoryBackendSettings(false, 1000, 1_048_576, 256L << 20, "000000000000", "us-east-1");
+        MemoryBackendSettings kinesaliteAccount =
+                new MemoryBackendSettings(false, 1000, 1_048_576, 256L << 20, "000000000000", "us-east-1");
         InMemoryKinesis store = new InMemoryKinesis(kinesaliteAccount);
         store.createStream("errs", 1);
-        KinesisApi api = new KinesisApi(store, store, Clock.systemUTC(), new ShardIterators(Clock.systemUTC(), ShardIterators.DEFAULT_TTL), SignatureCheck.OFF);
+        KinesisApi api = new KinesisApi(
+                store,
+                store,
+                Clock.systemUTC(),
+                new ShardIterators(Clock.systemUTC(), ShardIterators.DEFAULT_TTL),
+                SignatureCheck.OFF);
         List<DynamicTest> tests = new ArrayList<>();
         for (JsonNode c : cases()) {
             if (c.path("requestAbbreviated").asBoolean()) {
@@ -52,21 +57,29 @@ class KinesisApiKinesaliteCasesTest {
     }
 
     private static void check(KinesisApi api, WireFormat f, JsonNode c) throws IOException {
-        Reply reply = api.handle(f.contentType(), KinesisApi.SERVICE + "." + c.get("operation").asText(), body(f, c.get("request"))).join();
+        Reply reply = api.handle(
+                        f.contentType(),
+                        KinesisApi.SERVICE + "." + c.get("operation").asText(),
+                        body(f, c.get("request")))
+                .join();
         JsonNode answer = (f == WireFormat.CBOR ? CBOR : JSON).readTree(reply.body());
         if (c.has("differsFromAws")) {
             assertThat(reply.status()).isEqualTo(400);
-            assertThat(answer.get("__type").asText()).as("AWS anchors its patterns").isEqualTo("ValidationException");
+            assertThat(answer.get("__type").asText())
+                    .as("AWS anchors its patterns")
+                    .isEqualTo("ValidationException");
             assertThat(answer.get("message").asText()).contains("Member must satisfy regular expression pattern");
             return;
         }
         assertThat(reply.status()).isEqualTo(c.get("status").asInt());
         if (c.get("status").asInt() == 200) {
-            assertThat(answer.get("ShardId").asText()).isEqualTo(c.get("response").get("ShardId").asText());
+            assertThat(answer.get("ShardId").asText())
+                    .isEqualTo(c.get("response").get("ShardId").asText());
             return;
         }
         assertThat(answer.get("__type").asText()).isEqualTo(c.get("type").asText());
-        assertThat(answer.get(c.get("messageField").asText()).asText()).isEqualTo(c.get("message").asText());
+        assertThat(answer.get(c.get("messageField").asText()).asText())
+                .isEqualTo(c.get("message").asText());
         assertThat(answer.size()).as("only __type and the message").isEqualTo(2);
     }
 
@@ -87,7 +100,9 @@ class KinesisApiKinesaliteCasesTest {
         if (node instanceof ObjectNode o && o.path("Data").isTextual()) {
             try {
                 byte[] bytes = Base64.getDecoder().decode(o.get("Data").asText());
-                if (Base64.getEncoder().encodeToString(bytes).equals(o.get("Data").asText())) {
+                if (Base64.getEncoder()
+                        .encodeToString(bytes)
+                        .equals(o.get("Data").asText())) {
                     o.set("Data", BinaryNode.valueOf(bytes));
                 }
             } catch (IllegalArgumentException e) {
@@ -97,7 +112,8 @@ class KinesisApiKinesaliteCasesTest {
     }
 
     private static JsonNode cases() throws IOException {
-        try (InputStream in = KinesisApiKinesaliteCasesTest.class.getClassLoader().getResourceAsStream("kinesalite/errors.json")) {
+        try (InputStream in =
+                KinesisApiKinesaliteCasesTest.class.getClassLoader().getResourceAsStream("kinesalite/errors.json")) {
             return JSON.readTree(in);
         }
     }

@@ -1,19 +1,10 @@
 package io.kinesisbridge.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.http.Protocol;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
-import software.amazon.awssdk.services.kinesis.model.PutRecordResponse;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,15 +16,24 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.Protocol;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.model.PutRecordResponse;
 
 /** The endpoint's limits, with real sockets: announced bodies, slow and idle clients, too many connections, the body budget. */
 class KinesisEndpointLimitsTest {
@@ -54,7 +54,8 @@ class KinesisEndpointLimitsTest {
         }
     }
 
-    private static EndpointSettings limits(long bodyBytes, int connections, Duration idle, Duration head, Duration body) {
+    private static EndpointSettings limits(
+            long bodyBytes, int connections, Duration idle, Duration head, Duration body) {
         return EndpointSettings.of("127.0.0.1", 0).withLimits(bodyBytes, connections, idle, head, body);
     }
 
@@ -65,8 +66,8 @@ class KinesisEndpointLimitsTest {
     }
 
     private static String head(String target, long contentLength) {
-        return "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + JSON + "\r\nX-Amz-Target: Kinesis_20131202." + target
-                + "\r\nContent-Length: " + contentLength + "\r\n\r\n";
+        return "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + JSON + "\r\nX-Amz-Target: Kinesis_20131202."
+                + target + "\r\nContent-Length: " + contentLength + "\r\n\r\n";
     }
 
     private static void send(Socket s, String text) throws IOException {
@@ -76,7 +77,7 @@ class KinesisEndpointLimitsTest {
 
     private static void sendBytes(Socket s, int count) throws IOException {
         byte[] chunk = new byte[64 * 1024];
-        java.util.Arrays.fill(chunk, (byte) 'x');
+        Arrays.fill(chunk, (byte) 'x');
         for (int left = count; left > 0; left -= chunk.length) {
             s.getOutputStream().write(chunk, 0, Math.min(left, chunk.length));
         }
@@ -100,8 +101,7 @@ class KinesisEndpointLimitsTest {
         }
     }
 
-    record Response(int status, Map<String, String> headers, byte[] body) {
-    }
+    record Response(int status, Map<String, String> headers, byte[] body) {}
 
     private static Response readResponse(Socket s) throws IOException {
         s.setSoTimeout(10_000);
@@ -118,7 +118,9 @@ class KinesisEndpointLimitsTest {
         Map<String, String> headers = new LinkedHashMap<>();
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
-            headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+            headers.put(
+                    lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                    lines[i].substring(colon + 1).trim());
         }
         byte[] body = in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
         return new Response(Integer.parseInt(lines[0].split(" ")[1]), headers, body);
@@ -139,60 +141,74 @@ class KinesisEndpointLimitsTest {
             send(connect(), head("PutRecords", 16L * MIB));
         }
         // 8 x 16 MiB would be reserved if the announced length were allocated up front
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+        await().during(Duration.ofSeconds(1))
+                .atMost(Duration.ofSeconds(5))
                 .until(() -> usedHeapAfterGc() - before < 32L * MIB);
     }
 
     @Test
     void headerOnlyRequests_holdNoBodyBytes_andAreClosedAfterTheRequestTimeout() throws Exception {
-        server = RunningEndpoint.start(limits(32L * MIB, 100, Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMillis(500)));
+        server = RunningEndpoint.start(
+                limits(32L * MIB, 100, Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMillis(500)));
         List<Socket> waiting = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             Socket s = connect();
             send(s, head("PutRecords", 16L * MIB));
             waiting.add(s);
         }
-        await().atMost(Duration.ofSeconds(5)).until(() -> server.endpoint.connectionStats().open() == 20);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> server.endpoint.connectionStats().open() == 20);
         assertThat(server.endpoint.bodyBytesInFlight()).isZero();
-        await().atMost(Duration.ofSeconds(10)).until(() -> waiting.stream().allMatch(KinesisEndpointLimitsTest::closedByPeer));
-        assertThat(server.endpoint.connectionStats().timedOutBy(EndpointConnections.REQUEST_TIMEOUT)).isEqualTo(20);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> waiting.stream().allMatch(KinesisEndpointLimitsTest::closedByPeer));
+        assertThat(server.endpoint.connectionStats().timedOutBy(EndpointConnections.REQUEST_TIMEOUT))
+                .isEqualTo(20);
         // the count drops once the server has seen each close through, which may come after the client saw it
-        await().atMost(Duration.ofSeconds(5)).until(() -> server.endpoint.connectionStats().open() == 0);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> server.endpoint.connectionStats().open() == 0);
     }
 
     @Test
     void aRequestHeadSentByteByByte_isClosedAfterTheHeaderTimeout() throws Exception {
-        server = RunningEndpoint.start(limits(32L * MIB, 100, Duration.ofSeconds(60), Duration.ofMillis(500), Duration.ofSeconds(60)));
+        server = RunningEndpoint.start(
+                limits(32L * MIB, 100, Duration.ofSeconds(60), Duration.ofMillis(500), Duration.ofSeconds(60)));
         Socket slow = connect();
         send(slow, "POST / HTTP/1.1\r\nX-Slow: ");
         // a byte every poll keeps the connection busy for ever unless the head has a deadline
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            try {
-                send(slow, "a");
-            } catch (IOException e) {
-                return true;
-            }
-            return closedByPeer(slow);
-        });
-        assertThat(server.endpoint.connectionStats().timedOutBy(EndpointConnections.HEADER_TIMEOUT)).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    try {
+                        send(slow, "a");
+                    } catch (IOException e) {
+                        return true;
+                    }
+                    return closedByPeer(slow);
+                });
+        assertThat(server.endpoint.connectionStats().timedOutBy(EndpointConnections.HEADER_TIMEOUT))
+                .isEqualTo(1);
     }
 
     @Test
     void idleConnections_areClosedAfterTheIdleTimeout_alsoAfterAnsweredRequests() throws Exception {
-        server = RunningEndpoint.start(limits(32L * MIB, 100, Duration.ofMillis(500), Duration.ofSeconds(60), Duration.ofSeconds(60)));
+        server = RunningEndpoint.start(
+                limits(32L * MIB, 100, Duration.ofMillis(500), Duration.ofSeconds(60), Duration.ofSeconds(60)));
         Socket silent = connect();
         Socket kept = connect();
         send(kept, head("ListStreams", 2) + "{}");
         assertThat(readResponse(kept).status()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(10)).until(() -> closedByPeer(silent) && closedByPeer(kept));
-        assertThat(server.endpoint.connectionStats().timedOutBy(EndpointConnections.IDLE)).isEqualTo(2);
+        assertThat(server.endpoint.connectionStats().timedOutBy(EndpointConnections.IDLE))
+                .isEqualTo(2);
     }
 
     @Test
     void connectionsOverTheMaximum_areClosedAtOnce_andCounted_untilOneLeaves() throws Exception {
-        server = RunningEndpoint.start(limits(32L * MIB, 3, Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(60)));
+        server = RunningEndpoint.start(
+                limits(32L * MIB, 3, Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(60)));
         List<Socket> first = List.of(connect(), connect(), connect());
-        await().atMost(Duration.ofSeconds(5)).until(() -> server.endpoint.connectionStats().open() == 3);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> server.endpoint.connectionStats().open() == 3);
         Socket fourth = connect();
         await().atMost(Duration.ofSeconds(5)).until(() -> closedByPeer(fourth));
         assertThat(server.endpoint.connectionStats().refused()).isEqualTo(1);
@@ -201,7 +217,8 @@ class KinesisEndpointLimitsTest {
         assertThat(readResponse(first.get(0)).status()).isEqualTo(200);
 
         first.get(1).close();
-        await().atMost(Duration.ofSeconds(5)).until(() -> server.endpoint.connectionStats().open() == 2);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> server.endpoint.connectionStats().open() == 2);
         Socket next = connect();
         send(next, head("ListStreams", 2) + "{}");
         assertThat(readResponse(next).status()).isEqualTo(200);
@@ -209,7 +226,8 @@ class KinesisEndpointLimitsTest {
 
     @Test
     void aBodyThatDoesNotFitTheBudget_is503ServiceUnavailable_andTheSdkRetriesItUntilItFits() throws Exception {
-        server = RunningEndpoint.start(limits(MIB, 100, Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(60)));
+        server = RunningEndpoint.start(
+                limits(MIB, 100, Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(60)));
         server.store.createStream("budget", 1);
         // one client holds most of the budget with a body it has not finished sending
         Socket holder = connect();
@@ -228,8 +246,8 @@ class KinesisEndpointLimitsTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> closedByPeer(other));
 
         try (KinesisAsyncClient sdk = retryingClient(server.url())) {
-            CompletableFuture<PutRecordResponse> put = sdk.putRecord(b -> b.streamName("budget").partitionKey("k")
-                    .data(SdkBytes.fromByteArray(new byte[300_000])));
+            CompletableFuture<PutRecordResponse> put = sdk.putRecord(
+                    b -> b.streamName("budget").partitionKey("k").data(SdkBytes.fromByteArray(new byte[300_000])));
             await().atMost(Duration.ofSeconds(10)).until(() -> server.endpoint.requestsOverBudget() >= 2);
             sendBytes(holder, 100 * 1024); // the holder finishes: its bytes go back to the budget
             assertThat(readResponse(holder).status()).isEqualTo(400);
@@ -240,19 +258,22 @@ class KinesisEndpointLimitsTest {
 
     @Test
     void aConnectionClosedInTheMiddleOfItsBody_givesItsBytesBack() throws Exception {
-        server = RunningEndpoint.start(limits(32L * MIB, 100, Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(60)));
+        server = RunningEndpoint.start(
+                limits(32L * MIB, 100, Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(60)));
         Socket s = connect();
         send(s, head("PutRecords", 4 * MIB));
         sendBytes(s, 3 * MIB);
         await().atMost(Duration.ofSeconds(5)).until(() -> server.endpoint.bodyBytesInFlight() > 0);
         s.close();
-        await().atMost(Duration.ofSeconds(5)).until(() -> server.endpoint.bodyBytesInFlight() == 0
-                && server.endpoint.connectionStats().open() == 0);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> server.endpoint.bodyBytesInFlight() == 0
+                        && server.endpoint.connectionStats().open() == 0);
     }
 
     @Test
     void aBodyAnnouncedOverTheLimit_is413_beforeItsBytesArrive() throws Exception {
-        server = RunningEndpoint.start(limits(MIB, 100, Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(60)));
+        server = RunningEndpoint.start(
+                limits(MIB, 100, Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(60)));
         Socket s = connect();
         send(s, head("PutRecords", MIB + 1));
         assertThat(readResponse(s).status()).isEqualTo(413);
@@ -265,9 +286,12 @@ class KinesisEndpointLimitsTest {
         return KinesisAsyncClient.builder()
                 .endpointOverride(URI.create(url))
                 .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDLOCAL", "secret")))
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDLOCAL", "secret")))
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1))
-                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(50).build()))
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                        .maxAttempts(50)
+                        .build()))
                 .build();
     }
 }

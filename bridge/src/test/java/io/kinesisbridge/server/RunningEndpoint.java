@@ -5,7 +5,6 @@ import io.kinesisbridge.backend.fault.FaultInjectingBackend;
 import io.kinesisbridge.backend.fault.FaultSettings;
 import io.kinesisbridge.backend.memory.InMemoryKinesis;
 import io.kinesisbridge.backend.memory.MemoryBackendSettings;
-
 import java.time.Clock;
 
 /**
@@ -18,9 +17,15 @@ public final class RunningEndpoint implements AutoCloseable {
     public final KinesisApi api;
     public final KinesisEndpoint endpoint;
 
-    private RunningEndpoint(InMemoryKinesis store, KinesisBackend writer, Clock clock, SignatureCheck signatures, EndpointSettings settings) {
+    private RunningEndpoint(
+            InMemoryKinesis store,
+            KinesisBackend writer,
+            Clock clock,
+            SignatureCheck signatures,
+            EndpointSettings settings) {
         this.store = store;
-        this.api = new KinesisApi(store, writer, clock, new ShardIterators(clock, ShardIterators.DEFAULT_TTL), signatures);
+        this.api =
+                new KinesisApi(store, writer, clock, new ShardIterators(clock, ShardIterators.DEFAULT_TTL), signatures);
         this.endpoint = new KinesisEndpoint(api, settings);
         endpoint.start();
     }
@@ -33,7 +38,8 @@ public final class RunningEndpoint implements AutoCloseable {
         return start(memory, faults, clock, SignatureCheck.OFF);
     }
 
-    public static RunningEndpoint start(MemoryBackendSettings memory, FaultSettings faults, Clock clock, SignatureCheck signatures) {
+    public static RunningEndpoint start(
+            MemoryBackendSettings memory, FaultSettings faults, Clock clock, SignatureCheck signatures) {
         InMemoryKinesis store = new InMemoryKinesis(memory, clock);
         KinesisBackend writer = faults.active() ? new FaultInjectingBackend(store, faults, memory.accountId()) : store;
         return new RunningEndpoint(store, writer, clock, signatures, EndpointSettings.of("127.0.0.1", 0));
@@ -42,8 +48,15 @@ public final class RunningEndpoint implements AutoCloseable {
     /** An endpoint on a free port with these settings (their host and port are ignored). */
     public static RunningEndpoint start(EndpointSettings settings) {
         InMemoryKinesis store = new InMemoryKinesis(MemoryBackendSettings.defaults(), Clock.systemUTC());
-        EndpointSettings free = new EndpointSettings("127.0.0.1", 0, settings.eventLoops(), settings.maxRequestBytes(),
-                settings.maxBodyBytesInFlight(), settings.maxConnections(), settings.idleTimeout(), settings.headerTimeout(),
+        EndpointSettings free = new EndpointSettings(
+                "127.0.0.1",
+                0,
+                settings.eventLoops(),
+                settings.maxRequestBytes(),
+                settings.maxBodyBytesInFlight(),
+                settings.maxConnections(),
+                settings.idleTimeout(),
+                settings.headerTimeout(),
                 settings.requestTimeout());
         return new RunningEndpoint(store, store, Clock.systemUTC(), SignatureCheck.OFF, free);
     }

@@ -1,5 +1,6 @@
 package io.kinesisbridge.server;
 
+import java.net.URI;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -9,17 +10,15 @@ import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
-import java.net.URI;
-
 /** The AWS SDK v2 async Kinesis client pointed at a local endpoint: dummy credentials, HTTP/1.1, no retries. */
 public final class SdkClients {
 
     static final String CBOR_PROPERTY = "aws.cborEnabled";
     /** One set of Netty threads for every test client: a client that owns its threads takes 2 s to close. */
-    private static final SdkEventLoopGroup SHARED_LOOPS = SdkEventLoopGroup.builder().numberOfThreads(2).build();
+    private static final SdkEventLoopGroup SHARED_LOOPS =
+            SdkEventLoopGroup.builder().numberOfThreads(2).build();
 
-    private SdkClients() {
-    }
+    private SdkClients() {}
 
     public static KinesisAsyncClient kinesis(String url) {
         return kinesis(url, 50);
@@ -47,8 +46,11 @@ public final class SdkClients {
         return KinesisAsyncClient.builder()
                 .endpointOverride(URI.create(url))
                 .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDLOCAL", "secret")))
-                .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1).maxConcurrency(maxConcurrency)
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDLOCAL", "secret")))
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder()
+                        .protocol(Protocol.HTTP1_1)
+                        .maxConcurrency(maxConcurrency)
                         .eventLoopGroup(SHARED_LOOPS))
                 .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .build();

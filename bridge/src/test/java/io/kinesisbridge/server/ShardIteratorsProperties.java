@@ -1,7 +1,12 @@
 package io.kinesisbridge.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.kinesisbridge.backend.memory.ShardPosition;
 import io.kinesisbridge.put.KinesisException;
+import java.time.Clock;
+import java.util.Base64;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -10,21 +15,16 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 
-import java.time.Clock;
-import java.util.Base64;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 class ShardIteratorsProperties {
 
     private final ShardIterators iterators = new ShardIterators(Clock.systemUTC(), ShardIterators.DEFAULT_TTL);
 
     @Property
-    void anIterator_givesBackItsPosition_andFitsKinesissLimit(@ForAll("streamNames") String stream,
-                                                              @ForAll @IntRange(min = 0, max = 99_999) int shard,
-                                                              @ForAll @LongRange(min = 0) long position,
-                                                              @ForAll @LongRange(min = 0) long created) {
+    void anIterator_givesBackItsPosition_andFitsKinesissLimit(
+            @ForAll("streamNames") String stream,
+            @ForAll @IntRange(min = 0, max = 99_999) int shard,
+            @ForAll @LongRange(min = 0) long position,
+            @ForAll @LongRange(min = 0) long created) {
         ShardPosition p = new ShardPosition(stream, String.format("shardId-%012d", shard), position);
         String it = iterators.encode(p, created);
         assertThat(it).hasSizeLessThanOrEqualTo(512);
@@ -34,8 +34,10 @@ class ShardIteratorsProperties {
     }
 
     @Property
-    void aDamagedIterator_isInvalid(@ForAll("streamNames") String stream, @ForAll @IntRange(min = 0, max = 10_000) int flip) {
-        byte[] bytes = Base64.getDecoder().decode(iterators.encode(new ShardPosition(stream, "shardId-000000000003", 42), 7));
+    void aDamagedIterator_isInvalid(
+            @ForAll("streamNames") String stream, @ForAll @IntRange(min = 0, max = 10_000) int flip) {
+        byte[] bytes =
+                Base64.getDecoder().decode(iterators.encode(new ShardPosition(stream, "shardId-000000000003", 42), 7));
         int i = flip % bytes.length;
         bytes[i] ^= (byte) (1 + flip % 255);
         String damaged = Base64.getEncoder().encodeToString(bytes);

@@ -1,5 +1,7 @@
 package io.kinesisbridge.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
-
-import static org.awaitility.Awaitility.await;
 
 /**
  * The bridge as users run it, in its own JVM: {@code java -jar target/kinesis-bridge.jar} under failsafe (which sets
@@ -38,7 +38,8 @@ public final class BridgeProcess implements AutoCloseable {
     private Path output;
     private int starts;
 
-    private BridgeProcess(String name, Path workDir, Map<String, String> settings, List<String> jvmOptions, String mainClass) {
+    private BridgeProcess(
+            String name, Path workDir, Map<String, String> settings, List<String> jvmOptions, String mainClass) {
         this.name = name;
         this.workDir = workDir;
         this.settings = settings;
@@ -57,7 +58,8 @@ public final class BridgeProcess implements AutoCloseable {
     }
 
     /** As {@link #start(Path, String, Map)}, with these JVM options (heap size and the like). */
-    public static BridgeProcess start(Path workDir, String name, Map<String, String> settings, List<String> jvmOptions) {
+    public static BridgeProcess start(
+            Path workDir, String name, Map<String, String> settings, List<String> jvmOptions) {
         return start(workDir, name, settings, jvmOptions, null);
     }
 
@@ -67,12 +69,16 @@ public final class BridgeProcess implements AutoCloseable {
      * of it. The journal outlives a killed bridge: it stands for what Kinesis holds.
      */
     public static BridgeProcess startJournaled(Path workDir, String name, Path journal, Map<String, String> settings) {
-        return start(workDir, name, settings, List.of("-Xmx256m", "-Djournal=" + journal.toAbsolutePath()),
+        return start(
+                workDir,
+                name,
+                settings,
+                List.of("-Xmx256m", "-Djournal=" + journal.toAbsolutePath()),
                 "io.kinesisbridge.app.JournaledBridgeMain");
     }
 
-    private static BridgeProcess start(Path workDir, String name, Map<String, String> settings, List<String> jvmOptions,
-                                       String mainClass) {
+    private static BridgeProcess start(
+            Path workDir, String name, Map<String, String> settings, List<String> jvmOptions, String mainClass) {
         Path home = workDir.resolve(name);
         Map<String, String> all = new LinkedHashMap<>();
         all.put("bridge.http.enabled", "false");
@@ -95,32 +101,45 @@ public final class BridgeProcess implements AutoCloseable {
     private void launch() {
         try {
             Files.createDirectories(workDir);
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            String java =
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
             List<String> command = new ArrayList<>(List.of(java));
             command.addAll(jvmOptions);
             command.add("-XX:TieredStopAtLevel=1");
             String jar = System.getProperty("bridge.jar");
             boolean shippedJar = jar != null && Files.isRegularFile(Path.of(jar));
             if (mainClass != null) {
-                // the journal's classes are test classes: beside the shaded jar under failsafe, else the test class path
+                // the journal's classes are test classes: beside the shaded jar under failsafe, else the test class
+                // path
                 String classPath = shippedJar
-                        ? Path.of(jar).toAbsolutePath() + File.pathSeparator + Path.of("target", "test-classes").toAbsolutePath()
+                        ? Path.of(jar).toAbsolutePath()
+                                + File.pathSeparator
+                                + Path.of("target", "test-classes").toAbsolutePath()
                         : System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
                 command.addAll(List.of("-cp", classPath, mainClass));
             } else if (shippedJar) {
                 command.addAll(List.of("-jar", Path.of(jar).toAbsolutePath().toString()));
             } else {
-                // the shipped logging (ConsoleLogging's, as XML), not the tests' quieter one: the output is what users see
-                command.addAll(List.of("-Dlogback.configurationFile=" + shippedLogging(),
-                        "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                // the shipped logging (ConsoleLogging's, as XML), not the tests' quieter one: the output is what users
+                // see
+                command.addAll(List.of(
+                        "-Dlogback.configurationFile=" + shippedLogging(),
+                        "-cp",
+                        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
                         "io.kinesisbridge.app.BridgeMain"));
             }
-            command.addAll(List.of("--routes", Path.of("routes").toAbsolutePath().toString(),
-                    "--config", Path.of("config/application.properties").toAbsolutePath().toString()));
+            command.addAll(List.of(
+                    "--routes",
+                    Path.of("routes").toAbsolutePath().toString(),
+                    "--config",
+                    Path.of("config/application.properties").toAbsolutePath().toString()));
             settings.forEach((k, v) -> command.add("--" + k + "=" + v));
             output = workDir.resolve(name + "-" + (++starts) + ".log");
-            process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(output.toFile()).start();
+            process = new ProcessBuilder(command)
+                    .directory(workDir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
+                    .start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -187,9 +206,14 @@ public final class BridgeProcess implements AutoCloseable {
 
     public HttpResponse<String> get(String path) throws IOException {
         try {
-            return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build().send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + managementPort + path)).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            return HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(2))
+                    .build()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+                                    .timeout(Duration.ofSeconds(10))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);
@@ -227,7 +251,8 @@ public final class BridgeProcess implements AutoCloseable {
     /** Waits up to {@code atMost} for the process to end; its exit status, or empty while it still runs. */
     public OptionalInt awaitExit(Duration atMost) throws InterruptedException {
         return process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)
-                ? OptionalInt.of(process.exitValue()) : OptionalInt.empty();
+                ? OptionalInt.of(process.exitValue())
+                : OptionalInt.empty();
     }
 
     public Path home() {
@@ -257,7 +282,9 @@ public final class BridgeProcess implements AutoCloseable {
         try {
             Path logs = Path.of("target", "fault-logs");
             Files.createDirectories(logs);
-            String test = workDir.getParent() == null ? "run" : workDir.getParent().getFileName().toString();
+            String test = workDir.getParent() == null
+                    ? "run"
+                    : workDir.getParent().getFileName().toString();
             Files.writeString(logs.resolve(test + "-" + name + ".log"), output());
         } catch (IOException e) {
             // the logs are a convenience

@@ -3,7 +3,6 @@ package io.kinesisbridge.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -23,8 +22,10 @@ import java.util.List;
 public final class EndpointReader {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private final URI endpoint;
 
     public EndpointReader(int port) {
@@ -32,8 +33,7 @@ public final class EndpointReader {
     }
 
     /** One record as read: its shard, partition key and data as text. */
-    public record Read(String shardId, String partitionKey, String data) {
-    }
+    public record Read(String shardId, String partitionKey, String data) {}
 
     /** Every record of the stream, shard by shard, in each shard's order. */
     public List<Read> readAll(String stream) {
@@ -41,13 +41,19 @@ public final class EndpointReader {
         ObjectNode list = JSON.createObjectNode().put("StreamName", stream);
         for (JsonNode shard : call("ListShards", list).path("Shards")) {
             String shardId = shard.path("ShardId").asText();
-            ObjectNode it = JSON.createObjectNode().put("StreamName", stream).put("ShardId", shardId)
+            ObjectNode it = JSON.createObjectNode()
+                    .put("StreamName", stream)
+                    .put("ShardId", shardId)
                     .put("ShardIteratorType", "TRIM_HORIZON");
             String iterator = call("GetShardIterator", it).path("ShardIterator").asText(null);
             while (iterator != null) {
-                JsonNode page = call("GetRecords", JSON.createObjectNode().put("ShardIterator", iterator).put("Limit", 10000));
+                JsonNode page = call(
+                        "GetRecords",
+                        JSON.createObjectNode().put("ShardIterator", iterator).put("Limit", 10000));
                 for (JsonNode r : page.path("Records")) {
-                    records.add(new Read(shardId, r.path("PartitionKey").asText(),
+                    records.add(new Read(
+                            shardId,
+                            r.path("PartitionKey").asText(),
                             new String(Base64.getDecoder().decode(r.path("Data").asText()), StandardCharsets.UTF_8)));
                 }
                 if (page.path("Records").isEmpty()) {
@@ -61,10 +67,12 @@ public final class EndpointReader {
 
     private JsonNode call(String operation, JsonNode body) {
         try {
-            HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(10))
+            HttpRequest request = HttpRequest.newBuilder(endpoint)
+                    .timeout(Duration.ofSeconds(10))
                     .header("Content-Type", "application/x-amz-json-1.1")
                     .header("X-Amz-Target", "Kinesis_20131202." + operation)
-                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                    .build();
             HttpResponse<String> answer = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (answer.statusCode() != 200) {
                 throw new IllegalStateException(operation + " answered " + answer.statusCode() + ": " + answer.body());

@@ -1,18 +1,17 @@
 package io.kinesisbridge.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import static org.awaitility.Awaitility.await;
 
 /** The pieces the fault tests share: the bridge under test, on the AWS backend, pointed at a {@link KinesisSink}. */
 public final class FaultRig {
 
     public static final String STREAM = "clickstream";
 
-    private FaultRig() {
-    }
+    private FaultRig() {}
 
     /** Settings of a bridge that takes HTTP events into {@link #STREAM} of the sink, as it would into Kinesis. */
     public static Map<String, String> bridgeOnSink(KinesisSink sink, int httpPort) {

@@ -10,8 +10,7 @@ import java.net.ServerSocket;
 /** Ports the system hands out (port 0), on 127.0.0.1. */
 public final class FreePorts {
 
-    private FreePorts() {
-    }
+    private FreePorts() {}
 
     public static int tcp() {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -25,7 +24,8 @@ public final class FreePorts {
     public static int tcpAndUdp() {
         for (int attempt = 0; attempt < 50; attempt++) {
             try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                 DatagramSocket d = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), s.getLocalPort()))) {
+                    DatagramSocket d = new DatagramSocket(
+                            new InetSocketAddress(InetAddress.getLoopbackAddress(), s.getLocalPort()))) {
                 return s.getLocalPort();
             } catch (IOException e) {
                 // taken for UDP: try another

@@ -1,7 +1,6 @@
 package io.kinesisbridge.testing;
 
 import com.hivemq.embedded.EmbeddedHiveMQ;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +21,8 @@ public final class HiveMqBroker implements AutoCloseable {
     }
 
     /** Also a TLS listener on {@code tlsPort}, with the broker's key and certificate from a JKS key store. */
-    public static HiveMqBroker startWithTls(Path dir, int port, int tlsPort, Path keyStore, String password) throws IOException {
+    public static HiveMqBroker startWithTls(Path dir, int port, int tlsPort, Path keyStore, String password)
+            throws IOException {
         return start(dir, port, """
                     <tls-tcp-listener><port>%d</port><bind-address>127.0.0.1</bind-address>
                       <tls><keystore><path>%s</path><password>%s</password><private-key-password>%s</private-key-password></keystore></tls>
@@ -43,9 +43,11 @@ public final class HiveMqBroker implements AutoCloseable {
                   <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
                 </hivemq>
                 """.formatted(port, moreListeners));
-        EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder().withConfigurationFolder(config)
+        EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
+                .withConfigurationFolder(config)
                 .withDataFolder(Files.createDirectories(dir.resolve("hivemq-data")))
-                .withExtensionsFolder(Files.createDirectories(dir.resolve("hivemq-extensions"))).build();
+                .withExtensionsFolder(Files.createDirectories(dir.resolve("hivemq-extensions")))
+                .build();
         hivemq.start().join();
         return new HiveMqBroker(hivemq, port);
     }

@@ -1,8 +1,10 @@
 package io.kinesisbridge.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,8 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.awaitility.Awaitility.await;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * HTTP load for the shipped HTTP route as many clients send it (open loop): a batch of unique events
@@ -36,12 +37,15 @@ public final class HttpLoad implements AutoCloseable {
     private final URI uri;
     private final int batch;
     // HTTP/1.1, as most event senders speak it: one connection per request in flight
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2))
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
             .executor(Executors.newFixedThreadPool(4, r -> {
                 Thread t = new Thread(r, "http-load");
                 t.setDaemon(true);
                 return t;
-            })).build();
+            }))
+            .build();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "http-load-ticker");
         t.setDaemon(true);
@@ -98,8 +102,11 @@ public final class HttpLoad implements AutoCloseable {
     private void send(List<String> events) {
         requests.incrementAndGet();
         inFlightEvents.addAndGet(events.size());
-        HttpRequest request = HttpRequest.newBuilder(uri).header("Content-Type", "application/x-ndjson")
-                .timeout(Duration.ofSeconds(120)).POST(HttpRequest.BodyPublishers.ofString(String.join("\n", events))).build();
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .header("Content-Type", "application/x-ndjson")
+                .timeout(Duration.ofSeconds(120))
+                .POST(HttpRequest.BodyPublishers.ofString(String.join("\n", events)))
+                .build();
         http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((answer, error) -> {
             inFlightEvents.addAndGet(-events.size());
             List<String> again;
@@ -115,7 +122,8 @@ public final class HttpLoad implements AutoCloseable {
             if (again.isEmpty() || !running) {
                 slots.release();
             } else {
-                ticker.schedule(() -> send(again), 200, TimeUnit.MILLISECONDS); // Retry-After, roughly; the slot stays held
+                ticker.schedule(
+                        () -> send(again), 200, TimeUnit.MILLISECONDS); // Retry-After, roughly; the slot stays held
             }
         });
     }
@@ -141,7 +149,7 @@ public final class HttpLoad implements AutoCloseable {
                     deadLettered.add(id);
                 }
             }
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("not a PutRecords answer: " + body, e);
         }
         return again;
@@ -157,7 +165,7 @@ public final class HttpLoad implements AutoCloseable {
         stopOffering();
         try {
             await().atMost(atMost).pollInterval(Duration.ofMillis(200)).until(() -> taken.containsAll(generated));
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
+        } catch (ConditionTimeoutException e) {
             // the caller asserts on stillHeld()
         }
     }
@@ -172,10 +180,12 @@ public final class HttpLoad implements AutoCloseable {
 
     /** The client's counters, for failure messages. */
     public String describe() {
-        return "generated " + generated.size() + ", taken " + taken.size() + " (spooled " + spooled.size() + ", dead-lettered "
+        return "generated " + generated.size() + ", taken " + taken.size() + " (spooled " + spooled.size()
+                + ", dead-lettered "
                 + deadLettered.size() + "), requests " + requests.get() + ", refused requests " + refusedRequests.get()
                 + ", refused events " + refusedEvents.get() + ", connection errors " + connectionErrors.get()
-                + ", events in unanswered requests " + inFlightEvents.get() + ", free slots " + slots.availablePermits();
+                + ", events in unanswered requests " + inFlightEvents.get() + ", free slots "
+                + slots.availablePermits();
     }
 
     @Override

@@ -5,9 +5,6 @@ import io.kinesisbridge.backend.PutRecordsResponse;
 import io.kinesisbridge.backend.StreamDescription;
 import io.kinesisbridge.put.PutRecordCommand;
 import io.kinesisbridge.put.RecordResult;
-import org.apache.camel.CamelConfiguration;
-import org.apache.camel.CamelContext;
-
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,6 +16,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
 
 /**
  * Wraps the bridge's backend so that every record it accepts is appended to the journal file
@@ -29,7 +28,8 @@ public final class JournalConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) {
         KinesisBackend inner = context.getRegistry().lookupByNameAndType("kinesisBackend", KinesisBackend.class);
-        context.getRegistry().bind("kinesisBackend", KinesisBackend.class, new Journaled(inner, System.getProperty("journal")));
+        context.getRegistry()
+                .bind("kinesisBackend", KinesisBackend.class, new Journaled(inner, System.getProperty("journal")));
     }
 
     /** The data of every record of {@code stream} the backend accepted so far, in journal order, as UTF-8 text. */
@@ -66,7 +66,8 @@ public final class JournalConfiguration implements CamelConfiguration {
         }
 
         private synchronized void write(String stream, PutRecordCommand c) {
-            String line = stream + "\t" + c.partitionKey() + "\t" + Base64.getEncoder().encodeToString(c.data()) + "\n";
+            String line = stream + "\t" + c.partitionKey() + "\t"
+                    + Base64.getEncoder().encodeToString(c.data()) + "\n";
             try {
                 journal.write(line.getBytes(StandardCharsets.UTF_8)); // unbuffered: in the kernel once written
             } catch (IOException e) {

@@ -1,9 +1,10 @@
 package io.kinesisbridge.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -19,8 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-
-import static org.awaitility.Awaitility.await;
 
 /**
  * kinesalite 3.3.3 (npm) in a node process bound to 127.0.0.1 on a free port, streams created and deleted at once,
@@ -41,7 +40,8 @@ public final class Kinesalite implements AutoCloseable {
 
     private final Process process;
     private final int port;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private Kinesalite(Process process, int port) {
         this.process = process;
@@ -50,12 +50,15 @@ public final class Kinesalite implements AutoCloseable {
 
     public static Path dir() {
         String configured = System.getProperty("kinesalite.dir");
-        return configured != null && !configured.isBlank() ? Path.of(configured) : Path.of(".tools/kinesalite").toAbsolutePath();
+        return configured != null && !configured.isBlank()
+                ? Path.of(configured)
+                : Path.of(".tools/kinesalite").toAbsolutePath();
     }
 
     /** Whether kinesalite is installed in {@link #dir()} and node is on the PATH. */
     public static boolean installed() {
-        return Files.isDirectory(dir().resolve("node_modules/kinesalite")) && Programs.find("node").isPresent();
+        return Files.isDirectory(dir().resolve("node_modules/kinesalite"))
+                && Programs.find("node").isPresent();
     }
 
     public static Kinesalite start() throws IOException {
@@ -64,15 +67,22 @@ public final class Kinesalite implements AutoCloseable {
 
     /** kinesalite with these options (the inside of its options object, e.g. {@code createStreamMs:500}). */
     public static Kinesalite start(String options) throws IOException {
-        Programs.require(installed(), "kinesalite (npm install --prefix .tools/kinesalite kinesalite@3.3.3, or -Dkinesalite.dir) and node");
+        Programs.require(
+                installed(),
+                "kinesalite (npm install --prefix .tools/kinesalite kinesalite@3.3.3, or -Dkinesalite.dir) and node");
         int port = FreePorts.tcp();
         Path log = Files.createTempFile("kinesalite-", ".log");
-        Process process = new ProcessBuilder("node", "-e",
-                "require('kinesalite')({" + options + "}).listen(" + port + ",'127.0.0.1')")
-                .directory(dir().toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process = new ProcessBuilder(
+                        "node", "-e", "require('kinesalite')({" + options + "}).listen(" + port + ",'127.0.0.1')")
+                .directory(dir().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         Kinesalite k = new Kinesalite(process, port);
         try {
-            await("kinesalite listening on " + port).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+            await("kinesalite listening on " + port)
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(100))
                     .until(() -> {
                         if (!process.isAlive()) {
                             throw new IllegalStateException("kinesalite exited: " + Files.readString(log));
@@ -105,22 +115,37 @@ public final class Kinesalite implements AutoCloseable {
     /** Creates the stream and waits until it is ACTIVE. */
     public void createStream(String name, int shards) {
         call("CreateStream", JSON.createObjectNode().put("StreamName", name).put("ShardCount", shards));
-        await("stream " + name + " active").atMost(Duration.ofSeconds(20)).until(() ->
-                call("DescribeStreamSummary", JSON.createObjectNode().put("StreamName", name))
-                        .path("StreamDescriptionSummary").path("StreamStatus").asText().equals("ACTIVE"));
+        await("stream " + name + " active")
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> call(
+                                "DescribeStreamSummary", JSON.createObjectNode().put("StreamName", name))
+                        .path("StreamDescriptionSummary")
+                        .path("StreamStatus")
+                        .asText()
+                        .equals("ACTIVE"));
     }
 
     /** Every record of the stream, shard by shard, each shard in sequence order. */
     public List<StoredRecord> readAll(String name) {
         List<StoredRecord> all = new ArrayList<>();
-        for (JsonNode shard : call("ListShards", JSON.createObjectNode().put("StreamName", name)).path("Shards")) {
-            String iterator = call("GetShardIterator", JSON.createObjectNode().put("StreamName", name)
-                    .put("ShardId", shard.path("ShardId").asText()).put("ShardIteratorType", "TRIM_HORIZON"))
-                    .path("ShardIterator").asText(null);
+        for (JsonNode shard : call("ListShards", JSON.createObjectNode().put("StreamName", name))
+                .path("Shards")) {
+            String iterator = call(
+                            "GetShardIterator",
+                            JSON.createObjectNode()
+                                    .put("StreamName", name)
+                                    .put("ShardId", shard.path("ShardId").asText())
+                                    .put("ShardIteratorType", "TRIM_HORIZON"))
+                    .path("ShardIterator")
+                    .asText(null);
             while (iterator != null) {
-                JsonNode page = call("GetRecords", JSON.createObjectNode().put("ShardIterator", iterator).put("Limit", 10_000));
+                JsonNode page = call(
+                        "GetRecords",
+                        JSON.createObjectNode().put("ShardIterator", iterator).put("Limit", 10_000));
                 for (JsonNode r : page.path("Records")) {
-                    all.add(new StoredRecord(r.path("PartitionKey").asText(), Base64.getDecoder().decode(r.path("Data").asText()),
+                    all.add(new StoredRecord(
+                            r.path("PartitionKey").asText(),
+                            Base64.getDecoder().decode(r.path("Data").asText()),
                             r.path("SequenceNumber").asText()));
                 }
                 if (page.path("Records").isEmpty()) {
@@ -138,13 +163,17 @@ public final class Kinesalite implements AutoCloseable {
                 .header("Content-Type", "application/x-amz-json-1.1")
                 .header("X-Amz-Target", "Kinesis_20131202." + operation)
                 .header("X-Amz-Date", "20260101T000000Z")
-                .header("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDKINESALITE/20260101/us-east-1/kinesis/aws4_request, "
-                        + "SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0000")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+                .header(
+                        "Authorization",
+                        "AWS4-HMAC-SHA256 Credential=AKIDKINESALITE/20260101/us-east-1/kinesis/aws4_request, "
+                                + "SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0000")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                .build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                throw new IllegalStateException(operation + " answered " + response.statusCode() + ": " + response.body());
+                throw new IllegalStateException(
+                        operation + " answered " + response.statusCode() + ": " + response.body());
             }
             return JSON.readTree(response.body());
         } catch (IOException e) {

@@ -3,7 +3,6 @@ package io.kinesisbridge.testing;
 import io.kinesisbridge.backend.memory.InMemoryKinesis;
 import io.kinesisbridge.backend.memory.MemoryBackendSettings;
 import io.kinesisbridge.backend.memory.StreamRecord;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;

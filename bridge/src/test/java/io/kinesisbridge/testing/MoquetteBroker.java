@@ -2,8 +2,8 @@ package io.kinesisbridge.testing;
 
 import io.moquette.broker.Server;
 import io.moquette.broker.config.MemoryConfig;
-
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.Properties;
 
 /** Moquette (MQTT 3.1.1 only), in memory, on 127.0.0.1: starts and stops in well under a second. */
@@ -24,7 +24,7 @@ public final class MoquetteBroker implements AutoCloseable {
         p.setProperty("allow_anonymous", "true");
         p.setProperty("persistence_enabled", "false");
         p.setProperty("websocket_port", "disabled");
-        p.setProperty("data_path", java.nio.file.Files.createTempDirectory("moquette").toString());
+        p.setProperty("data_path", Files.createTempDirectory("moquette").toString());
         b.server.startServer(new MemoryConfig(p));
         return b;
     }

@@ -1,11 +1,14 @@
 package io.kinesisbridge.testing;
 
-import org.eclipse.paho.mqttv5.client.MqttClient;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
 
 /** A real MQTT client that publishes (Paho, MQTT 5 or 3.1.1). */
 public final class MqttPublisher implements AutoCloseable {
@@ -27,10 +30,10 @@ public final class MqttPublisher implements AutoCloseable {
     }
 
     public static MqttPublisher v3(String url) throws Exception {
-        var c = new org.eclipse.paho.client.mqttv3.MqttClient(url, "pub-" + UUID.randomUUID(),
-                new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence());
-        var o = new org.eclipse.paho.client.mqttv3.MqttConnectOptions();
-        o.setMqttVersion(org.eclipse.paho.client.mqttv3.MqttConnectOptions.MQTT_VERSION_3_1_1);
+        var c = new org.eclipse.paho.client.mqttv3.MqttClient(
+                url, "pub-" + UUID.randomUUID(), new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence());
+        var o = new MqttConnectOptions();
+        o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         o.setMaxInflight(1000);
         c.connect(o);
         return new MqttPublisher(null, c);
@@ -46,8 +49,8 @@ public final class MqttPublisher implements AutoCloseable {
                     v3.publish(topic, bytes, qos, false);
                 }
                 return;
-            } catch (org.eclipse.paho.mqttv5.common.MqttException e) {
-                if (e.getReasonCode() != org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_MAX_INFLIGHT) {
+            } catch (MqttException e) {
+                if (e.getReasonCode() != MqttClientException.REASON_CODE_MAX_INFLIGHT) {
                     throw e;
                 }
             } catch (org.eclipse.paho.client.mqttv3.MqttException e) {
@@ -56,7 +59,7 @@ public final class MqttPublisher implements AutoCloseable {
                 }
             }
             // the client's in-flight window is full: its acknowledgements come back within milliseconds
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            LockSupport.parkNanos(1_000_000);
         }
     }
 

@@ -1,9 +1,8 @@
 package io.kinesisbridge.testing;
 
-import org.junit.jupiter.api.Assumptions;
-
 import java.io.File;
 import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Outside programs tests use (logger, mosquitto, kinesalite, the AWS CLI, …). Under CI=true a missing program fails
@@ -11,8 +10,7 @@ import java.util.Optional;
  */
 public final class Programs {
 
-    private Programs() {
-    }
+    private Programs() {}
 
     /** The program's absolute path: on the PATH, else in the usual system directories. */
     public static Optional<String> find(String name) {
@@ -22,7 +20,7 @@ public final class Programs {
                 return Optional.of(f.getAbsolutePath());
             }
         }
-        for (String dir : new String[]{"/usr/bin", "/usr/sbin", "/bin", "/sbin"}) {
+        for (String dir : new String[] {"/usr/bin", "/usr/sbin", "/bin", "/sbin"}) {
             File f = new File(dir, name);
             if (f.canExecute()) {
                 return Optional.of(f.getAbsolutePath());

@@ -1,5 +1,7 @@
 package io.kinesisbridge.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,8 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.awaitility.Awaitility.await;
 
 /**
  * A TCP connection to 127.0.0.1 for HTTP tests that a client library cannot write: headers sent a byte at a time,
@@ -41,8 +41,7 @@ public final class RawConnection implements AutoCloseable {
     }
 
     /** An answer: status, headers (names in lower case), body. */
-    public record Answer(int status, Map<String, String> headers, String body) {
-    }
+    public record Answer(int status, Map<String, String> headers, String body) {}
 
     /** Sends the text as ISO-8859-1 bytes; false when the connection no longer takes them. */
     public boolean send(String text) {
@@ -61,7 +60,8 @@ public final class RawConnection implements AutoCloseable {
 
     /** The headers of a POST with the given Content-Length (none when negative) and extra header lines. */
     public static String postHeaders(String path, long contentLength, String... headerLines) {
-        StringBuilder h = new StringBuilder("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n");
+        StringBuilder h = new StringBuilder(
+                "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n");
         if (contentLength >= 0) {
             h.append("Content-Length: ").append(contentLength).append("\r\n");
         }
@@ -88,13 +88,17 @@ public final class RawConnection implements AutoCloseable {
             Map<String, String> headers = new LinkedHashMap<>();
             for (String l = line(); l != null && !l.isEmpty(); l = line()) {
                 int colon = l.indexOf(':');
-                headers.put(l.substring(0, colon).trim().toLowerCase(Locale.ROOT), l.substring(colon + 1).trim());
+                headers.put(
+                        l.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        l.substring(colon + 1).trim());
             }
             ByteArrayOutputStream body = new ByteArrayOutputStream();
             if (headers.containsKey("content-length")) {
                 body.write(in.readNBytes(Integer.parseInt(headers.get("content-length"))));
             } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
-                for (int size = Integer.parseInt(line().trim(), 16); size > 0; size = Integer.parseInt(line().trim(), 16)) {
+                for (int size = Integer.parseInt(line().trim(), 16);
+                        size > 0;
+                        size = Integer.parseInt(line().trim(), 16)) {
                     body.write(in.readNBytes(size));
                     line();
                 }
@@ -152,8 +156,9 @@ public final class RawConnection implements AutoCloseable {
 
     /** Waits until the peer closes the connection, sending {@code trickle} (if not null) before each look. */
     public void awaitClosedByPeer(Duration atMost, String trickle) {
-        await().atMost(atMost).pollInterval(Duration.ofMillis(50)).until(() ->
-                (trickle != null && !send(trickle)) || closedByPeer(Duration.ofMillis(50)));
+        await().atMost(atMost)
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> (trickle != null && !send(trickle)) || closedByPeer(Duration.ofMillis(50)));
     }
 
     @Override

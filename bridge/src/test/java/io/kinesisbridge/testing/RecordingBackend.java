@@ -7,7 +7,6 @@ import io.kinesisbridge.put.KinesisError;
 import io.kinesisbridge.put.KinesisException;
 import io.kinesisbridge.put.PutRecordCommand;
 import io.kinesisbridge.put.RecordResult;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -26,8 +25,7 @@ import java.util.function.Predicate;
  */
 public final class RecordingBackend implements KinesisBackend {
 
-    public record Call(PutRecordCommand command, RecordResult result) {
-    }
+    public record Call(PutRecordCommand command, RecordResult result) {}
 
     private final KinesisBackend delegate;
     private final Random random;
@@ -36,7 +34,8 @@ public final class RecordingBackend implements KinesisBackend {
     private final ExecutorService executor = Executors.newFixedThreadPool(4);
     private final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
 
-    public RecordingBackend(KinesisBackend delegate, long seed, double failureShare, Predicate<PutRecordCommand> reject) {
+    public RecordingBackend(
+            KinesisBackend delegate, long seed, double failureShare, Predicate<PutRecordCommand> reject) {
         this.delegate = delegate;
         this.random = new Random(seed);
         this.failureShare = failureShare;
@@ -66,7 +65,8 @@ public final class RecordingBackend implements KinesisBackend {
             if (outcome != Outcome.PASS) {
                 KinesisError error = errorFor(outcome);
                 calls.add(new Call(command, new RecordResult.Failed(error)));
-                return CompletableFuture.failedFuture(KinesisException.of(error, command.streamName(), command.partitionKey()));
+                return CompletableFuture.failedFuture(
+                        KinesisException.of(error, command.streamName(), command.partitionKey()));
             }
             return delegate.putRecord(command).whenComplete((r, e) -> {
                 if (r != null) {
@@ -93,7 +93,8 @@ public final class RecordingBackend implements KinesisBackend {
                 List<RecordResult> results = new ArrayList<>(commands.size());
                 int next = 0;
                 for (int i = 0; i < commands.size(); i++) {
-                    RecordResult r = outcomes.get(i) == Outcome.PASS ? response.results().get(next++)
+                    RecordResult r = outcomes.get(i) == Outcome.PASS
+                            ? response.results().get(next++)
                             : new RecordResult.Failed(errorFor(outcomes.get(i)));
                     calls.add(new Call(commands.get(i), r));
                     results.add(r);
@@ -103,7 +104,11 @@ public final class RecordingBackend implements KinesisBackend {
         });
     }
 
-    private enum Outcome { PASS, RETRYABLE, REJECT }
+    private enum Outcome {
+        PASS,
+        RETRYABLE,
+        REJECT
+    }
 
     private synchronized Outcome decide(PutRecordCommand command) {
         if (reject.test(command)) {
@@ -124,7 +129,7 @@ public final class RecordingBackend implements KinesisBackend {
             delayMicros = random.nextInt(2000);
         }
         Executor delayed = CompletableFuture.delayedExecutor(delayMicros, TimeUnit.MICROSECONDS, executor);
-        return CompletableFuture.runAsync(() -> { }, delayed);
+        return CompletableFuture.runAsync(() -> {}, delayed);
     }
 
     @Override

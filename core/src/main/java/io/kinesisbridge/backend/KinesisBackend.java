@@ -2,7 +2,6 @@ package io.kinesisbridge.backend;
 
 import io.kinesisbridge.put.PutRecordCommand;
 import io.kinesisbridge.put.RecordResult;
-
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 

@@ -1,7 +1,6 @@
 package io.kinesisbridge.backend;
 
 import io.kinesisbridge.put.RecordResult;
-
 import java.util.List;
 
 /** PutRecords' answer: one result per request entry, in request order. */

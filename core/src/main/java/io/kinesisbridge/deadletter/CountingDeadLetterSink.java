@@ -2,7 +2,6 @@ package io.kinesisbridge.deadletter;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -24,10 +23,13 @@ public final class CountingDeadLetterSink implements DeadLetterSink {
     @Override
     public void accept(DeadLetter letter) {
         delegate.accept(letter);
-        registry.get().ifPresent(r -> Counter.builder("kinesis_bridge.dead_letters")
-                .description("Records written to the dead-letter output, by stream and error code")
-                .tag("stream", letter.streamName()).tag("error_code", letter.error().code())
-                .register(r).increment());
+        registry.get()
+                .ifPresent(r -> Counter.builder("kinesis_bridge.dead_letters")
+                        .description("Records written to the dead-letter output, by stream and error code")
+                        .tag("stream", letter.streamName())
+                        .tag("error_code", letter.error().code())
+                        .register(r)
+                        .increment());
     }
 
     @Override

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.kinesisbridge.put.KinesisError;
 import io.kinesisbridge.put.PutRecordJson;
 import io.kinesisbridge.put.PutRequest;
-
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -24,8 +23,7 @@ public final class DeadLetterJson {
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
-    private DeadLetterJson() {
-    }
+    private DeadLetterJson() {}
 
     public static String write(DeadLetter letter) {
         StringWriter out = new StringWriter(256);
@@ -77,13 +75,17 @@ public final class DeadLetterJson {
             if (request == null || code == null) {
                 throw new IllegalArgumentException("a dead letter needs ErrorCode and Request");
             }
-            return new DeadLetter(time == null ? Instant.EPOCH : time, stream == null ? request.streamName() : stream,
-                    request, new KinesisError(code, message == null ? "" : message), attempts);
+            return new DeadLetter(
+                    time == null ? Instant.EPOCH : time,
+                    stream == null ? request.streamName() : stream,
+                    request,
+                    new KinesisError(code, message == null ? "" : message),
+                    attempts);
         } catch (JsonProcessingException e) {
             // where, not what: Jackson's message quotes the text it could not parse, and this message may be logged
             JsonLocation at = e.getLocation();
-            throw new IllegalArgumentException("not a dead letter: malformed JSON"
-                    + (at == null ? "" : " at column " + at.getColumnNr()));
+            throw new IllegalArgumentException(
+                    "not a dead letter: malformed JSON" + (at == null ? "" : " at column " + at.getColumnNr()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

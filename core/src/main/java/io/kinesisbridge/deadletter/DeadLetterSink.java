@@ -6,6 +6,5 @@ public interface DeadLetterSink extends AutoCloseable {
     void accept(DeadLetter letter);
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

@@ -1,9 +1,6 @@
 package io.kinesisbridge.deadletter;
 
 import io.kinesisbridge.files.StreamFileNames;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -20,6 +17,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes dead letters as JSON lines to {@code <dir>/<stream>.ndjson} (see {@link #fileOf}), one file per stream. A file that would
@@ -35,6 +34,7 @@ public final class FileDeadLetterSink implements DeadLetterSink {
     private static final Logger LOG = LoggerFactory.getLogger(FileDeadLetterSink.class);
     /** No stream's file name starts with an underscore. */
     static final String INVALID_NAMES = "_invalid-stream-names";
+
     public static final long DEFAULT_MAX_FILE_BYTES = 100L << 20;
     public static final int DEFAULT_MAX_FILES = 10;
 
@@ -100,7 +100,9 @@ public final class FileDeadLetterSink implements DeadLetterSink {
             }
             throw new UncheckedIOException("cannot write a dead letter to " + file + ": " + e.getMessage(), e);
         }
-        countsByCode.computeIfAbsent(letter.error().code(), c -> new LongAdder()).increment();
+        countsByCode
+                .computeIfAbsent(letter.error().code(), c -> new LongAdder())
+                .increment();
     }
 
     /** Takes a failed write's bytes back off the file; if even that fails, the file is opened afresh next time. */
@@ -109,8 +111,10 @@ public final class FileDeadLetterSink implements DeadLetterSink {
             w.channel.truncate(w.size);
             w.channel.position(w.size);
         } catch (IOException e) {
-            LOG.warn("Dead-letter file {}: could not cut back a failed write ({}); it is reopened for the next letter",
-                    file, e.toString());
+            LOG.warn(
+                    "Dead-letter file {}: could not cut back a failed write ({}); it is reopened for the next letter",
+                    file,
+                    e.toString());
             writers.remove(file);
             closeQuietly(w);
         }
@@ -128,8 +132,12 @@ public final class FileDeadLetterSink implements DeadLetterSink {
         current.channel.close();
         Path oldest = Path.of(base + "." + (maxFiles - 1));
         if (maxFiles == 1 || Files.exists(oldest)) {
-            LOG.warn("Dead-letter output of stream {} reached its cap of {} files of {} bytes: deleting {}",
-                    streamName, maxFiles, maxFileBytes, maxFiles == 1 ? base : oldest);
+            LOG.warn(
+                    "Dead-letter output of stream {} reached its cap of {} files of {} bytes: deleting {}",
+                    streamName,
+                    maxFiles,
+                    maxFileBytes,
+                    maxFiles == 1 ? base : oldest);
         }
         if (maxFiles == 1) {
             Files.delete(base);
@@ -162,14 +170,17 @@ public final class FileDeadLetterSink implements DeadLetterSink {
 
     /** Opens {@code file} for appending, first cutting off an unfinished last line left by a crash. */
     private Writer open(Path file) throws IOException {
-        FileChannel channel = opener.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.READ));
+        FileChannel channel =
+                opener.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ));
         try {
             long size = channel.size();
             long whole = endOfLastLine(channel, size);
             if (whole < size) {
-                LOG.warn("Dead-letter file {}: cut {} bytes of an unfinished letter at its end (a write that failed or "
-                        + "was interrupted; its record was not acknowledged to its source)", file, size - whole);
+                LOG.warn(
+                        "Dead-letter file {}: cut {} bytes of an unfinished letter at its end (a write that failed or "
+                                + "was interrupted; its record was not acknowledged to its source)",
+                        file,
+                        size - whole);
                 channel.truncate(whole);
             }
             channel.position(whole);

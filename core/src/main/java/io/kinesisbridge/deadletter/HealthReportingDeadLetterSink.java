@@ -26,8 +26,10 @@ public final class HealthReportingDeadLetterSink implements DeadLetterSink {
         try {
             delegate.accept(letter);
         } catch (RuntimeException e) {
-            health.down(part(letter.streamName()), "dead letters cannot be written (" + e.getMessage()
-                    + "); records that would be dead-lettered go back to their sources");
+            health.down(
+                    part(letter.streamName()),
+                    "dead letters cannot be written (" + e.getMessage()
+                            + "); records that would be dead-lettered go back to their sources");
             throw e;
         }
         health.up(part(letter.streamName()));

@@ -2,7 +2,6 @@ package io.kinesisbridge.dispatch;
 
 import io.kinesisbridge.put.KinesisError;
 import io.kinesisbridge.put.PutRecordCommand;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -28,7 +27,8 @@ final class ChainTokens {
     /** The command to send for the record: chained to its key's last sequence number when there is one. */
     PutRecordCommand commandFor(DispatchEntry entry) {
         entry.usedChainToken = false;
-        if (entry.ordering != Ordering.CHAIN || entry.command.sequenceNumberForOrdering().isPresent()) {
+        if (entry.ordering != Ordering.CHAIN
+                || entry.command.sequenceNumberForOrdering().isPresent()) {
             return entry.command;
         }
         String previous = lastSequences.get(entry.key());
@@ -50,7 +50,8 @@ final class ChainTokens {
      * local backend, say); if so the token is forgotten, and the record is sent again unchained.
      */
     boolean forgetIfStale(DispatchEntry entry, KinesisError error) {
-        if (!entry.usedChainToken || !KinesisError.INVALID_ARGUMENT.equals(error.code())
+        if (!entry.usedChainToken
+                || !KinesisError.INVALID_ARGUMENT.equals(error.code())
                 || !error.message().contains("ExclusiveMinimumSequenceNumber")) {
             return false;
         }

@@ -1,11 +1,10 @@
 package io.kinesisbridge.dispatch;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the work decided under the dispatcher's lock and done after it (completing records' futures, writing dead

@@ -4,12 +4,11 @@ import io.kinesisbridge.deadletter.DeadLetter;
 import io.kinesisbridge.deadletter.DeadLetterSink;
 import io.kinesisbridge.put.KinesisError;
 import io.kinesisbridge.put.PutRequest;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes a stream's dead letters and tells when it cannot. The log says when letters stop being written and when
@@ -40,14 +39,19 @@ final class DeadLetterWriter {
             stats.deadLetterWriteFailures.increment();
             String problem = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
             if (!failing.getAndSet(true)) {
-                LOG.error("Stream {}: a dead letter could not be written ({}); until one can, records that would be "
-                        + "dead-lettered go back to their sources (HTTP 503, MQTT not acknowledged, file tailing paused) "
-                        + "or, when read back from the spool, stay there", streamName, problem);
+                LOG.error(
+                        "Stream {}: a dead letter could not be written ({}); until one can, records that would be "
+                                + "dead-lettered go back to their sources (HTTP 503, MQTT not acknowledged, file tailing paused) "
+                                + "or, when read back from the spool, stay there",
+                        streamName,
+                        problem);
             }
             return Optional.of(problem);
         }
         if (failing.getAndSet(false)) {
-            LOG.info("Stream {}: dead letters are written again ({} writes had failed so far)", streamName,
+            LOG.info(
+                    "Stream {}: dead letters are written again ({} writes had failed so far)",
+                    streamName,
                     stats.deadLetterWriteFailures());
         }
         return Optional.empty();
@@ -55,7 +59,9 @@ final class DeadLetterWriter {
 
     /** The answer for a record given up on whose dead letter could not be written: not taken, try again later. */
     KinesisError notWritten(KinesisError reason) {
-        return new KinesisError(KinesisError.BRIDGE_SATURATED, "Stream " + streamName + ": the record failed ("
-                + reason.code() + ") and its dead letter could not be written; the record was not taken, try again later.");
+        return new KinesisError(
+                KinesisError.BRIDGE_SATURATED,
+                "Stream " + streamName + ": the record failed (" + reason.code()
+                        + ") and its dead letter could not be written; the record was not taken, try again later.");
     }
 }

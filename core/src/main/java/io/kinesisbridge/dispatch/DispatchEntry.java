@@ -5,7 +5,6 @@ import io.kinesisbridge.dispatch.spool.SpoolRecord;
 import io.kinesisbridge.put.HashKey;
 import io.kinesisbridge.put.PutRecordCommand;
 import io.kinesisbridge.put.RecordResult;
-
 import java.util.concurrent.CompletableFuture;
 
 /** One record in the dispatcher, from taken (or read back from the spool) to settled. Guarded by the dispatcher's lock. */
@@ -28,9 +27,11 @@ final class DispatchEntry {
     boolean forwarded;
     /** Where its frame ends in the spool, when it was read back from there; null for a record in memory. */
     SpoolPosition spoolEnd;
+
     boolean laneReleased;
     /** Its hold on the pending budget; null for a record read back from the spool, which is not pending. */
     PendingBudget.Claim claim;
+
     long takenMillis = System.currentTimeMillis();
     String spoolReason;
 

@@ -1,7 +1,6 @@
 package io.kinesisbridge.dispatch;
 
 import io.kinesisbridge.put.PutRecordValidator;
-
 import java.time.Duration;
 
 /**
@@ -19,18 +18,38 @@ import java.time.Duration;
  *                               waiting for a retry); a record that does not fit waits or is refused at submission,
  *                               so that a slow stream slows its sources instead of growing memory
  */
-public record DispatchSettings(int maxBatchRecords, int maxBatchBytes, Duration linger, int maxConcurrentRequests,
-                               RetryPolicy retry, int chainKeys, FlowControl flowControl, long maxPendingBytes) {
+public record DispatchSettings(
+        int maxBatchRecords,
+        int maxBatchBytes,
+        Duration linger,
+        int maxConcurrentRequests,
+        RetryPolicy retry,
+        int chainKeys,
+        FlowControl flowControl,
+        long maxPendingBytes) {
 
     /** 64 MiB: several seconds of a stream of tens of shards, small beside the heap. */
     public static final long DEFAULT_MAX_PENDING_BYTES = 64L << 20;
+
     public static final long DEFAULT_LINGER_MS = 0;
     public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 8;
     public static final int DEFAULT_CHAIN_KEYS = 100_000;
 
-    public DispatchSettings(int maxBatchRecords, int maxBatchBytes, Duration linger, int maxConcurrentRequests,
-                            RetryPolicy retry, int chainKeys) {
-        this(maxBatchRecords, maxBatchBytes, linger, maxConcurrentRequests, retry, chainKeys, FlowControl.kinesisLimits(),
+    public DispatchSettings(
+            int maxBatchRecords,
+            int maxBatchBytes,
+            Duration linger,
+            int maxConcurrentRequests,
+            RetryPolicy retry,
+            int chainKeys) {
+        this(
+                maxBatchRecords,
+                maxBatchBytes,
+                linger,
+                maxConcurrentRequests,
+                retry,
+                chainKeys,
+                FlowControl.kinesisLimits(),
                 DEFAULT_MAX_PENDING_BYTES);
     }
 
@@ -56,37 +75,58 @@ public record DispatchSettings(int maxBatchRecords, int maxBatchBytes, Duration 
     }
 
     public static DispatchSettings defaults() {
-        return new DispatchSettings(PutRecordValidator.MAX_RECORDS_PER_REQUEST, PutRecordValidator.MAX_REQUEST_BYTES,
-                Duration.ofMillis(DEFAULT_LINGER_MS), DEFAULT_MAX_CONCURRENT_REQUESTS, RetryPolicy.defaults(), DEFAULT_CHAIN_KEYS,
-                FlowControl.kinesisLimits(), DEFAULT_MAX_PENDING_BYTES);
+        return new DispatchSettings(
+                PutRecordValidator.MAX_RECORDS_PER_REQUEST,
+                PutRecordValidator.MAX_REQUEST_BYTES,
+                Duration.ofMillis(DEFAULT_LINGER_MS),
+                DEFAULT_MAX_CONCURRENT_REQUESTS,
+                RetryPolicy.defaults(),
+                DEFAULT_CHAIN_KEYS,
+                FlowControl.kinesisLimits(),
+                DEFAULT_MAX_PENDING_BYTES);
     }
 
     public DispatchSettings withRetry(RetryPolicy policy) {
-        return new DispatchSettings(maxBatchRecords, maxBatchBytes, linger, maxConcurrentRequests, policy, chainKeys,
-                flowControl, maxPendingBytes);
+        return new DispatchSettings(
+                maxBatchRecords,
+                maxBatchBytes,
+                linger,
+                maxConcurrentRequests,
+                policy,
+                chainKeys,
+                flowControl,
+                maxPendingBytes);
     }
 
     public DispatchSettings withMaxConcurrentRequests(int n) {
-        return new DispatchSettings(maxBatchRecords, maxBatchBytes, linger, n, retry, chainKeys, flowControl, maxPendingBytes);
+        return new DispatchSettings(
+                maxBatchRecords, maxBatchBytes, linger, n, retry, chainKeys, flowControl, maxPendingBytes);
     }
 
     public DispatchSettings withLinger(Duration d) {
-        return new DispatchSettings(maxBatchRecords, maxBatchBytes, d, maxConcurrentRequests, retry, chainKeys, flowControl,
+        return new DispatchSettings(
+                maxBatchRecords,
+                maxBatchBytes,
+                d,
+                maxConcurrentRequests,
+                retry,
+                chainKeys,
+                flowControl,
                 maxPendingBytes);
     }
 
     public DispatchSettings withMaxBatchRecords(int n) {
-        return new DispatchSettings(n, maxBatchBytes, linger, maxConcurrentRequests, retry, chainKeys, flowControl,
-                maxPendingBytes);
+        return new DispatchSettings(
+                n, maxBatchBytes, linger, maxConcurrentRequests, retry, chainKeys, flowControl, maxPendingBytes);
     }
 
     public DispatchSettings withFlowControl(FlowControl f) {
-        return new DispatchSettings(maxBatchRecords, maxBatchBytes, linger, maxConcurrentRequests, retry, chainKeys, f,
-                maxPendingBytes);
+        return new DispatchSettings(
+                maxBatchRecords, maxBatchBytes, linger, maxConcurrentRequests, retry, chainKeys, f, maxPendingBytes);
     }
 
     public DispatchSettings withMaxPendingBytes(long bytes) {
-        return new DispatchSettings(maxBatchRecords, maxBatchBytes, linger, maxConcurrentRequests, retry, chainKeys,
-                flowControl, bytes);
+        return new DispatchSettings(
+                maxBatchRecords, maxBatchBytes, linger, maxConcurrentRequests, retry, chainKeys, flowControl, bytes);
     }
 }

@@ -34,7 +34,7 @@ public final class DispatchStats {
     final LongAdder deadLetterWriteFailures = new LongAdder();
     final AtomicLong spoolBlocked = new AtomicLong();
     private final Map<String, ShardStats> shards = new ConcurrentHashMap<>();
-    private volatile BiConsumer<String, ShardStats> shardListener = (id, stats) -> { };
+    private volatile BiConsumer<String, ShardStats> shardListener = (id, stats) -> {};
 
     public long recordsIn() {
         return recordsIn.sum();

@@ -30,7 +30,8 @@ public record FlowControl(boolean enabled, int recordsPerSecond, long bytesPerSe
 
     /** On, at Kinesis's per-shard limits, the shard map read again every minute. */
     public static FlowControl kinesisLimits() {
-        return new FlowControl(true, KINESIS_RECORDS_PER_SECOND, KINESIS_BYTES_PER_SECOND, Duration.ofMillis(DEFAULT_REFRESH_MS));
+        return new FlowControl(
+                true, KINESIS_RECORDS_PER_SECOND, KINESIS_BYTES_PER_SECOND, Duration.ofMillis(DEFAULT_REFRESH_MS));
     }
 
     public static FlowControl off() {

@@ -89,6 +89,7 @@ final class KeyLanes {
         DispatchEntry active;
         /** Created when a second record of the key arrives: most keys never need it. */
         ArrayDeque<DispatchEntry> waiting;
+
         int live;
 
         Lane(DispatchEntry active) {

@@ -1,9 +1,9 @@
 package io.kinesisbridge.dispatch;
 
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * The stream's pending records and the bytes they hold against {@link DispatchSettings#maxPendingBytes()}. A record

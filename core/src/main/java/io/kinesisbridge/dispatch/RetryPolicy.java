@@ -1,7 +1,6 @@
 package io.kinesisbridge.dispatch;
 
 import io.kinesisbridge.put.KinesisError;
-
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -27,7 +26,10 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
     }
 
     public static RetryPolicy defaults() {
-        return new RetryPolicy(DEFAULT_MAX_ATTEMPTS, Duration.ofMillis(DEFAULT_BASE_DELAY_MS), Duration.ofMillis(DEFAULT_MAX_DELAY_MS));
+        return new RetryPolicy(
+                DEFAULT_MAX_ATTEMPTS,
+                Duration.ofMillis(DEFAULT_BASE_DELAY_MS),
+                Duration.ofMillis(DEFAULT_MAX_DELAY_MS));
     }
 
     /**

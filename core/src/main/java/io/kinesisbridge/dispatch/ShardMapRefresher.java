@@ -3,9 +3,6 @@ package io.kinesisbridge.dispatch;
 import io.kinesisbridge.backend.KinesisBackend;
 import io.kinesisbridge.backend.StreamDescription;
 import io.kinesisbridge.put.PutRecordValidator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -13,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads the stream's description: its maximum record size, and with flow control on its open shards, which it hands
@@ -41,9 +40,16 @@ final class ShardMapRefresher {
     private volatile int maxRecordSizeBytes = PutRecordValidator.DEFAULT_MAX_RECORD_SIZE_BYTES;
 
     /** @param afterRead runs after each answer, an error too (the dispatcher sends what waited for it) */
-    ShardMapRefresher(String streamName, KinesisBackend backend, FlowControl flow, DispatchStats stats,
-                      DispatchTimers timers, ReentrantLock lock, ShardQueues queues, BooleanSupplier closed,
-                      Runnable afterRead) {
+    ShardMapRefresher(
+            String streamName,
+            KinesisBackend backend,
+            FlowControl flow,
+            DispatchStats stats,
+            DispatchTimers timers,
+            ReentrantLock lock,
+            ShardQueues queues,
+            BooleanSupplier closed,
+            Runnable afterRead) {
         this.streamName = streamName;
         this.backend = backend;
         this.flow = flow;
@@ -58,7 +64,8 @@ final class ShardMapRefresher {
     /** Reads the description for the first time and starts the periodic refresh; completes once the answer is in. */
     CompletableFuture<Void> start() {
         if (flow.enabled() && !flow.refreshInterval().isZero()) {
-            periodicRefresh = timers.every(this::requestRefresh, flow.refreshInterval().toNanos());
+            periodicRefresh =
+                    timers.every(this::requestRefresh, flow.refreshInterval().toNanos());
             if (periodicRefresh.isEmpty()) {
                 LOG.debug("Stream {}: no periodic shard map refresh, the scheduler is stopping", streamName);
             }
@@ -109,9 +116,13 @@ final class ShardMapRefresher {
             if (description != null) {
                 apply(description);
             } else {
-                LOG.warn("Stream {} on backend {}: could not read its description ({}); records are checked against "
-                        + "the last known maximum record size and sent {}", streamName, backend.name(),
-                        StreamDispatcher.errorOf(error), knowsShards() ? "paced by the last known shards" : "unpaced");
+                LOG.warn(
+                        "Stream {} on backend {}: could not read its description ({}); records are checked against "
+                                + "the last known maximum record size and sent {}",
+                        streamName,
+                        backend.name(),
+                        StreamDispatcher.errorOf(error),
+                        knowsShards() ? "paced by the last known shards" : "unpaced");
             }
             refreshing.set(false);
             described.complete(null);
@@ -137,7 +148,10 @@ final class ShardMapRefresher {
         lock.lock();
         try {
             if (queues.apply(description.shards())) {
-                LOG.info("Stream {}: shard map now has {} open shards", streamName, description.shards().size());
+                LOG.info(
+                        "Stream {}: shard map now has {} open shards",
+                        streamName,
+                        description.shards().size());
             }
         } finally {
             lock.unlock();

@@ -9,6 +9,7 @@ final class ShardQueue {
     final String shardId;
     /** Null: not paced. */
     final ShardBudget budget;
+
     final DispatchStats.ShardStats stats;
     final ArrayDeque<DispatchEntry> batchable = new ArrayDeque<>();
     final ArrayDeque<DispatchEntry> singles = new ArrayDeque<>();

@@ -2,7 +2,6 @@ package io.kinesisbridge.dispatch;
 
 import io.kinesisbridge.put.ShardMap;
 import io.kinesisbridge.put.ShardRange;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,6 +30,7 @@ final class ShardQueues {
     private final Runnable shardMapStale;
     /** Records no known shard owns, or every record while flow control is off: sent without pacing. */
     private final ShardQueue unrouted = new ShardQueue("unrouted", null, null);
+
     private List<ShardQueue> queues = List.of();
     private Optional<ShardMap> shardMap = Optional.empty();
     private int readyBatchable;
@@ -44,8 +44,13 @@ final class ShardQueues {
      * @param wake          sends what is ready; called without the lock
      * @param shardMapStale asks for the shard map again (a hash key no open shard owns); called without the lock
      */
-    ShardQueues(ReentrantLock lock, DispatchSettings settings, DispatchStats stats, DispatchTimers timers,
-                Runnable wake, Runnable shardMapStale) {
+    ShardQueues(
+            ReentrantLock lock,
+            DispatchSettings settings,
+            DispatchStats stats,
+            DispatchTimers timers,
+            Runnable wake,
+            Runnable shardMapStale) {
         this.lock = lock;
         this.settings = settings;
         this.stats = stats;
@@ -94,7 +99,8 @@ final class ShardQueues {
             ShardQueue q = i < 0 ? unrouted : queues.get((roundRobin + i) % n);
             while (batch.size() < max) {
                 DispatchEntry head = q.batchable.peekFirst();
-                if (head == null || (!batch.isEmpty() && bytes + head.size > settings.maxBatchBytes())
+                if (head == null
+                        || (!batch.isEmpty() && bytes + head.size > settings.maxBatchBytes())
                         || !q.fits(head, now)) {
                     break;
                 }
@@ -131,15 +137,17 @@ final class ShardQueues {
         }
         if (!lingerTimerSet) {
             lingerTimerSet = true;
-            timers.schedule(() -> {
-                lock.lock();
-                try {
-                    lingerTimerSet = false;
-                } finally {
-                    lock.unlock();
-                }
-                wake.run();
-            }, lingerNanos - waited);
+            timers.schedule(
+                    () -> {
+                        lock.lock();
+                        try {
+                            lingerTimerSet = false;
+                        } finally {
+                            lock.unlock();
+                        }
+                        wake.run();
+                    },
+                    lingerNanos - waited);
         }
         return true;
     }
@@ -166,17 +174,19 @@ final class ShardQueues {
         }
         wakeTimerSet = true;
         wakeAtNanos = due;
-        timers.schedule(() -> {
-            lock.lock();
-            try {
-                if (wakeAtNanos == due) {
-                    wakeTimerSet = false;
-                }
-            } finally {
-                lock.unlock();
-            }
-            wake.run();
-        }, due - now);
+        timers.schedule(
+                () -> {
+                    lock.lock();
+                    try {
+                        if (wakeAtNanos == due) {
+                            wakeTimerSet = false;
+                        }
+                    } finally {
+                        lock.unlock();
+                    }
+                    wake.run();
+                },
+                due - now);
     }
 
     /** Puts a ready record in its shard's queue; a resent record goes first. */
@@ -253,8 +263,13 @@ final class ShardQueues {
         List<ShardQueue> fresh = new ArrayList<>(map.size());
         for (ShardRange range : map.shards()) {
             ShardQueue q = known.remove(range.shardId());
-            fresh.add(q != null ? q : new ShardQueue(range.shardId(),
-                    new ShardBudget(flow.recordsPerSecond(), flow.bytesPerSecond(), now), stats.shard(range.shardId())));
+            fresh.add(
+                    q != null
+                            ? q
+                            : new ShardQueue(
+                                    range.shardId(),
+                                    new ShardBudget(flow.recordsPerSecond(), flow.bytesPerSecond(), now),
+                                    stats.shard(range.shardId())));
         }
         List<DispatchEntry> moving = new ArrayList<>();
         for (ShardQueue q : known.values()) {

@@ -8,9 +8,6 @@ import io.kinesisbridge.put.KinesisError;
 import io.kinesisbridge.put.KinesisException;
 import io.kinesisbridge.put.PutRecordValidator;
 import io.kinesisbridge.put.RecordResult;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Store and forward for one stream: live records that cannot reach Kinesis go to the tail of the spool's backlog and
@@ -68,6 +67,7 @@ final class SpoolForwarder {
     private static final long SPOOL_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     /** Most records and bytes written to the spool in one append (one fsync). */
     private static final int APPEND_RECORDS = 5_000;
+
     private static final long APPEND_BYTES = 8L << 20;
 
     private final String streamName;
@@ -85,10 +85,12 @@ final class SpoolForwarder {
     private final ArrayDeque<DispatchEntry> backlog = new ArrayDeque<>();
     /** The records of the append in flight, taken from the front of the backlog. */
     private List<DispatchEntry> appending = List.of();
+
     private final Condition appended;
     private boolean blocked;
     /** Completions decided under the lock where no list of work for after it is at hand; drain() runs them. */
     private final List<Runnable> deferred = new ArrayList<>();
+
     private boolean readInFlight;
     /** Records on disk neither acknowledged nor dead-lettered (those being forwarded included). */
     private long spooled;
@@ -96,11 +98,13 @@ final class SpoolForwarder {
     private long unread;
     /** Forwarded records in memory. */
     private int window;
+
     private long windowBytes;
     /** The forwarded records read from disk, in spool order: the spool is released up to the first unfinished one. */
     private final ArrayDeque<DispatchEntry> windowOrder = new ArrayDeque<>();
     /** The last answer for a forwarded record was a retryable failure: read no more until one gets through. */
     private boolean forwardFailing;
+
     private boolean warnedFull;
     /** The records left at stop are being written to the spool: nothing else is appended or sent around them. */
     private boolean settling;
@@ -112,8 +116,16 @@ final class SpoolForwarder {
      * @param spool opened: the records it holds from an earlier run are counted in (as records in, and spooled) and
      *              forwarded once {@link Host#mayForward()}
      */
-    SpoolForwarder(String streamName, String backendName, StreamSpool spool, DispatchSettings settings,
-                   DispatchStats stats, PendingBudget budget, ReentrantLock lock, DispatchTimers timers, Host host) {
+    SpoolForwarder(
+            String streamName,
+            String backendName,
+            StreamSpool spool,
+            DispatchSettings settings,
+            DispatchStats stats,
+            PendingBudget budget,
+            ReentrantLock lock,
+            DispatchTimers timers,
+            Host host) {
         this.streamName = streamName;
         this.backendName = backendName;
         this.spool = spool;
@@ -133,8 +145,10 @@ final class SpoolForwarder {
         stats.spoolRecovered.add(found);
         stats.spooledRecords.set(found);
         if (found > 0) {
-            LOG.info("Stream {}: {} records in the spool from an earlier run; they are sent first, in order",
-                    streamName, found);
+            LOG.info(
+                    "Stream {}: {} records in the spool from an earlier run; they are sent first, in order",
+                    streamName,
+                    found);
         }
     }
 
@@ -179,8 +193,11 @@ final class SpoolForwarder {
             e = next;
         }
         if (starting) {
-            LOG.warn("Stream {}: {} cannot take records ({}); they go to the spool and are sent when it answers again",
-                    streamName, backendName, reason);
+            LOG.warn(
+                    "Stream {}: {} cannot take records ({}); they go to the spool and are sent when it answers again",
+                    streamName,
+                    backendName,
+                    reason);
             List<DispatchEntry> queued = host.takeQueued();
             queued.sort((a, b) -> Long.compare(a.readyNanos, b.readyNanos));
             for (DispatchEntry q : queued) {
@@ -275,7 +292,8 @@ final class SpoolForwarder {
         } finally {
             lock.unlock();
         }
-        List<SpoolRecord> records = batch.stream().map(DispatchEntry::toSpoolRecord).toList();
+        List<SpoolRecord> records =
+                batch.stream().map(DispatchEntry::toSpoolRecord).toList();
         CompletableFuture<Integer> written;
         try {
             written = spool.append(records);
@@ -307,10 +325,16 @@ final class SpoolForwarder {
                 stats.spoolBlocked.set(1);
                 if (!warnedFull) {
                     warnedFull = true;
-                    LOG.warn("Stream {}: the spool takes no more records ({}); until it has room, records that {} does not "
-                            + "take are given back to their sources (HTTP 503, MQTT not acknowledged, file tailing paused)",
-                            streamName, error == null ? "full: " + spool.bytes() + " bytes of " + spool.settings().maxBytes()
-                            : "write failed: " + StreamDispatcher.errorOf(error).message(), backendName);
+                    LOG.warn(
+                            "Stream {}: the spool takes no more records ({}); until it has room, records that {} does not "
+                                    + "take are given back to their sources (HTTP 503, MQTT not acknowledged, file tailing paused)",
+                            streamName,
+                            error == null
+                                    ? "full: " + spool.bytes() + " bytes of "
+                                            + spool.settings().maxBytes()
+                                    : "write failed: "
+                                            + StreamDispatcher.errorOf(error).message(),
+                            backendName);
                 }
                 timers.schedule(this::unblock, SPOOL_RETRY_NANOS);
             } else if (warnedFull && backlog.isEmpty()) {
@@ -342,9 +366,15 @@ final class SpoolForwarder {
      * completes with BridgeSaturated, which the sources treat as "not taken, try again later".
      */
     private void giveBack(DispatchEntry e, List<Runnable> afterUnlock) {
-        host.giveBack(e, new KinesisError(KinesisError.BRIDGE_SATURATED, "Stream " + streamName + ": " + backendName
-                + " does not take records (" + e.spoolReason + ") and the spool is full; the record was not taken, try "
-                + "again later."), afterUnlock);
+        host.giveBack(
+                e,
+                new KinesisError(
+                        KinesisError.BRIDGE_SATURATED,
+                        "Stream " + streamName + ": " + backendName
+                                + " does not take records (" + e.spoolReason
+                                + ") and the spool is full; the record was not taken, try "
+                                + "again later."),
+                afterUnlock);
     }
 
     private void unblock() {
@@ -366,8 +396,12 @@ final class SpoolForwarder {
         try {
             int roomRecords = windowMaxRecords - window;
             long roomBytes = windowMaxBytes - windowBytes;
-            if (readInFlight || !host.mayForward() || roomRecords <= 0 || roomBytes <= 0
-                    || (forwardFailing && window > 0) || unread <= 0) {
+            if (readInFlight
+                    || !host.mayForward()
+                    || roomRecords <= 0
+                    || roomBytes <= 0
+                    || (forwardFailing && window > 0)
+                    || unread <= 0) {
                 return;
             }
             readInFlight = true;
@@ -391,7 +425,9 @@ final class SpoolForwarder {
         try {
             readInFlight = false;
             if (error != null) {
-                LOG.warn("Stream {}: cannot read the spool back ({}); trying again in a second", streamName,
+                LOG.warn(
+                        "Stream {}: cannot read the spool back ({}); trying again in a second",
+                        streamName,
                         StreamDispatcher.errorOf(error).message());
                 timers.schedule(host::drain, TimeUnit.SECONDS.toNanos(1));
                 return;
@@ -406,8 +442,9 @@ final class SpoolForwarder {
                 DispatchEntry e;
                 KinesisError invalid = null;
                 try {
-                    e = new DispatchEntry(PutRecordValidator.validate(r.record().command().toRequest(),
-                            host.maxRecordSizeBytes()), r.record().ordering());
+                    e = new DispatchEntry(
+                            PutRecordValidator.validate(r.record().command().toRequest(), host.maxRecordSizeBytes()),
+                            r.record().ordering());
                     e.takenMillis = r.record().firstTakenMillis();
                 } catch (KinesisException k) {
                     e = DispatchEntry.invalid(r.record().command());
@@ -474,8 +511,11 @@ final class SpoolForwarder {
     /** Guarded by lock. The stop's append is over: the first {@code written} of {@code left} are on disk. */
     void appendedAtStop(List<DispatchEntry> left, int written, List<Runnable> afterUnlock) {
         for (int i = 0; i < written; i++) {
-            spooledNow(left.get(i), "not acknowledged when the bridge stopped; sent after the restart (it may "
-                    + "have reached Kinesis already)", afterUnlock);
+            spooledNow(
+                    left.get(i),
+                    "not acknowledged when the bridge stopped; sent after the restart (it may "
+                            + "have reached Kinesis already)",
+                    afterUnlock);
         }
         if (written > 0) {
             attention = true;

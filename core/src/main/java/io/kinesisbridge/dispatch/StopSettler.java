@@ -1,9 +1,6 @@
 package io.kinesisbridge.dispatch;
 
 import io.kinesisbridge.put.KinesisError;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +8,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * At the stop, settles the records still pending: takes them out of the dispatcher in per-key order and writes them
@@ -34,10 +33,18 @@ final class StopSettler {
     private final KeyLanes lanes;
     /** Null when the stream has no spool. */
     private final SpoolForwarder forwarder;
+
     private final DeadLettering deadLettering;
 
-    StopSettler(String streamName, ReentrantLock lock, PendingBudget budget, InFlightRequests inFlight,
-                ShardQueues queues, KeyLanes lanes, SpoolForwarder forwarder, DeadLettering deadLettering) {
+    StopSettler(
+            String streamName,
+            ReentrantLock lock,
+            PendingBudget budget,
+            InFlightRequests inFlight,
+            ShardQueues queues,
+            KeyLanes lanes,
+            SpoolForwarder forwarder,
+            DeadLettering deadLettering) {
         this.streamName = streamName;
         this.lock = lock;
         this.budget = budget;
@@ -68,13 +75,18 @@ final class StopSettler {
         List<DispatchEntry> unspooled = forwarder == null ? left : spool(left, timeout);
         List<Runnable> afterUnlock = new ArrayList<>();
         if (!unspooled.isEmpty()) {
-            LOG.warn("Stream {}: {} records were not acknowledged within {}; they go to the dead-letter output",
-                    streamName, unspooled.size(), timeout);
+            LOG.warn(
+                    "Stream {}: {} records were not acknowledged within {}; they go to the dead-letter output",
+                    streamName,
+                    unspooled.size(),
+                    timeout);
             lock.lock();
             try {
                 for (DispatchEntry entry : unspooled) {
-                    KinesisError error = new KinesisError(KinesisError.SHUTDOWN, "Not acknowledged when the bridge "
-                            + "stopped after " + entry.attempts + " attempts; it may or may not have reached Kinesis.");
+                    KinesisError error = new KinesisError(
+                            KinesisError.SHUTDOWN,
+                            "Not acknowledged when the bridge " + "stopped after " + entry.attempts
+                                    + " attempts; it may or may not have reached Kinesis.");
                     entry.laneReleased = true;
                     deadLettering.deadLetter(entry, error, afterUnlock);
                 }
@@ -93,7 +105,9 @@ final class StopSettler {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("Stream {}: could not spool the records left at stop: {}", streamName,
+            LOG.warn(
+                    "Stream {}: could not spool the records left at stop: {}",
+                    streamName,
                     StreamDispatcher.errorOf(e).message());
         }
         List<Runnable> afterUnlock = new ArrayList<>();
@@ -104,8 +118,11 @@ final class StopSettler {
             lock.unlock();
         }
         if (written > 0) {
-            LOG.info("Stream {}: {} records not acknowledged at stop were written to the spool; they are sent after "
-                    + "the restart", streamName, written);
+            LOG.info(
+                    "Stream {}: {} records not acknowledged at stop were written to the spool; they are sent after "
+                            + "the restart",
+                    streamName,
+                    written);
         }
         Completions.runHere(afterUnlock);
         return left.subList(written, left.size());

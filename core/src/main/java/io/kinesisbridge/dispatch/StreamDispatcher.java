@@ -12,9 +12,6 @@ import io.kinesisbridge.put.PutRequest;
 import io.kinesisbridge.put.RecordResult;
 import io.kinesisbridge.put.ShardMap;
 import io.kinesisbridge.put.Utf8;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +24,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Takes the records of one stream to the backend: validates them, keeps per-key order, paces them per shard,
@@ -95,8 +94,12 @@ public final class StreamDispatcher implements AutoCloseable {
     private volatile boolean stopped;
 
     /** Completes futures on the thread that learns the outcome; callers must not block in their callbacks. */
-    public StreamDispatcher(String streamName, KinesisBackend backend, DispatchSettings settings,
-                            DeadLetterSink deadLetters, ScheduledExecutorService scheduler) {
+    public StreamDispatcher(
+            String streamName,
+            KinesisBackend backend,
+            DispatchSettings settings,
+            DeadLetterSink deadLetters,
+            ScheduledExecutorService scheduler) {
         this(streamName, backend, settings, deadLetters, scheduler, Runnable::run);
     }
 
@@ -105,8 +108,13 @@ public final class StreamDispatcher implements AutoCloseable {
      * @param completions completes the records' futures and writes dead letters; a caller's callback may run
      *                    there and may block (waiting for room, say) without stopping the sends
      */
-    public StreamDispatcher(String streamName, KinesisBackend backend, DispatchSettings settings,
-                            DeadLetterSink deadLetters, ScheduledExecutorService scheduler, Executor completions) {
+    public StreamDispatcher(
+            String streamName,
+            KinesisBackend backend,
+            DispatchSettings settings,
+            DeadLetterSink deadLetters,
+            ScheduledExecutorService scheduler,
+            Executor completions) {
         this(streamName, backend, settings, deadLetters, scheduler, completions, Optional.empty());
     }
 
@@ -114,9 +122,14 @@ public final class StreamDispatcher implements AutoCloseable {
      * @param spool the stream's spool (store and forward), opened: the records it holds from an earlier run are
      *              counted in and forwarded once the stream's description is read; the dispatcher closes it
      */
-    public StreamDispatcher(String streamName, KinesisBackend backend, DispatchSettings settings,
-                            DeadLetterSink deadLetters, ScheduledExecutorService scheduler, Executor completions,
-                            Optional<StreamSpool> spool) {
+    public StreamDispatcher(
+            String streamName,
+            KinesisBackend backend,
+            DispatchSettings settings,
+            DeadLetterSink deadLetters,
+            ScheduledExecutorService scheduler,
+            Executor completions,
+            Optional<StreamSpool> spool) {
         this.streamName = streamName;
         this.backend = backend;
         this.settings = settings;
@@ -125,11 +138,12 @@ public final class StreamDispatcher implements AutoCloseable {
         this.timers = new DispatchTimers(scheduler);
         this.letters = new DeadLetterWriter(streamName, deadLetters, stats);
         this.queues = new ShardQueues(lock, settings, stats, timers, this::drain, this::requestRefresh);
-        this.refresher = new ShardMapRefresher(streamName, backend, settings.flowControl(), stats, timers, lock, queues,
-                () -> closed, this::drain);
+        this.refresher = new ShardMapRefresher(
+                streamName, backend, settings.flowControl(), stats, timers, lock, queues, () -> closed, this::drain);
         this.chainTokens = new ChainTokens(settings.chainKeys());
-        this.forwarder = spool.map(s -> new SpoolForwarder(streamName, backend.name(), s, settings, stats, budget, lock,
-                timers, new ForwarderHost())).orElse(null);
+        this.forwarder = spool.map(s -> new SpoolForwarder(
+                        streamName, backend.name(), s, settings, stats, budget, lock, timers, new ForwarderHost()))
+                .orElse(null);
         this.settler = new StopSettler(streamName, lock, budget, inFlight, queues, lanes, forwarder, this::deadLetter);
     }
 
@@ -197,8 +211,11 @@ public final class StreamDispatcher implements AutoCloseable {
      */
     public CompletableFuture<RecordResult> submit(PutRequest request, Ordering ordering, Duration maxWait) {
         if (closed) {
-            return deadLetterNow(request, new KinesisError(KinesisError.SHUTDOWN,
-                    "The bridge is stopping and takes no new records for stream " + streamName + "."));
+            return deadLetterNow(
+                    request,
+                    new KinesisError(
+                            KinesisError.SHUTDOWN,
+                            "The bridge is stopping and takes no new records for stream " + streamName + "."));
         }
         if (!refresher.described().isDone() && exceedsDefaultRecordSize(request)) {
             // the stream may allow up to 10 MiB: judge this record once its limit is known
@@ -217,9 +234,10 @@ public final class StreamDispatcher implements AutoCloseable {
                     || !budget.admit(entry.size, maxWait, drainer != Thread.currentThread(), () -> closed)) {
                 stats.recordsRefused.increment();
                 return CompletableFuture.completedFuture(new RecordResult.Failed(new KinesisError(
-                        KinesisError.BRIDGE_SATURATED, "Stream " + streamName + " holds " + budget.bytes()
-                        + " bytes of records not yet acknowledged (limit " + settings.maxPendingBytes()
-                        + "); the record was not taken, try again later.")));
+                        KinesisError.BRIDGE_SATURATED,
+                        "Stream " + streamName + " holds " + budget.bytes()
+                                + " bytes of records not yet acknowledged (limit " + settings.maxPendingBytes()
+                                + "); the record was not taken, try again later.")));
             }
             stats.recordsIn.increment();
             entry.claim = budget.take(entry.size);
@@ -247,9 +265,10 @@ public final class StreamDispatcher implements AutoCloseable {
     }
 
     private static boolean exceedsDefaultRecordSize(PutRequest request) {
-        return request.data() != null && request.partitionKey() != null
+        return request.data() != null
+                && request.partitionKey() != null
                 && (long) request.data().length + Utf8.encodedLength(request.partitionKey())
-                > PutRecordValidator.DEFAULT_MAX_RECORD_SIZE_BYTES;
+                        > PutRecordValidator.DEFAULT_MAX_RECORD_SIZE_BYTES;
     }
 
     /** Dead-letters a record that could not even be built (no partition key, say) and counts it as submitted. */
@@ -275,7 +294,8 @@ public final class StreamDispatcher implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        return CompletableFuture.completedFuture(new RecordResult.Failed(problem.isEmpty() ? error : letters.notWritten(error)));
+        return CompletableFuture.completedFuture(
+                new RecordResult.Failed(problem.isEmpty() ? error : letters.notWritten(error)));
     }
 
     // ---- sending ---------------------------------------------------------------------------------------------
@@ -392,8 +412,8 @@ public final class StreamDispatcher implements AutoCloseable {
                 return; // given up on at shutdown already
             }
             if (error == null && results.size() != request.size()) {
-                error = new IllegalStateException("backend answered " + results.size() + " results for "
-                        + request.size() + " records");
+                error = new IllegalStateException(
+                        "backend answered " + results.size() + " results for " + request.size() + " records");
             }
             if (error != null) {
                 KinesisError e = errorOf(error);
@@ -443,10 +463,12 @@ public final class StreamDispatcher implements AutoCloseable {
             forwarder.forwardFailed();
             stats.recordsRetried.increment();
             inFlight.awaitRetry(entry);
-            timers.schedule(() -> retry(entry), settings.retry().backoff(entry.attempts).toNanos());
+            timers.schedule(
+                    () -> retry(entry), settings.retry().backoff(entry.attempts).toNanos());
             return;
         }
-        Optional<Duration> delay = entry.forwarded ? Optional.empty() : settings.retry().nextDelay(entry.attempts, error);
+        Optional<Duration> delay =
+                entry.forwarded ? Optional.empty() : settings.retry().nextDelay(entry.attempts, error);
         if (forwarder != null && !entry.forwarded && error.retryable() && (delay.isEmpty() || spooling())) {
             toSpool(entry, error.code() + " after " + entry.attempts + " attempts: " + error.message());
             return;
@@ -511,7 +533,8 @@ public final class StreamDispatcher implements AutoCloseable {
             return;
         }
         // when the scheduler is stopping, the record stays in the spool for the next run
-        timers.scheduleUnlessStopping(() -> complete(List.of(() -> writeLetterOf(entry, reason))), DEAD_LETTER_RETRY_NANOS);
+        timers.scheduleUnlessStopping(
+                () -> complete(List.of(() -> writeLetterOf(entry, reason))), DEAD_LETTER_RETRY_NANOS);
     }
 
     private void retry(DispatchEntry entry) {
@@ -669,7 +692,10 @@ public final class StreamDispatcher implements AutoCloseable {
     public long unaccounted() {
         lock.lock();
         try {
-            return stats.recordsIn() - stats.recordsAcknowledged() - stats.recordsDeadLettered() - budget.records()
+            return stats.recordsIn()
+                    - stats.recordsAcknowledged()
+                    - stats.recordsDeadLettered()
+                    - budget.records()
                     - (forwarder == null ? 0 : forwarder.spooled())
                     - stats.recordsReturned();
         } finally {
@@ -737,11 +763,13 @@ public final class StreamDispatcher implements AutoCloseable {
      * (or dead-lettered) at once, so that the sources' last exchanges complete within the time.
      */
     public void beginShutdown(Duration timeout) {
-        timers.schedule(() -> {
-            if (!closed && pending() > 0) {
-                settler.settle(timeout);
-            }
-        }, timeout.toNanos());
+        timers.schedule(
+                () -> {
+                    if (!closed && pending() > 0) {
+                        settler.settle(timeout);
+                    }
+                },
+                timeout.toNanos());
     }
 
     @Override

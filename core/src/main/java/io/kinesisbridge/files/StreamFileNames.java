@@ -1,7 +1,6 @@
 package io.kinesisbridge.files;
 
 import io.kinesisbridge.put.PutRecordValidator;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -30,13 +29,12 @@ public final class StreamFileNames {
     static final int MAX_ESCAPED = 200;
 
     private static final Pattern PLAIN = Pattern.compile("[a-z0-9]([a-z0-9_.-]*[a-z0-9_-])?");
-    private static final Set<String> DEVICE_NAMES = Set.of("con", "prn", "aux", "nul",
-            "com0", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9",
+    private static final Set<String> DEVICE_NAMES = Set.of(
+            "con", "prn", "aux", "nul", "com0", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9",
             "lpt0", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9");
     private static final String BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
 
-    private StreamFileNames() {
-    }
+    private StreamFileNames() {}
 
     /** The file name of a stream; IllegalArgumentException when {@code streamName} is not a Kinesis stream name. */
     public static String of(String streamName) {
@@ -90,7 +88,9 @@ public final class StreamFileNames {
 
     /** Whether {@code s} is a Kinesis stream name: the pattern and the length AWS accepts. */
     public static boolean isStreamName(String s) {
-        return s != null && s.length() <= PutRecordValidator.MAX_STREAM_NAME_LENGTH && PutRecordValidator.isStreamName(s);
+        return s != null
+                && s.length() <= PutRecordValidator.MAX_STREAM_NAME_LENGTH
+                && PutRecordValidator.isStreamName(s);
     }
 
     private static Optional<String> decode(String fileName) {

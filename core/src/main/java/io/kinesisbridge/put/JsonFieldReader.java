@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-
 import java.io.IOException;
 import java.util.Optional;
 
@@ -18,7 +17,8 @@ import java.util.Optional;
 public final class JsonFieldReader {
 
     private static final JsonFactory JSON = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build())
+            .streamReadConstraints(
+                    StreamReadConstraints.builder().maxNestingDepth(200).build())
             .build();
 
     private final JsonPointer pointer;
@@ -28,7 +28,8 @@ public final class JsonFieldReader {
 
     public JsonFieldReader(String pointer) {
         if (pointer.isEmpty() || pointer.charAt(0) != '/') {
-            throw new IllegalArgumentException("a JSON Pointer starts with '/', such as /user/id; got '" + pointer + "'");
+            throw new IllegalArgumentException(
+                    "a JSON Pointer starts with '/', such as /user/id; got '" + pointer + "'");
         }
         this.pointer = JsonPointer.compile(pointer);
         this.expression = pointer;
@@ -77,9 +78,12 @@ public final class JsonFieldReader {
                 rest = rest.tail();
             }
             return switch (token) {
-                case VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT, VALUE_TRUE, VALUE_FALSE -> Optional.of(p.getText());
+                case VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT, VALUE_TRUE, VALUE_FALSE ->
+                    Optional.of(p.getText());
                 case VALUE_NULL, END_ARRAY -> Optional.empty(); // END_ARRAY: the index was one past the end
-                default -> throw new IllegalArgumentException("the value at " + expression + " is not a string, number or boolean");
+                default ->
+                    throw new IllegalArgumentException(
+                            "the value at " + expression + " is not a string, number or boolean");
             };
         } catch (IOException e) {
             throw new IllegalArgumentException("not JSON (" + firstLine(e.getMessage()) + ")", e);

@@ -36,9 +36,19 @@ public record KinesisError(String code, String message) {
     public static final String SHUTDOWN = "BridgeShutdown";
 
     private static final Set<String> RETRYABLE = Set.of(
-            THROUGHPUT_EXCEEDED, INTERNAL_FAILURE, SERVICE_UNAVAILABLE, LIMIT_EXCEEDED, KMS_THROTTLING,
-            SERVICE_UNREACHABLE, BRIDGE_SATURATED, "ThrottlingException", "RequestLimitExceeded",
-            "RequestTimeout", "RequestTimeoutException", "InternalServerError", "InternalError");
+            THROUGHPUT_EXCEEDED,
+            INTERNAL_FAILURE,
+            SERVICE_UNAVAILABLE,
+            LIMIT_EXCEEDED,
+            KMS_THROTTLING,
+            SERVICE_UNREACHABLE,
+            BRIDGE_SATURATED,
+            "ThrottlingException",
+            "RequestLimitExceeded",
+            "RequestTimeout",
+            "RequestTimeoutException",
+            "InternalServerError",
+            "InternalError");
 
     public KinesisError {
         Objects.requireNonNull(code, "code");
@@ -60,12 +70,15 @@ public record KinesisError(String code, String message) {
     }
 
     public static KinesisError resourceNotFound(String streamName, String accountId) {
-        return new KinesisError(RESOURCE_NOT_FOUND, "Stream " + streamName + " under account " + accountId + " not found.");
+        return new KinesisError(
+                RESOURCE_NOT_FOUND, "Stream " + streamName + " under account " + accountId + " not found.");
     }
 
     public static KinesisError throughputExceeded(String shardId, String streamName, String accountId) {
-        return new KinesisError(THROUGHPUT_EXCEEDED,
-                "Rate exceeded for shard " + shardId + " in stream " + streamName + " under account " + accountId + ".");
+        return new KinesisError(
+                THROUGHPUT_EXCEEDED,
+                "Rate exceeded for shard " + shardId + " in stream " + streamName + " under account " + accountId
+                        + ".");
     }
 
     @Override

@@ -55,7 +55,8 @@ public abstract sealed class KinesisException extends RuntimeException
     /** The error and the stream; not the partition key, which often names a person (logs show this text). */
     @Override
     public String toString() {
-        StringBuilder s = new StringBuilder(getClass().getSimpleName()).append(": ").append(error);
+        StringBuilder s =
+                new StringBuilder(getClass().getSimpleName()).append(": ").append(error);
         if (streamName != null) {
             s.append(" [stream=").append(streamName).append(']');
         }

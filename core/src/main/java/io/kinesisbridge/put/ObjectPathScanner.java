@@ -1,7 +1,6 @@
 package io.kinesisbridge.put;
 
 import com.fasterxml.jackson.core.JsonPointer;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +26,7 @@ final class ObjectPathScanner {
      */
     private static final int MAX_STRING_LENGTH = 50_000;
 
-    private ObjectPathScanner() {
-    }
+    private ObjectPathScanner() {}
 
     /**
      * The pointer's segments as bytes when each is a property name the scanner can compare byte for byte (printable

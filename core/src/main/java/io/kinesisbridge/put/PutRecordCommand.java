@@ -8,8 +8,12 @@ import java.util.Optional;
  * A PutRecord that passed {@link PutRecordValidator}: every field satisfies AWS's constraints for its stream.
  * Only the validator creates these from outside input.
  */
-public record PutRecordCommand(String streamName, String partitionKey, byte[] data,
-                               Optional<String> explicitHashKey, Optional<String> sequenceNumberForOrdering) {
+public record PutRecordCommand(
+        String streamName,
+        String partitionKey,
+        byte[] data,
+        Optional<String> explicitHashKey,
+        Optional<String> sequenceNumberForOrdering) {
 
     public PutRecordCommand {
         Objects.requireNonNull(streamName, "streamName");
@@ -34,8 +38,8 @@ public record PutRecordCommand(String streamName, String partitionKey, byte[] da
     }
 
     public PutRequest toRequest() {
-        return new PutRequest(streamName, partitionKey, data, explicitHashKey.orElse(null),
-                sequenceNumberForOrdering.orElse(null));
+        return new PutRequest(
+                streamName, partitionKey, data, explicitHashKey.orElse(null), sequenceNumberForOrdering.orElse(null));
     }
 
     @Override
@@ -50,7 +54,8 @@ public record PutRecordCommand(String streamName, String partitionKey, byte[] da
 
     @Override
     public int hashCode() {
-        return Objects.hash(streamName, partitionKey, Arrays.hashCode(data), explicitHashKey, sequenceNumberForOrdering);
+        return Objects.hash(
+                streamName, partitionKey, Arrays.hashCode(data), explicitHashKey, sequenceNumberForOrdering);
     }
 
     /** Sizes, not contents, of the partition key and data: they may hold personal data, and this text may be logged. */

@@ -3,12 +3,12 @@ package io.kinesisbridge.put;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.util.Base64;
+import java.util.Arrays;
 
 /**
  * The wire form of a record: the PutRecord request of the Kinesis JSON protocol, with Data in base64. The one
@@ -29,8 +29,7 @@ public final class PutRecordJson {
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
-    private PutRecordJson() {
-    }
+    private PutRecordJson() {}
 
     public static String write(PutRequest request) {
         StringWriter out = new StringWriter(64 + (request.data() == null ? 0 : request.data().length * 4 / 3));
@@ -73,7 +72,7 @@ public final class PutRecordJson {
                 throw serialization("Start of structure or map expected");
             }
             return read(p);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw KinesisException.of(new KinesisError(KinesisError.SERIALIZATION, e.getOriginalMessage()), null, null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -107,9 +106,11 @@ public final class PutRecordJson {
         return switch (token) {
             case VALUE_STRING -> p.getText();
             case VALUE_NULL -> null;
-            case VALUE_TRUE, VALUE_FALSE -> throw serialization("class java.lang.Boolean can not be converted to an String");
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> throw serialization(
-                    "class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to an String");
+            case VALUE_TRUE, VALUE_FALSE ->
+                throw serialization("class java.lang.Boolean can not be converted to an String");
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT ->
+                throw serialization(
+                        "class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to an String");
             case START_ARRAY -> throw serialization("Start of list found where not expected");
             default -> throw serialization("Start of structure or map found where not expected.");
         };
@@ -121,9 +122,11 @@ public final class PutRecordJson {
             case VALUE_STRING -> decodeBase64(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
             case VALUE_EMBEDDED_OBJECT -> p.getBinaryValue();
             case VALUE_NULL -> null;
-            case VALUE_TRUE, VALUE_FALSE -> throw serialization("class java.lang.Boolean can not be converted to a Blob");
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> throw serialization(
-                    "class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to a Blob");
+            case VALUE_TRUE, VALUE_FALSE ->
+                throw serialization("class java.lang.Boolean can not be converted to a Blob");
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT ->
+                throw serialization(
+                        "class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to a Blob");
             case START_ARRAY -> throw serialization("Start of list found where not expected");
             default -> throw serialization("Start of structure or map found where not expected.");
         };
@@ -170,7 +173,7 @@ public final class PutRecordJson {
     private static final byte[] SEXTETS = new byte[128];
 
     static {
-        java.util.Arrays.fill(SEXTETS, (byte) -1);
+        Arrays.fill(SEXTETS, (byte) -1);
         String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
         for (int i = 0; i < alphabet.length(); i++) {
             SEXTETS[alphabet.charAt(i)] = (byte) i;
@@ -201,15 +204,17 @@ public final class PutRecordJson {
             boolean alphabet = c < 128 && SEXTETS[c] >= 0;
             boolean padding = c == '=' && (i + 1 == n || text[offset + i + 1] == '=') && i >= n - 2;
             if (!alphabet && !padding) {
-                return serialization("'" + new String(text, offset, n) + "' can not be converted to a Blob: Invalid Base64 character: '" + c + "'");
+                return serialization("'" + new String(text, offset, n)
+                        + "' can not be converted to a Blob: Invalid Base64 character: '" + c + "'");
             }
         }
-        return serialization("'" + new String(text, offset, n) + "' can not be converted to a Blob: Invalid Base64 character: '"
-                + text[offset + hint] + "'");
+        return serialization("'" + new String(text, offset, n)
+                + "' can not be converted to a Blob: Invalid Base64 character: '" + text[offset + hint] + "'");
     }
 
     private static KinesisException lastCharacter(char[] text, int offset, int n) {
-        return serialization("'" + new String(text, offset, n) + "' can not be converted to a Blob: Invalid last non-pad Base64 character dectected");
+        return serialization("'" + new String(text, offset, n)
+                + "' can not be converted to a Blob: Invalid last non-pad Base64 character dectected");
     }
 
     private static KinesisException serialization(String message) {

@@ -21,19 +21,21 @@ public final class PutRecordValidator {
     public static final int DEFAULT_MAX_RECORD_SIZE_BYTES = 1_048_576;
     /** The highest maximum record size a stream can be given. */
     public static final int LARGEST_MAX_RECORD_SIZE_BYTES = 10_485_760;
+
     public static final int MAX_RECORDS_PER_REQUEST = 500;
     /** A PutRecords request's limit: data plus partition keys of all its records. */
     public static final int MAX_REQUEST_BYTES = 5 * 1_048_576;
+
     public static final int MAX_PARTITION_KEY_LENGTH = 256;
     public static final int MAX_STREAM_NAME_LENGTH = 128;
 
     static final String STREAM_NAME_PATTERN = "[a-zA-Z0-9_.-]+";
     static final String HASH_KEY_PATTERN = "0|([1-9]\\d{0,38})";
     static final String SEQUENCE_NUMBER_PATTERN = "0|([1-9]\\d{0,128})";
-    private static final String RECORDS_ENTRY_STRING = "com.amazonaws.kinesis.v20131202.PutRecordsRequestEntry@c965e310";
+    private static final String RECORDS_ENTRY_STRING =
+            "com.amazonaws.kinesis.v20131202.PutRecordsRequestEntry@c965e310";
 
-    private PutRecordValidator() {
-    }
+    private PutRecordValidator() {}
 
     /** Validates both phases and returns the command, or throws the AWS error as a NonRetryableKinesisException. */
     public static PutRecordCommand validate(PutRequest request, int maxRecordSizeBytes) {
@@ -42,16 +44,20 @@ public final class PutRecordValidator {
         if (error.isPresent()) {
             throw KinesisException.of(error.get(), request.streamName(), request.partitionKey());
         }
-        return new PutRecordCommand(request.streamName(), request.partitionKey(), request.data(),
-                Optional.ofNullable(request.explicitHashKey()), Optional.ofNullable(request.sequenceNumberForOrdering()));
+        return new PutRecordCommand(
+                request.streamName(),
+                request.partitionKey(),
+                request.data(),
+                Optional.ofNullable(request.explicitHashKey()),
+                Optional.ofNullable(request.sequenceNumberForOrdering()));
     }
 
     /**
      * Validates a PutRecords request in both phases and returns one command per entry, or throws the AWS error
      * as a NonRetryableKinesisException.
      */
-    public static List<PutRecordCommand> validatePutRecords(String streamName, List<PutRequest> records,
-                                                            int maxRecordSizeBytes) {
+    public static List<PutRecordCommand> validatePutRecords(
+            String streamName, List<PutRequest> records, int maxRecordSizeBytes) {
         Optional<KinesisError> error = checkPutRecordsSchema(streamName, records, maxRecordSizeBytes)
                 .or(() -> checkPutRecordsArguments(records, maxRecordSizeBytes));
         if (error.isPresent()) {
@@ -59,8 +65,12 @@ public final class PutRecordValidator {
         }
         List<PutRecordCommand> commands = new ArrayList<>(records.size());
         for (PutRequest r : records) {
-            commands.add(new PutRecordCommand(streamName, r.partitionKey(), r.data(),
-                    Optional.ofNullable(r.explicitHashKey()), Optional.empty()));
+            commands.add(new PutRecordCommand(
+                    streamName,
+                    r.partitionKey(),
+                    r.data(),
+                    Optional.ofNullable(r.explicitHashKey()),
+                    Optional.empty()));
         }
         return commands;
     }
@@ -68,7 +78,8 @@ public final class PutRecordValidator {
     /** The ValidationException AWS gives a PutRecord request of this shape, if any. */
     public static Optional<KinesisError> checkPutRecordSchema(PutRequest request, int maxRecordSizeBytes) {
         ValidationErrors v = new ValidationErrors();
-        checkPattern(v, "sequenceNumberForOrdering", request.sequenceNumberForOrdering(), false, SEQUENCE_NUMBER_PATTERN);
+        checkPattern(
+                v, "sequenceNumberForOrdering", request.sequenceNumberForOrdering(), false, SEQUENCE_NUMBER_PATTERN);
         checkPartitionKey(v, "partitionKey", request.partitionKey());
         checkPattern(v, "explicitHashKey", request.explicitHashKey(), false, HASH_KEY_PATTERN);
         checkData(v, "data", request.data(), maxRecordSizeBytes);
@@ -80,8 +91,8 @@ public final class PutRecordValidator {
      * The ValidationException AWS gives a PutRecords request of this shape, if any. The entries' own stream
      * names and sequence numbers are ignored (PutRecords has neither per entry).
      */
-    public static Optional<KinesisError> checkPutRecordsSchema(String streamName, List<PutRequest> records,
-                                                               int maxRecordSizeBytes) {
+    public static Optional<KinesisError> checkPutRecordsSchema(
+            String streamName, List<PutRequest> records, int maxRecordSizeBytes) {
         ValidationErrors v = new ValidationErrors();
         if (records == null) {
             v.add("null", "records", "Member must not be null");
@@ -90,7 +101,10 @@ public final class PutRecordValidator {
                 v.add(listString(records), "records", "Member must have length greater than or equal to 1");
             }
             if (records.size() > MAX_RECORDS_PER_REQUEST) {
-                v.add(listString(records), "records", "Member must have length less than or equal to " + MAX_RECORDS_PER_REQUEST);
+                v.add(
+                        listString(records),
+                        "records",
+                        "Member must have length less than or equal to " + MAX_RECORDS_PER_REQUEST);
             }
             for (int i = 0; i < records.size() && !v.full(); i++) {
                 PutRequest entry = records.get(i);
@@ -109,16 +123,15 @@ public final class PutRecordValidator {
 
     /** The InvalidArgumentException AWS gives a schema-valid PutRecord on a stream of this record size, if any. */
     public static Optional<KinesisError> checkPutRecordArguments(PutRequest request, int maxRecordSizeBytes) {
-        return checkHashKeyRange(request.explicitHashKey())
-                .or(() -> checkRecordSize(request, maxRecordSizeBytes));
+        return checkHashKeyRange(request.explicitHashKey()).or(() -> checkRecordSize(request, maxRecordSizeBytes));
     }
 
     /** The InvalidArgumentException AWS gives a schema-valid PutRecords request, if any. */
     public static Optional<KinesisError> checkPutRecordsArguments(List<PutRequest> records, int maxRecordSizeBytes) {
         long total = 0;
         for (PutRequest entry : records) {
-            Optional<KinesisError> error = checkHashKeyRange(entry.explicitHashKey())
-                    .or(() -> checkRecordSize(entry, maxRecordSizeBytes));
+            Optional<KinesisError> error =
+                    checkHashKeyRange(entry.explicitHashKey()).or(() -> checkRecordSize(entry, maxRecordSizeBytes));
             if (error.isPresent()) {
                 return error;
             }
@@ -135,27 +148,34 @@ public final class PutRecordValidator {
      * one that holds no {@link SequenceNumber} layout, or whose record time lies in the future. AWS takes any other
      * value, whichever stream, shard or account issued it.
      */
-    public static Optional<KinesisError> checkSequenceNumberForOrdering(String sequenceNumber, String streamName,
-                                                                        String accountId, long nowMillis) {
+    public static Optional<KinesisError> checkSequenceNumberForOrdering(
+            String sequenceNumber, String streamName, String accountId, long nowMillis) {
         if (sequenceNumber == null) {
             return Optional.empty();
         }
-        boolean usable = SequenceNumber.parse(sequenceNumber).filter(n -> !n.isFromTheFuture(nowMillis)).isPresent();
+        boolean usable = SequenceNumber.parse(sequenceNumber)
+                .filter(n -> !n.isFromTheFuture(nowMillis))
+                .isPresent();
         if (usable) {
             return Optional.empty();
         }
-        return Optional.of(new KinesisError(KinesisError.INVALID_ARGUMENT, "ExclusiveMinimumSequenceNumber " + sequenceNumber
-                + " used in PutRecord on stream " + streamName + " under account " + accountId + " is invalid."));
+        return Optional.of(new KinesisError(
+                KinesisError.INVALID_ARGUMENT,
+                "ExclusiveMinimumSequenceNumber " + sequenceNumber + " used in PutRecord on stream " + streamName
+                        + " under account " + accountId + " is invalid."));
     }
 
     /** The data length the request schema allows: 1 MiB, or 10 MiB on a stream that raised its record size. */
     public static int schemaDataLimit(int maxRecordSizeBytes) {
-        return maxRecordSizeBytes > DEFAULT_MAX_RECORD_SIZE_BYTES ? LARGEST_MAX_RECORD_SIZE_BYTES : DEFAULT_MAX_RECORD_SIZE_BYTES;
+        return maxRecordSizeBytes > DEFAULT_MAX_RECORD_SIZE_BYTES
+                ? LARGEST_MAX_RECORD_SIZE_BYTES
+                : DEFAULT_MAX_RECORD_SIZE_BYTES;
     }
 
     private static Optional<KinesisError> checkHashKeyRange(String explicitHashKey) {
         if (explicitHashKey != null && new BigInteger(explicitHashKey).compareTo(HashKey.MAX_VALUE) > 0) {
-            return Optional.of(new KinesisError(KinesisError.INVALID_ARGUMENT,
+            return Optional.of(new KinesisError(
+                    KinesisError.INVALID_ARGUMENT,
                     "Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was "
                             + explicitHashKey));
         }
@@ -165,7 +185,8 @@ public final class PutRecordValidator {
     private static Optional<KinesisError> checkRecordSize(PutRequest request, int maxRecordSizeBytes) {
         long size = (long) request.data().length + Utf8.encodedLength(request.partitionKey());
         if (size > maxRecordSizeBytes) {
-            return Optional.of(new KinesisError(KinesisError.INVALID_ARGUMENT,
+            return Optional.of(new KinesisError(
+                    KinesisError.INVALID_ARGUMENT,
                     "Record size of " + size + " bytes (data plus partition key) exceeds the maximum record size of "
                             + maxRecordSizeBytes + " bytes"
                             + (request.streamName() == null ? "" : " of stream " + request.streamName()) + "."));
@@ -182,7 +203,10 @@ public final class PutRecordValidator {
             v.add(ValidationErrors.quote(key), field, "Member must have length greater than or equal to 1");
         }
         if (key.length() > MAX_PARTITION_KEY_LENGTH) {
-            v.add(ValidationErrors.quote(key), field, "Member must have length less than or equal to " + MAX_PARTITION_KEY_LENGTH);
+            v.add(
+                    ValidationErrors.quote(key),
+                    field,
+                    "Member must have length less than or equal to " + MAX_PARTITION_KEY_LENGTH);
         }
     }
 
@@ -196,7 +220,14 @@ public final class PutRecordValidator {
      * ShardId, ExclusiveStartShardId, ExclusiveStartStreamName.
      */
     public static void checkStreamName(ValidationErrors v, String field, String name, boolean required) {
-        v.string(field, name, required, STREAM_NAME_PATTERN, name != null && isStreamName(name), 1, MAX_STREAM_NAME_LENGTH);
+        v.string(
+                field,
+                name,
+                required,
+                STREAM_NAME_PATTERN,
+                name != null && isStreamName(name),
+                1,
+                MAX_STREAM_NAME_LENGTH);
     }
 
     /** A member holding a sequence number ({@code 0|([1-9]\d{0,128})}): StartingSequenceNumber and the like. */
@@ -211,7 +242,9 @@ public final class PutRecordValidator {
         }
         int limit = schemaDataLimit(maxRecordSizeBytes);
         if (data.length > limit) {
-            v.add("'java.nio.HeapByteBuffer[pos=0 lim=" + data.length + " cap=" + data.length + "]'", field,
+            v.add(
+                    "'java.nio.HeapByteBuffer[pos=0 lim=" + data.length + " cap=" + data.length + "]'",
+                    field,
                     "Member must have length less than or equal to " + limit);
         }
     }
@@ -236,8 +269,12 @@ public final class PutRecordValidator {
         }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '_' || c == '.' || c == '-';
+            boolean ok = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '_'
+                    || c == '.'
+                    || c == '-';
             if (!ok) {
                 return false;
             }

@@ -16,8 +16,7 @@ public sealed interface RecordResult permits RecordResult.Accepted, RecordResult
     }
 
     /** A failed PutRecords entry ({@code ErrorCode}, {@code ErrorMessage}), or a failed PutRecord. */
-    record Failed(KinesisError error) implements RecordResult {
-    }
+    record Failed(KinesisError error) implements RecordResult {}
 
     /**
      * Not sent yet but safe: written to the bridge's spool (store and forward), which sends it when Kinesis can be
@@ -25,6 +24,5 @@ public sealed interface RecordResult permits RecordResult.Accepted, RecordResult
      *
      * @param reason why it was spooled rather than sent (the last error, or older records of the stream waiting there)
      */
-    record Spooled(String reason) implements RecordResult {
-    }
+    record Spooled(String reason) implements RecordResult {}
 }

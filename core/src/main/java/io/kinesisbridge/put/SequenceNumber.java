@@ -28,11 +28,18 @@ import java.util.Optional;
  * @param reserved       the byte whose use AWS does not say (0 to 255)
  * @param random         version 1: 56 bits, version 0: 64 bits (as a long's bits); 0 in version 2
  */
-public record SequenceNumber(int version, long shardCreateSeconds, long shardIndex, long sequenceIndex,
-                             long recordSeconds, int reserved, long random) {
+public record SequenceNumber(
+        int version,
+        long shardCreateSeconds,
+        long shardIndex,
+        long sequenceIndex,
+        long recordSeconds,
+        int reserved,
+        long random) {
 
     /** Version 0 creation times from this second on are refused (a year past 2477). */
     public static final long MAX_CREATE_SECONDS = 16_025_175_000L;
+
     private static final long SECONDS_MASK = (1L << 36) - 1;
     private static final BigInteger TWO_124 = BigInteger.ONE.shiftLeft(124);
     private static final BigInteger TWO_129 = BigInteger.ONE.shiftLeft(129);
@@ -44,7 +51,8 @@ public record SequenceNumber(int version, long shardCreateSeconds, long shardInd
         if (version < 0 || version > 2) {
             throw new IllegalArgumentException("version must be 0, 1 or 2, got " + version);
         }
-        if (shardCreateSeconds < 0 || shardCreateSeconds > SECONDS_MASK
+        if (shardCreateSeconds < 0
+                || shardCreateSeconds > SECONDS_MASK
                 || (version == 0 && shardCreateSeconds >= MAX_CREATE_SECONDS)) {
             throw new IllegalArgumentException("shard creation seconds out of range: " + shardCreateSeconds);
         }
@@ -57,8 +65,9 @@ public record SequenceNumber(int version, long shardCreateSeconds, long shardInd
         boolean shardOk = switch (version) {
             case 0 -> shardIndex >= 0 && shardIndex <= 0xFFFF;
             case 1 -> shardIndex >= 0 && shardIndex <= 0xFFFF_FFFFL;
-            default -> (shardIndex >= 0 && shardIndex <= Integer.MAX_VALUE)
-                    || (shardIndex <= -0x8000_0000L && shardIndex >= -0xFFFF_FFFFL);
+            default ->
+                (shardIndex >= 0 && shardIndex <= Integer.MAX_VALUE)
+                        || (shardIndex <= -0x8000_0000L && shardIndex >= -0xFFFF_FFFFL);
         };
         if (!shardOk) {
             throw new IllegalArgumentException("shard index out of range for version " + version + ": " + shardIndex);
@@ -69,7 +78,8 @@ public record SequenceNumber(int version, long shardCreateSeconds, long shardInd
             default -> sequenceIndex >= 0;
         };
         if (!indexOk) {
-            throw new IllegalArgumentException("sequence index out of range for version " + version + ": " + sequenceIndex);
+            throw new IllegalArgumentException(
+                    "sequence index out of range for version " + version + ": " + sequenceIndex);
         }
         if ((version == 2 && random != 0) || (version == 1 && (random < 0 || random >= 1L << 56))) {
             throw new IllegalArgumentException("random bits out of range for version " + version);
@@ -108,12 +118,18 @@ public record SequenceNumber(int version, long shardCreateSeconds, long shardInd
                 if (created >= MAX_CREATE_SECONDS) {
                     return Optional.empty();
                 }
-                return Optional.of(new SequenceNumber(0, created, hexField(hex, 28, 32), 0, 0,
-                        (int) hexField(hex, 10, 12), hexField(hex, 12, 28)));
+                return Optional.of(new SequenceNumber(
+                        0, created, hexField(hex, 28, 32), 0, 0, (int) hexField(hex, 10, 12), hexField(hex, 12, 28)));
             }
             case 1 -> {
-                return Optional.of(new SequenceNumber(1, created, hexField(hex, 38, 46), hexField(hex, 36, 38),
-                        hexField(hex, 13, 22), (int) hexField(hex, 11, 13), hexField(hex, 22, 36)));
+                return Optional.of(new SequenceNumber(
+                        1,
+                        created,
+                        hexField(hex, 38, 46),
+                        hexField(hex, 36, 38),
+                        hexField(hex, 13, 22),
+                        (int) hexField(hex, 11, 13),
+                        hexField(hex, 22, 36)));
             }
             case 2 -> {
                 if (Character.digit(hex.charAt(11), 16) > 7) {
@@ -123,8 +139,14 @@ public record SequenceNumber(int version, long shardCreateSeconds, long shardInd
                 if (shard > Integer.MAX_VALUE) {
                     shard = -shard; // as Kinesis reads a shard field whose first hex digit is 8 or more
                 }
-                return Optional.of(new SequenceNumber(2, created, shard, hexField(hex, 11, 27), hexField(hex, 29, 38),
-                        (int) hexField(hex, 27, 29), 0));
+                return Optional.of(new SequenceNumber(
+                        2,
+                        created,
+                        shard,
+                        hexField(hex, 11, 27),
+                        hexField(hex, 29, 38),
+                        (int) hexField(hex, 27, 29),
+                        0));
             }
             default -> {
                 return Optional.empty();
@@ -154,11 +176,20 @@ public record SequenceNumber(int version, long shardCreateSeconds, long shardInd
         }
         StringBuilder hex = new StringBuilder(47);
         if (version == 1) {
-            hex.append('2').append(hex(shardCreateSeconds, 9)).append(hex(shardIndex & 0xF, 1)).append(hex(reserved, 2))
-                    .append(hex(recordSeconds, 9)).append(hex(random, 14)).append(hex(sequenceIndex, 2))
-                    .append(hex(shardIndex, 8)).append('1');
+            hex.append('2')
+                    .append(hex(shardCreateSeconds, 9))
+                    .append(hex(shardIndex & 0xF, 1))
+                    .append(hex(reserved, 2))
+                    .append(hex(recordSeconds, 9))
+                    .append(hex(random, 14))
+                    .append(hex(sequenceIndex, 2))
+                    .append(hex(shardIndex, 8))
+                    .append('1');
         } else {
-            hex.append('1').append(hex(shardCreateSeconds, 9)).append(hex(reserved, 2)).append(hex(random, 16))
+            hex.append('1')
+                    .append(hex(shardCreateSeconds, 9))
+                    .append(hex(reserved, 2))
+                    .append(hex(random, 16))
                     .append(hex(shardIndex, 4));
         }
         return new BigInteger(hex.toString(), 16).toString();
@@ -180,6 +211,7 @@ public record SequenceNumber(int version, long shardCreateSeconds, long shardInd
         private static final long BILLION = 1_000_000_000L;
         /** 2^80 and 2^36 in base 10^9, least significant limb first. */
         private static final long P0 = 174_706_176L, P1 = 819_614_629L, P2 = 1_208_925L;
+
         private static final long Q0 = 719_476_736L, Q1 = 68L;
 
         private static final int DIGITS = 56;
@@ -198,7 +230,8 @@ public record SequenceNumber(int version, long shardCreateSeconds, long shardInd
         public ShardLayout(long shardCreateSeconds, long shardIndex, int reserved) {
             new SequenceNumber(2, shardCreateSeconds, shardIndex, 0, 0, reserved, 0); // checks the ranges
             long shardBits = shardIndex < 0 ? -shardIndex : shardIndex;
-            BigInteger value = BigInteger.TWO.shiftLeft(184)
+            BigInteger value = BigInteger.TWO
+                    .shiftLeft(184)
                     .add(BigInteger.valueOf(shardCreateSeconds).shiftLeft(148))
                     .add(BigInteger.valueOf(shardBits & 0xF).shiftLeft(144))
                     .add(BigInteger.valueOf(reserved).shiftLeft(72))

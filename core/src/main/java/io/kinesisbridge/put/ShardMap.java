@@ -31,7 +31,8 @@ public final class ShardMap {
         List<ShardRange> ranges = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             BigInteger start = step.multiply(BigInteger.valueOf(i));
-            BigInteger end = i == count - 1 ? HashKey.MAX_VALUE : start.add(step).subtract(BigInteger.ONE);
+            BigInteger end =
+                    i == count - 1 ? HashKey.MAX_VALUE : start.add(step).subtract(BigInteger.ONE);
             ranges.add(new ShardRange(ShardRange.shardId(i), HashKey.of(start), HashKey.of(end)));
         }
         return new ShardMap(ranges);

@@ -6,8 +6,7 @@ package io.kinesisbridge.put;
  */
 public final class Utf8 {
 
-    private Utf8() {
-    }
+    private Utf8() {}
 
     public static int encodedLength(String s) {
         int n = s.length();

@@ -49,8 +49,14 @@ public final class ValidationErrors {
     }
 
     /** A string member: null, pattern (already matched by the caller), minimum and maximum length. */
-    public void string(String field, String value, boolean required, String pattern, boolean matchesPattern,
-                       int minLength, int maxLength) {
+    public void string(
+            String field,
+            String value,
+            boolean required,
+            String pattern,
+            boolean matchesPattern,
+            int minLength,
+            int maxLength) {
         if (!notNull(field, value, required)) {
             return;
         }
@@ -98,7 +104,8 @@ public final class ValidationErrors {
             return Optional.empty();
         }
         int n = items.size();
-        return Optional.of(new KinesisError(KinesisError.VALIDATION,
+        return Optional.of(new KinesisError(
+                KinesisError.VALIDATION,
                 n + " validation error" + (n > 1 ? "s" : "") + " detected: " + String.join("; ", items)));
     }
 }

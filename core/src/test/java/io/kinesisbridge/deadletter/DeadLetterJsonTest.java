@@ -1,8 +1,8 @@
 package io.kinesisbridge.deadletter;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
 
 class DeadLetterJsonTest {
 
@@ -10,7 +10,8 @@ class DeadLetterJsonTest {
     void aLineThatIsNotJson_isRefusedSayingWhere_notQuotingWhatItHolds() {
         assertThatThrownBy(() -> DeadLetterJson.read("{\"ErrorCode\": jane.doe@example.com}"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("not a dead letter: malformed JSON at column ").hasMessageNotContaining("jane")
+                .hasMessageStartingWith("not a dead letter: malformed JSON at column ")
+                .hasMessageNotContaining("jane")
                 .hasNoCause();
     }
 }

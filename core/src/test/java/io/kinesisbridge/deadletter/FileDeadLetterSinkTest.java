@@ -1,11 +1,11 @@
 package io.kinesisbridge.deadletter;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.kinesisbridge.put.KinesisError;
 import io.kinesisbridge.put.PutRequest;
 import io.kinesisbridge.testing.FullDisk;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,9 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class FileDeadLetterSinkTest {
 
@@ -23,9 +22,12 @@ class FileDeadLetterSinkTest {
     Path dir;
 
     private static DeadLetter letter(String stream, int n, String code) {
-        return new DeadLetter(Instant.parse("2026-11-25T12:00:00Z"), stream,
+        return new DeadLetter(
+                Instant.parse("2026-11-25T12:00:00Z"),
+                stream,
                 new PutRequest(stream, "key-" + n, ("record " + n).getBytes(StandardCharsets.UTF_8), null, null),
-                new KinesisError(code, "reason " + n), 1);
+                new KinesisError(code, "reason " + n),
+                1);
     }
 
     @Test
@@ -34,13 +36,17 @@ class FileDeadLetterSinkTest {
             sink.accept(letter("a", 1, "ValidationException"));
             sink.accept(letter("b", 2, "MissingPartitionKey"));
             sink.accept(letter("a", 3, "ValidationException"));
-            assertThat(sink.countsByErrorCode()).containsEntry("ValidationException", 2L).containsEntry("MissingPartitionKey", 1L);
+            assertThat(sink.countsByErrorCode())
+                    .containsEntry("ValidationException", 2L)
+                    .containsEntry("MissingPartitionKey", 1L);
         }
         List<String> a = Files.readAllLines(dir.resolve("a.ndjson"));
         assertThat(a).hasSize(2);
-        assertThat(a.get(0)).isEqualTo("{\"Time\":\"2026-11-25T12:00:00Z\",\"StreamName\":\"a\",\"ErrorCode\":\"ValidationException\","
-                + "\"ErrorMessage\":\"reason 1\",\"Attempts\":1,\"Request\":{\"StreamName\":\"a\",\"PartitionKey\":\"key-1\","
-                + "\"Data\":\"cmVjb3JkIDE=\"}}");
+        assertThat(a.get(0))
+                .isEqualTo(
+                        "{\"Time\":\"2026-11-25T12:00:00Z\",\"StreamName\":\"a\",\"ErrorCode\":\"ValidationException\","
+                                + "\"ErrorMessage\":\"reason 1\",\"Attempts\":1,\"Request\":{\"StreamName\":\"a\",\"PartitionKey\":\"key-1\","
+                                + "\"Data\":\"cmVjb3JkIDE=\"}}");
         assertThat(DeadLetterJson.read(a.get(1))).isEqualTo(letter("a", 3, "ValidationException"));
     }
 
@@ -59,7 +65,8 @@ class FileDeadLetterSinkTest {
             assertThat(Files.size(dir.resolve(f))).isLessThanOrEqualTo(1024);
         }
         List<String> newest = Files.readAllLines(dir.resolve("s.ndjson"));
-        assertThat(DeadLetterJson.read(newest.get(newest.size() - 1)).request().partitionKey()).isEqualTo("key-39");
+        assertThat(DeadLetterJson.read(newest.get(newest.size() - 1)).request().partitionKey())
+                .isEqualTo("key-39");
     }
 
     @Test
@@ -74,16 +81,21 @@ class FileDeadLetterSinkTest {
     }
 
     @Test
-    void aLetterThatDoesNotFitOnTheDisk_throws_leavesNoPartOfItself_andIsNotCounted_untilSpaceIsFreed() throws IOException {
+    void aLetterThatDoesNotFitOnTheDisk_throws_leavesNoPartOfItself_andIsNotCounted_untilSpaceIsFreed()
+            throws IOException {
         FullDisk disk = new FullDisk(0);
         String oneLetter = DeadLetterJson.write(letter("a", 1, "X")) + "\n";
         disk.setFree(oneLetter.length() + 40); // the first letter and part of the second
         try (FileDeadLetterSink sink = new FileDeadLetterSink(dir, 1 << 20, 3, disk.opener()::open)) {
             sink.accept(letter("a", 1, "X"));
-            assertThatThrownBy(() -> sink.accept(letter("a", 2, "X"))).isInstanceOf(UncheckedIOException.class)
-                    .hasMessageContaining("a.ndjson").hasMessageContaining("No space left on device")
+            assertThatThrownBy(() -> sink.accept(letter("a", 2, "X")))
+                    .isInstanceOf(UncheckedIOException.class)
+                    .hasMessageContaining("a.ndjson")
+                    .hasMessageContaining("No space left on device")
                     .hasMessageNotContaining("key-2");
-            assertThat(Files.readString(dir.resolve("a.ndjson"))).as("the short write was cut back").isEqualTo(oneLetter);
+            assertThat(Files.readString(dir.resolve("a.ndjson")))
+                    .as("the short write was cut back")
+                    .isEqualTo(oneLetter);
             assertThatThrownBy(() -> sink.accept(letter("a", 3, "X"))).isInstanceOf(UncheckedIOException.class);
             assertThat(sink.countsByErrorCode()).containsEntry("X", 1L);
 
@@ -91,7 +103,8 @@ class FileDeadLetterSinkTest {
             sink.accept(letter("a", 4, "X"));
             assertThat(sink.countsByErrorCode()).containsEntry("X", 2L);
         }
-        assertThat(Files.readAllLines(dir.resolve("a.ndjson"))).extracting(l -> DeadLetterJson.read(l).request().partitionKey())
+        assertThat(Files.readAllLines(dir.resolve("a.ndjson")))
+                .extracting(l -> DeadLetterJson.read(l).request().partitionKey())
                 .containsExactly("key-1", "key-4");
     }
 
@@ -103,7 +116,8 @@ class FileDeadLetterSinkTest {
         try (FileDeadLetterSink sink = new FileDeadLetterSink(dir, 1 << 20, 3)) {
             sink.accept(letter("a", 3, "X"));
         }
-        assertThat(Files.readAllLines(dir.resolve("a.ndjson"))).extracting(l -> DeadLetterJson.read(l).request().partitionKey())
+        assertThat(Files.readAllLines(dir.resolve("a.ndjson")))
+                .extracting(l -> DeadLetterJson.read(l).request().partitionKey())
                 .containsExactly("key-1", "key-3");
     }
 
@@ -120,14 +134,20 @@ class FileDeadLetterSinkTest {
     }
 
     @Test
-    void streamsNamedDotsOrCapitals_orNoValidName_getFilesOfTheirOwnInsideTheDirectory_ordinaryNamesKeepTheirs() throws IOException {
+    void streamsNamedDotsOrCapitals_orNoValidName_getFilesOfTheirOwnInsideTheDirectory_ordinaryNamesKeepTheirs()
+            throws IOException {
         Path inside = dir.resolve("dead-letter");
         Files.createDirectories(inside);
         try (FileDeadLetterSink sink = new FileDeadLetterSink(inside, 1024, 2)) {
-            for (String stream : new String[]{".", "..", "...", "a..b", "Logs", "logs", "../escape", "", "clickstream"}) {
+            for (String stream :
+                    new String[] {".", "..", "...", "a..b", "Logs", "logs", "../escape", "", "clickstream"}) {
                 for (int n = 1; n <= 2; n++) { // two letters of over 512 bytes pass 1024: rotated once
-                    sink.accept(new DeadLetter(Instant.now(), stream, new PutRequest(stream, "k", new byte[600], null, null),
-                            new KinesisError("ValidationException", "reason"), 1));
+                    sink.accept(new DeadLetter(
+                            Instant.now(),
+                            stream,
+                            new PutRequest(stream, "k", new byte[600], null, null),
+                            new KinesisError("ValidationException", "reason"),
+                            1));
                 }
             }
         }
@@ -135,11 +155,24 @@ class FileDeadLetterSinkTest {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("dead-letter");
         }
         try (var files = Files.list(inside)) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
-                    "@@.ndjson", "@@@.ndjson", "@@@@.ndjson", "a..b.ndjson", "@+logs.ndjson", "logs.ndjson",
-                    "_invalid-stream-names.ndjson", "clickstream.ndjson",
-                    "@@.ndjson.1", "@@@.ndjson.1", "@@@@.ndjson.1", "a..b.ndjson.1", "@+logs.ndjson.1", "logs.ndjson.1",
-                    "_invalid-stream-names.ndjson.1", "clickstream.ndjson.1");
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder(
+                            "@@.ndjson",
+                            "@@@.ndjson",
+                            "@@@@.ndjson",
+                            "a..b.ndjson",
+                            "@+logs.ndjson",
+                            "logs.ndjson",
+                            "_invalid-stream-names.ndjson",
+                            "clickstream.ndjson",
+                            "@@.ndjson.1",
+                            "@@@.ndjson.1",
+                            "@@@@.ndjson.1",
+                            "a..b.ndjson.1",
+                            "@+logs.ndjson.1",
+                            "logs.ndjson.1",
+                            "_invalid-stream-names.ndjson.1",
+                            "clickstream.ndjson.1");
         }
         assertThat(Files.readAllLines(inside.resolve("@@@.ndjson")).get(0)).contains("\"StreamName\":\"..\"");
     }

@@ -2,7 +2,6 @@ package io.kinesisbridge.dispatch;
 
 import io.kinesisbridge.deadletter.DeadLetter;
 import io.kinesisbridge.deadletter.DeadLetterSink;
-
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 

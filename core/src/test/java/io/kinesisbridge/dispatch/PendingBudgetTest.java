@@ -1,11 +1,7 @@
 package io.kinesisbridge.dispatch;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,9 +9,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
 
 class PendingBudgetTest {
 
@@ -23,14 +22,18 @@ class PendingBudgetTest {
     private final DispatchStats stats = new DispatchStats();
 
     /** One step of a run: take a record of {@code size} bytes, or release the bytes of / let leave the n-th held one. */
-    record Step(int kind, int size, int index) {
-    }
+    record Step(int kind, int size, int index) {}
 
     @Provide
     Arbitrary<List<Step>> steps() {
-        return Arbitraries.integers().between(0, 2).flatMap(kind -> Arbitraries.integers().between(1, 1000)
-                .flatMap(size -> Arbitraries.integers().between(0, 50).map(index -> new Step(kind, size, index))))
-                .list().ofMaxSize(200);
+        return Arbitraries.integers()
+                .between(0, 2)
+                .flatMap(kind -> Arbitraries.integers()
+                        .between(1, 1000)
+                        .flatMap(size ->
+                                Arbitraries.integers().between(0, 50).map(index -> new Step(kind, size, index))))
+                .list()
+                .ofMaxSize(200);
     }
 
     @Property
@@ -90,7 +93,8 @@ class PendingBudgetTest {
         lock.lock();
         try {
             budget.take(80);
-            assertThat(budget.admit(50, Duration.ofHours(1), false, () -> false)).isTrue();
+            assertThat(budget.admit(50, Duration.ofHours(1), false, () -> false))
+                    .isTrue();
             assertThat(budget.admit(50, Duration.ZERO, false, () -> false)).isFalse();
         } finally {
             lock.unlock();
@@ -129,8 +133,9 @@ class PendingBudgetTest {
         });
         submitter.start();
         closer.start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> submitter.getState() == Thread.State.TIMED_WAITING
-                && closer.getState() == Thread.State.TIMED_WAITING);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> submitter.getState() == Thread.State.TIMED_WAITING
+                        && closer.getState() == Thread.State.TIMED_WAITING);
 
         lock.lock();
         try {

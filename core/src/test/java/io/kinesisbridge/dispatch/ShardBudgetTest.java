@@ -1,13 +1,13 @@
 package io.kinesisbridge.dispatch;
 
-import io.kinesisbridge.put.KinesisError;
-import org.junit.jupiter.api.RepeatedTest;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kinesisbridge.put.KinesisError;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
 
 class ShardBudgetTest {
 
@@ -76,7 +76,7 @@ class ShardBudgetTest {
             budget.throttled(i * SECOND / 4);
         }
         budget.fits(1, 10 * SECOND);
-        assertThat(budget.share()).isCloseTo(0.65, org.assertj.core.data.Offset.offset(1e-9)); // 0.5 at 2.5 s, then 2% a second
+        assertThat(budget.share()).isCloseTo(0.65, Offset.offset(1e-9)); // 0.5 at 2.5 s, then 2% a second
         budget.fits(1, 60 * SECOND);
         assertThat(budget.share()).isEqualTo(1.0);
     }
@@ -85,10 +85,17 @@ class ShardBudgetTest {
     void retryDelay_isFullJitterUnderAnExponentialCeiling_capped() {
         RetryPolicy policy = new RetryPolicy(10, Duration.ofMillis(100), Duration.ofSeconds(1));
         KinesisError throttled = new KinesisError(KinesisError.THROUGHPUT_EXCEEDED, "Rate exceeded");
-        assertThat(policy.nextDelay(1, throttled)).get().satisfies(d -> assertThat(d).isBetween(Duration.ZERO, Duration.ofMillis(100)));
-        assertThat(policy.nextDelay(3, throttled)).get().satisfies(d -> assertThat(d).isBetween(Duration.ZERO, Duration.ofMillis(400)));
-        assertThat(policy.nextDelay(9, throttled)).get().satisfies(d -> assertThat(d).isBetween(Duration.ZERO, Duration.ofSeconds(1)));
+        assertThat(policy.nextDelay(1, throttled))
+                .get()
+                .satisfies(d -> assertThat(d).isBetween(Duration.ZERO, Duration.ofMillis(100)));
+        assertThat(policy.nextDelay(3, throttled))
+                .get()
+                .satisfies(d -> assertThat(d).isBetween(Duration.ZERO, Duration.ofMillis(400)));
+        assertThat(policy.nextDelay(9, throttled))
+                .get()
+                .satisfies(d -> assertThat(d).isBetween(Duration.ZERO, Duration.ofSeconds(1)));
         assertThat(policy.nextDelay(10, throttled)).isEmpty();
-        assertThat(policy.nextDelay(1, new KinesisError(KinesisError.VALIDATION, "bad"))).isEmpty();
+        assertThat(policy.nextDelay(1, new KinesisError(KinesisError.VALIDATION, "bad")))
+                .isEmpty();
     }
 }

@@ -1,5 +1,8 @@
 package io.kinesisbridge.dispatch;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.kinesisbridge.dispatch.spool.ChannelOpener;
 import io.kinesisbridge.dispatch.spool.FsyncPolicy;
 import io.kinesisbridge.dispatch.spool.SpoolSettings;
@@ -8,10 +11,6 @@ import io.kinesisbridge.put.KinesisError;
 import io.kinesisbridge.put.PutRecordValidator;
 import io.kinesisbridge.put.PutRequest;
 import io.kinesisbridge.put.RecordResult;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,9 +21,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The spool forwarder on its own, with a real spool on disk and a dispatcher stand-in that notes what it is asked to
@@ -119,19 +118,25 @@ class SpoolForwarderTest {
     }
 
     private SpoolForwarder forwarder(long spoolMaxBytes) {
-        StreamSpool spool = StreamSpool.open(STREAM, SpoolSettings.of(dir.resolve("stream-" + STREAM), spoolMaxBytes,
-                FsyncPolicy.ALWAYS, Duration.ofSeconds(1)), ChannelOpener.DEFAULT);
+        StreamSpool spool = StreamSpool.open(
+                STREAM,
+                SpoolSettings.of(
+                        dir.resolve("stream-" + STREAM), spoolMaxBytes, FsyncPolicy.ALWAYS, Duration.ofSeconds(1)),
+                ChannelOpener.DEFAULT);
         spools.add(spool);
-        SpoolForwarder forwarder = new SpoolForwarder(STREAM, "test-backend", spool, settings, stats, budget, lock,
-                new DispatchTimers(scheduler), host);
+        SpoolForwarder forwarder = new SpoolForwarder(
+                STREAM, "test-backend", spool, settings, stats, budget, lock, new DispatchTimers(scheduler), host);
         host.forwarder = forwarder;
         return forwarder;
     }
 
     /** A live record taken by the dispatcher: validated, holding its bytes in the pending budget. */
     private DispatchEntry taken(String key, String data) {
-        DispatchEntry entry = new DispatchEntry(PutRecordValidator.validate(PutRequest.of(STREAM, key,
-                data.getBytes(StandardCharsets.UTF_8)), PutRecordValidator.DEFAULT_MAX_RECORD_SIZE_BYTES), Ordering.KEY);
+        DispatchEntry entry = new DispatchEntry(
+                PutRecordValidator.validate(
+                        PutRequest.of(STREAM, key, data.getBytes(StandardCharsets.UTF_8)),
+                        PutRecordValidator.DEFAULT_MAX_RECORD_SIZE_BYTES),
+                Ordering.KEY);
         lock.lock();
         try {
             entry.claim = budget.take(entry.size);
@@ -175,7 +180,9 @@ class SpoolForwarderTest {
         } finally {
             lock.unlock();
         }
-        assertThat(host.entered).as("nothing is read back before the dispatcher may forward").isEmpty();
+        assertThat(host.entered)
+                .as("nothing is read back before the dispatcher may forward")
+                .isEmpty();
 
         host.mayForward = true;
         host.drain();
@@ -204,7 +211,9 @@ class SpoolForwarderTest {
         SpoolForwarder reopened = forwarder(1 << 20);
         lock.lock();
         try {
-            assertThat(reopened.spooled()).as("released records are not found again").isZero();
+            assertThat(reopened.spooled())
+                    .as("released records are not found again")
+                    .isZero();
         } finally {
             lock.unlock();
         }
@@ -215,16 +224,18 @@ class SpoolForwarderTest {
         // room for the first record only: the spool always takes one frame when it is empty
         SpoolForwarder forwarder = forwarder(500);
         String padding = "x".repeat(400);
-        List<DispatchEntry> live = List.of(taken("a", "a-1" + padding), taken("b", "b-1" + padding),
-                taken("c", "c-1" + padding));
+        List<DispatchEntry> live =
+                List.of(taken("a", "a-1" + padding), taken("b", "b-1" + padding), taken("c", "c-1" + padding));
         toSpool(forwarder, live);
 
         forwarder.pump();
         assertThat(live.get(0).future.get(30, TimeUnit.SECONDS)).isInstanceOf(RecordResult.Spooled.class);
         for (DispatchEntry e : live.subList(1, 3)) {
             RecordResult result = e.future.get(30, TimeUnit.SECONDS);
-            assertThat(result).isInstanceOfSatisfying(RecordResult.Failed.class,
-                    f -> assertThat(f.error().code()).isEqualTo(KinesisError.BRIDGE_SATURATED));
+            assertThat(result)
+                    .isInstanceOfSatisfying(
+                            RecordResult.Failed.class,
+                            f -> assertThat(f.error().code()).isEqualTo(KinesisError.BRIDGE_SATURATED));
         }
         assertThat(host.givenBack).containsExactly(live.get(1), live.get(2));
 
@@ -252,7 +263,9 @@ class SpoolForwarderTest {
         lock.lock();
         try {
             assertThat(forwarder.awaitAppendThenSettle(true)).isTrue();
-            assertThat(forwarder.spooling()).as("settling: new live records go behind the stop's append").isTrue();
+            assertThat(forwarder.spooling())
+                    .as("settling: new live records go behind the stop's append")
+                    .isTrue();
         } finally {
             lock.unlock();
         }
@@ -262,7 +275,9 @@ class SpoolForwarderTest {
         lock.lock();
         try {
             forwarder.appendedAtStop(left, written, afterUnlock);
-            assertThat(forwarder.spooling()).as("the stop's append is over, its records on disk").isTrue();
+            assertThat(forwarder.spooling())
+                    .as("the stop's append is over, its records on disk")
+                    .isTrue();
         } finally {
             lock.unlock();
         }

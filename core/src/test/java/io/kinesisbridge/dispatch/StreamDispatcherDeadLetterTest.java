@@ -1,5 +1,8 @@
 package io.kinesisbridge.dispatch;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.kinesisbridge.backend.memory.InMemoryKinesis;
 import io.kinesisbridge.backend.memory.MemoryBackendSettings;
 import io.kinesisbridge.deadletter.DeadLetterJson;
@@ -15,10 +18,6 @@ import io.kinesisbridge.put.PutRequest;
 import io.kinesisbridge.put.RecordResult;
 import io.kinesisbridge.testing.FullDisk;
 import io.kinesisbridge.testing.SwitchableBackend;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,9 +31,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Dead letters on a disk that fills up (ENOSPC at the FileChannel): a record is counted as dead-lettered only once
@@ -72,9 +71,14 @@ class StreamDispatcherDeadLetterTest {
 
     private StreamDispatcher dispatcher(String stream, Optional<StreamSpool> spool) {
         FileDeadLetterSink files = new FileDeadLetterSink(dir.resolve("dead-letter"), 1 << 20, 3, disk.opener()::open);
-        StreamDispatcher d = new StreamDispatcher(stream, backend,
+        StreamDispatcher d = new StreamDispatcher(
+                stream,
+                backend,
                 DispatchSettings.defaults().withRetry(new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(5))),
-                new HealthReportingDeadLetterSink(files, health), scheduler, completions, spool);
+                new HealthReportingDeadLetterSink(files, health),
+                scheduler,
+                completions,
+                spool);
         d.start();
         open.add(d);
         return d;
@@ -91,31 +95,45 @@ class StreamDispatcherDeadLetterTest {
 
     private static void assertAccounting(StreamDispatcher d) {
         DispatchStats s = d.stats();
-        assertThat(d.unaccounted()).as("records in - (acknowledged + dead-lettered + pending + spooled + returned)").isZero();
-        assertThat(s.recordsIn()).isEqualTo(s.recordsAcknowledged() + s.recordsDeadLettered() + s.pendingRecords()
-                + s.spooledRecords() + s.recordsReturned());
+        assertThat(d.unaccounted())
+                .as("records in - (acknowledged + dead-lettered + pending + spooled + returned)")
+                .isZero();
+        assertThat(s.recordsIn())
+                .isEqualTo(s.recordsAcknowledged()
+                        + s.recordsDeadLettered()
+                        + s.pendingRecords()
+                        + s.spooledRecords()
+                        + s.recordsReturned());
     }
 
     private static String codeOf(RecordResult r) {
-        return r instanceof RecordResult.Failed f ? f.error().code() : r.getClass().getSimpleName();
+        return r instanceof RecordResult.Failed f
+                ? f.error().code()
+                : r.getClass().getSimpleName();
     }
 
     @Test
-    void rejectedRecords_whoseLetterCannotBeWritten_goBackToTheirSources_andCountAsReturned_notDeadLettered() throws IOException {
+    void rejectedRecords_whoseLetterCannotBeWritten_goBackToTheirSources_andCountAsReturned_notDeadLettered()
+            throws IOException {
         StreamDispatcher d = dispatcher(STREAM, Optional.empty());
         StreamDispatcher gone = dispatcher("gone", Optional.empty()); // Kinesis answers ResourceNotFound: not retryable
         List<CompletableFuture<RecordResult>> failing = List.of(
                 d.submit(record(STREAM, "k".repeat(257), "too long a key"), Ordering.KEY),
-                d.reject(record(STREAM, null, "no key"), new KinesisError(KinesisError.MISSING_PARTITION_KEY, "no key")),
+                d.reject(
+                        record(STREAM, null, "no key"), new KinesisError(KinesisError.MISSING_PARTITION_KEY, "no key")),
                 gone.submit(record("gone", "k", "no such stream"), Ordering.KEY));
-        RecordResult accepted = d.submit(record(STREAM, "k", "valid"), Ordering.KEY).orTimeout(10, TimeUnit.SECONDS).join();
+        RecordResult accepted = d.submit(record(STREAM, "k", "valid"), Ordering.KEY)
+                .orTimeout(10, TimeUnit.SECONDS)
+                .join();
 
-        assertThat(failing).extracting(f -> codeOf(f.orTimeout(10, TimeUnit.SECONDS).join()))
+        assertThat(failing)
+                .extracting(f -> codeOf(f.orTimeout(10, TimeUnit.SECONDS).join()))
                 .as("not safe, so not taken: the source keeps each record and tries again later")
                 .containsOnly(KinesisError.BRIDGE_SATURATED);
         assertThat(accepted).as("valid records still go").isInstanceOf(RecordResult.Accepted.class);
         assertThat(lettersOf(STREAM)).isEmpty();
-        assertThat(d.stats().recordsDeadLettered() + gone.stats().recordsDeadLettered()).isZero();
+        assertThat(d.stats().recordsDeadLettered() + gone.stats().recordsDeadLettered())
+                .isZero();
         assertThat(d.stats().recordsReturned()).isEqualTo(2);
         assertThat(gone.stats().recordsReturned()).isEqualTo(1);
         assertThat(d.stats().deadLetterWriteFailures()).isEqualTo(2);
@@ -125,28 +143,36 @@ class StreamDispatcherDeadLetterTest {
         assertThat(health.problems().get("dead-letter:s")).contains("No space left on device");
 
         disk.free(1 << 20);
-        RecordResult rejected = d.submit(record(STREAM, "k".repeat(257), "too long a key"), Ordering.KEY).join();
+        RecordResult rejected = d.submit(record(STREAM, "k".repeat(257), "too long a key"), Ordering.KEY)
+                .join();
         assertThat(codeOf(rejected)).isEqualTo(KinesisError.VALIDATION);
         assertThat(lettersOf(STREAM)).hasSize(1);
         assertThat(d.stats().recordsDeadLettered()).isEqualTo(1);
         assertAccounting(d);
-        assertThat(health.problems()).as("a letter was written for s, not yet for gone").containsOnlyKeys("dead-letter:gone");
+        assertThat(health.problems())
+                .as("a letter was written for s, not yet for gone")
+                .containsOnlyKeys("dead-letter:gone");
     }
 
     @Test
     void spooledRecords_whoseLetterCannotBeWritten_stayInTheSpool_untilItCanBe() throws IOException {
-        StreamSpool spool = StreamSpool.open(STREAM, SpoolSettings.of(dir.resolve("spool"), 1 << 30, FsyncPolicy.ALWAYS,
-                Duration.ofSeconds(1)), ChannelOpener.DEFAULT);
+        StreamSpool spool = StreamSpool.open(
+                STREAM,
+                SpoolSettings.of(dir.resolve("spool"), 1 << 30, FsyncPolicy.ALWAYS, Duration.ofSeconds(1)),
+                ChannelOpener.DEFAULT);
         backend.down();
         StreamDispatcher d = dispatcher(STREAM, Optional.of(spool));
         List<CompletableFuture<RecordResult>> futures = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             futures.add(d.submit(record(STREAM, "key-" + (i % 4), "record " + i), Ordering.KEY));
         }
-        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).orTimeout(30, TimeUnit.SECONDS).join();
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+                .orTimeout(30, TimeUnit.SECONDS)
+                .join();
         assertThat(futures).allSatisfy(f -> assertThat(f.join()).isInstanceOf(RecordResult.Spooled.class));
 
-        // the stream is gone when Kinesis answers again: every spooled record is for the dead-letter output, which is full
+        // the stream is gone when Kinesis answers again: every spooled record is for the dead-letter output, which is
+        // full
         kinesis.deleteStream(STREAM);
         backend.up();
         await().atMost(Duration.ofSeconds(30)).until(() -> d.stats().deadLetterWriteFailures() >= 20);
@@ -158,8 +184,10 @@ class StreamDispatcherDeadLetterTest {
         disk.free(1 << 20);
         await().atMost(Duration.ofSeconds(30)).until(() -> d.stats().spooledRecords() == 0);
         assertThat(d.stats().recordsDeadLettered()).isEqualTo(20);
-        assertThat(lettersOf(STREAM)).hasSize(20).allSatisfy(l ->
-                assertThat(DeadLetterJson.read(l).error().code()).isEqualTo(KinesisError.RESOURCE_NOT_FOUND));
+        assertThat(lettersOf(STREAM))
+                .hasSize(20)
+                .allSatisfy(l ->
+                        assertThat(DeadLetterJson.read(l).error().code()).isEqualTo(KinesisError.RESOURCE_NOT_FOUND));
         assertThat(health.isUp()).isTrue();
         assertAccounting(d);
     }

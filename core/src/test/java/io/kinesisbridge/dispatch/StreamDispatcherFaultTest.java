@@ -1,5 +1,7 @@
 package io.kinesisbridge.dispatch;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kinesisbridge.backend.memory.InMemoryKinesis;
 import io.kinesisbridge.backend.memory.MemoryBackendSettings;
 import io.kinesisbridge.backend.memory.StreamRecord;
@@ -7,9 +9,6 @@ import io.kinesisbridge.put.PutRequest;
 import io.kinesisbridge.put.RecordResult;
 import io.kinesisbridge.testing.FlakyBackend;
 import io.kinesisbridge.testing.PerKeyOrder;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,8 +22,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The dispatcher against the in-memory backend with Kinesis's per-shard limits on, behind a decorator that fails a
@@ -37,7 +36,8 @@ class StreamDispatcherFaultTest {
     private final ExecutorService answers = Executors.newFixedThreadPool(4);
     private final ExecutorService completions = Executors.newSingleThreadExecutor();
     private final CollectingDeadLetters deadLetters = new CollectingDeadLetters();
-    private final InMemoryKinesis kinesis = new InMemoryKinesis(MemoryBackendSettings.defaults().withShardLimits(true));
+    private final InMemoryKinesis kinesis =
+            new InMemoryKinesis(MemoryBackendSettings.defaults().withShardLimits(true));
 
     @AfterEach
     void stop() throws InterruptedException {
@@ -64,8 +64,12 @@ class StreamDispatcherFaultTest {
     }
 
     /** Submits {@code perKey} records for each of {@code keys} keys, interleaved, and waits for every answer. */
-    private static Map<String, List<String>> submitAll(StreamDispatcher d, int keys, int perKey, Ordering ordering,
-                                                       List<CompletableFuture<RecordResult>> futures) {
+    private static Map<String, List<String>> submitAll(
+            StreamDispatcher d,
+            int keys,
+            int perKey,
+            Ordering ordering,
+            List<CompletableFuture<RecordResult>> futures) {
         Map<String, List<String>> sent = new LinkedHashMap<>();
         for (int n = 0; n < perKey; n++) {
             for (int k = 0; k < keys; k++) {
@@ -75,14 +79,19 @@ class StreamDispatcherFaultTest {
                 futures.add(d.submit(r, ordering, Duration.ofSeconds(30)));
             }
         }
-        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).orTimeout(60, TimeUnit.SECONDS).join();
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+                .orTimeout(60, TimeUnit.SECONDS)
+                .join();
         return sent;
     }
 
     /** The stream's records per key, in shard order, adjacent repeats (a resent unacknowledged write) collapsed. */
     private Map<String, List<String>> streamByKey(Map<String, Integer> occurrences) {
-        return PerKeyOrder.byKey(kinesis.readAll(STREAM), StreamRecord::partitionKey,
-                r -> new String(r.data(), StandardCharsets.UTF_8), occurrences);
+        return PerKeyOrder.byKey(
+                kinesis.readAll(STREAM),
+                StreamRecord::partitionKey,
+                r -> new String(r.data(), StandardCharsets.UTF_8),
+                occurrences);
     }
 
     @Test
@@ -100,15 +109,24 @@ class StreamDispatcherFaultTest {
         assertThat(streamByKey(occurrences)).isEqualTo(sent);
         occurrences.forEach((data, count) -> {
             if (count > 1) {
-                assertThat(backend.unacknowledgedWrites).as("only a resent unacknowledged write may repeat: %s", data)
+                assertThat(backend.unacknowledgedWrites)
+                        .as("only a resent unacknowledged write may repeat: %s", data)
                         .contains(data);
-                assertThat(count).isLessThanOrEqualTo(1 + backend.failuresPerRecord.get(data).get());
+                assertThat(count)
+                        .isLessThanOrEqualTo(
+                                1 + backend.failuresPerRecord.get(data).get());
             }
         });
         assertThat(occurrences).hasSize(60 * 40);
         // the faults did bite: records failed in two and more rounds, and some writes lost their answer
-        assertThat(backend.failuresPerRecord.values().stream().filter(n -> n.get() >= 2).count()).isGreaterThan(50);
-        assertThat(backend.failuresPerRecord.values().stream().filter(n -> n.get() >= 3).count()).isGreaterThan(5);
+        assertThat(backend.failuresPerRecord.values().stream()
+                        .filter(n -> n.get() >= 2)
+                        .count())
+                .isGreaterThan(50);
+        assertThat(backend.failuresPerRecord.values().stream()
+                        .filter(n -> n.get() >= 3)
+                        .count())
+                .isGreaterThan(5);
         assertThat(backend.unacknowledgedWrites).isNotEmpty();
         assertThat(backend.oversizedRequests).hasValue(0);
         DispatchStats stats = d.stats();
@@ -145,9 +163,14 @@ class StreamDispatcherFaultTest {
             String key = s.data().substring(0, s.data().indexOf('#'));
             int n = Integer.parseInt(s.data().substring(s.data().indexOf('#') + 1));
             Optional<String> expected = n == 0 ? Optional.empty() : Optional.of(acknowledged.get(key + "#" + (n - 1)));
-            assertThat(s.sequenceNumberForOrdering()).as("SequenceNumberForOrdering of %s", s.data()).isEqualTo(expected);
+            assertThat(s.sequenceNumberForOrdering())
+                    .as("SequenceNumberForOrdering of %s", s.data())
+                    .isEqualTo(expected);
         }
-        assertThat(backend.failuresPerRecord.values().stream().filter(n -> n.get() >= 2).count()).isPositive();
+        assertThat(backend.failuresPerRecord.values().stream()
+                        .filter(n -> n.get() >= 2)
+                        .count())
+                .isPositive();
         assertThat(backend.unacknowledgedWrites).isNotEmpty();
         assertThat(streamByKey(new HashMap<>())).isEqualTo(sent);
         assertThat(d.stats().requests()).isEqualTo(backend.requests.get());
@@ -157,10 +180,15 @@ class StreamDispatcherFaultTest {
     void exhaustedRetries_goToTheDeadLetterOutputWithTheirReason_andReleaseTheirKey() {
         kinesis.createStream(STREAM, 1);
         FlakyBackend backend = new FlakyBackend(kinesis, 3, 1.0, 0, 0, answers);
-        StreamDispatcher d = dispatcher(backend, settings().withRetry(new RetryPolicy(3, Duration.ZERO, Duration.ZERO)));
+        StreamDispatcher d =
+                dispatcher(backend, settings().withRetry(new RetryPolicy(3, Duration.ZERO, Duration.ZERO)));
 
-        RecordResult first = d.submit(record("k", 0), Ordering.KEY, Duration.ofSeconds(5)).orTimeout(10, TimeUnit.SECONDS).join();
-        RecordResult second = d.submit(record("k", 1), Ordering.KEY, Duration.ofSeconds(5)).orTimeout(10, TimeUnit.SECONDS).join();
+        RecordResult first = d.submit(record("k", 0), Ordering.KEY, Duration.ofSeconds(5))
+                .orTimeout(10, TimeUnit.SECONDS)
+                .join();
+        RecordResult second = d.submit(record("k", 1), Ordering.KEY, Duration.ofSeconds(5))
+                .orTimeout(10, TimeUnit.SECONDS)
+                .join();
 
         assertThat(first).isInstanceOf(RecordResult.Failed.class);
         assertThat(((RecordResult.Failed) first).error().message()).endsWith("(gave up after 3 attempts)");

@@ -1,5 +1,8 @@
 package io.kinesisbridge.dispatch;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.kinesisbridge.backend.KinesisBackend;
 import io.kinesisbridge.backend.memory.InMemoryKinesis;
 import io.kinesisbridge.backend.memory.MemoryBackendSettings;
@@ -7,9 +10,6 @@ import io.kinesisbridge.put.KinesisError;
 import io.kinesisbridge.put.PutRequest;
 import io.kinesisbridge.put.RecordResult;
 import io.kinesisbridge.testing.HeldBackend;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,11 +18,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** Per-shard pacing, shard-map refresh, the pending-bytes bound and the stream's record size limit. */
 class StreamDispatcherFlowControlTest {
@@ -41,12 +41,13 @@ class StreamDispatcherFlowControlTest {
 
     private static InMemoryKinesis limitedKinesis(int recordsPerSecond) {
         MemoryBackendSettings d = MemoryBackendSettings.defaults();
-        return new InMemoryKinesis(new MemoryBackendSettings(true, recordsPerSecond, d.bytesPerSecond(), d.maxBytes(),
-                d.accountId(), d.region()));
+        return new InMemoryKinesis(new MemoryBackendSettings(
+                true, recordsPerSecond, d.bytesPerSecond(), d.maxBytes(), d.accountId(), d.region()));
     }
 
     private static DispatchSettings settings(FlowControl flow) {
-        return DispatchSettings.defaults().withFlowControl(flow)
+        return DispatchSettings.defaults()
+                .withFlowControl(flow)
                 .withRetry(new RetryPolicy(100, Duration.ofMillis(5), Duration.ofMillis(100)));
     }
 
@@ -64,7 +65,9 @@ class StreamDispatcherFlowControlTest {
     }
 
     private static void awaitAll(List<CompletableFuture<RecordResult>> futures) {
-        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).orTimeout(60, TimeUnit.SECONDS).join();
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+                .orTimeout(60, TimeUnit.SECONDS)
+                .join();
         assertThat(futures).allSatisfy(f -> assertThat(f.join()).isInstanceOf(RecordResult.Accepted.class));
     }
 
@@ -83,7 +86,8 @@ class StreamDispatcherFlowControlTest {
         assertThat(d.shardMap()).get().satisfies(map -> assertThat(map.size()).isEqualTo(2));
         assertThat(d.stats().recordsThrottled()).isLessThan(25);
         assertThat(d.stats().shards()).containsOnlyKeys("shardId-000000000000", "shardId-000000000001");
-        assertThat(d.stats().shards().values()).allSatisfy(s -> assertThat(s.recordsSent()).isGreaterThan(1000));
+        assertThat(d.stats().shards().values())
+                .allSatisfy(s -> assertThat(s.recordsSent()).isGreaterThan(1000));
         assertThat(kinesis.readAll(STREAM)).hasSize(2500);
     }
 
@@ -106,8 +110,8 @@ class StreamDispatcherFlowControlTest {
     @Test
     void byteBudget_isPacedToo() {
         MemoryBackendSettings defaults = MemoryBackendSettings.defaults();
-        InMemoryKinesis kinesis = new InMemoryKinesis(new MemoryBackendSettings(true, 1000, 100_000, defaults.maxBytes(),
-                defaults.accountId(), defaults.region()));
+        InMemoryKinesis kinesis = new InMemoryKinesis(new MemoryBackendSettings(
+                true, 1000, 100_000, defaults.maxBytes(), defaults.accountId(), defaults.region()));
         kinesis.createStream(STREAM, 1);
         StreamDispatcher d = dispatcher(kinesis, settings(new FlowControl(true, 1000, 100_000, Duration.ZERO)));
         List<CompletableFuture<RecordResult>> futures = new ArrayList<>();
@@ -157,12 +161,13 @@ class StreamDispatcherFlowControlTest {
         InMemoryKinesis kinesis = limitedKinesis(400);
         kinesis.createStream(STREAM, 1);
         long limit = 50 * 1024;
-        StreamDispatcher d = dispatcher(kinesis, settings(new FlowControl(true, 400, 1_048_576, Duration.ZERO))
-                .withMaxPendingBytes(limit));
+        StreamDispatcher d = dispatcher(
+                kinesis,
+                settings(new FlowControl(true, 400, 1_048_576, Duration.ZERO)).withMaxPendingBytes(limit));
         ConcurrentLinkedQueue<CompletableFuture<RecordResult>> futures = new ConcurrentLinkedQueue<>();
         ExecutorService sources = Executors.newFixedThreadPool(4);
         try {
-            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            List<Future<?>> done = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
                 int thread = t;
                 done.add(sources.submit(() -> {
@@ -171,7 +176,7 @@ class StreamDispatcherFlowControlTest {
                     }
                 }));
             }
-            for (java.util.concurrent.Future<?> f : done) {
+            for (Future<?> f : done) {
                 f.get(60, TimeUnit.SECONDS);
             }
         } finally {
@@ -188,8 +193,8 @@ class StreamDispatcherFlowControlTest {
     @Test
     void fullBudget_refusesAtOnce_withoutDeadLettering_andTakesAgainOnceRoomIsMade() {
         HeldBackend backend = HeldBackend.withStream(STREAM);
-        StreamDispatcher d = dispatcher(backend, settings(FlowControl.off())
-                .withMaxPendingBytes(10_000).withMaxConcurrentRequests(1));
+        StreamDispatcher d = dispatcher(
+                backend, settings(FlowControl.off()).withMaxPendingBytes(10_000).withMaxConcurrentRequests(1));
         List<CompletableFuture<RecordResult>> taken = new ArrayList<>();
         RecordResult refused = null;
         for (int n = 0; n < 100 && refused == null; n++) {
@@ -220,21 +225,26 @@ class StreamDispatcherFlowControlTest {
         InMemoryKinesis kinesis = new InMemoryKinesis(MemoryBackendSettings.defaults());
         kinesis.createStream(STREAM, 1, 2 * 1_048_576);
         kinesis.createStream("small", 1);
-        StreamDispatcher big = new StreamDispatcher(STREAM, kinesis, settings(FlowControl.kinesisLimits()), deadLetters,
-                scheduler, completions);
+        StreamDispatcher big = new StreamDispatcher(
+                STREAM, kinesis, settings(FlowControl.kinesisLimits()), deadLetters, scheduler, completions);
         big.start(); // not awaited: a large record waits for the stream's limit
-        StreamDispatcher small = new StreamDispatcher("small", kinesis, settings(FlowControl.kinesisLimits()), deadLetters, scheduler, completions);
+        StreamDispatcher small = new StreamDispatcher(
+                "small", kinesis, settings(FlowControl.kinesisLimits()), deadLetters, scheduler, completions);
         small.start().join();
 
         RecordResult onBig = big.submit(PutRequest.of(STREAM, "k", new byte[1_500_000]), Ordering.KEY)
-                .orTimeout(10, TimeUnit.SECONDS).join();
+                .orTimeout(10, TimeUnit.SECONDS)
+                .join();
         RecordResult onSmall = small.submit(PutRequest.of("small", "k", new byte[1_500_000]), Ordering.KEY)
-                .orTimeout(10, TimeUnit.SECONDS).join();
+                .orTimeout(10, TimeUnit.SECONDS)
+                .join();
 
         assertThat(big.maxRecordSizeBytes()).isEqualTo(2 * 1_048_576);
         assertThat(onBig).isInstanceOf(RecordResult.Accepted.class);
-        assertThat(onSmall).isInstanceOfSatisfying(RecordResult.Failed.class,
-                f -> assertThat(f.error().code()).isEqualTo(KinesisError.VALIDATION));
+        assertThat(onSmall)
+                .isInstanceOfSatisfying(
+                        RecordResult.Failed.class,
+                        f -> assertThat(f.error().code()).isEqualTo(KinesisError.VALIDATION));
         assertThat(deadLetters.letters).hasSize(1);
     }
 }

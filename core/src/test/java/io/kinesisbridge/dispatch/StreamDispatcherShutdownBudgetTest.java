@@ -1,5 +1,8 @@
 package io.kinesisbridge.dispatch;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.kinesisbridge.dispatch.spool.ChannelOpener;
 import io.kinesisbridge.dispatch.spool.FsyncPolicy;
 import io.kinesisbridge.dispatch.spool.SpoolSettings;
@@ -7,10 +10,6 @@ import io.kinesisbridge.dispatch.spool.StreamSpool;
 import io.kinesisbridge.put.PutRequest;
 import io.kinesisbridge.put.RecordResult;
 import io.kinesisbridge.testing.HeldBackend;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,9 +20,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Records spooled at shutdown leave the pending budget like any other: a source waiting for room is woken at once,
@@ -55,13 +54,21 @@ class StreamDispatcherShutdownBudgetTest {
 
     @Test
     void recordsSpooledAtShutdown_wakeASubmitterWaitingForRoom() throws Exception {
-        StreamSpool spool = StreamSpool.open(STREAM, SpoolSettings.of(dir.resolve("stream-" + STREAM), 1 << 20,
-                FsyncPolicy.ALWAYS, Duration.ofSeconds(1)), ChannelOpener.DEFAULT);
+        StreamSpool spool = StreamSpool.open(
+                STREAM,
+                SpoolSettings.of(dir.resolve("stream-" + STREAM), 1 << 20, FsyncPolicy.ALWAYS, Duration.ofSeconds(1)),
+                ChannelOpener.DEFAULT);
         // room for one record: the second waits until the first leaves the budget
         DispatchSettings settings = DispatchSettings.defaults().withMaxPendingBytes(300);
         // puts are never answered: the first record stays in flight until the stop spools it
-        dispatcher = new StreamDispatcher(STREAM, HeldBackend.withStream(STREAM), settings, new CollectingDeadLetters(), scheduler,
-                completions, Optional.of(spool));
+        dispatcher = new StreamDispatcher(
+                STREAM,
+                HeldBackend.withStream(STREAM),
+                settings,
+                new CollectingDeadLetters(),
+                scheduler,
+                completions,
+                Optional.of(spool));
         dispatcher.start().get(30, TimeUnit.SECONDS);
 
         CompletableFuture<RecordResult> inFlight = dispatcher.submit(record("a"), Ordering.KEY);
@@ -77,12 +84,15 @@ class StreamDispatcherShutdownBudgetTest {
 
         assertThat(inFlight.get(30, TimeUnit.SECONDS)).isInstanceOf(RecordResult.Spooled.class);
         waiter.join(TimeUnit.SECONDS.toMillis(30));
-        assertThat(waiter.isAlive()).as("the submitter waiting for room was woken when the budget emptied").isFalse();
+        assertThat(waiter.isAlive())
+                .as("the submitter waiting for room was woken when the budget emptied")
+                .isFalse();
         assertThat(thrown.get()).isNull();
         // taken, not refused: it goes to the spool behind the first (when, depends on the stop's progress)
-        assertThat(second.get()).satisfiesAnyOf(
-                f -> assertThat(f).isNotDone(),
-                f -> assertThat(f.join()).isInstanceOf(RecordResult.Spooled.class));
+        assertThat(second.get())
+                .satisfiesAnyOf(
+                        f -> assertThat(f).isNotDone(),
+                        f -> assertThat(f.join()).isInstanceOf(RecordResult.Spooled.class));
         assertThat(dispatcher.unaccounted()).isZero();
     }
 }

@@ -1,5 +1,8 @@
 package io.kinesisbridge.dispatch;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.kinesisbridge.backend.memory.InMemoryKinesis;
 import io.kinesisbridge.backend.memory.MemoryBackendSettings;
 import io.kinesisbridge.backend.memory.StreamRecord;
@@ -12,10 +15,6 @@ import io.kinesisbridge.put.PutRequest;
 import io.kinesisbridge.put.RecordResult;
 import io.kinesisbridge.testing.FullDisk;
 import io.kinesisbridge.testing.SwitchableBackend;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,13 +24,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Store and forward: the dispatcher with a spool, against a real in-memory backend that is taken away and given
@@ -68,18 +68,21 @@ class StreamDispatcherSpoolTest {
     }
 
     private static DispatchSettings settings() {
-        return DispatchSettings.defaults().withRetry(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5)))
+        return DispatchSettings.defaults()
+                .withRetry(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5)))
                 .withMaxConcurrentRequests(4);
     }
 
     private StreamSpool spool(long maxBytes, ChannelOpener opener) {
-        return StreamSpool.open(STREAM, SpoolSettings.of(dir.resolve("stream-" + STREAM), maxBytes, FsyncPolicy.ALWAYS,
-                Duration.ofSeconds(1)), opener);
+        return StreamSpool.open(
+                STREAM,
+                SpoolSettings.of(dir.resolve("stream-" + STREAM), maxBytes, FsyncPolicy.ALWAYS, Duration.ofSeconds(1)),
+                opener);
     }
 
     private StreamDispatcher dispatcher(String stream, DispatchSettings settings, StreamSpool spool) {
-        StreamDispatcher d = new StreamDispatcher(stream, backend, settings, deadLetters, scheduler, completions,
-                Optional.of(spool));
+        StreamDispatcher d = new StreamDispatcher(
+                stream, backend, settings, deadLetters, scheduler, completions, Optional.of(spool));
         d.start();
         open.add(d);
         return d;
@@ -93,8 +96,14 @@ class StreamDispatcherSpoolTest {
      * Submits {@code perKey} records for each of {@code keys} keys, interleaved, and notes each key's records in
      * submission order (the order Kinesis must show them in); {@link #taken} drops those refused.
      */
-    private static List<CompletableFuture<RecordResult>> submit(StreamDispatcher d, int keys, int from, int to, int padding,
-                                                                Duration maxWait, Map<String, List<String>> sent) {
+    private static List<CompletableFuture<RecordResult>> submit(
+            StreamDispatcher d,
+            int keys,
+            int from,
+            int to,
+            int padding,
+            Duration maxWait,
+            Map<String, List<String>> sent) {
         List<CompletableFuture<RecordResult>> futures = new ArrayList<>();
         for (int n = from; n < to; n++) {
             for (int k = 0; k < keys; k++) {
@@ -103,7 +112,8 @@ class StreamDispatcherSpoolTest {
                 futures.add(f);
                 String data = new String(r.data(), StandardCharsets.UTF_8);
                 synchronized (sent) {
-                    sent.computeIfAbsent(r.partitionKey(), x -> new ArrayList<>()).add(data);
+                    sent.computeIfAbsent(r.partitionKey(), x -> new ArrayList<>())
+                            .add(data);
                 }
                 SUBMITTED.put(data, f);
             }
@@ -111,13 +121,15 @@ class StreamDispatcherSpoolTest {
         return futures;
     }
 
-    private static final Map<String, CompletableFuture<RecordResult>> SUBMITTED = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, CompletableFuture<RecordResult>> SUBMITTED = new ConcurrentHashMap<>();
 
     /** The records of {@code sent} that were taken (not refused), per key in submission order; call once all are done. */
     private static Map<String, List<String>> taken(Map<String, List<String>> sent) {
         Map<String, List<String>> taken = new LinkedHashMap<>();
         sent.forEach((key, data) -> {
-            List<String> kept = data.stream().filter(x -> !isRefused(SUBMITTED.get(x).join())).toList();
+            List<String> kept = data.stream()
+                    .filter(x -> !isRefused(SUBMITTED.get(x).join()))
+                    .toList();
             if (!kept.isEmpty()) {
                 taken.put(key, kept);
             }
@@ -133,7 +145,8 @@ class StreamDispatcherSpoolTest {
     private Map<String, List<String>> arrived() {
         Map<String, List<String>> byKey = new LinkedHashMap<>();
         for (StreamRecord r : kinesis.readAll(STREAM)) {
-            byKey.computeIfAbsent(r.partitionKey(), k -> new ArrayList<>()).add(new String(r.data(), StandardCharsets.UTF_8));
+            byKey.computeIfAbsent(r.partitionKey(), k -> new ArrayList<>())
+                    .add(new String(r.data(), StandardCharsets.UTF_8));
         }
         return byKey;
     }
@@ -142,13 +155,18 @@ class StreamDispatcherSpoolTest {
         DispatchStats s = d.stats();
         assertThat(s.recordsIn())
                 .as("records in = acknowledged + dead-lettered + pending + spooled + returned")
-                .isEqualTo(s.recordsAcknowledged() + s.recordsDeadLettered() + s.pendingRecords() + s.spooledRecords()
+                .isEqualTo(s.recordsAcknowledged()
+                        + s.recordsDeadLettered()
+                        + s.pendingRecords()
+                        + s.spooledRecords()
                         + s.recordsReturned());
         assertThat(d.unaccounted()).isZero();
     }
 
     private static void allDone(List<CompletableFuture<RecordResult>> futures) {
-        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).orTimeout(60, TimeUnit.SECONDS).join();
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+                .orTimeout(60, TimeUnit.SECONDS)
+                .join();
     }
 
     @Test
@@ -166,7 +184,8 @@ class StreamDispatcherSpoolTest {
         backend.up();
         List<CompletableFuture<RecordResult>> second = submit(d, 10, 30, 60, 10, Duration.ofSeconds(30), sent);
         allDone(second);
-        await().atMost(Duration.ofSeconds(30)).until(() -> kinesis.readAll(STREAM).size() >= 600);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> kinesis.readAll(STREAM).size() >= 600);
         await().atMost(Duration.ofSeconds(10)).until(() -> d.stats().spooledRecords() == 0 && d.pending() == 0);
         assertThat(arrived()).isEqualTo(taken(sent));
         assertThat(d.stats().recordsAcknowledged()).isEqualTo(600);
@@ -189,7 +208,8 @@ class StreamDispatcherSpoolTest {
         assertAccounting(after);
         backend.up();
         allDone(submit(after, 5, 40, 50, 20, Duration.ofSeconds(30), sent));
-        await().atMost(Duration.ofSeconds(30)).until(() -> kinesis.readAll(STREAM).size() >= 250);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> kinesis.readAll(STREAM).size() >= 250);
         await().atMost(Duration.ofSeconds(10)).until(() -> after.stats().spooledRecords() == 0);
         assertThat(arrived()).isEqualTo(taken(sent));
         assertAccounting(after);
@@ -215,7 +235,9 @@ class StreamDispatcherSpoolTest {
         assertThat(d.stats().spooledRecords()).isGreaterThan(50);
         assertThat(d.spoolBytes()).isLessThanOrEqualTo(64 * 1024 + 2048);
         long refused = futures.stream().filter(f -> isRefused(f.join())).count();
-        assertThat(refused).isEqualTo(d.stats().recordsRefused() + d.stats().recordsReturned()).isPositive();
+        assertThat(refused)
+                .isEqualTo(d.stats().recordsRefused() + d.stats().recordsReturned())
+                .isPositive();
         assertThat(d.pending()).isZero();
         assertAccounting(d);
 
@@ -259,7 +281,8 @@ class StreamDispatcherSpoolTest {
     @Test
     void errorsNoResendCanFix_stillGoToTheDeadLetterOutput() {
         StreamDispatcher d = dispatcher("no-such-stream", settings(), spool(1 << 30, ChannelOpener.DEFAULT));
-        RecordResult r = d.submit(PutRequest.of("no-such-stream", "k", new byte[]{1}), Ordering.KEY).join();
+        RecordResult r = d.submit(PutRequest.of("no-such-stream", "k", new byte[] {1}), Ordering.KEY)
+                .join();
         assertThat(r).isInstanceOf(RecordResult.Failed.class);
         assertThat(((RecordResult.Failed) r).error().code()).isEqualTo(KinesisError.RESOURCE_NOT_FOUND);
         assertThat(deadLetters.letters).hasSize(1);
@@ -270,7 +293,8 @@ class StreamDispatcherSpoolTest {
     @Test
     void stop_spoolsWhatIsStillPending_andTheNextRunSendsIt() {
         backend.down();
-        DispatchSettings patient = settings().withRetry(new RetryPolicy(1_000, Duration.ofMillis(20), Duration.ofMillis(50)));
+        DispatchSettings patient =
+                settings().withRetry(new RetryPolicy(1_000, Duration.ofMillis(20), Duration.ofMillis(50)));
         StreamDispatcher before = dispatcher(STREAM, patient, spool(1 << 30, ChannelOpener.DEFAULT));
         Map<String, List<String>> sent = new LinkedHashMap<>();
         List<CompletableFuture<RecordResult>> futures = submit(before, 6, 0, 20, 5, Duration.ofSeconds(30), sent);
@@ -283,19 +307,26 @@ class StreamDispatcherSpoolTest {
 
         backend.up();
         StreamDispatcher after = dispatcher(STREAM, settings(), spool(1 << 30, ChannelOpener.DEFAULT));
-        await().atMost(Duration.ofSeconds(30)).until(() -> kinesis.readAll(STREAM).size() >= 120);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> kinesis.readAll(STREAM).size() >= 120);
         assertThat(arrived()).isEqualTo(taken(sent));
         assertAccounting(after);
     }
 
     @Test
     void throttlingPastTheRetryBudget_spools_andTheSpoolDrainsAtTheShardsPace() {
-        InMemoryKinesis limited = new InMemoryKinesis(new MemoryBackendSettings(true, 200, 1 << 20, 1L << 30,
-                MemoryBackendSettings.DEFAULT_ACCOUNT_ID, "us-east-1"));
+        InMemoryKinesis limited = new InMemoryKinesis(new MemoryBackendSettings(
+                true, 200, 1 << 20, 1L << 30, MemoryBackendSettings.DEFAULT_ACCOUNT_ID, "us-east-1"));
         limited.createStream(STREAM, 1);
         SwitchableBackend throttling = new SwitchableBackend(limited, answers);
-        StreamDispatcher d = new StreamDispatcher(STREAM, throttling, settings().withFlowControl(FlowControl.off()),
-                deadLetters, scheduler, completions, Optional.of(spool(1 << 30, ChannelOpener.DEFAULT)));
+        StreamDispatcher d = new StreamDispatcher(
+                STREAM,
+                throttling,
+                settings().withFlowControl(FlowControl.off()),
+                deadLetters,
+                scheduler,
+                completions,
+                Optional.of(spool(1 << 30, ChannelOpener.DEFAULT)));
         open.add(d);
         d.start().join();
         Map<String, List<String>> sent = new LinkedHashMap<>();
@@ -303,10 +334,12 @@ class StreamDispatcherSpoolTest {
         allDone(futures);
         assertThat(d.stats().recordsThrottled()).isPositive();
         assertThat(d.stats().recordsSpooled()).isPositive();
-        await().atMost(Duration.ofSeconds(30)).until(() -> limited.readAll(STREAM).size() >= 600);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> limited.readAll(STREAM).size() >= 600);
         Map<String, List<String>> byKey = new LinkedHashMap<>();
         for (StreamRecord r : limited.readAll(STREAM)) {
-            byKey.computeIfAbsent(r.partitionKey(), k -> new ArrayList<>()).add(new String(r.data(), StandardCharsets.UTF_8));
+            byKey.computeIfAbsent(r.partitionKey(), k -> new ArrayList<>())
+                    .add(new String(r.data(), StandardCharsets.UTF_8));
         }
         assertThat(byKey).isEqualTo(taken(sent));
         await().atMost(Duration.ofSeconds(10)).until(() -> d.stats().spooledRecords() == 0);

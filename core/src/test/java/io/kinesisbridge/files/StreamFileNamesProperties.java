@@ -1,5 +1,10 @@
 package io.kinesisbridge.files;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Locale;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -8,24 +13,25 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
-import java.util.Locale;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 /** Stream names as file names: one per Kinesis name, reversible, safe on any file system. */
 public class StreamFileNamesProperties {
 
     /** Every Kinesis stream name, weighted towards dots and capitals, up to the full 128 characters. */
     @Provide
     public static Arbitrary<String> streamNames() {
-        Arbitrary<String> anyChars = Arbitraries.strings().withChars("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
-                .ofMinLength(1).ofMaxLength(128);
-        Arbitrary<String> dotty = Arbitraries.strings().withChars(".aA_-").ofMinLength(1).ofMaxLength(12);
-        Arbitrary<String> capitals = Arbitraries.strings().withChars("ABCXYZ.").ofMinLength(100).ofMaxLength(128);
-        return Arbitraries.frequencyOf(Tuple.of(4, anyChars), Tuple.of(4, dotty),
-                Tuple.of(1, capitals), Tuple.of(1, Arbitraries.of(".", "..", "...", "a..b", "con", "CON", "stream.json")));
+        Arbitrary<String> anyChars = Arbitraries.strings()
+                .withChars("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+                .ofMinLength(1)
+                .ofMaxLength(128);
+        Arbitrary<String> dotty =
+                Arbitraries.strings().withChars(".aA_-").ofMinLength(1).ofMaxLength(12);
+        Arbitrary<String> capitals =
+                Arbitraries.strings().withChars("ABCXYZ.").ofMinLength(100).ofMaxLength(128);
+        return Arbitraries.frequencyOf(
+                Tuple.of(4, anyChars),
+                Tuple.of(4, dotty),
+                Tuple.of(1, capitals),
+                Tuple.of(1, Arbitraries.of(".", "..", "...", "a..b", "con", "CON", "stream.json")));
     }
 
     @Property(tries = 2000)
@@ -35,13 +41,16 @@ public class StreamFileNamesProperties {
         assertThat(file).matches("[a-z0-9_.@+-]+").isNotIn(".", "..").hasSizeLessThanOrEqualTo(206);
         assertThat(file).doesNotEndWith(".").doesNotStartWith(".");
         assertThat(StreamFileNames.streamOf(file)).contains(name);
-        assertThat(StreamFileNames.childOf(Path.of("data"), file).getParent()).isEqualTo(Path.of("data").toAbsolutePath());
+        assertThat(StreamFileNames.childOf(Path.of("data"), file).getParent())
+                .isEqualTo(Path.of("data").toAbsolutePath());
     }
 
     @Property(tries = 2000)
-    void twoNames_neverShareAFile_evenOnACaseInsensitiveFileSystem(@ForAll("streamNames") String a, @ForAll("streamNames") String b) {
+    void twoNames_neverShareAFile_evenOnACaseInsensitiveFileSystem(
+            @ForAll("streamNames") String a, @ForAll("streamNames") String b) {
         if (!a.equals(b)) {
-            assertThat(StreamFileNames.of(a).toLowerCase(Locale.ROOT)).isNotEqualTo(StreamFileNames.of(b).toLowerCase(Locale.ROOT));
+            assertThat(StreamFileNames.of(a).toLowerCase(Locale.ROOT))
+                    .isNotEqualTo(StreamFileNames.of(b).toLowerCase(Locale.ROOT));
         }
     }
 
@@ -84,13 +93,20 @@ public class StreamFileNamesProperties {
 
     @Test
     void notAStreamName_orAPathLeavingTheDirectory_failsLoudly() {
-        assertThatThrownBy(() -> StreamFileNames.of("a/b")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("a/b");
+        assertThatThrownBy(() -> StreamFileNames.of("a/b"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("a/b");
         assertThatThrownBy(() -> StreamFileNames.of("")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> StreamFileNames.of("x".repeat(129))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> StreamFileNames.childOf(Path.of("data"), "..")).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> StreamFileNames.childOf(Path.of("data"), ".")).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> StreamFileNames.childOf(Path.of("data"), "../x")).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> StreamFileNames.childOf(Path.of("data"), "a/b")).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> StreamFileNames.childOf(Path.of("data"), "")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> StreamFileNames.childOf(Path.of("data"), ".."))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> StreamFileNames.childOf(Path.of("data"), "."))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> StreamFileNames.childOf(Path.of("data"), "../x"))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> StreamFileNames.childOf(Path.of("data"), "a/b"))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> StreamFileNames.childOf(Path.of("data"), ""))
+                .isInstanceOf(IllegalStateException.class);
     }
 }

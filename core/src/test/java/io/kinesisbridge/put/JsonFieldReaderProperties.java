@@ -1,5 +1,14 @@
 package io.kinesisbridge.put;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.core.JsonPointer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -7,14 +16,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
 import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Optional;
-import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The JSON-pointer reader behind {@code json:/…} partition keys. Its byte scanner must give Jackson's answer
@@ -25,9 +26,18 @@ class JsonFieldReaderProperties {
 
     private static final List<String> POINTERS = List.of("/userId", "/user/id", "/a", "/a/b/userId", "/b", "/id");
     private static final List<String> KEYS = List.of("userId", "user", "id", "a", "b", "us\\u0065rId", "\u00e9", "");
-    private static final List<String> STRINGS = List.of("\"u1\"", "\"\"", "\"a\\\"b\"", "\"\u00e9t\u00e9\"",
-            "\"\\u0041\"", "\"x\\ny\"", "\"tab\there\"", "\"\\q\"", "\"plain text, with } and ]\"");
-    private static final List<String> NUMBERS = List.of("0", "-1", "12.5", "1e5", "-0.0E+2", "01", "-", "1.", "123456789012345678901234567890");
+    private static final List<String> STRINGS = List.of(
+            "\"u1\"",
+            "\"\"",
+            "\"a\\\"b\"",
+            "\"\u00e9t\u00e9\"",
+            "\"\\u0041\"",
+            "\"x\\ny\"",
+            "\"tab\there\"",
+            "\"\\q\"",
+            "\"plain text, with } and ]\"");
+    private static final List<String> NUMBERS =
+            List.of("0", "-1", "12.5", "1e5", "-0.0E+2", "01", "-", "1.", "123456789012345678901234567890");
     private static final List<String> LITERALS = List.of("true", "false", "null", "tru", "nul");
 
     @Property(tries = 3000)
@@ -42,7 +52,8 @@ class JsonFieldReaderProperties {
         }
         byte[] bytes = mutate(random, doc.toString().getBytes(StandardCharsets.UTF_8));
         JsonFieldReader reader = new JsonFieldReader(pointer);
-        Optional<String> fast = ObjectPathScanner.find(bytes, ObjectPathScanner.plainPath(com.fasterxml.jackson.core.JsonPointer.compile(pointer)));
+        Optional<String> fast =
+                ObjectPathScanner.find(bytes, ObjectPathScanner.plainPath(JsonPointer.compile(pointer)));
         Statistics.collect(fast == null ? "to Jackson" : fast.isPresent() ? "scanner: value" : "scanner: absent");
         if (fast == null) {
             return;
@@ -73,7 +84,12 @@ class JsonFieldReaderProperties {
                 b.append(',');
             }
             String key = depth < path.length && r.nextBoolean() ? path[depth] : KEYS.get(r.nextInt(KEYS.size()));
-            b.append(space(r)).append('"').append(key).append('"').append(space(r)).append(':');
+            b.append(space(r))
+                    .append('"')
+                    .append(key)
+                    .append('"')
+                    .append(space(r))
+                    .append(':');
             value(r, b, depth + 1, path);
         }
         b.append(space(r)).append('}');
@@ -113,7 +129,7 @@ class JsonFieldReaderProperties {
     /** A fifth of the documents cut short, a tenth with one byte replaced. */
     private static byte[] mutate(Random r, byte[] doc) {
         if (doc.length > 0 && r.nextInt(5) == 0) {
-            return java.util.Arrays.copyOf(doc, r.nextInt(doc.length));
+            return Arrays.copyOf(doc, r.nextInt(doc.length));
         }
         if (doc.length > 0 && r.nextInt(10) == 0) {
             byte[] copy = doc.clone();
@@ -126,41 +142,52 @@ class JsonFieldReaderProperties {
 
     @Test
     void aClickstreamEvent_takesTheScanner() {
-        byte[] event = "{\"userId\":\"u42\",\"page\":\"/cart\",\"ts\":1732600000,\"tags\":[\"a\",{\"b\":null}],\"ok\":true}"
-                .getBytes(StandardCharsets.UTF_8);
-        byte[][] path = ObjectPathScanner.plainPath(com.fasterxml.jackson.core.JsonPointer.compile("/userId"));
+        byte[] event =
+                "{\"userId\":\"u42\",\"page\":\"/cart\",\"ts\":1732600000,\"tags\":[\"a\",{\"b\":null}],\"ok\":true}"
+                        .getBytes(StandardCharsets.UTF_8);
+        byte[][] path = ObjectPathScanner.plainPath(JsonPointer.compile("/userId"));
         assertThat(ObjectPathScanner.find(event, path)).contains("u42");
-        assertThat(ObjectPathScanner.find(event, ObjectPathScanner.plainPath(com.fasterxml.jackson.core.JsonPointer.compile("/ts"))))
+        assertThat(ObjectPathScanner.find(event, ObjectPathScanner.plainPath(JsonPointer.compile("/ts"))))
                 .contains("1732600000");
-        assertThat(ObjectPathScanner.find(event, ObjectPathScanner.plainPath(com.fasterxml.jackson.core.JsonPointer.compile("/missing"))))
+        assertThat(ObjectPathScanner.find(event, ObjectPathScanner.plainPath(JsonPointer.compile("/missing"))))
                 .isEmpty();
     }
 
     @Test
     void readerAnswers_asDocumented() {
         JsonFieldReader userId = new JsonFieldReader("/user/id");
-        assertThat(userId.read("{\"user\":{\"id\":7}}".getBytes(StandardCharsets.UTF_8))).contains("7");
-        assertThat(userId.read("{\"user\":{\"id\":null}}".getBytes(StandardCharsets.UTF_8))).isEmpty();
-        assertThat(userId.read("{\"user\":[1]}".getBytes(StandardCharsets.UTF_8))).isEmpty();
-        assertThat(new JsonFieldReader("/tags/1").read("{\"tags\":[\"a\",\"b\"]}".getBytes(StandardCharsets.UTF_8))).contains("b");
-        assertThat(new JsonFieldReader("/n").read("{\"n\":\"\u00e9\\u00e9\"}".getBytes(StandardCharsets.UTF_8))).contains("\u00e9\u00e9");
+        assertThat(userId.read("{\"user\":{\"id\":7}}".getBytes(StandardCharsets.UTF_8)))
+                .contains("7");
+        assertThat(userId.read("{\"user\":{\"id\":null}}".getBytes(StandardCharsets.UTF_8)))
+                .isEmpty();
+        assertThat(userId.read("{\"user\":[1]}".getBytes(StandardCharsets.UTF_8)))
+                .isEmpty();
+        assertThat(new JsonFieldReader("/tags/1").read("{\"tags\":[\"a\",\"b\"]}".getBytes(StandardCharsets.UTF_8)))
+                .contains("b");
+        assertThat(new JsonFieldReader("/n").read("{\"n\":\"\u00e9\\u00e9\"}".getBytes(StandardCharsets.UTF_8)))
+                .contains("\u00e9\u00e9");
         assertThatThrownBy(() -> userId.read("{\"user\":{\"id\":{}}}".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not a string, number or boolean");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is not a string, number or boolean");
         assertThatThrownBy(() -> userId.read("{\"a\":01,\"user\":{\"id\":1}}".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("not JSON");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("not JSON");
         assertThatThrownBy(() -> new JsonFieldReader("user")).isInstanceOf(IllegalArgumentException.class);
     }
 
     /** Where Jackson refuses what a lenient scanner would take, the scanner leaves it to Jackson. */
     @Test
     void scannerLeavesToJackson_whatJacksonRefuses() {
-        byte[][] b = ObjectPathScanner.plainPath(com.fasterxml.jackson.core.JsonPointer.compile("/b"));
-        byte[][] ab = ObjectPathScanner.plainPath(com.fasterxml.jackson.core.JsonPointer.compile("/a/b"));
+        byte[][] b = ObjectPathScanner.plainPath(JsonPointer.compile("/b"));
+        byte[][] ab = ObjectPathScanner.plainPath(JsonPointer.compile("/a/b"));
         for (String doc : List.of("{\"x\":1,}", "{\"x\":1, }", "{\"a\":{\"c\":1,}}")) {
             byte[] bytes = doc.getBytes(StandardCharsets.UTF_8);
-            assertThat(ObjectPathScanner.find(bytes, doc.startsWith("{\"a") ? ab : b)).as(doc).isNull();
+            assertThat(ObjectPathScanner.find(bytes, doc.startsWith("{\"a") ? ab : b))
+                    .as(doc)
+                    .isNull();
             assertThatThrownBy(() -> new JsonFieldReader(doc.startsWith("{\"a") ? "/a/b" : "/b").read(bytes))
-                    .as(doc).isInstanceOf(IllegalArgumentException.class);
+                    .as(doc)
+                    .isInstanceOf(IllegalArgumentException.class);
         }
         byte[] longName = ("{\"" + "a".repeat(50_001) + "\":1,\"b\":\"v\"}").getBytes(StandardCharsets.UTF_8);
         assertThat(ObjectPathScanner.find(longName, b)).isNull();

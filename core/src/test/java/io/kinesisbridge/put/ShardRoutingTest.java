@@ -1,16 +1,16 @@
 package io.kinesisbridge.put;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.assertj.core.api.Assertions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ShardRoutingTest {
 
@@ -32,7 +32,9 @@ class ShardRoutingTest {
             ShardRange s = shards.get(i);
             assertThat(s.shardId()).isEqualTo(String.format("shardId-%012d", i));
             assertThat(s.startingHashKey().toBigInteger()).isEqualTo(step.multiply(BigInteger.valueOf(i)));
-            BigInteger end = i == n - 1 ? HashKey.MAX_VALUE : step.multiply(BigInteger.valueOf(i + 1)).subtract(BigInteger.ONE);
+            BigInteger end = i == n - 1
+                    ? HashKey.MAX_VALUE
+                    : step.multiply(BigInteger.valueOf(i + 1)).subtract(BigInteger.ONE);
             assertThat(s.endingHashKey().toBigInteger()).isEqualTo(end);
         }
     }
@@ -42,9 +44,15 @@ class ShardRoutingTest {
         for (String[] row : csv("kinesalite/shard-ranges.csv")) {
             int n = Integer.parseInt(row[0]);
             ShardRange shard = ShardMap.evenSplit(n).shards().stream()
-                    .filter(s -> s.shardId().equals(row[1])).findFirst().orElseThrow();
-            assertThat(shard.startingHashKey().toString()).as("start of %s of %d", row[1], n).isEqualTo(row[2]);
-            assertThat(shard.endingHashKey().toString()).as("end of %s of %d", row[1], n).isEqualTo(row[3]);
+                    .filter(s -> s.shardId().equals(row[1]))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(shard.startingHashKey().toString())
+                    .as("start of %s of %d", row[1], n)
+                    .isEqualTo(row[2]);
+            assertThat(shard.endingHashKey().toString())
+                    .as("end of %s of %d", row[1], n)
+                    .isEqualTo(row[3]);
         }
     }
 
@@ -54,7 +62,8 @@ class ShardRoutingTest {
         assertThat(rows).hasSizeGreaterThan(250);
         for (String[] row : rows) {
             ShardMap map = ShardMap.evenSplit(Integer.parseInt(row[0]));
-            String actual = map.shardFor(HashKey.ofPartitionKey(row[1])).orElseThrow().shardId();
+            String actual =
+                    map.shardFor(HashKey.ofPartitionKey(row[1])).orElseThrow().shardId();
             assertThat(actual).as("key '%s' on %s shards", row[1], row[0]).isEqualTo(row[2]);
         }
     }
@@ -80,9 +89,9 @@ class ShardRoutingTest {
 
     @Test
     void hashKey_outsideTheSpace_isRefused() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HashKey.of(BigInteger.ONE.shiftLeft(128)))
+        Assertions.assertThatThrownBy(() -> HashKey.of(BigInteger.ONE.shiftLeft(128)))
                 .isInstanceOf(IllegalArgumentException.class);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HashKey.of(BigInteger.valueOf(-1)))
+        Assertions.assertThatThrownBy(() -> HashKey.of(BigInteger.valueOf(-1)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -90,7 +99,11 @@ class ShardRoutingTest {
         try (InputStream in = ShardRoutingTest.class.getClassLoader().getResourceAsStream(resource)) {
             assertThat(in).as(resource).isNotNull();
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return text.lines().skip(1).filter(l -> !l.isBlank()).map(l -> l.split(",", -1)).toList();
+            return text.lines()
+                    .skip(1)
+                    .filter(l -> !l.isBlank())
+                    .map(l -> l.split(",", -1))
+                    .toList();
         }
     }
 }

@@ -8,7 +8,6 @@ import io.kinesisbridge.put.KinesisException;
 import io.kinesisbridge.put.PutRecordCommand;
 import io.kinesisbridge.put.PutRecordValidator;
 import io.kinesisbridge.put.RecordResult;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,14 +46,19 @@ public final class FlakyBackend implements KinesisBackend {
     public final Map<String, AtomicInteger> failuresPerRecord = new ConcurrentHashMap<>();
     /** Every PutRecord as sent: data and the SequenceNumberForOrdering it carried. */
     public final ConcurrentLinkedQueue<Sent> putRecordSends = new ConcurrentLinkedQueue<>();
+
     public final AtomicInteger requests = new AtomicInteger();
     public final AtomicInteger oversizedRequests = new AtomicInteger();
 
-    public record Sent(String data, Optional<String> sequenceNumberForOrdering) {
-    }
+    public record Sent(String data, Optional<String> sequenceNumberForOrdering) {}
 
-    public FlakyBackend(KinesisBackend delegate, long seed, double requestFailure, double entryFailure, double lostAck,
-                 Executor answers) {
+    public FlakyBackend(
+            KinesisBackend delegate,
+            long seed,
+            double requestFailure,
+            double entryFailure,
+            double lostAck,
+            Executor answers) {
         this.delegate = delegate;
         this.random = new Random(seed);
         this.requestFailure = requestFailure;
@@ -107,7 +111,8 @@ public final class FlakyBackend implements KinesisBackend {
     public CompletableFuture<PutRecordsResponse> putRecords(String streamName, List<PutRecordCommand> commands) {
         requests.incrementAndGet();
         long bytes = commands.stream().mapToLong(PutRecordCommand::sizeBytes).sum();
-        if (commands.size() > PutRecordValidator.MAX_RECORDS_PER_REQUEST || bytes > PutRecordValidator.MAX_REQUEST_BYTES) {
+        if (commands.size() > PutRecordValidator.MAX_RECORDS_PER_REQUEST
+                || bytes > PutRecordValidator.MAX_REQUEST_BYTES) {
             oversizedRequests.incrementAndGet();
         }
         if (roll() < requestFailure) {
@@ -120,9 +125,10 @@ public final class FlakyBackend implements KinesisBackend {
         for (int i = 0; i < commands.size(); i++) {
             if (roll() < entryFailure) {
                 failed(dataOf(commands.get(i)));
-                results[i] = new RecordResult.Failed(coin()
-                        ? new KinesisError(KinesisError.INTERNAL_FAILURE, "Internal service failure.")
-                        : KinesisError.throughputExceeded("shardId-000000000000", streamName, "123456789012"));
+                results[i] = new RecordResult.Failed(
+                        coin()
+                                ? new KinesisError(KinesisError.INTERNAL_FAILURE, "Internal service failure.")
+                                : KinesisError.throughputExceeded("shardId-000000000000", streamName, "123456789012"));
             } else {
                 passed.add(commands.get(i));
                 passedIndex.add(i);
@@ -132,21 +138,22 @@ public final class FlakyBackend implements KinesisBackend {
             return later(CompletableFuture.completedFuture(new PutRecordsResponse(List.of(results))));
         }
         boolean loseAck = roll() < lostAck;
-        CompletableFuture<PutRecordsResponse> answer = delegate.putRecords(streamName, passed).thenApply(response -> {
-            if (loseAck) {
-                for (int j = 0; j < passed.size(); j++) {
-                    if (response.results().get(j) instanceof RecordResult.Accepted) {
-                        unacknowledgedWrites.add(dataOf(passed.get(j)));
+        CompletableFuture<PutRecordsResponse> answer = delegate.putRecords(streamName, passed)
+                .thenApply(response -> {
+                    if (loseAck) {
+                        for (int j = 0; j < passed.size(); j++) {
+                            if (response.results().get(j) instanceof RecordResult.Accepted) {
+                                unacknowledgedWrites.add(dataOf(passed.get(j)));
+                            }
+                        }
+                        commands.forEach(c -> failed(dataOf(c)));
+                        throw requestError(streamName);
                     }
-                }
-                commands.forEach(c -> failed(dataOf(c)));
-                throw requestError(streamName);
-            }
-            for (int j = 0; j < passed.size(); j++) {
-                results[passedIndex.get(j)] = response.results().get(j);
-            }
-            return new PutRecordsResponse(List.of(results));
-        });
+                    for (int j = 0; j < passed.size(); j++) {
+                        results[passedIndex.get(j)] = response.results().get(j);
+                    }
+                    return new PutRecordsResponse(List.of(results));
+                });
         return later(answer);
     }
 
@@ -156,18 +163,22 @@ public final class FlakyBackend implements KinesisBackend {
 
     private KinesisException requestError(String streamName) {
         return coin()
-                ? KinesisException.of(new KinesisError(KinesisError.INTERNAL_FAILURE, "Internal service failure."), streamName, null)
-                : KinesisException.of(new KinesisError(KinesisError.SERVICE_UNREACHABLE, "Connection reset"), streamName, null);
+                ? KinesisException.of(
+                        new KinesisError(KinesisError.INTERNAL_FAILURE, "Internal service failure."), streamName, null)
+                : KinesisException.of(
+                        new KinesisError(KinesisError.SERVICE_UNREACHABLE, "Connection reset"), streamName, null);
     }
 
     /** Answers on another thread, as a network client does. */
     private <T> CompletableFuture<T> later(CompletableFuture<T> answer) {
-        return answer.handleAsync((v, e) -> {
-            if (e != null) {
-                throw e instanceof RuntimeException r ? r : new RuntimeException(e);
-            }
-            return v;
-        }, answers);
+        return answer.handleAsync(
+                (v, e) -> {
+                    if (e != null) {
+                        throw e instanceof RuntimeException r ? r : new RuntimeException(e);
+                    }
+                    return v;
+                },
+                answers);
     }
 
     static String dataOf(PutRecordCommand command) {

@@ -1,7 +1,6 @@
 package io.kinesisbridge.testing;
 
 import io.kinesisbridge.dispatch.spool.ChannelOpener;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
@@ -9,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -22,7 +22,7 @@ public final class FullDisk {
     private final AtomicLong free;
     public final AtomicInteger failures = new AtomicInteger();
     /** While set, every fsync fails with EIO, as on a dying disk; writes still go through. */
-    public final java.util.concurrent.atomic.AtomicBoolean failingFsync = new java.util.concurrent.atomic.AtomicBoolean();
+    public final AtomicBoolean failingFsync = new AtomicBoolean();
 
     public FullDisk(long freeBytes) {
         this.free = new AtomicLong(freeBytes);

@@ -7,11 +7,11 @@ import io.kinesisbridge.put.KinesisError;
 import io.kinesisbridge.put.KinesisException;
 import io.kinesisbridge.put.PutRecordCommand;
 import io.kinesisbridge.put.RecordResult;
-
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * A real backend that can be taken away: while down, every call fails (on another thread, as a network client's
@@ -42,13 +42,19 @@ public final class SwitchableBackend implements KinesisBackend {
         return "switchable-" + delegate.name();
     }
 
-    private <T> CompletableFuture<T> call(String stream, java.util.function.Supplier<CompletableFuture<T>> real) {
+    private <T> CompletableFuture<T> call(String stream, Supplier<CompletableFuture<T>> real) {
         if (down) {
             refusedCalls.incrementAndGet();
-            return CompletableFuture.supplyAsync(() -> {
-                throw KinesisException.of(new KinesisError(KinesisError.SERVICE_UNREACHABLE,
-                        "Kinesis could not be reached: Connection refused"), stream, null);
-            }, answers);
+            return CompletableFuture.supplyAsync(
+                    () -> {
+                        throw KinesisException.of(
+                                new KinesisError(
+                                        KinesisError.SERVICE_UNREACHABLE,
+                                        "Kinesis could not be reached: Connection refused"),
+                                stream,
+                                null);
+                    },
+                    answers);
         }
         return real.get().thenApplyAsync(x -> x, answers);
     }

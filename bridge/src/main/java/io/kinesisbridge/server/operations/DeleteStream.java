@@ -1,11 +1,10 @@
 package io.kinesisbridge.server.operations;
 
+import static io.kinesisbridge.server.Replies.done;
+
 import io.kinesisbridge.server.Reply;
 import io.kinesisbridge.server.WireFormat;
-
 import java.util.concurrent.CompletableFuture;
-
-import static io.kinesisbridge.server.Replies.done;
 
 /** DeleteStream: the stream goes to DELETING, then away. */
 final class DeleteStream extends Operation {

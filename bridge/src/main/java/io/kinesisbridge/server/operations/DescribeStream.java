@@ -1,20 +1,19 @@
 package io.kinesisbridge.server.operations;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import io.kinesisbridge.backend.memory.StreamSnapshot;
-import io.kinesisbridge.server.ProtocolValues;
-import io.kinesisbridge.server.Reply;
-import io.kinesisbridge.server.WireFormat;
-
-import java.io.IOException;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-
 import static io.kinesisbridge.server.Replies.done;
 import static io.kinesisbridge.server.Replies.reply;
 import static io.kinesisbridge.server.Replies.writeEnhancedMonitoring;
 import static io.kinesisbridge.server.Replies.writeShard;
 import static io.kinesisbridge.server.Replies.writeStreamMode;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.kinesisbridge.backend.memory.StreamSnapshot;
+import io.kinesisbridge.server.ProtocolValues;
+import io.kinesisbridge.server.Reply;
+import io.kinesisbridge.server.WireFormat;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /** DescribeStream: the stream and one page of its shards. */
 final class DescribeStream extends Operation {
@@ -66,7 +65,8 @@ final class DescribeStream extends Operation {
     /** Retention, creation time, monitoring and encryption, as DescribeStream and DescribeStreamSummary give them. */
     static void writeSettings(JsonGenerator g, StreamSnapshot s) throws IOException {
         g.writeNumberField("RetentionPeriodHours", 24);
-        ProtocolValues.writeTimestampField(g, "StreamCreationTimestamp", s.created().toEpochMilli());
+        ProtocolValues.writeTimestampField(
+                g, "StreamCreationTimestamp", s.created().toEpochMilli());
         writeEnhancedMonitoring(g);
         g.writeStringField("EncryptionType", "NONE");
     }

@@ -1,13 +1,12 @@
 package io.kinesisbridge.server.operations;
 
+import static io.kinesisbridge.server.Replies.done;
+import static io.kinesisbridge.server.Replies.reply;
+
 import io.kinesisbridge.backend.memory.StreamSnapshot;
 import io.kinesisbridge.server.Reply;
 import io.kinesisbridge.server.WireFormat;
-
 import java.util.concurrent.CompletableFuture;
-
-import static io.kinesisbridge.server.Replies.done;
-import static io.kinesisbridge.server.Replies.reply;
 
 /** DescribeStreamSummary: the stream without its shards. */
 final class DescribeStreamSummary extends Operation {

@@ -1,5 +1,10 @@
 package io.kinesisbridge.server.operations;
 
+import static io.kinesisbridge.server.Replies.done;
+import static io.kinesisbridge.server.Replies.error;
+import static io.kinesisbridge.server.Replies.reply;
+import static io.kinesisbridge.server.Replies.writeHashKeyRange;
+
 import io.kinesisbridge.backend.memory.ReadResult;
 import io.kinesisbridge.backend.memory.ShardPosition;
 import io.kinesisbridge.backend.memory.StreamRecord;
@@ -9,7 +14,6 @@ import io.kinesisbridge.server.ProtocolValues;
 import io.kinesisbridge.server.Reply;
 import io.kinesisbridge.server.ShardIterators;
 import io.kinesisbridge.server.WireFormat;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,16 +21,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
-import static io.kinesisbridge.server.Replies.done;
-import static io.kinesisbridge.server.Replies.error;
-import static io.kinesisbridge.server.Replies.reply;
-import static io.kinesisbridge.server.Replies.writeHashKeyRange;
-
 /** GetRecords: records from an iterator's position, the next iterator, and a closed shard's children at its end. */
 final class GetRecords extends Operation {
 
     /** GetRecords answers at most this much data per call, as Kinesis does. */
     static final int MAX_BYTES = 10 * 1_048_576;
+
     static final int DEFAULT_LIMIT = 10_000;
 
     private static final RequestShape REQUEST = RequestShape.of(
@@ -101,8 +101,7 @@ final class GetRecords extends Operation {
         return records.size();
     }
 
-    record ChildShard(StreamSnapshot.Shard shard, List<String> parents) {
-    }
+    record ChildShard(StreamSnapshot.Shard shard, List<String> parents) {}
 
     /**
      * The shards that took over a closed shard's hash keys: those of the next generation (created by the
@@ -111,16 +110,24 @@ final class GetRecords extends Operation {
     static List<ChildShard> childrenOf(StreamSnapshot stream, String shardId) {
         Map<String, Integer> generation = new HashMap<>();
         for (StreamSnapshot.Shard s : stream.shards()) {
-            generation.put(s.shardId(), s.parentShardId().map(parent -> generation.getOrDefault(parent, 0) + 1).orElse(0));
+            generation.put(
+                    s.shardId(),
+                    s.parentShardId()
+                            .map(parent -> generation.getOrDefault(parent, 0) + 1)
+                            .orElse(0));
         }
-        StreamSnapshot.Shard closed = stream.shards().stream().filter(s -> s.shardId().equals(shardId)).findFirst().orElseThrow();
+        StreamSnapshot.Shard closed = stream.shards().stream()
+                .filter(s -> s.shardId().equals(shardId))
+                .findFirst()
+                .orElseThrow();
         int childGeneration = generation.get(shardId) + 1;
         List<ChildShard> children = new ArrayList<>();
         for (StreamSnapshot.Shard s : stream.shards()) {
             if (generation.get(s.shardId()) == childGeneration && overlaps(s.range(), closed.range())) {
                 List<String> parents = new ArrayList<>();
                 for (StreamSnapshot.Shard parent : stream.shards()) {
-                    if (generation.get(parent.shardId()) == childGeneration - 1 && overlaps(parent.range(), s.range())) {
+                    if (generation.get(parent.shardId()) == childGeneration - 1
+                            && overlaps(parent.range(), s.range())) {
                         parents.add(parent.shardId());
                     }
                 }
@@ -131,6 +138,7 @@ final class GetRecords extends Operation {
     }
 
     static boolean overlaps(ShardRange a, ShardRange b) {
-        return a.startingHashKey().compareTo(b.endingHashKey()) <= 0 && b.startingHashKey().compareTo(a.endingHashKey()) <= 0;
+        return a.startingHashKey().compareTo(b.endingHashKey()) <= 0
+                && b.startingHashKey().compareTo(a.endingHashKey()) <= 0;
     }
 }

@@ -1,16 +1,15 @@
 package io.kinesisbridge.server.operations;
 
+import static io.kinesisbridge.server.Replies.done;
+import static io.kinesisbridge.server.Replies.reply;
+
 import io.kinesisbridge.backend.memory.StreamSnapshot;
 import io.kinesisbridge.server.ProtocolValues;
 import io.kinesisbridge.server.Reply;
 import io.kinesisbridge.server.WireFormat;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-
-import static io.kinesisbridge.server.Replies.done;
-import static io.kinesisbridge.server.Replies.reply;
 
 /** ListStreams: one page of the stream names, in name order, with their summaries. */
 final class ListStreams extends Operation {
@@ -54,13 +53,16 @@ final class ListStreams extends Operation {
             g.writeEndArray();
             g.writeBooleanField("HasMoreStreams", hasMore);
             if (hasMore) {
-                g.writeStringField("NextToken", PageTokens.streams(page.get(page.size() - 1).streamName()));
+                g.writeStringField(
+                        "NextToken",
+                        PageTokens.streams(page.get(page.size() - 1).streamName()));
             }
             g.writeArrayFieldStart("StreamSummaries");
             for (StreamSnapshot s : page) {
                 g.writeStartObject();
                 DescribeStream.writeIdentity(g, s, context.modeOf(s.streamName()));
-                ProtocolValues.writeTimestampField(g, "StreamCreationTimestamp", s.created().toEpochMilli());
+                ProtocolValues.writeTimestampField(
+                        g, "StreamCreationTimestamp", s.created().toEpochMilli());
                 g.writeEndObject();
             }
             g.writeEndArray();

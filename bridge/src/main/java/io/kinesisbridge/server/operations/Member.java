@@ -1,7 +1,6 @@
 package io.kinesisbridge.server.operations;
 
 import io.kinesisbridge.put.ValidationErrors;
-
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Predicate;
@@ -14,7 +13,15 @@ import java.util.regex.Pattern;
  */
 public final class Member {
 
-    public enum Type { STRING, INTEGER, BOOLEAN, TIMESTAMP, BLOB, STRUCTURE, LIST }
+    public enum Type {
+        STRING,
+        INTEGER,
+        BOOLEAN,
+        TIMESTAMP,
+        BLOB,
+        STRUCTURE,
+        LIST
+    }
 
     private static final Predicate<RequestValues> NEVER = r -> false;
     private static final Predicate<RequestValues> ALWAYS = r -> true;
@@ -132,8 +139,14 @@ public final class Member {
                 if (this.values != null) {
                     v.oneOf(field, s, isRequired, this.values);
                 } else {
-                    v.string(field, s, isRequired, pattern, s != null && (matches == null || matches.test(s)),
-                            minLength, maxLength);
+                    v.string(
+                            field,
+                            s,
+                            isRequired,
+                            pattern,
+                            s != null && (matches == null || matches.test(s)),
+                            minLength,
+                            maxLength);
                 }
             }
             case INTEGER -> v.integer(field, values.integer(name), isRequired, min, max);

@@ -5,8 +5,7 @@ final class NameMembers {
 
     static final String STREAM_NAME = "StreamName";
 
-    private NameMembers() {
-    }
+    private NameMembers() {}
 
     /** StreamName as most operations declare it: required. */
     static Member streamName() {

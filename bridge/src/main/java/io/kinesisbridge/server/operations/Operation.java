@@ -2,7 +2,6 @@ package io.kinesisbridge.server.operations;
 
 import io.kinesisbridge.server.Reply;
 import io.kinesisbridge.server.WireFormat;
-
 import java.util.concurrent.CompletableFuture;
 
 /**

@@ -7,7 +7,6 @@ import io.kinesisbridge.backend.memory.StreamSnapshot;
 import io.kinesisbridge.put.KinesisError;
 import io.kinesisbridge.put.KinesisException;
 import io.kinesisbridge.server.ShardIterators;
-
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -75,14 +74,17 @@ final class OperationContext {
     }
 
     KinesisError shardNotFound(String shardId, String streamName) {
-        return new KinesisError(KinesisError.RESOURCE_NOT_FOUND, "Shard " + shardId + " in stream " + streamName
-                + " under account " + accountId() + " does not exist");
+        return new KinesisError(
+                KinesisError.RESOURCE_NOT_FOUND,
+                "Shard " + shardId + " in stream " + streamName + " under account " + accountId() + " does not exist");
     }
 
     static List<StreamSnapshot.Shard> shardsAfter(List<StreamSnapshot.Shard> shards, String exclusiveStart) {
         if (exclusiveStart == null) {
             return shards;
         }
-        return shards.stream().filter(s -> s.shardId().compareTo(exclusiveStart) > 0).toList();
+        return shards.stream()
+                .filter(s -> s.shardId().compareTo(exclusiveStart) > 0)
+                .toList();
     }
 }

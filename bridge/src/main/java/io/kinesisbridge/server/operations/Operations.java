@@ -3,7 +3,6 @@ package io.kinesisbridge.server.operations;
 import io.kinesisbridge.backend.KinesisBackend;
 import io.kinesisbridge.backend.memory.InMemoryKinesis;
 import io.kinesisbridge.server.ShardIterators;
-
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,7 +2,6 @@ package io.kinesisbridge.server.operations;
 
 import io.kinesisbridge.put.KinesisError;
 import io.kinesisbridge.put.KinesisException;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -15,11 +14,9 @@ final class PageTokens {
     private static final String SHARDS = "shards/1";
     private static final String STREAMS = "streams/1";
 
-    private PageTokens() {
-    }
+    private PageTokens() {}
 
-    record ShardPage(String streamName, long streamCreatedMillis, String lastShardId) {
-    }
+    record ShardPage(String streamName, long streamCreatedMillis, String lastShardId) {}
 
     static String shards(String streamName, long streamCreatedMillis, String lastShardId) {
         return encode(SHARDS + "\n" + streamCreatedMillis + "\n" + lastShardId + "\n" + streamName);
@@ -62,6 +59,7 @@ final class PageTokens {
     }
 
     private static KinesisException invalid(String token) {
-        return KinesisException.of(new KinesisError(KinesisError.INVALID_ARGUMENT, "Invalid NextToken: " + token), null, null);
+        return KinesisException.of(
+                new KinesisError(KinesisError.INVALID_ARGUMENT, "Invalid NextToken: " + token), null, null);
     }
 }

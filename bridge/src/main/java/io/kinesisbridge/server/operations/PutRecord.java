@@ -1,5 +1,9 @@
 package io.kinesisbridge.server.operations;
 
+import static io.kinesisbridge.server.Replies.done;
+import static io.kinesisbridge.server.Replies.error;
+import static io.kinesisbridge.server.Replies.reply;
+
 import io.kinesisbridge.backend.StreamDescription;
 import io.kinesisbridge.put.KinesisError;
 import io.kinesisbridge.put.PutRecordCommand;
@@ -7,13 +11,8 @@ import io.kinesisbridge.put.PutRecordValidator;
 import io.kinesisbridge.put.PutRequest;
 import io.kinesisbridge.server.Reply;
 import io.kinesisbridge.server.WireFormat;
-
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-
-import static io.kinesisbridge.server.Replies.done;
-import static io.kinesisbridge.server.Replies.error;
-import static io.kinesisbridge.server.Replies.reply;
 
 /** PutRecord: one record through the writer, checked as the kinesis-put component checks it. */
 final class PutRecord extends Operation {
@@ -34,13 +33,16 @@ final class PutRecord extends Operation {
                     .orElseGet(() -> context.notFound(request.streamName()));
             return done(error(f, e));
         }
-        PutRecordCommand command = PutRecordValidator.validate(request, stream.get().maxRecordSizeBytes());
-        return context.writer.putRecord(command).thenApply(accepted -> reply(f, g -> {
-            g.writeStartObject();
-            g.writeStringField("ShardId", accepted.shardId());
-            g.writeStringField("SequenceNumber", accepted.sequenceNumber());
-            g.writeStringField("EncryptionType", accepted.encryptionType());
-            g.writeEndObject();
-        }));
+        PutRecordCommand command =
+                PutRecordValidator.validate(request, stream.get().maxRecordSizeBytes());
+        return context.writer
+                .putRecord(command)
+                .thenApply(accepted -> reply(f, g -> {
+                    g.writeStartObject();
+                    g.writeStringField("ShardId", accepted.shardId());
+                    g.writeStringField("SequenceNumber", accepted.sequenceNumber());
+                    g.writeStringField("EncryptionType", accepted.encryptionType());
+                    g.writeEndObject();
+                }));
     }
 }

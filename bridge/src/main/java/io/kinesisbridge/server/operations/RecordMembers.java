@@ -10,16 +10,16 @@ import io.kinesisbridge.put.PutRequest;
  */
 final class RecordMembers {
 
-    private RecordMembers() {
-    }
+    private RecordMembers() {}
 
     static Member[] declared() {
         return new Member[] {
-                Member.string(PutRecordJson.STREAM_NAME),
-                Member.string(PutRecordJson.PARTITION_KEY),
-                Member.blob(PutRecordJson.DATA),
-                Member.string(PutRecordJson.EXPLICIT_HASH_KEY),
-                Member.string(PutRecordJson.SEQUENCE_NUMBER_FOR_ORDERING)};
+            Member.string(PutRecordJson.STREAM_NAME),
+            Member.string(PutRecordJson.PARTITION_KEY),
+            Member.blob(PutRecordJson.DATA),
+            Member.string(PutRecordJson.EXPLICIT_HASH_KEY),
+            Member.string(PutRecordJson.SEQUENCE_NUMBER_FOR_ORDERING)
+        };
     }
 
     /** The record as it arrived; null (an entry given as null) lacks every member. */
@@ -27,8 +27,11 @@ final class RecordMembers {
         if (r == null) {
             return null;
         }
-        return new PutRequest(r.string(PutRecordJson.STREAM_NAME), r.string(PutRecordJson.PARTITION_KEY),
-                r.blob(PutRecordJson.DATA), r.string(PutRecordJson.EXPLICIT_HASH_KEY),
+        return new PutRequest(
+                r.string(PutRecordJson.STREAM_NAME),
+                r.string(PutRecordJson.PARTITION_KEY),
+                r.blob(PutRecordJson.DATA),
+                r.string(PutRecordJson.EXPLICIT_HASH_KEY),
                 r.string(PutRecordJson.SEQUENCE_NUMBER_FOR_ORDERING));
     }
 }

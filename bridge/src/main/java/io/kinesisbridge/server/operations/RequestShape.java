@@ -1,17 +1,5 @@
 package io.kinesisbridge.server.operations;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import io.kinesisbridge.put.KinesisError;
-import io.kinesisbridge.put.ValidationErrors;
-
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-
 import static io.kinesisbridge.server.ProtocolValues.blobValue;
 import static io.kinesisbridge.server.ProtocolValues.booleanValue;
 import static io.kinesisbridge.server.ProtocolValues.integerValue;
@@ -19,6 +7,17 @@ import static io.kinesisbridge.server.ProtocolValues.listStart;
 import static io.kinesisbridge.server.ProtocolValues.stringValue;
 import static io.kinesisbridge.server.ProtocolValues.structureStart;
 import static io.kinesisbridge.server.ProtocolValues.timestampValue;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.kinesisbridge.put.KinesisError;
+import io.kinesisbridge.put.ValidationErrors;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The members of a request (or structure) in the order AWS checks them. {@link #read} decodes a body by this

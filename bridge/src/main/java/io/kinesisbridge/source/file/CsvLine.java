@@ -6,8 +6,7 @@ import java.util.List;
 /** Splits one CSV line (RFC 4180: comma-separated, fields in double quotes may hold commas and "" for a quote). */
 public final class CsvLine {
 
-    private CsvLine() {
-    }
+    private CsvLine() {}
 
     /** @throws IllegalArgumentException naming the column where a quoted field is not closed or is followed by text */
     public static List<String> split(String line) {
@@ -21,7 +20,8 @@ public final class CsvLine {
                 i++;
                 while (true) {
                     if (i >= n) {
-                        throw new IllegalArgumentException("the quoted field starting at column " + (start + 1) + " is not closed");
+                        throw new IllegalArgumentException(
+                                "the quoted field starting at column " + (start + 1) + " is not closed");
                     }
                     char c = line.charAt(i++);
                     if (c == '"') {

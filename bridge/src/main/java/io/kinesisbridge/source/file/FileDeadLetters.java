@@ -4,12 +4,11 @@ import io.kinesisbridge.deadletter.DeadLetter;
 import io.kinesisbridge.deadletter.DeadLetterSink;
 import io.kinesisbridge.put.KinesisError;
 import io.kinesisbridge.put.PutRequest;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The file sources' own dead letters, counted like every other by error code:
@@ -52,10 +51,12 @@ public final class FileDeadLetters {
     /** Dead-letters {@code line} of {@code file}; throws what the sink throws, so that the line is read again. */
     public void lineTooLong(String file, LineReader.LongLine line) {
         String reason = "Line at byte " + line.start() + " of " + file + " is " + line.length()
-                + " bytes, longer than bridge.file.max-record-bytes (" + maxLineBytes + "): not sent; Data holds its first "
+                + " bytes, longer than bridge.file.max-record-bytes (" + maxLineBytes
+                + "): not sent; Data holds its first "
                 + line.sample().length + " bytes";
         Instant now = clock.instant();
-        sink.accept(new DeadLetter(now, stream, PutRequest.of(stream, null, line.sample()), new KinesisError(LINE_TOO_LONG, reason), 0));
+        sink.accept(new DeadLetter(
+                now, stream, PutRequest.of(stream, null, line.sample()), new KinesisError(LINE_TOO_LONG, reason), 0));
         warnLongLine(now, reason);
     }
 
@@ -64,14 +65,22 @@ public final class FileDeadLetters {
         String message = "File " + file + " was moved to .failed/: " + reason
                 + ". Lines before that point were sent; moved back into the inbox, it is read again from its start";
         LOG.warn("File inbox: {} (dead-lettered as {})", message, FILE_FAILED);
-        sink.accept(new DeadLetter(clock.instant(), stream, PutRequest.of(stream, null, new byte[0]),
-                new KinesisError(FILE_FAILED, message), 0));
+        sink.accept(new DeadLetter(
+                clock.instant(),
+                stream,
+                PutRequest.of(stream, null, new byte[0]),
+                new KinesisError(FILE_FAILED, message),
+                0));
     }
 
     /** Dead-letters why an inbox file was moved to .failed/ without being read (the caller has logged it). */
     public void fileRefused(String file, String reason) {
-        sink.accept(new DeadLetter(clock.instant(), stream, PutRequest.of(stream, null, new byte[0]),
-                new KinesisError(FILE_REFUSED, "File " + file + " was not read: " + reason), 0));
+        sink.accept(new DeadLetter(
+                clock.instant(),
+                stream,
+                PutRequest.of(stream, null, new byte[0]),
+                new KinesisError(FILE_REFUSED, "File " + file + " was not read: " + reason),
+                0));
     }
 
     private synchronized void warnLongLine(Instant now, String reason) {

@@ -1,15 +1,14 @@
 package io.kinesisbridge.source.file;
 
 import io.kinesisbridge.health.BridgeHealth;
-import org.apache.camel.Exchange;
-import org.apache.camel.InvalidPayloadException;
-import org.apache.camel.component.file.GenericFile;
-import org.apache.camel.support.SynchronizationAdapter;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
+import org.apache.camel.component.file.GenericFile;
+import org.apache.camel.support.SynchronizationAdapter;
 
 /**
  * What the file-inbox route calls to split a file into batches of lines ({@link LineBatches}): memory stays
@@ -44,10 +43,12 @@ public final class FileLines {
             name = path.toString();
             in = files.open(path);
         } else {
-            name = String.valueOf(exchange.getMessage().getHeader(Exchange.FILE_NAME, "the message body", String.class));
+            name = String.valueOf(
+                    exchange.getMessage().getHeader(Exchange.FILE_NAME, "the message body", String.class));
             in = exchange.getMessage().getMandatoryBody(InputStream.class);
         }
-        LineBatches batches = new LineBatches(in, batchSize, deadLetters.maxLineBytes(), line -> deadLetters.lineTooLong(name, line));
+        LineBatches batches =
+                new LineBatches(in, batchSize, deadLetters.maxLineBytes(), line -> deadLetters.lineTooLong(name, line));
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onComplete(Exchange done) {
@@ -56,14 +57,18 @@ public final class FileLines {
 
             @Override
             public void onFailure(Exchange failed) {
-                Throwable cause = failed.getException() != null ? failed.getException()
+                Throwable cause = failed.getException() != null
+                        ? failed.getException()
                         : failed.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-                String reason = describe(cause) + " at byte " + batches.position() + " (line " + (batches.lines() + 1) + ")";
+                String reason =
+                        describe(cause) + " at byte " + batches.position() + " (line " + (batches.lines() + 1) + ")";
                 deadLetters.fileFailed(name, reason);
                 Throwable error = errorIn(cause);
                 if (error != null) {
-                    health.down(HEALTH_PART, error.getClass().getSimpleName() + " while reading " + name
-                            + " (moved to .failed/); up again once a file is read completely");
+                    health.down(
+                            HEALTH_PART,
+                            error.getClass().getSimpleName() + " while reading " + name
+                                    + " (moved to .failed/); up again once a file is read completely");
                 }
             }
         });

@@ -3,12 +3,6 @@ package io.kinesisbridge.source.file;
 import io.kinesisbridge.component.KinesisPutConstants;
 import io.kinesisbridge.health.BridgeHealth;
 import io.kinesisbridge.put.RecordResult;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
-import org.apache.camel.Service;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -25,6 +19,11 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Service;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Tails the files a list of globs matches, for the file-tail route: each poll ({@link #pending()}) looks for
@@ -55,6 +54,7 @@ public final class FileTailer implements AutoCloseable, Service {
     private final Map<String, TailedFile> files = new LinkedHashMap<>();
     /** Paths not tailed (links, the bridge's own output), each warned about once while it stays so. */
     private final Map<Path, String> refused = new HashMap<>();
+
     private Map<String, TailCheckpoint> restored;
     private boolean firstRun;
     private boolean scannedOnce;
@@ -84,10 +84,18 @@ public final class FileTailer implements AutoCloseable, Service {
             return;
         }
         Optional<TailCheckpoints.Scope> was = loaded.get().scope();
-        if (was.isPresent() && (!was.get().stream().equals(scope.stream()) || !was.get().format().equals(scope.format()))) {
-            LOG.warn("File tail: the checkpoints in {} were written for stream {} in format {}, not stream {} in format {}:"
-                            + " they are not used, files are read as on a first run (bridge.file.start-at={})", store.file(),
-                    was.get().stream(), was.get().format(), scope.stream(), scope.format(), settings.startAtEnd() ? "end" : "beginning");
+        if (was.isPresent()
+                && (!was.get().stream().equals(scope.stream())
+                        || !was.get().format().equals(scope.format()))) {
+            LOG.warn(
+                    "File tail: the checkpoints in {} were written for stream {} in format {}, not stream {} in format {}:"
+                            + " they are not used, files are read as on a first run (bridge.file.start-at={})",
+                    store.file(),
+                    was.get().stream(),
+                    was.get().format(),
+                    scope.stream(),
+                    scope.format(),
+                    settings.startAtEnd() ? "end" : "beginning");
             firstRun = true;
             return;
         }
@@ -101,8 +109,10 @@ public final class FileTailer implements AutoCloseable, Service {
             }
         }
         if (!dropped.isEmpty()) {
-            LOG.info("File tail: bridge.file.paths changed; {} checkpointed file(s) it no longer matches are forgotten: {}",
-                    dropped.size(), dropped);
+            LOG.info(
+                    "File tail: bridge.file.paths changed; {} checkpointed file(s) it no longer matches are forgotten: {}",
+                    dropped.size(),
+                    dropped);
         }
         if (!restored.isEmpty()) {
             LOG.info("File tail: resuming {} file(s) from {}", restored.size(), store.file());
@@ -129,7 +139,8 @@ public final class FileTailer implements AutoCloseable, Service {
                     while (next == null && index < order.size()) {
                         TailedFile f = order.get(index);
                         Optional<TailBatch> b = batchesOfCurrent < MAX_BATCHES_PER_FILE && files.get(f.fileKey) == f
-                                ? read(f) : Optional.empty();
+                                ? read(f)
+                                : Optional.empty();
                         if (b.isPresent() && b.get().records().isEmpty()) {
                             // blank or too-long lines only: nothing to send, the checkpoint moves past them
                             committed(f, b.get());
@@ -160,11 +171,13 @@ public final class FileTailer implements AutoCloseable, Service {
 
     private Optional<TailBatch> read(TailedFile f) {
         long now = System.nanoTime();
-        boolean finished = !f.inGlob && now - f.lastChangeNanos >= settings.rotateWait().toNanos();
+        boolean finished =
+                !f.inGlob && now - f.lastChangeNanos >= settings.rotateWait().toNanos();
         boolean quiet = now - f.lastChangeNanos >= settings.multilineFlush().toNanos();
         String name = f.path.toString();
         try {
-            Optional<TailBatch> batch = f.nextBatch(settings, finished, quiet, line -> deadLetters.lineTooLong(name, line));
+            Optional<TailBatch> batch =
+                    f.nextBatch(settings, finished, quiet, line -> deadLetters.lineTooLong(name, line));
             health.up(HEALTH_PART);
             return batch;
         } catch (IOException | RuntimeException e) {
@@ -172,7 +185,10 @@ public final class FileTailer implements AutoCloseable, Service {
             return Optional.empty();
         } catch (Error e) {
             // the timer goes on polling; until a read succeeds, readiness says why nothing is read
-            LOG.error("File tail: {} while reading {}; trying again at the next poll", e.getClass().getSimpleName(), f.path);
+            LOG.error(
+                    "File tail: {} while reading {}; trying again at the next poll",
+                    e.getClass().getSimpleName(),
+                    f.path);
             health.down(HEALTH_PART, e.getClass().getSimpleName() + " while reading " + name);
             return Optional.empty();
         }
@@ -191,9 +207,12 @@ public final class FileTailer implements AutoCloseable, Service {
     public synchronized void commit(Exchange exchange) {
         TailBatch batch = exchange.getProperty(BATCH_PROPERTY, TailBatch.class);
         List<?> results = exchange.getMessage().getHeader(KinesisPutConstants.RESULTS, List.class);
-        if (batch == null || results == null || results.size() != batch.records().size()
+        if (batch == null
+                || results == null
+                || results.size() != batch.records().size()
                 || results.stream().anyMatch(r -> !(r instanceof RecordResult))) {
-            throw new IllegalStateException("file-tail: commit without the results of kinesis-put (batch=true) for every record");
+            throw new IllegalStateException(
+                    "file-tail: commit without the results of kinesis-put (batch=true) for every record");
         }
         TailedFile f = files.get(batch.fileKey());
         if (f == null || f.committed != batch.start()) {
@@ -247,7 +266,8 @@ public final class FileTailer implements AutoCloseable, Service {
                 files.put(key, f);
                 changed = true;
             } else if (!f.path.equals(path) && refusal(path).isPresent()) {
-                continue; // a link to a tailed file, or a name under the bridge's own output: the file is known by its own name
+                continue; // a link to a tailed file, or a name under the bridge's own output: the file is known by its
+                // own name
             } else if (!f.path.equals(path)) {
                 LOG.info("File tail: {} is now {}", f.path, path);
                 f.path = path;
@@ -277,7 +297,8 @@ public final class FileTailer implements AutoCloseable, Service {
                     f.lastSize = size;
                     f.lastChangeNanos = System.nanoTime();
                 }
-                boolean finished = System.nanoTime() - f.lastChangeNanos >= settings.rotateWait().toNanos();
+                boolean finished = System.nanoTime() - f.lastChangeNanos
+                        >= settings.rotateWait().toNanos();
                 if (finished && f.committed >= size) {
                     LOG.info("File tail: finished {}", f.path);
                     f.close();
@@ -323,8 +344,10 @@ public final class FileTailer implements AutoCloseable, Service {
                 f.fingerprint = c.fingerprint();
                 f.fingerprintLength = c.fingerprintLength();
             } else if (c != null) {
-                LOG.info("File tail: {} is not the file its checkpoint was for (truncated or a new file with a reused"
-                        + " inode); reading it from the start", f.path);
+                LOG.info(
+                        "File tail: {} is not the file its checkpoint was for (truncated or a new file with a reused"
+                                + " inode); reading it from the start",
+                        f.path);
                 recoverCopy(f, c.offset(), c.fingerprint(), c.fingerprintLength(), Set.of());
             } else if (firstRun && !scannedOnce && settings.startAtEnd()) {
                 f.committed = f.lineStartBefore(size);
@@ -363,7 +386,8 @@ public final class FileTailer implements AutoCloseable, Service {
      * as last seen) and holds at least what was acknowledged is where the lines not yet sent went; it is finished
      * from that offset.
      */
-    private void recoverCopy(TailedFile truncated, long offset, String fingerprint, int fingerprintLength, Set<String> seen) {
+    private void recoverCopy(
+            TailedFile truncated, long offset, String fingerprint, int fingerprintLength, Set<String> seen) {
         if (offset == 0 && fingerprintLength == 0) {
             return; // it was empty
         }
@@ -371,11 +395,16 @@ public final class FileTailer implements AutoCloseable, Service {
         String name = truncated.path.getFileName().toString();
         Optional<TailedFile> best = Optional.empty();
         FileTime bestTime = null;
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, p -> p.getFileName().toString().startsWith(name)
-                && !p.getFileName().toString().equals(name) && Files.isRegularFile(p))) {
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(
+                dir,
+                p -> p.getFileName().toString().startsWith(name)
+                        && !p.getFileName().toString().equals(name)
+                        && Files.isRegularFile(p))) {
             for (Path p : stream) {
                 String key = TailedFile.keyOf(p, regularFiles);
-                if (files.containsKey(key) || key.equals(truncated.fileKey) || Files.size(p) < Math.max(offset, fingerprintLength)
+                if (files.containsKey(key)
+                        || key.equals(truncated.fileKey)
+                        || Files.size(p) < Math.max(offset, fingerprintLength)
                         || refusal(p).isPresent()) {
                     continue;
                 }
@@ -384,7 +413,8 @@ public final class FileTailer implements AutoCloseable, Service {
                     continue;
                 }
                 FileTime time = Files.getLastModifiedTime(p);
-                if (candidate.get().startsWith(fingerprint, fingerprintLength) && (bestTime == null || time.compareTo(bestTime) > 0)) {
+                if (candidate.get().startsWith(fingerprint, fingerprintLength)
+                        && (bestTime == null || time.compareTo(bestTime) > 0)) {
                     best.ifPresent(TailedFile::close);
                     best = candidate;
                     bestTime = time;
@@ -396,8 +426,11 @@ public final class FileTailer implements AutoCloseable, Service {
             LOG.warn("File tail: cannot look for the copy of {}: {}", truncated.path, e.getMessage());
         }
         if (best.isEmpty()) {
-            LOG.warn("File tail: {} was truncated at byte {} and no copy of it was found; lines written after the last"
-                    + " read and before the truncation are not in Kinesis", truncated.path, offset);
+            LOG.warn(
+                    "File tail: {} was truncated at byte {} and no copy of it was found; lines written after the last"
+                            + " read and before the truncation are not in Kinesis",
+                    truncated.path,
+                    offset);
             return;
         }
         TailedFile copy = best.get();
@@ -451,7 +484,8 @@ public final class FileTailer implements AutoCloseable, Service {
                         f.lastChangeNanos = System.nanoTime();
                         files.put(key, f);
                         restored.remove(key);
-                        LOG.info("File tail: {} was renamed to {} while the bridge was down; finishing it", c.path(), p);
+                        LOG.info(
+                                "File tail: {} was renamed to {} while the bridge was down; finishing it", c.path(), p);
                     } else {
                         f.close();
                     }
@@ -460,8 +494,9 @@ public final class FileTailer implements AutoCloseable, Service {
                 LOG.warn("File tail: cannot look into {}: {}", dir, e.getMessage());
             }
         }
-        restored.values().forEach(c -> LOG.warn("File tail: {} (checkpointed at byte {}) is gone; it is forgotten",
-                c.path(), c.offset()));
+        restored.values()
+                .forEach(c -> LOG.warn(
+                        "File tail: {} (checkpointed at byte {}) is gone; it is forgotten", c.path(), c.offset()));
         restored.clear();
         return true;
     }
@@ -476,8 +511,7 @@ public final class FileTailer implements AutoCloseable, Service {
     }
 
     @Override
-    public void start() {
-    }
+    public void start() {}
 
     /** Camel stops it with the context: the open handles are closed; a new poll starts over from the checkpoints. */
     @Override

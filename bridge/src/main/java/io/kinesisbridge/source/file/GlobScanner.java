@@ -21,8 +21,7 @@ import java.util.stream.Stream;
  */
 public final class GlobScanner {
 
-    private record Glob(Path base, PathMatcher matcher, int depth) {
-    }
+    private record Glob(Path base, PathMatcher matcher, int depth) {}
 
     private final List<Glob> globs = new ArrayList<>();
 
@@ -38,7 +37,9 @@ public final class GlobScanner {
             int slash = text.lastIndexOf('/', firstWildcard);
             Path base = Path.of(slash <= 0 ? "/" : text.substring(0, slash));
             String rest = text.substring(slash + 1);
-            int depth = rest.contains("**") ? Integer.MAX_VALUE : (int) rest.chars().filter(c -> c == '/').count() + 1;
+            int depth = rest.contains("**")
+                    ? Integer.MAX_VALUE
+                    : (int) rest.chars().filter(c -> c == '/').count() + 1;
             PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + text);
             globs.add(new Glob(base, matcher, depth));
         }
@@ -82,7 +83,8 @@ public final class GlobScanner {
                     }
                 } else {
                     try (Stream<Path> walk = Files.walk(g.base(), g.depth())) {
-                        walk.filter(p -> g.matcher().matches(p) && isFileOrLink(p)).forEach(found::add);
+                        walk.filter(p -> g.matcher().matches(p) && isFileOrLink(p))
+                                .forEach(found::add);
                     }
                 }
             } catch (IOException | UncheckedIOException e) {

@@ -1,6 +1,10 @@
 package io.kinesisbridge.source.file;
 
 import io.kinesisbridge.health.BridgeHealth;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Service;
@@ -8,11 +12,6 @@ import org.apache.camel.spi.PollingConsumerPollStrategy;
 import org.apache.camel.support.ScheduledPollConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The file-inbox consumer's poll strategy ({@code pollStrategy=#inboxWatch}), which notes when each poll begins,
@@ -47,8 +46,7 @@ public final class InboxWatch implements PollingConsumerPollStrategy, Service {
     }
 
     @Override
-    public void commit(Consumer polling, Endpoint endpoint, int polledMessages) {
-    }
+    public void commit(Consumer polling, Endpoint endpoint, int polledMessages) {}
 
     @Override
     public boolean rollback(Consumer polling, Endpoint endpoint, int retryCounter, Exception cause) {
@@ -59,7 +57,10 @@ public final class InboxWatch implements PollingConsumerPollStrategy, Service {
     /** Looks once: DOWN when the consumer should be polling and has not begun a poll for too long. */
     void check() {
         ScheduledPollConsumer c = consumer;
-        boolean stalled = c != null && c.isRunAllowed() && !c.isSuspended() && !c.isPolling()
+        boolean stalled = c != null
+                && c.isRunAllowed()
+                && !c.isSuspended()
+                && !c.isPolling()
                 && System.nanoTime() - lastBeginNanos > stalledAfter.toNanos();
         if (stalled && !down) {
             down = true;

@@ -90,7 +90,8 @@ public final class LineBatches implements Iterator<List<byte[]>>, Closeable {
         } catch (Error e) {
             // an Error escaping the route would stop Camel's polling consumer for good: it fails this file instead
             closeQuietly();
-            throw new IllegalStateException(e.getClass().getSimpleName() + " while reading line " + (lines + 1) + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    e.getClass().getSimpleName() + " while reading line " + (lines + 1) + ": " + e.getMessage(), e);
         }
         if (eof) {
             close();

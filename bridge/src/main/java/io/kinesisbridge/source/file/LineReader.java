@@ -17,6 +17,7 @@ public final class LineReader {
 
     /** How much of a line that is too long is kept, to tell which line it was. */
     public static final int SAMPLE_BYTES = 1024;
+
     private static final int BUFFER_BYTES = 64 * 1024;
 
     /** Where bytes come from; {@code read} answers -1 (or 0) at the end of what there is now. */
@@ -74,16 +75,13 @@ public final class LineReader {
     }
 
     /** A line of at most {@code maxLineBytes}, without its line end. */
-    public record Line(long start, long end, byte[] content) implements Item {
-    }
+    public record Line(long start, long end, byte[] content) implements Item {}
 
     /** A line longer than {@code maxLineBytes}: its length (without the line end) and its first bytes. */
-    public record LongLine(long start, long end, long length, byte[] sample) implements Item {
-    }
+    public record LongLine(long start, long end, long length, byte[] sample) implements Item {}
 
     /** A long line the source ended in: where to go on skipping it, so that it is not read again. */
-    public record Skipping(long start, long resumeAt, byte[] sample, boolean lastByteWasCr) {
-    }
+    public record Skipping(long start, long resumeAt, byte[] sample, boolean lastByteWasCr) {}
 
     private final Source source;
     private final int maxLineBytes;
@@ -93,11 +91,13 @@ public final class LineReader {
     private boolean ended;
     /** The offset of buffer[pos]. */
     private long offset;
+
     private long lineStart;
     private byte[] line = new byte[256];
     private int lineLength;
     /** Set while skipping a line that passed maxLineBytes: its first bytes. */
     private byte[] sample;
+
     private boolean lastByteWasCr;
     private Skipping known;
 
@@ -166,7 +166,9 @@ public final class LineReader {
 
     /** Set when the source ended inside a long line, or before the known one: how to go on with it later. */
     public Optional<Skipping> skipping() {
-        return sample != null ? Optional.of(new Skipping(lineStart, offset, sample, lastByteWasCr)) : Optional.ofNullable(known);
+        return sample != null
+                ? Optional.of(new Skipping(lineStart, offset, sample, lastByteWasCr))
+                : Optional.ofNullable(known);
     }
 
     private void resume(Skipping k) throws IOException {

@@ -26,7 +26,8 @@ final class MultilineRecords {
     /** Takes the next line; returns the record it ended, if any. */
     Optional<byte[]> add(LineReader.Line line) {
         byte[] content = line.content();
-        boolean starts = start.matcher(new String(content, StandardCharsets.UTF_8)).find();
+        boolean starts =
+                start.matcher(new String(content, StandardCharsets.UTF_8)).find();
         Optional<byte[]> ended = Optional.empty();
         if (hasPending && starts) {
             ended = flush();

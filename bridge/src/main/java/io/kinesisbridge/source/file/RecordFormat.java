@@ -4,8 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,7 +18,9 @@ import java.util.Locale;
  * that nothing is dropped and the reason travels with it.
  */
 public enum RecordFormat {
-    LINES, NDJSON, CSV;
+    LINES,
+    NDJSON,
+    CSV;
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
@@ -53,7 +53,8 @@ public enum RecordFormat {
             }
             p.skipChildren();
             if (p.nextToken() != null) {
-                return "more than one JSON value on the line, at column " + p.currentTokenLocation().getColumnNr();
+                return "more than one JSON value on the line, at column "
+                        + p.currentTokenLocation().getColumnNr();
             }
             return null;
         } catch (JsonProcessingException e) {

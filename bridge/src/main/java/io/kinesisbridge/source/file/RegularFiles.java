@@ -38,7 +38,8 @@ public record RegularFiles(boolean allowLinks) {
             return Optional.empty();
         }
         if (!own.isRegularFile()) {
-            return Optional.of("it is not a regular file (" + (own.isDirectory() ? "a directory" : "a device, pipe or socket") + ")");
+            return Optional.of("it is not a regular file ("
+                    + (own.isDirectory() ? "a directory" : "a device, pipe or socket") + ")");
         }
         if (singleLinkOnly && !allowLinks) {
             int links = hardLinks(path);
@@ -55,14 +56,16 @@ public record RegularFiles(boolean allowLinks) {
     }
 
     public FileChannel channel(Path path) throws IOException {
-        OpenOption[] options = allowLinks ? new OpenOption[]{StandardOpenOption.READ}
-                : new OpenOption[]{StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS};
+        OpenOption[] options = allowLinks
+                ? new OpenOption[] {StandardOpenOption.READ}
+                : new OpenOption[] {StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS};
         return FileChannel.open(path, options);
     }
 
     /** The attributes of the file itself, or of its target when links are allowed. */
     public BasicFileAttributes attributes(Path path) throws IOException {
-        return allowLinks ? Files.readAttributes(path, BasicFileAttributes.class)
+        return allowLinks
+                ? Files.readAttributes(path, BasicFileAttributes.class)
                 : Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     }
 

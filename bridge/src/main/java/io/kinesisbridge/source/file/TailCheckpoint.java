@@ -9,5 +9,4 @@ package io.kinesisbridge.source.file;
  * @param fingerprint       hex SHA-256 of the file's first {@code fingerprintLength} bytes: tells a reused
  *                          inode, or a file truncated and rewritten, from the file that was read
  */
-public record TailCheckpoint(String path, String fileKey, long offset, String fingerprint, int fingerprintLength) {
-}
+public record TailCheckpoint(String path, String fileKey, long offset, String fingerprint, int fingerprintLength) {}

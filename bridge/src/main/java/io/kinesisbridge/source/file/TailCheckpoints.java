@@ -2,7 +2,6 @@ package io.kinesisbridge.source.file;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -36,14 +35,17 @@ public final class TailCheckpoints {
         }
 
         public static Scope of(TailSettings settings) {
-            return new Scope(settings.stream(), settings.format().name().toLowerCase(Locale.ROOT),
-                    settings.paths().stream().map(p -> Path.of(p).toAbsolutePath().normalize().toString()).toList());
+            return new Scope(
+                    settings.stream(),
+                    settings.format().name().toLowerCase(Locale.ROOT),
+                    settings.paths().stream()
+                            .map(p -> Path.of(p).toAbsolutePath().normalize().toString())
+                            .toList());
         }
     }
 
     /** The file's content: the scope is empty for a file of version 1. */
-    public record Saved(Optional<Scope> scope, List<TailCheckpoint> files) {
-    }
+    public record Saved(Optional<Scope> scope, List<TailCheckpoint> files) {}
 
     /** Built on first use (when checkpoints are read or written): an ObjectMapper costs start-up time. */
     private static final class Json {
@@ -66,19 +68,22 @@ public final class TailCheckpoints {
             return Optional.empty();
         }
         try {
-            Map<String, Object> doc = Json.MAPPER.readValue(file.toFile(), new TypeReference<>() {
-            });
-            List<TailCheckpoint> files = Json.MAPPER.convertValue(doc.getOrDefault("files", List.of()), new TypeReference<>() {
-            });
+            Map<String, Object> doc = Json.MAPPER.readValue(file.toFile(), new TypeReference<>() {});
+            List<TailCheckpoint> files =
+                    Json.MAPPER.convertValue(doc.getOrDefault("files", List.of()), new TypeReference<>() {});
             Optional<Scope> scope = doc.containsKey("stream")
-                    ? Optional.of(new Scope(String.valueOf(doc.get("stream")), String.valueOf(doc.get("format")),
-                    Json.MAPPER.convertValue(doc.getOrDefault("paths", List.of()), new TypeReference<List<String>>() {
-                    })))
+                    ? Optional.of(new Scope(
+                            String.valueOf(doc.get("stream")),
+                            String.valueOf(doc.get("format")),
+                            Json.MAPPER.convertValue(
+                                    doc.getOrDefault("paths", List.of()), new TypeReference<List<String>>() {})))
                     : Optional.empty();
             return Optional.of(new Saved(scope, files));
         } catch (IOException e) {
-            throw new UncheckedIOException("The checkpoint file " + file + " cannot be read: " + e.getMessage()
-                    + " (delete it to start over, as on a first run)", e);
+            throw new UncheckedIOException(
+                    "The checkpoint file " + file + " cannot be read: " + e.getMessage()
+                            + " (delete it to start over, as on a first run)",
+                    e);
         }
     }
 
@@ -94,8 +99,8 @@ public final class TailCheckpoints {
             doc.put("paths", scope.paths());
             doc.put("files", checkpoints);
             byte[] bytes = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(doc);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch = FileChannel.open(
+                    tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer buf = ByteBuffer.wrap(bytes);
                 while (buf.hasRemaining()) {
                     ch.write(buf);

@@ -20,10 +20,20 @@ import java.util.regex.Pattern;
  * @param allowLinks      whether a glob may match a symbolic link and the file it points to is read
  * @param ownOutput       what the bridge writes, never tailed
  */
-public record TailSettings(List<String> paths, boolean startAtEnd, RecordFormat format, List<String> csvColumns,
-                           Optional<Pattern> multilineStart, Duration multilineFlush, Path checkpointFile,
-                           Duration rotateWait, int maxBatchRecords, int maxRecordBytes, String stream,
-                           boolean allowLinks, OwnOutput ownOutput) {
+public record TailSettings(
+        List<String> paths,
+        boolean startAtEnd,
+        RecordFormat format,
+        List<String> csvColumns,
+        Optional<Pattern> multilineStart,
+        Duration multilineFlush,
+        Path checkpointFile,
+        Duration rotateWait,
+        int maxBatchRecords,
+        int maxRecordBytes,
+        String stream,
+        boolean allowLinks,
+        OwnOutput ownOutput) {
 
     public TailSettings {
         paths = List.copyOf(paths);

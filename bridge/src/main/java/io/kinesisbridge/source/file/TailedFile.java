@@ -31,12 +31,15 @@ final class TailedFile implements AutoCloseable {
     long position;
     /** Of the first {@code fingerprintLength} bytes acknowledged: kept in the checkpoint. */
     String fingerprint;
+
     int fingerprintLength;
     /** Of the first bytes the file held at the last scan, acknowledged or not: tells a truncation that came first. */
     private String seenFingerprint;
+
     private int seenLength;
     /** Whether a glob matched the file at the last scan; a file that left (rotated away) is drained, then dropped. */
     boolean inGlob = true;
+
     long lastSize = -1;
     long lastChangeNanos = System.nanoTime();
     private List<String> csvColumns;
@@ -92,8 +95,10 @@ final class TailedFile implements AutoCloseable {
      * starts with what was acknowledged or with what it held then. Then remembers what it holds now.
      */
     boolean truncatedSinceLastScan(long size) throws IOException {
-        boolean truncated = size < lastSize || size < committed
-                || !startsWith(fingerprint, fingerprintLength) || !startsWith(seenFingerprint, seenLength);
+        boolean truncated = size < lastSize
+                || size < committed
+                || !startsWith(fingerprint, fingerprintLength)
+                || !startsWith(seenFingerprint, seenLength);
         if (!truncated && seenLength < FINGERPRINT_BYTES && size > seenLength) {
             byte[] head = head((int) Math.min(FINGERPRINT_BYTES, size));
             seenFingerprint = fingerprintOf(head);
@@ -181,8 +186,9 @@ final class TailedFile implements AutoCloseable {
      * {@code overlong} once, not into the batch. A batch may hold no records (blank or long lines only): it only
      * moves the checkpoint.
      */
-    Optional<TailBatch> nextBatch(TailSettings settings, boolean finished, boolean quiet,
-                                  Consumer<LineReader.LongLine> overlong) throws IOException {
+    Optional<TailBatch> nextBatch(
+            TailSettings settings, boolean finished, boolean quiet, Consumer<LineReader.LongLine> overlong)
+            throws IOException {
         long size = channel.size();
         if (position >= size) {
             return Optional.empty();
@@ -191,10 +197,12 @@ final class TailedFile implements AutoCloseable {
         if (columns.isEmpty()) {
             return Optional.empty(); // the CSV header line is not complete yet
         }
-        boolean skipHeader = settings.format() == RecordFormat.CSV && settings.csvColumns().isEmpty();
-        LineReader reader = new LineReader(LineReader.Source.of(channel, position, size), position,
-                settings.maxRecordBytes(), skipping);
-        Optional<MultilineRecords> multiline = settings.multilineStart().map(p -> new MultilineRecords(p, settings.maxRecordBytes()));
+        boolean skipHeader =
+                settings.format() == RecordFormat.CSV && settings.csvColumns().isEmpty();
+        LineReader reader = new LineReader(
+                LineReader.Source.of(channel, position, size), position, settings.maxRecordBytes(), skipping);
+        Optional<MultilineRecords> multiline =
+                settings.multilineStart().map(p -> new MultilineRecords(p, settings.maxRecordBytes()));
         String file = path.toString();
         List<byte[]> records = new ArrayList<>();
         long bytes = 0;
@@ -227,7 +235,10 @@ final class TailedFile implements AutoCloseable {
                 records.add(settings.format().toData(record.get(), columns.get(), file));
                 bytes += record.get().length;
             }
-            end = multiline.filter(MultilineRecords::hasPending).map(MultilineRecords::pendingStart).orElse(item.get().end());
+            end = multiline
+                    .filter(MultilineRecords::hasPending)
+                    .map(MultilineRecords::pendingStart)
+                    .orElse(item.get().end());
         }
         skipping = reader.skipping();
         boolean nothingUnread = exhausted && reader.lineStart() == size;
@@ -252,7 +263,8 @@ final class TailedFile implements AutoCloseable {
             return Optional.of(settings.csvColumns());
         }
         if (csvColumns == null) {
-            LineReader header = new LineReader(LineReader.Source.of(channel, 0, channel.size()), 0, settings.maxRecordBytes());
+            LineReader header =
+                    new LineReader(LineReader.Source.of(channel, 0, channel.size()), 0, settings.maxRecordBytes());
             Optional<LineReader.Item> first = header.next(false);
             if (first.isEmpty()) {
                 return Optional.empty();

@@ -17,13 +17,17 @@ public final class BearerToken {
 
     /** The token of bridge.http.token, or empty when it is blank (no token required). */
     public static Optional<BearerToken> of(String configured) {
-        return configured == null || configured.isBlank() ? Optional.empty() : Optional.of(new BearerToken(configured.trim()));
+        return configured == null || configured.isBlank()
+                ? Optional.empty()
+                : Optional.of(new BearerToken(configured.trim()));
     }
 
     /** Whether an Authorization header value ({@code Bearer <token>}, scheme in any case) carries the token. */
     public boolean admits(String authorization) {
-        return authorization != null && authorization.regionMatches(true, 0, PREFIX, 0, PREFIX.length())
-                && MessageDigest.isEqual(token, authorization.substring(PREFIX.length()).trim().getBytes(StandardCharsets.UTF_8));
+        return authorization != null
+                && authorization.regionMatches(true, 0, PREFIX, 0, PREFIX.length())
+                && MessageDigest.isEqual(
+                        token, authorization.substring(PREFIX.length()).trim().getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

@@ -6,7 +6,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
-
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,8 +24,10 @@ final class CorsGate implements Handler<RoutingContext> {
     static final String ALLOWED_HEADERS = "Content-Type, Content-Encoding, Authorization";
     /** Response headers a page may read besides the safelisted ones (Content-Type, Content-Length, …). */
     static final String EXPOSED_HEADERS = "Retry-After, WWW-Authenticate";
+
     private static final Set<String> ALLOWED_HEADER_NAMES = Set.of("content-type", "content-encoding", "authorization");
-    private static final String PREFLIGHT_VARY = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers";
+    private static final String PREFLIGHT_VARY =
+            "Origin, Access-Control-Request-Method, Access-Control-Request-Headers";
 
     private final CorsPolicy policy;
     private final AtomicLong refused = new AtomicLong();
@@ -56,7 +57,10 @@ final class CorsGate implements Handler<RoutingContext> {
         HttpServerResponse response = context.response();
         response.putHeader(HttpHeaders.VARY, preflight ? PREFLIGHT_VARY : "Origin");
         if (!policy.allows(origin)) {
-            refuse(context, "OriginNotAllowed", "Origin " + origin + " is not allowed to send here (bridge.http.cors.allowed-origins)");
+            refuse(
+                    context,
+                    "OriginNotAllowed",
+                    "Origin " + origin + " is not allowed to send here (bridge.http.cors.allowed-origins)");
             return;
         }
         if (preflight) {
@@ -70,7 +74,8 @@ final class CorsGate implements Handler<RoutingContext> {
 
     private void preflight(RoutingContext context, String origin) {
         HttpServerRequest request = context.request();
-        String method = request.getHeader(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD).trim();
+        String method =
+                request.getHeader(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD).trim();
         if (!method.equals(ALLOWED_METHOD)) {
             refuse(context, "MethodNotAllowed", "Only POST is taken here; the preflight asked for " + method);
             return;
@@ -80,13 +85,17 @@ final class CorsGate implements Handler<RoutingContext> {
             for (String header : requested.split(",")) {
                 String name = header.trim().toLowerCase(Locale.ROOT);
                 if (!name.isEmpty() && !ALLOWED_HEADER_NAMES.contains(name)) {
-                    refuse(context, "HeaderNotAllowed", "The request header " + header.trim() + " is not taken here; "
-                            + "allowed: " + ALLOWED_HEADERS);
+                    refuse(
+                            context,
+                            "HeaderNotAllowed",
+                            "The request header " + header.trim() + " is not taken here; " + "allowed: "
+                                    + ALLOWED_HEADERS);
                     return;
                 }
             }
         }
-        HttpServerResponse response = context.response().setStatusCode(204)
+        HttpServerResponse response = context.response()
+                .setStatusCode(204)
                 .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, policy.allowOriginValue(origin))
                 .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS, ALLOWED_METHOD)
                 .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS, ALLOWED_HEADERS)
@@ -104,7 +113,8 @@ final class CorsGate implements Handler<RoutingContext> {
         discardBody(context.request());
         HttpServerResponse response = context.response();
         if (!response.ended() && !response.closed()) {
-            response.setStatusCode(403).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+            response.setStatusCode(403)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                     .end(HttpIngest.errorJson(code, message));
         }
     }
@@ -112,7 +122,7 @@ final class CorsGate implements Handler<RoutingContext> {
     /** Drops a body nobody reads, so that the answer goes out now and the connection takes the next request after. */
     private static void discardBody(HttpServerRequest request) {
         if (!request.isEnded()) {
-            request.handler(ignored -> { }).endHandler(ignored -> { }).exceptionHandler(ignored -> { });
+            request.handler(ignored -> {}).endHandler(ignored -> {}).exceptionHandler(ignored -> {});
             request.resume();
         }
     }

@@ -50,6 +50,8 @@ public record CorsPolicy(AllowedOrigins origins, int maxAgeSeconds) {
             return "every origin";
         }
         String listed = String.join(", ", origins.origins());
-        return origins.loopback() ? "pages of this machine (loopback)" + (listed.isEmpty() ? "" : ", " + listed) : listed;
+        return origins.loopback()
+                ? "pages of this machine (loopback)" + (listed.isEmpty() ? "" : ", " + listed)
+                : listed;
     }
 }

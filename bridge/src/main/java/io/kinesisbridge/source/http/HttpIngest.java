@@ -6,9 +6,6 @@ import io.kinesisbridge.component.KinesisPutConstants;
 import io.kinesisbridge.put.KinesisError;
 import io.kinesisbridge.put.KinesisException;
 import io.kinesisbridge.put.RecordResult;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +14,8 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 
 /**
  * The steps of the HTTP source route, each a method the YAML route calls as a bean: split the body into events,
@@ -28,8 +27,15 @@ public final class HttpIngest {
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
     /** Media types whose bodies are JSON or NDJSON; a request without Content-Type is taken as JSON too. */
-    private static final Set<String> JSON_TYPES = Set.of("application/json", "application/x-ndjson", "application/ndjson",
-            "application/jsonl", "application/jsonlines", "application/x-jsonlines", "application/json-seq", "text/plain");
+    private static final Set<String> JSON_TYPES = Set.of(
+            "application/json",
+            "application/x-ndjson",
+            "application/ndjson",
+            "application/jsonl",
+            "application/jsonlines",
+            "application/x-jsonlines",
+            "application/json-seq",
+            "text/plain");
 
     private final JsonEventSplitter splitter;
     private final int saturatedStatus;
@@ -94,9 +100,13 @@ public final class HttpIngest {
         if (contentType != null && !contentType.isBlank()) {
             String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
             if (!JSON_TYPES.contains(mediaType) && !mediaType.endsWith("+json")) {
-                throw new HttpProblem(415, "Content-Type " + mediaType + " is not taken: send application/json (an "
-                        + "object or an array) or application/x-ndjson (one JSON value per line)"
-                        + (mediaType.equals("application/x-www-form-urlencoded") ? "; curl --data needs -H 'Content-Type: application/json'" : ""));
+                throw new HttpProblem(
+                        415,
+                        "Content-Type " + mediaType + " is not taken: send application/json (an "
+                                + "object or an array) or application/x-ndjson (one JSON value per line)"
+                                + (mediaType.equals("application/x-www-form-urlencoded")
+                                        ? "; curl --data needs -H 'Content-Type: application/json'"
+                                        : ""));
             }
         }
         byte[] body = bodyBytes(in);

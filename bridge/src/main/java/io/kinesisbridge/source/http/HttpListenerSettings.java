@@ -2,7 +2,6 @@ package io.kinesisbridge.source.http;
 
 import io.kinesisbridge.net.ListenAddress;
 import io.kinesisbridge.net.ListenerLimits;
-
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
@@ -15,9 +14,16 @@ import java.util.Optional;
  * @param saturatedStatus        the answer when those are taken: 503 or 429, with Retry-After
  * @param cors                   which web pages may send from a browser
  */
-public record HttpListenerSettings(ListenAddress address, ListenerLimits limits, long maxBodyBytes, long maxBodyBytesInFlight,
-                                   Optional<BearerToken> token, Optional<KeyStoreFile> tls, int saturatedStatus,
-                                   int retryAfterSeconds, CorsPolicy cors) {
+public record HttpListenerSettings(
+        ListenAddress address,
+        ListenerLimits limits,
+        long maxBodyBytes,
+        long maxBodyBytesInFlight,
+        Optional<BearerToken> token,
+        Optional<KeyStoreFile> tls,
+        int saturatedStatus,
+        int retryAfterSeconds,
+        CorsPolicy cors) {
 
     public HttpListenerSettings {
         if (maxBodyBytes < 1 || maxBodyBytesInFlight < 1) {
@@ -29,9 +35,25 @@ public record HttpListenerSettings(ListenAddress address, ListenerLimits limits,
     }
 
     /** Settings without CORS. */
-    public HttpListenerSettings(ListenAddress address, ListenerLimits limits, long maxBodyBytes, long maxBodyBytesInFlight,
-                                Optional<BearerToken> token, Optional<KeyStoreFile> tls, int saturatedStatus, int retryAfterSeconds) {
-        this(address, limits, maxBodyBytes, maxBodyBytesInFlight, token, tls, saturatedStatus, retryAfterSeconds, CorsPolicy.OFF);
+    public HttpListenerSettings(
+            ListenAddress address,
+            ListenerLimits limits,
+            long maxBodyBytes,
+            long maxBodyBytesInFlight,
+            Optional<BearerToken> token,
+            Optional<KeyStoreFile> tls,
+            int saturatedStatus,
+            int retryAfterSeconds) {
+        this(
+                address,
+                limits,
+                maxBodyBytes,
+                maxBodyBytesInFlight,
+                token,
+                tls,
+                saturatedStatus,
+                retryAfterSeconds,
+                CorsPolicy.OFF);
     }
 
     /** A key store holding the server's key and certificate; JKS when the file name ends in .jks, PKCS12 otherwise. */

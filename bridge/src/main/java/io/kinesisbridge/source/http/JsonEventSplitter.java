@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,7 +24,10 @@ import java.util.zip.ZipException;
 public final class JsonEventSplitter {
 
     private static final JsonFactory JSON = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(500).maxNumberLength(1000).build())
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(500)
+                    .maxNumberLength(1000)
+                    .build())
             .build();
 
     private final int maxBodyBytes;
@@ -42,7 +44,9 @@ public final class JsonEventSplitter {
             int n;
             while ((n = in.read(buffer)) > 0) {
                 if (out.size() + n > maxBodyBytes) {
-                    throw new HttpProblem(413, "The body inflates to more than " + maxBodyBytes + " bytes (bridge.http.max-body-bytes)");
+                    throw new HttpProblem(
+                            413,
+                            "The body inflates to more than " + maxBodyBytes + " bytes (bridge.http.max-body-bytes)");
                 }
                 out.write(buffer, 0, n);
             }
@@ -57,7 +61,10 @@ public final class JsonEventSplitter {
     /** The events of a body, in order. An empty body or one of only whitespace has none. */
     public List<byte[]> split(byte[] body) {
         if (body.length > maxBodyBytes) {
-            throw new HttpProblem(413, "The body has " + body.length + " bytes, more than " + maxBodyBytes + " (bridge.http.max-body-bytes)");
+            throw new HttpProblem(
+                    413,
+                    "The body has " + body.length + " bytes, more than " + maxBodyBytes
+                            + " (bridge.http.max-body-bytes)");
         }
         List<byte[]> events = new ArrayList<>();
         try (JsonParser p = JSON.createParser(body)) {

@@ -8,7 +8,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
-
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +26,9 @@ final class RequestIntake implements Handler<RoutingContext> {
 
     /** Why a request was refused before its body was taken: the {@code reason} tag of the refusals meter. */
     enum Refusal {
-        UNAUTHORIZED, TOO_LARGE, SATURATED
+        UNAUTHORIZED,
+        TOO_LARGE,
+        SATURATED
     }
 
     private static final int MAX_FIRST_BUFFER = 64 * 1024;
@@ -41,8 +42,13 @@ final class RequestIntake implements Handler<RoutingContext> {
     private final Map<Refusal, AtomicLong> refusals = new EnumMap<>(Refusal.class);
 
     /** @param aborted told of each taken request whose connection closed before its answer was sent */
-    RequestIntake(Optional<BearerToken> token, long maxBodyBytes, BodyBudget budget, int saturatedStatus, int retryAfterSeconds,
-                  Runnable aborted) {
+    RequestIntake(
+            Optional<BearerToken> token,
+            long maxBodyBytes,
+            BodyBudget budget,
+            int saturatedStatus,
+            int retryAfterSeconds,
+            Runnable aborted) {
         this.token = token;
         this.maxBodyBytes = maxBodyBytes;
         this.budget = budget;
@@ -62,7 +68,12 @@ final class RequestIntake implements Handler<RoutingContext> {
     public void handle(RoutingContext context) {
         HttpServerRequest request = context.request();
         if (token.isPresent() && !token.get().admits(request.getHeader(HttpHeaders.AUTHORIZATION))) {
-            refuse(context, Refusal.UNAUTHORIZED, 401, "Unauthorized", "A bearer token is required: send Authorization: Bearer <token>");
+            refuse(
+                    context,
+                    Refusal.UNAUTHORIZED,
+                    401,
+                    "Unauthorized",
+                    "A bearer token is required: send Authorization: Bearer <token>");
             return;
         }
         long announced = contentLength(request);
@@ -88,14 +99,27 @@ final class RequestIntake implements Handler<RoutingContext> {
     }
 
     private void tooLarge(RoutingContext context, long announced) {
-        refuse(context, Refusal.TOO_LARGE, 413, "PayloadTooLarge", (announced > 0 ? "The body has " + announced
-                + " bytes, more than " + maxBodyBytes : "The body has more than " + maxBodyBytes + " bytes") + " (bridge.http.max-body-bytes)");
+        refuse(
+                context,
+                Refusal.TOO_LARGE,
+                413,
+                "PayloadTooLarge",
+                (announced > 0
+                                ? "The body has " + announced + " bytes, more than " + maxBodyBytes
+                                : "The body has more than " + maxBodyBytes + " bytes")
+                        + " (bridge.http.max-body-bytes)");
     }
 
     private void saturated(RoutingContext context) {
-        refuse(context, Refusal.SATURATED, saturatedStatus, KinesisError.BRIDGE_SATURATED, "The bridge holds "
-                + budget.limit() + " bytes of request bodies (bridge.http.max-body-bytes-in-flight); retry after "
-                + retryAfterSeconds + " s");
+        refuse(
+                context,
+                Refusal.SATURATED,
+                saturatedStatus,
+                KinesisError.BRIDGE_SATURATED,
+                "The bridge holds "
+                        + budget.limit()
+                        + " bytes of request bodies (bridge.http.max-body-bytes-in-flight); retry after "
+                        + retryAfterSeconds + " s");
     }
 
     private void refuse(RoutingContext context, Refusal reason, int status, String code, String message) {
@@ -103,7 +127,7 @@ final class RequestIntake implements Handler<RoutingContext> {
         HttpServerRequest request = context.request();
         if (!request.isEnded()) {
             // drop what is still coming: the answer goes out now, and the connection can take the next request after
-            request.handler(ignored -> { }).endHandler(ignored -> { }).exceptionHandler(ignored -> { });
+            request.handler(ignored -> {}).endHandler(ignored -> {}).exceptionHandler(ignored -> {});
             request.resume();
         }
         HttpServerResponse response = context.response();

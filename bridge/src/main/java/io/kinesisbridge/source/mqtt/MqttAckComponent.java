@@ -1,10 +1,9 @@
 package io.kinesisbridge.source.mqtt;
 
+import java.util.Map;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
-
-import java.util.Map;
 
 /** The mqtt-ack component: MQTT 5 and 3.1.1 subscriptions whose messages are acknowledged after the route is done. */
 @Component("mqtt-ack")

@@ -14,10 +14,11 @@ public final class MqttAckConstants {
     @Metadata(label = "consumer", javaType = "boolean", description = "Whether the message is a retained message.")
     public static final String RETAINED = "CamelMqttRetained";
 
-    @Metadata(label = "consumer", javaType = "boolean",
+    @Metadata(
+            label = "consumer",
+            javaType = "boolean",
             description = "Whether the broker says it may have delivered the message before (DUP flag).")
     public static final String DUPLICATE = "CamelMqttDuplicate";
 
-    private MqttAckConstants() {
-    }
+    private MqttAckConstants() {}
 }

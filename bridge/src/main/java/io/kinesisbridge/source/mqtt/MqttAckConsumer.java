@@ -1,6 +1,11 @@
 package io.kinesisbridge.source.mqtt;
 
 import io.kinesisbridge.put.KinesisException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -12,11 +17,6 @@ import org.apache.camel.support.DefaultConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.List;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-
 /**
  * Connects in the background (retrying with backoff while the broker is away), hands each message to the route,
  * and acknowledges a QoS 1/2 message, in arrival order, once the route is done with it. A route that fails (the
@@ -27,31 +27,31 @@ final class MqttAckConsumer extends DefaultConsumer implements MqttConnection.Li
 
     private static final Logger LOG = LoggerFactory.getLogger(MqttAckConsumer.class);
 
-    private record Received(String topic, byte[] payload, int qos, boolean retained, boolean duplicate) {
-    }
+    private record Received(String topic, byte[] payload, int qos, boolean retained, boolean duplicate) {}
 
     /** One connection and the acknowledgements owed on it. */
-    private record Session(MqttConnection connection, AckWindow window) {
-    }
+    private record Session(MqttConnection connection, AckWindow window) {}
 
     private final MqttAckEndpoint endpoint;
     private ScheduledExecutorService scheduler;
     private volatile Session session;
     /** The session whose subscription the broker confirmed: until then what is published does not reach us. */
     private volatile Session subscribed;
+
     private volatile boolean running;
     private int failedAttempts;
     private boolean warned;
 
     private HealthCheck healthCheck = new AbstractHealthCheck("mqtt", "mqtt-" + "connection") {
         @Override
-        protected void doCall(HealthCheckResultBuilder builder, java.util.Map<String, Object> options) {
+        protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
             builder.detail("broker", endpoint.settings().brokerUrl());
             Session s = session;
             if (s != null && s == subscribed) {
                 builder.up();
             } else {
-                builder.message("not connected to the MQTT broker " + endpoint.settings().brokerUrl() + "; retrying");
+                builder.message("not connected to the MQTT broker "
+                        + endpoint.settings().brokerUrl() + "; retrying");
                 builder.down();
             }
         }
@@ -77,7 +77,9 @@ final class MqttAckConsumer extends DefaultConsumer implements MqttConnection.Li
     protected void doStart() throws Exception {
         super.doStart();
         running = true;
-        scheduler = getEndpoint().getCamelContext().getExecutorServiceManager()
+        scheduler = getEndpoint()
+                .getCamelContext()
+                .getExecutorServiceManager()
                 .newSingleThreadScheduledExecutor(this, "mqtt-ack-" + endpoint.getName());
         scheduler.execute(this::connect);
     }
@@ -108,9 +110,13 @@ final class MqttAckConsumer extends DefaultConsumer implements MqttConnection.Li
         try {
             s.connection().connect(settings.topicFilters(), settings.qos());
             subscribed = s;
-            LOG.info("MQTT {}: connected to {} (MQTT {}), subscribed to {} at QoS {}", endpoint.getName(),
-                    settings.brokerUrl(), settings.version() == MqttSettings.MqttVersion.V5 ? "5" : "3.1.1",
-                    settings.topicFilters(), settings.qos());
+            LOG.info(
+                    "MQTT {}: connected to {} (MQTT {}), subscribed to {} at QoS {}",
+                    endpoint.getName(),
+                    settings.brokerUrl(),
+                    settings.version() == MqttSettings.MqttVersion.V5 ? "5" : "3.1.1",
+                    settings.topicFilters(),
+                    settings.qos());
             failedAttempts = 0;
             warned = false;
         } catch (Exception e) {
@@ -118,12 +124,20 @@ final class MqttAckConsumer extends DefaultConsumer implements MqttConnection.Li
             s.connection().close();
             long delay = backoff();
             if (!warned) {
-                LOG.warn("MQTT {}: broker {} not reachable ({}); retrying in the background, at most {} ms apart",
-                        endpoint.getName(), settings.brokerUrl(), reason(e), endpoint.getReconnectMaxDelay());
+                LOG.warn(
+                        "MQTT {}: broker {} not reachable ({}); retrying in the background, at most {} ms apart",
+                        endpoint.getName(),
+                        settings.brokerUrl(),
+                        reason(e),
+                        endpoint.getReconnectMaxDelay());
                 warned = true;
             } else {
-                LOG.debug("MQTT {}: broker {} still not reachable ({}); next try in {} ms", endpoint.getName(),
-                        settings.brokerUrl(), reason(e), delay);
+                LOG.debug(
+                        "MQTT {}: broker {} still not reachable ({}); next try in {} ms",
+                        endpoint.getName(),
+                        settings.brokerUrl(),
+                        reason(e),
+                        delay);
             }
             schedule(delay);
         }
@@ -154,7 +168,10 @@ final class MqttAckConsumer extends DefaultConsumer implements MqttConnection.Li
             }
             session = null;
         }
-        LOG.warn("MQTT {}: connection to {} lost ({}); reconnecting", endpoint.getName(), endpoint.settings().brokerUrl(),
+        LOG.warn(
+                "MQTT {}: connection to {} lost ({}); reconnecting",
+                endpoint.getName(),
+                endpoint.settings().brokerUrl(),
                 reason(cause));
         ScheduledExecutorService sched = scheduler;
         if (sched != null && !sched.isShutdown()) {
@@ -188,11 +205,15 @@ final class MqttAckConsumer extends DefaultConsumer implements MqttConnection.Li
             releaseExchange(exchange, false);
             if (failure != null) {
                 if (running && session == s) {
-                    long delay = Math.min(endpoint.getReconnectMaxDelay(), endpoint.getReconnectDelay() << Math.min(attempt, 10));
+                    long delay = Math.min(
+                            endpoint.getReconnectMaxDelay(), endpoint.getReconnectDelay() << Math.min(attempt, 10));
                     // neither the topic nor the exception's message: either may name a person (a topic segment is
                     // often the partition key, and route errors may quote the message)
-                    LOG.warn("MQTT {}: a message failed in the route ({}); it is not acknowledged and tried again in {} ms",
-                            endpoint.getName(), kindOf(failure), delay);
+                    LOG.warn(
+                            "MQTT {}: a message failed in the route ({}); it is not acknowledged and tried again in {} ms",
+                            endpoint.getName(),
+                            kindOf(failure),
+                            delay);
                     ScheduledExecutorService sched = scheduler;
                     if (sched != null && !sched.isShutdown()) {
                         sched.schedule(() -> process(r, s, entry, attempt + 1), delay, TimeUnit.MILLISECONDS);
@@ -214,8 +235,11 @@ final class MqttAckConsumer extends DefaultConsumer implements MqttConnection.Li
             try {
                 s.connection().ack(e.id, e.qos);
             } catch (Exception ex) {
-                LOG.debug("MQTT {}: acknowledgement of message {} not sent ({}); the broker will deliver it again",
-                        endpoint.getName(), e.id, reason(ex));
+                LOG.debug(
+                        "MQTT {}: acknowledgement of message {} not sent ({}); the broker will deliver it again",
+                        endpoint.getName(),
+                        e.id,
+                        reason(ex));
                 return;
             }
         }

@@ -1,5 +1,9 @@
 package io.kinesisbridge.source.mqtt;
 
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
@@ -10,19 +14,19 @@ import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
 
-import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Optional;
-
 /**
  * Subscribes to MQTT topic filters (MQTT 5 or 3.1.1, shared subscriptions included) and acknowledges each QoS 1
  * message only when the route has finished with it, i.e. when Kinesis accepted or the bridge dead-lettered its
  * record. A broker that is down at start or goes away is retried with backoff in the background; the route and
  * the rest of the bridge keep running.
  */
-@UriEndpoint(firstVersion = "0.1.0", scheme = "mqtt-ack", title = "MQTT with acknowledgement after processing",
-        syntax = "mqtt-ack:name", consumerOnly = true, category = {Category.MESSAGING, Category.IOT},
+@UriEndpoint(
+        firstVersion = "0.1.0",
+        scheme = "mqtt-ack",
+        title = "MQTT with acknowledgement after processing",
+        syntax = "mqtt-ack:name",
+        consumerOnly = true,
+        category = {Category.MESSAGING, Category.IOT},
         headersClass = MqttAckConstants.class)
 public class MqttAckEndpoint extends DefaultEndpoint {
 
@@ -30,8 +34,9 @@ public class MqttAckEndpoint extends DefaultEndpoint {
     @Metadata(required = true)
     private final String name;
 
-    @UriParam(description = "Topic filters, comma-separated; + and # wildcards and $share/GROUP/FILTER allowed. "
-            + "Wrap in RAW() in a URI: + would otherwise turn into a space.")
+    @UriParam(
+            description = "Topic filters, comma-separated; + and # wildcards and $share/GROUP/FILTER allowed. "
+                    + "Wrap in RAW() in a URI: + would otherwise turn into a space.")
     @Metadata(required = true)
     private String topics;
 
@@ -41,12 +46,18 @@ public class MqttAckEndpoint extends DefaultEndpoint {
     @UriParam(defaultValue = "5", enums = "5,3.1.1", description = "MQTT protocol version.")
     private String version = "5";
 
-    @UriParam(defaultValue = "1", enums = "0,1,2", description = "QoS of the subscriptions. 1 (at least once) lets the "
-            + "bridge acknowledge after Kinesis; with 2 the client sends PUBREC on arrival; 0 has no acknowledgement.")
+    @UriParam(
+            defaultValue = "1",
+            enums = "0,1,2",
+            description =
+                    "QoS of the subscriptions. 1 (at least once) lets the "
+                            + "bridge acknowledge after Kinesis; with 2 the client sends PUBREC on arrival; 0 has no acknowledgement.")
     private int qos = 1;
 
-    @UriParam(defaultValue = "kinesis-bridge", description = "Client id: the broker keeps the session, with the "
-            + "messages not yet acknowledged, under it. Give each bridge its own.")
+    @UriParam(
+            defaultValue = "kinesis-bridge",
+            description = "Client id: the broker keeps the session, with the "
+                    + "messages not yet acknowledged, under it. Give each bridge its own.")
     private String clientId = "kinesis-bridge";
 
     @UriParam(label = "security", secret = true, description = "User name for the broker.")
@@ -55,16 +66,21 @@ public class MqttAckEndpoint extends DefaultEndpoint {
     @UriParam(label = "security", secret = true, description = "Password for the broker.")
     private String password;
 
-    @UriParam(defaultValue = "false", description = "Whether to start a new session at each connect, dropping what "
-            + "the broker kept for this client id (messages not acknowledged are then lost).")
+    @UriParam(
+            defaultValue = "false",
+            description = "Whether to start a new session at each connect, dropping what "
+                    + "the broker kept for this client id (messages not acknowledged are then lost).")
     private boolean cleanStart;
 
-    @UriParam(defaultValue = "86400", description = "MQTT 5: how long, in seconds, the broker keeps the session "
-            + "after a disconnect.")
+    @UriParam(
+            defaultValue = "86400",
+            description = "MQTT 5: how long, in seconds, the broker keeps the session " + "after a disconnect.")
     private long sessionExpiryInterval = 86_400;
 
-    @UriParam(defaultValue = "1000", description = "Messages the broker may send before acknowledgements come back "
-            + "(MQTT 5 Receive Maximum; the client's in-flight window for 3.1.1).")
+    @UriParam(
+            defaultValue = "1000",
+            description = "Messages the broker may send before acknowledgements come back "
+                    + "(MQTT 5 Receive Maximum; the client's in-flight window for 3.1.1).")
     private int receiveMaximum = 1000;
 
     @UriParam(defaultValue = "30", description = "Keep-alive interval in seconds.")
@@ -73,14 +89,18 @@ public class MqttAckEndpoint extends DefaultEndpoint {
     @UriParam(defaultValue = "10", description = "Connect timeout in seconds.")
     private int connectTimeout = 10;
 
-    @UriParam(defaultValue = "1000", description = "First reconnect delay in milliseconds; doubles up to reconnectMaxDelay.")
+    @UriParam(
+            defaultValue = "1000",
+            description = "First reconnect delay in milliseconds; doubles up to reconnectMaxDelay.")
     private long reconnectDelay = 1000;
 
     @UriParam(defaultValue = "30000", description = "Longest reconnect delay in milliseconds.")
     private long reconnectMaxDelay = 30_000;
 
-    @UriParam(label = "security", description = "Trust store (PKCS12 or JKS) with the broker's CA, for ssl:// URLs; "
-            + "unset, the JVM's trusted CAs.")
+    @UriParam(
+            label = "security",
+            description = "Trust store (PKCS12 or JKS) with the broker's CA, for ssl:// URLs; "
+                    + "unset, the JVM's trusted CAs.")
     private String trustStore;
 
     @UriParam(label = "security", secret = true, description = "Password of the trust store.")
@@ -105,14 +125,34 @@ public class MqttAckEndpoint extends DefaultEndpoint {
         if (topics == null || topics.isBlank()) {
             throw new IllegalArgumentException(getEndpointUri() + ": option topics is required");
         }
-        List<String> filters = Arrays.stream(topics.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-        Optional<MqttTls> tls = brokerUrl.startsWith("ssl://") || nonBlank(trustStore).isPresent() || nonBlank(keyStore).isPresent()
-                ? Optional.of(new MqttTls(nonBlank(trustStore), nonBlank(trustStorePassword), nonBlank(keyStore), nonBlank(keyStorePassword)))
+        List<String> filters = Arrays.stream(topics.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
+        Optional<MqttTls> tls = brokerUrl.startsWith("ssl://")
+                        || nonBlank(trustStore).isPresent()
+                        || nonBlank(keyStore).isPresent()
+                ? Optional.of(new MqttTls(
+                        nonBlank(trustStore),
+                        nonBlank(trustStorePassword),
+                        nonBlank(keyStore),
+                        nonBlank(keyStorePassword)))
                 : Optional.empty();
         try {
-            settings = new MqttSettings(brokerUrl, MqttSettings.MqttVersion.parse(version), filters, qos, clientId,
-                    nonBlank(userName), nonBlank(password), cleanStart, sessionExpiryInterval, receiveMaximum,
-                    keepAliveInterval, Duration.ofSeconds(connectTimeout), tls);
+            settings = new MqttSettings(
+                    brokerUrl,
+                    MqttSettings.MqttVersion.parse(version),
+                    filters,
+                    qos,
+                    clientId,
+                    nonBlank(userName),
+                    nonBlank(password),
+                    cleanStart,
+                    sessionExpiryInterval,
+                    receiveMaximum,
+                    keepAliveInterval,
+                    Duration.ofSeconds(connectTimeout),
+                    tls);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("mqtt-ack:" + name + ": " + e.getMessage(), e);
         }
@@ -128,7 +168,8 @@ public class MqttAckEndpoint extends DefaultEndpoint {
 
     MqttConnection newConnection(MqttConnection.Listener listener) {
         return settings.version() == MqttSettings.MqttVersion.V5
-                ? new Paho5Connection(settings, listener) : new Paho3Connection(settings, listener);
+                ? new Paho5Connection(settings, listener)
+                : new Paho3Connection(settings, listener);
     }
 
     @Override

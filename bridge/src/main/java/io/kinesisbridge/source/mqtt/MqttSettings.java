@@ -5,13 +5,24 @@ import java.util.List;
 import java.util.Optional;
 
 /** The connection settings of an mqtt-ack endpoint, checked once. */
-record MqttSettings(String brokerUrl, MqttVersion version, List<String> topicFilters, int qos, String clientId,
-                    Optional<String> username, Optional<String> password, boolean cleanStart,
-                    long sessionExpirySeconds, int receiveMaximum, int keepAliveSeconds, Duration connectTimeout,
-                    Optional<MqttTls> tls) {
+record MqttSettings(
+        String brokerUrl,
+        MqttVersion version,
+        List<String> topicFilters,
+        int qos,
+        String clientId,
+        Optional<String> username,
+        Optional<String> password,
+        boolean cleanStart,
+        long sessionExpirySeconds,
+        int receiveMaximum,
+        int keepAliveSeconds,
+        Duration connectTimeout,
+        Optional<MqttTls> tls) {
 
     enum MqttVersion {
-        V5, V3_1_1;
+        V5,
+        V3_1_1;
 
         static MqttVersion parse(String v) {
             return switch (v.trim()) {
@@ -34,7 +45,8 @@ record MqttSettings(String brokerUrl, MqttVersion version, List<String> topicFil
             throw new IllegalArgumentException("qos must be 0, 1 or 2");
         }
         if (clientId.isBlank()) {
-            throw new IllegalArgumentException("a client id is needed: the broker keeps the session (and unacknowledged messages) under it");
+            throw new IllegalArgumentException(
+                    "a client id is needed: the broker keeps the session (and unacknowledged messages) under it");
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.kinesisbridge.source.mqtt;
 
+import java.util.Arrays;
+import java.util.List;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
@@ -8,8 +10,6 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-
-import java.util.List;
 
 /** MQTT 3.1.1 through Paho: manual acks and the callback set before connect, a persistent session. */
 final class Paho3Connection implements MqttConnection {
@@ -35,13 +35,17 @@ final class Paho3Connection implements MqttConnection {
 
             @Override
             public void messageArrived(String topic, MqttMessage message) {
-                listener.message(topic, message.getPayload(), message.getQos(), message.getId(), message.isRetained(),
+                listener.message(
+                        topic,
+                        message.getPayload(),
+                        message.getQos(),
+                        message.getId(),
+                        message.isRetained(),
                         message.isDuplicate());
             }
 
             @Override
-            public void deliveryComplete(IMqttDeliveryToken token) {
-            }
+            public void deliveryComplete(IMqttDeliveryToken token) {}
         });
         MqttConnectOptions options = new MqttConnectOptions();
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
@@ -58,12 +62,13 @@ final class Paho3Connection implements MqttConnection {
         client.connect(options);
         String[] filters = topicFilters.toArray(String[]::new);
         int[] qoss = new int[filters.length];
-        java.util.Arrays.fill(qoss, qos);
+        Arrays.fill(qoss, qos);
         IMqttToken token = client.subscribeWithResponse(filters, qoss);
         int[] granted = token.getGrantedQos();
         for (int i = 0; granted != null && i < granted.length; i++) {
             if (granted[i] == 0x80) {
-                throw new IllegalStateException("the broker refused the subscription to " + filters[Math.min(i, filters.length - 1)]);
+                throw new IllegalStateException(
+                        "the broker refused the subscription to " + filters[Math.min(i, filters.length - 1)]);
             }
         }
     }

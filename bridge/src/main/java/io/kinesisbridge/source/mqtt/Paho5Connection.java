@@ -1,5 +1,7 @@
 package io.kinesisbridge.source.mqtt;
 
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
@@ -10,9 +12,6 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
-
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 /** MQTT 5 through Paho: manual acks and the callback set before connect, a session kept by the broker. */
 final class Paho5Connection implements MqttConnection {
@@ -33,8 +32,11 @@ final class Paho5Connection implements MqttConnection {
         client.setCallback(new MqttCallback() {
             @Override
             public void disconnected(MqttDisconnectResponse response) {
-                listener.lost(response.getException() != null ? response.getException()
-                        : new IllegalStateException("disconnected by the broker: " + response.getReasonString()));
+                listener.lost(
+                        response.getException() != null
+                                ? response.getException()
+                                : new IllegalStateException(
+                                        "disconnected by the broker: " + response.getReasonString()));
             }
 
             @Override
@@ -44,21 +46,23 @@ final class Paho5Connection implements MqttConnection {
 
             @Override
             public void messageArrived(String topic, MqttMessage message) {
-                listener.message(topic, message.getPayload(), message.getQos(), message.getId(), message.isRetained(),
+                listener.message(
+                        topic,
+                        message.getPayload(),
+                        message.getQos(),
+                        message.getId(),
+                        message.isRetained(),
                         message.isDuplicate());
             }
 
             @Override
-            public void deliveryComplete(IMqttToken token) {
-            }
+            public void deliveryComplete(IMqttToken token) {}
 
             @Override
-            public void connectComplete(boolean reconnect, String serverURI) {
-            }
+            public void connectComplete(boolean reconnect, String serverURI) {}
 
             @Override
-            public void authPacketArrived(int reasonCode, MqttProperties properties) {
-            }
+            public void authPacketArrived(int reasonCode, MqttProperties properties) {}
         });
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setCleanStart(settings.cleanStart());
@@ -73,14 +77,15 @@ final class Paho5Connection implements MqttConnection {
             options.setSocketFactory(settings.tls().get().context().getSocketFactory());
         }
         client.connect(options);
-        MqttSubscription[] subscriptions = topicFilters.stream().map(f -> new MqttSubscription(f, qos))
-                .toArray(MqttSubscription[]::new);
+        MqttSubscription[] subscriptions =
+                topicFilters.stream().map(f -> new MqttSubscription(f, qos)).toArray(MqttSubscription[]::new);
         IMqttToken token = client.subscribe(subscriptions);
         int[] granted = token.getReasonCodes();
         for (int i = 0; granted != null && i < granted.length; i++) {
             if (granted[i] >= 0x80) {
-                throw new IllegalStateException("the broker refused the subscription to " + topicFilters.get(Math.min(i, topicFilters.size() - 1))
-                        + " (reason code 0x" + Integer.toHexString(granted[i]) + ")");
+                throw new IllegalStateException("the broker refused the subscription to "
+                        + topicFilters.get(Math.min(i, topicFilters.size() - 1)) + " (reason code 0x"
+                        + Integer.toHexString(granted[i]) + ")");
             }
         }
     }

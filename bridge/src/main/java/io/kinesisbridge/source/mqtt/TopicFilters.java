@@ -3,8 +3,7 @@ package io.kinesisbridge.source.mqtt;
 /** MQTT topic filter rules (MQTT 5 §4.7), including shared subscriptions {@code $share/GROUP/FILTER}. */
 public final class TopicFilters {
 
-    private TopicFilters() {
-    }
+    private TopicFilters() {}
 
     /** @throws IllegalArgumentException saying which rule the filter breaks */
     public static void check(String filter) {

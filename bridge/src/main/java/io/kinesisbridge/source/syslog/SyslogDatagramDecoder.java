@@ -6,7 +6,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultAddressedEnvelope;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.handler.codec.MessageToMessageDecoder;
-
 import java.util.List;
 
 /** One UDP datagram is one syslog message (RFC 5426); one longer than the maximum is cut to it and marked. */

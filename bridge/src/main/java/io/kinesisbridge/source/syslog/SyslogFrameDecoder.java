@@ -3,7 +3,6 @@ package io.kinesisbridge.source.syslog;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
-
 import java.util.List;
 
 /**
@@ -18,7 +17,11 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
 
     private static final int MAX_LENGTH_DIGITS = 10;
 
-    private enum Framing { UNKNOWN, OCTET_COUNTING, NEWLINE }
+    private enum Framing {
+        UNKNOWN,
+        OCTET_COUNTING,
+        NEWLINE
+    }
 
     private final int maxMessageBytes;
     private Framing framing = Framing.UNKNOWN;

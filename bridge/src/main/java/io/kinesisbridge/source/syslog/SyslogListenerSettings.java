@@ -11,8 +11,12 @@ import java.time.Duration;
  * @param udpReceiveBufferBytes   SO_RCVBUF asked for the UDP socket (Linux caps it at net.core.rmem_max, then doubles it)
  * @param udpDropCheckInterval    how often the UDP socket's drop counter is read for the warning
  */
-public record SyslogListenerSettings(int maxMessageBytes, int maxConnections, Duration idleTimeout, int udpReceiveBufferBytes,
-                                     Duration udpDropCheckInterval) {
+public record SyslogListenerSettings(
+        int maxMessageBytes,
+        int maxConnections,
+        Duration idleTimeout,
+        int udpReceiveBufferBytes,
+        Duration udpDropCheckInterval) {
 
     public static final int DEFAULT_MAX_CONNECTIONS = 256;
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
@@ -23,7 +27,10 @@ public record SyslogListenerSettings(int maxMessageBytes, int maxConnections, Du
         if (maxMessageBytes < 1 || maxConnections < 1 || udpReceiveBufferBytes < 1) {
             throw new IllegalArgumentException("message bytes, connections and the receive buffer must be at least 1");
         }
-        if (idleTimeout.isNegative() || idleTimeout.isZero() || udpDropCheckInterval.isNegative() || udpDropCheckInterval.isZero()) {
+        if (idleTimeout.isNegative()
+                || idleTimeout.isZero()
+                || udpDropCheckInterval.isNegative()
+                || udpDropCheckInterval.isZero()) {
             throw new IllegalArgumentException("the idle timeout and the drop check interval must be positive");
         }
     }

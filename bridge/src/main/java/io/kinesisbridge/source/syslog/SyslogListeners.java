@@ -9,11 +9,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import org.apache.camel.Service;
-import org.apache.camel.component.netty.DefaultChannelHandlerFactory;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.net.BindException;
 import java.net.DatagramSocket;
@@ -26,6 +21,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.apache.camel.Service;
+import org.apache.camel.component.netty.DefaultChannelHandlerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the syslog routes give camel-netty, by name in the registry: for TCP, {@code #syslogTcpGuard} (connection
@@ -51,8 +50,11 @@ public final class SyslogListeners implements Service {
         this.settings = settings;
         this.registry = registry;
         this.drops = new SyslogUdpDrops(settings, registry);
-        this.refusals = new EventSummary("Syslog TCP: connections refused because " + settings.maxConnections()
-                + " were open (bridge.syslog.max-connections)", SUMMARY_INTERVAL, LOG::warn);
+        this.refusals = new EventSummary(
+                "Syslog TCP: connections refused because " + settings.maxConnections()
+                        + " were open (bridge.syslog.max-connections)",
+                SUMMARY_INTERVAL,
+                LOG::warn);
     }
 
     /**
@@ -130,10 +132,14 @@ public final class SyslogListeners implements Service {
                 return t;
             });
             long every = settings.udpDropCheckInterval().toMillis();
-            housekeeping.scheduleWithFixedDelay(() -> {
-                drops.check();
-                refusals.flush();
-            }, every, every, TimeUnit.MILLISECONDS);
+            housekeeping.scheduleWithFixedDelay(
+                    () -> {
+                        drops.check();
+                        refusals.flush();
+                    },
+                    every,
+                    every,
+                    TimeUnit.MILLISECONDS);
         }
     }
 

@@ -15,12 +15,20 @@ import java.util.Optional;
  *
  * @param structuredData SD-ID → parameter name → values (a parameter may repeat), in the order sent
  */
-public record SyslogMessage(Format format, int priority, Optional<String> timestamp, Optional<String> host,
-                            Optional<String> app, Optional<String> procid, Optional<String> msgid,
-                            Map<String, Map<String, List<String>>> structuredData, String message) {
+public record SyslogMessage(
+        Format format,
+        int priority,
+        Optional<String> timestamp,
+        Optional<String> host,
+        Optional<String> app,
+        Optional<String> procid,
+        Optional<String> msgid,
+        Map<String, Map<String, List<String>>> structuredData,
+        String message) {
 
     public enum Format {
-        RFC5424("rfc5424"), RFC3164("rfc3164");
+        RFC5424("rfc5424"),
+        RFC3164("rfc3164");
 
         private final String label;
 
@@ -33,9 +41,32 @@ public record SyslogMessage(Format format, int priority, Optional<String> timest
         }
     }
 
-    private static final String[] FACILITIES = {"kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news",
-            "uucp", "cron", "authpriv", "ftp", "ntp", "security", "console", "solaris-cron",
-            "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7"};
+    private static final String[] FACILITIES = {
+        "kern",
+        "user",
+        "mail",
+        "daemon",
+        "auth",
+        "syslog",
+        "lpr",
+        "news",
+        "uucp",
+        "cron",
+        "authpriv",
+        "ftp",
+        "ntp",
+        "security",
+        "console",
+        "solaris-cron",
+        "local0",
+        "local1",
+        "local2",
+        "local3",
+        "local4",
+        "local5",
+        "local6",
+        "local7"
+    };
     private static final String[] SEVERITIES = {"emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"};
 
     public SyslogMessage {

@@ -21,7 +21,9 @@ import java.util.Optional;
  */
 public final class SyslogParser {
 
-    private static final String[] MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    private static final String[] MONTHS = {
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
+    };
     private static final int MAX_HOST = 255;
     private static final int MAX_APP = 48;
     private static final int MAX_PROCID = 128;
@@ -76,7 +78,10 @@ public final class SyslogParser {
             c.pos++;
         }
         String digits = c.s.substring(start, c.pos);
-        if (digits.isEmpty() || !c.more() || c.peek() != '>' || digits.length() > 3
+        if (digits.isEmpty()
+                || !c.more()
+                || c.peek() != '>'
+                || digits.length() > 3
                 || (digits.length() > 1 && digits.charAt(0) == '0')) {
             throw new Malformed("PRI must be 1 to 3 digits between < and > (no leading zero)");
         }
@@ -120,7 +125,8 @@ public final class SyslogParser {
                 message = message.substring(1);
             }
         }
-        return new SyslogMessage(SyslogMessage.Format.RFC5424, priority, timestamp, host, app, procid, msgid, sd, message);
+        return new SyslogMessage(
+                SyslogMessage.Format.RFC5424, priority, timestamp, host, app, procid, msgid, sd, message);
     }
 
     /** A header field: 1 to max printable US-ASCII characters (33-126). */
@@ -129,7 +135,8 @@ public final class SyslogParser {
         while (c.more() && c.peek() != ' ') {
             char ch = c.peek();
             if (ch < 33 || ch > 126) {
-                throw new Malformed(name + " holds a character that is not printable US-ASCII at column " + (c.pos + 1));
+                throw new Malformed(
+                        name + " holds a character that is not printable US-ASCII at column " + (c.pos + 1));
             }
             c.pos++;
         }
@@ -213,7 +220,8 @@ public final class SyslogParser {
                 break;
             }
             if (ch < 33 || ch > 126) {
-                throw new Malformed(what + " holds a character that is not printable US-ASCII at column " + (c.pos + 1));
+                throw new Malformed(
+                        what + " holds a character that is not printable US-ASCII at column " + (c.pos + 1));
             }
             c.pos++;
         }
@@ -237,7 +245,11 @@ public final class SyslogParser {
             int end = c.s.indexOf(' ', c.pos);
             String first = end < 0 ? c.s.substring(c.pos) : c.s.substring(c.pos, end);
             // a first word that is a tag ("sshd[42]:", "cron:") means the sender left the hostname out
-            if (end > 0 && !first.isEmpty() && !first.endsWith(":") && first.indexOf('[') < 0 && first.length() <= MAX_HOST) {
+            if (end > 0
+                    && !first.isEmpty()
+                    && !first.endsWith(":")
+                    && first.indexOf('[') < 0
+                    && first.length() <= MAX_HOST) {
                 host = Optional.of(first);
                 c.pos = end + 1;
             }
@@ -246,7 +258,11 @@ public final class SyslogParser {
         Optional<String> procid = Optional.empty();
         String rest = c.s.substring(c.pos);
         int i = 0;
-        while (i < rest.length() && i <= MAX_TAG && rest.charAt(i) != '[' && rest.charAt(i) != ':' && rest.charAt(i) != ' ') {
+        while (i < rest.length()
+                && i <= MAX_TAG
+                && rest.charAt(i) != '['
+                && rest.charAt(i) != ':'
+                && rest.charAt(i) != ' ') {
             i++;
         }
         if (i > 0 && i <= MAX_TAG && i < rest.length()) {
@@ -254,7 +270,9 @@ public final class SyslogParser {
             String pid = null;
             if (rest.charAt(j) == '[') {
                 int close = rest.indexOf(']', j);
-                if (close > j + 1 && close - j - 1 <= MAX_PROCID && rest.substring(j + 1, close).indexOf(' ') < 0) {
+                if (close > j + 1
+                        && close - j - 1 <= MAX_PROCID
+                        && rest.substring(j + 1, close).indexOf(' ') < 0) {
                     pid = rest.substring(j + 1, close);
                     j = close + 1;
                 }
@@ -275,8 +293,8 @@ public final class SyslogParser {
                 rest = rest.substring(Math.min(rest.length(), j + 1));
             }
         }
-        return new SyslogMessage(SyslogMessage.Format.RFC3164, priority, timestamp, host, app, procid, Optional.empty(),
-                Map.of(), rest);
+        return new SyslogMessage(
+                SyslogMessage.Format.RFC3164, priority, timestamp, host, app, procid, Optional.empty(), Map.of(), rest);
     }
 
     /** An RFC 3164 TAG, as rsyslog reads one: 1 to 32 of {@code [A-Za-z0-9_./-]}. */
@@ -286,8 +304,13 @@ public final class SyslogParser {
         }
         for (int k = 0; k < length; k++) {
             char ch = s.charAt(k);
-            boolean ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || isDigit(ch)
-                    || ch == '_' || ch == '.' || ch == '/' || ch == '-';
+            boolean ok = (ch >= 'a' && ch <= 'z')
+                    || (ch >= 'A' && ch <= 'Z')
+                    || isDigit(ch)
+                    || ch == '_'
+                    || ch == '.'
+                    || ch == '/'
+                    || ch == '-';
             if (!ok) {
                 return false;
             }
@@ -297,9 +320,15 @@ public final class SyslogParser {
 
     /** {@code hh:mm:ss} as digits (a String.matches here compiled a regex per message). */
     private static boolean isClockTime(String time) {
-        return time.length() == 8 && time.charAt(2) == ':' && time.charAt(5) == ':'
-                && isDigit(time.charAt(0)) && isDigit(time.charAt(1)) && isDigit(time.charAt(3))
-                && isDigit(time.charAt(4)) && isDigit(time.charAt(6)) && isDigit(time.charAt(7));
+        return time.length() == 8
+                && time.charAt(2) == ':'
+                && time.charAt(5) == ':'
+                && isDigit(time.charAt(0))
+                && isDigit(time.charAt(1))
+                && isDigit(time.charAt(3))
+                && isDigit(time.charAt(4))
+                && isDigit(time.charAt(6))
+                && isDigit(time.charAt(7));
     }
 
     /** "Mmm dd hh:mm:ss " (day padded with a space or a zero), completed with the receiver's year and zone. */
@@ -318,8 +347,7 @@ public final class SyslogParser {
         }
         String dd = s.substring(p + 4, p + 6).trim();
         String time = s.substring(p + 7, p + 15);
-        if (month < 0 || dd.isEmpty() || !dd.chars().allMatch(SyslogParser::isDigit)
-                || !isClockTime(time)) {
+        if (month < 0 || dd.isEmpty() || !dd.chars().allMatch(SyslogParser::isDigit) || !isClockTime(time)) {
             return Optional.empty();
         }
         try {
@@ -329,7 +357,8 @@ public final class SyslogParser {
             int hour = Integer.parseInt(time.substring(0, 2));
             int minute = Integer.parseInt(time.substring(3, 5));
             int second = Integer.parseInt(time.substring(6, 8));
-            ZonedDateTime t = LocalDateTime.of(now.getYear(), month, day, hour, minute, second).atZone(zone);
+            ZonedDateTime t = LocalDateTime.of(now.getYear(), month, day, hour, minute, second)
+                    .atZone(zone);
             if (t.isAfter(now.plusDays(31))) {
                 t = t.minusYears(1); // December's messages read in January
             }

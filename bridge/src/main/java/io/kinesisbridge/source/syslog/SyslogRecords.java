@@ -2,10 +2,6 @@ package io.kinesisbridge.source.syslog;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
-import org.apache.camel.component.netty.NettyConstants;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,6 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.netty.NettyConstants;
 
 /**
  * What the syslog route calls to turn a received message into a record: a JSON object with {@code format},
@@ -61,11 +60,14 @@ public final class SyslogRecords {
                 optional(g, "msgid", msg.msgid());
                 if (!msg.structuredData().isEmpty()) {
                     g.writeObjectFieldStart("structuredData");
-                    for (Map.Entry<String, Map<String, List<String>>> element : msg.structuredData().entrySet()) {
+                    for (Map.Entry<String, Map<String, List<String>>> element :
+                            msg.structuredData().entrySet()) {
                         g.writeObjectFieldStart(element.getKey());
-                        for (Map.Entry<String, List<String>> param : element.getValue().entrySet()) {
+                        for (Map.Entry<String, List<String>> param :
+                                element.getValue().entrySet()) {
                             if (param.getValue().size() == 1) {
-                                g.writeStringField(param.getKey(), param.getValue().get(0));
+                                g.writeStringField(
+                                        param.getKey(), param.getValue().get(0));
                             } else {
                                 g.writeArrayFieldStart(param.getKey());
                                 for (String v : param.getValue()) {

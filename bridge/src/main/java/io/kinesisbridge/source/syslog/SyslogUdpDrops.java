@@ -5,15 +5,14 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramChannel;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Datagrams the kernel threw away on the syslog UDP socket because they came faster than the bridge read them and
@@ -32,11 +31,11 @@ final class SyslogUdpDrops {
     private Watched watched;
     /** Drops of sockets closed earlier (a restarted route binds a new socket, whose count starts at 0). */
     private long earlierSockets;
+
     private long warnedUpTo;
     private boolean metered;
 
-    private record Watched(long inode, InetSocketAddress address, int receiveBufferBytes, long[] lastSeen) {
-    }
+    private record Watched(long inode, InetSocketAddress address, int receiveBufferBytes, long[] lastSeen) {}
 
     SyslogUdpDrops(SyslogListenerSettings settings, Supplier<Optional<MeterRegistry>> registry) {
         this.settings = settings;
@@ -49,27 +48,41 @@ final class SyslogUdpDrops {
         int granted = channel instanceof DatagramChannel udp ? udp.config().getReceiveBufferSize() : -1;
         Optional<Long> inode = UdpSocketTable.ownSocket(address.getPort());
         if (inode.isEmpty()) {
-            LOG.info("Syslog UDP on {}: this system does not count the datagrams it drops when the receive buffer is full "
-                    + "(Linux's /proc/net/udp), so such losses cannot be reported; use TCP where nothing may be lost", address);
+            LOG.info(
+                    "Syslog UDP on {}: this system does not count the datagrams it drops when the receive buffer is full "
+                            + "(Linux's /proc/net/udp), so such losses cannot be reported; use TCP where nothing may be lost",
+                    address);
             return;
         }
         // Linux caps the request at net.core.rmem_max (and doubles it for its bookkeeping, which Java hides again)
         if (granted >= 0 && granted < settings.udpReceiveBufferBytes()) {
-            LOG.warn("Syslog UDP on {}: asked for a {} byte receive buffer (bridge.syslog.udp-receive-buffer-bytes), the "
-                    + "kernel granted {} (net.core.rmem_max is {}); raise net.core.rmem_max for a larger buffer", address,
-                    settings.udpReceiveBufferBytes(), granted, rmemMax());
+            LOG.warn(
+                    "Syslog UDP on {}: asked for a {} byte receive buffer (bridge.syslog.udp-receive-buffer-bytes), the "
+                            + "kernel granted {} (net.core.rmem_max is {}); raise net.core.rmem_max for a larger buffer",
+                    address,
+                    settings.udpReceiveBufferBytes(),
+                    granted,
+                    rmemMax());
         } else {
-            LOG.debug("Syslog UDP on {}: receive buffer {} bytes; datagrams that arrive while it is full are dropped by "
-                    + "the kernel and counted in kinesis_bridge_syslog_udp_drops_total", address, granted);
+            LOG.debug(
+                    "Syslog UDP on {}: receive buffer {} bytes; datagrams that arrive while it is full are dropped by "
+                            + "the kernel and counted in kinesis_bridge_syslog_udp_drops_total",
+                    address,
+                    granted);
         }
         watched = new Watched(inode.get(), address, granted, new long[1]);
         if (!metered) {
             registry.get().ifPresent(r -> {
                 FunctionCounter.builder("kinesis.bridge.syslog.udp.drops", this, SyslogUdpDrops::drops)
-                        .description("Syslog datagrams the kernel dropped because the UDP socket's receive buffer was full")
+                        .description(
+                                "Syslog datagrams the kernel dropped because the UDP socket's receive buffer was full")
                         .register(r);
-                Gauge.builder("kinesis.bridge.syslog.udp.receive.buffer.bytes", this, SyslogUdpDrops::receiveBufferBytes)
-                        .description("Receive buffer the kernel granted the syslog UDP socket").register(r);
+                Gauge.builder(
+                                "kinesis.bridge.syslog.udp.receive.buffer.bytes",
+                                this,
+                                SyslogUdpDrops::receiveBufferBytes)
+                        .description("Receive buffer the kernel granted the syslog UDP socket")
+                        .register(r);
                 metered = true;
             });
         }
@@ -109,17 +122,23 @@ final class SyslogUdpDrops {
             warnedUpTo = total;
             address = watched == null ? null : watched.address();
             buffer = watched == null ? -1 : watched.receiveBufferBytes();
-            LOG.warn("Syslog UDP on {}: the kernel dropped {} datagram(s) in the last {} s ({} since start): they came faster "
-                    + "than the bridge read them and the {} byte receive buffer was full. Send bursts over TCP (which slows "
-                    + "the sender instead), or raise bridge.syslog.udp-receive-buffer-bytes and net.core.rmem_max",
-                    address, fresh, settings.udpDropCheckInterval().toSeconds(), total, buffer);
+            LOG.warn(
+                    "Syslog UDP on {}: the kernel dropped {} datagram(s) in the last {} s ({} since start): they came faster "
+                            + "than the bridge read them and the {} byte receive buffer was full. Send bursts over TCP (which slows "
+                            + "the sender instead), or raise bridge.syslog.udp-receive-buffer-bytes and net.core.rmem_max",
+                    address,
+                    fresh,
+                    settings.udpDropCheckInterval().toSeconds(),
+                    total,
+                    buffer);
         }
     }
 
     private static String rmemMax() {
         try {
             // not readString: /proc files report a size of 0
-            return String.join("", Files.readAllLines(Path.of("/proc/sys/net/core/rmem_max"))).trim();
+            return String.join("", Files.readAllLines(Path.of("/proc/sys/net/core/rmem_max")))
+                    .trim();
         } catch (IOException | RuntimeException e) {
             return "unknown";
         }

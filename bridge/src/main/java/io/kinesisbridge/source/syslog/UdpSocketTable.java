@@ -21,8 +21,7 @@ final class UdpSocketTable {
     private static final List<Path> TABLES = List.of(Path.of("/proc/net/udp"), Path.of("/proc/net/udp6"));
     private static final Path OWN_FDS = Path.of("/proc/self/fd");
 
-    private UdpSocketTable() {
-    }
+    private UdpSocketTable() {}
 
     /** The inode of this process's UDP socket bound to {@code port}, if the kernel tells. */
     static Optional<Long> ownSocket(int port) {

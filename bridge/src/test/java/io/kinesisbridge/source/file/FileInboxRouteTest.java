@@ -1,11 +1,11 @@
 package io.kinesisbridge.source.file;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.kinesisbridge.app.RunningBridge;
 import io.kinesisbridge.deadletter.DeadLetter;
 import io.kinesisbridge.deadletter.DeadLetterJson;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,9 +15,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The shipped file-inbox route on real files: links, long lines, CRLF. */
 class FileInboxRouteTest {
@@ -52,7 +51,9 @@ class FileInboxRouteTest {
 
     private List<DeadLetter> deadLetters() throws IOException {
         Path file = dir.resolve("data/dead-letter/logs.ndjson");
-        return Files.exists(file) ? Files.readAllLines(file).stream().map(DeadLetterJson::read).toList() : List.of();
+        return Files.exists(file)
+                ? Files.readAllLines(file).stream().map(DeadLetterJson::read).toList()
+                : List.of();
     }
 
     private Path secretOutside() throws IOException {
@@ -77,7 +78,8 @@ class FileInboxRouteTest {
             assertThat(deadLetters()).singleElement().satisfies(l -> {
                 assertThat(l.error().code()).isEqualTo("InboxFileRefused");
                 assertThat(l.error().message()).contains("symbolic link", "bridge.file.allow-links");
-                assertThat(new String(l.request().data(), StandardCharsets.UTF_8)).doesNotContain("secret");
+                assertThat(new String(l.request().data(), StandardCharsets.UTF_8))
+                        .doesNotContain("secret");
             });
         }
     }
@@ -91,7 +93,9 @@ class FileInboxRouteTest {
             drop("after.log", "after\n");
             awaitDone("after.log");
             assertThat(bridge.records("logs")).containsExactly("after");
-            assertThat(deadLetters()).singleElement().satisfies(l -> assertThat(l.error().message()).contains("2 hard links"));
+            assertThat(deadLetters())
+                    .singleElement()
+                    .satisfies(l -> assertThat(l.error().message()).contains("2 hard links"));
         }
     }
 
@@ -123,7 +127,8 @@ class FileInboxRouteTest {
             assertThat(bridge.records("logs")).containsExactlyInAnyOrder("before", "after");
             assertThat(deadLetters()).singleElement().satisfies(l -> {
                 assertThat(l.error().code()).isEqualTo("LineTooLong");
-                assertThat(l.error().message()).contains("byte 7 of", "is 300000 bytes", "bridge.file.max-record-bytes (65536)");
+                assertThat(l.error().message())
+                        .contains("byte 7 of", "is 300000 bytes", "bridge.file.max-record-bytes (65536)");
                 assertThat(l.request().data()).hasSize(1024);
             });
             assertThat(Files.size(dir.resolve("data/dead-letter/logs.ndjson"))).isLessThan(4096);

@@ -1,12 +1,11 @@
 package io.kinesisbridge.source.file;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.kinesisbridge.app.BridgeSettings;
 import io.kinesisbridge.testing.BridgeProcess;
 import io.kinesisbridge.testing.JournalConfiguration;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -23,9 +22,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A log written on, rotated by rename-and-create and by copy-truncate, while the bridge (a child JVM) is killed
@@ -48,12 +47,26 @@ class FileTailKillTest {
         Path log = logs.resolve("app.log");
         Path journal = dir.resolve("journal.tsv");
         Map<String, String> settings = new HashMap<>(Map.of(
-                "bridge.http.enabled", "false", "bridge.syslog.enabled", "false", "bridge.mqtt.enabled", "false",
-                "bridge.file.paths", logs + "/*.log", "bridge.file.start-at", "beginning",
-                "bridge.file.checkpoint-file", dir.resolve("checkpoints.json").toString(),
-                "bridge.file.inbox", dir.resolve("inbox").toString(),
-                "bridge.dead-letter.dir", dir.resolve("dead-letter").toString(),
-                "bridge.file.poll-ms", "50", "bridge.file.rotate-wait-ms", "500"));
+                "bridge.http.enabled",
+                "false",
+                "bridge.syslog.enabled",
+                "false",
+                "bridge.mqtt.enabled",
+                "false",
+                "bridge.file.paths",
+                logs + "/*.log",
+                "bridge.file.start-at",
+                "beginning",
+                "bridge.file.checkpoint-file",
+                dir.resolve("checkpoints.json").toString(),
+                "bridge.file.inbox",
+                dir.resolve("inbox").toString(),
+                "bridge.dead-letter.dir",
+                dir.resolve("dead-letter").toString(),
+                "bridge.file.poll-ms",
+                "50",
+                "bridge.file.rotate-wait-ms",
+                "500"));
         settings.put("bridge.file.enabled", "true");
         settings.put("bridge.dispatch.max-batch-records", String.valueOf(BATCH));
         settings.keySet().removeIf(k -> k.equals("bridge.mqtt.enabled") && !knows(k));
@@ -62,10 +75,12 @@ class FileTailKillTest {
         BridgeProcess bridge = BridgeProcess.startJournaled(dir, "bridge", journal, settings);
         CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> write(log, () -> isReady(bridge)));
         try {
-            for (int threshold : new int[]{6_000, 16_000}) {
+            for (int threshold : new int[] {6_000, 16_000}) {
                 BridgeProcess running = bridge;
-                await().atMost(Duration.ofSeconds(60)).until(() -> JournalConfiguration.records(journal, "logs").size() >= threshold
-                        || !running.isAlive());
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() ->
+                                JournalConfiguration.records(journal, "logs").size() >= threshold
+                                        || !running.isAlive());
                 assertThat(bridge.isAlive()).as(bridge.output()).isTrue();
                 bridge.kill();
                 kills++;
@@ -73,9 +88,10 @@ class FileTailKillTest {
             }
             writer.get(180, TimeUnit.SECONDS);
             BridgeProcess last = bridge;
-            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(new HashSet<>(JournalConfiguration.records(journal, "logs")).size())
-                    .as(() -> diagnostics(journal))
-                    .isGreaterThanOrEqualTo(LINES));
+            await().atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() -> assertThat(new HashSet<>(JournalConfiguration.records(journal, "logs")).size())
+                            .as(() -> diagnostics(journal))
+                            .isGreaterThanOrEqualTo(LINES));
             assertThat(bridge.isAlive()).as(bridge.output()).isTrue();
         } finally {
             bridge.close();
@@ -87,7 +103,8 @@ class FileTailKillTest {
             sent.add("k" + i);
         }
         int duplicates = arrived.size() - unique.size();
-        System.out.printf("file tail, %d SIGKILLs: sent %d lines, arrived %d records, %d unique, %d duplicates%n",
+        System.out.printf(
+                "file tail, %d SIGKILLs: sent %d lines, arrived %d records, %d unique, %d duplicates%n",
                 kills, LINES, arrived.size(), unique.size(), duplicates);
         assertThat(unique).isEqualTo(sent);
         // at each kill at most one batch per file (the live one and a rotated one being finished) is in flight
@@ -109,16 +126,26 @@ class FileTailKillTest {
         }
         b.append("\ncheckpoints: ").append(read(dir.resolve("checkpoints.json")));
         try (var files = Files.list(dir.resolve("bridge"))) {
-            files.filter(f -> f.getFileName().toString().startsWith("bridge-")).sorted().forEach(f -> b.append("\n--- ").append(f)
-                    .append('\n').append(read(f).lines().filter(l -> l.contains("File tail") || l.contains("ERROR") || l.contains("WARN"))
-                            .reduce("", (x, y) -> x + y + "\n")));
+            files.filter(f -> f.getFileName().toString().startsWith("bridge-"))
+                    .sorted()
+                    .forEach(f -> b.append("\n--- ")
+                            .append(f)
+                            .append('\n')
+                            .append(read(f).lines()
+                                    .filter(l -> l.contains("File tail") || l.contains("ERROR") || l.contains("WARN"))
+                                    .reduce("", (x, y) -> x + y + "\n")));
         } catch (IOException e) {
             b.append(e);
         }
         try (var files = Files.list(dir.resolve("logs"))) {
             files.forEach(f -> {
                 try {
-                    b.append("\n").append(f).append(" ").append(Files.size(f)).append(" ").append(TailedFile.keyOf(f, new RegularFiles(false)));
+                    b.append("\n")
+                            .append(f)
+                            .append(" ")
+                            .append(Files.size(f))
+                            .append(" ")
+                            .append(TailedFile.keyOf(f, new RegularFiles(false)));
                 } catch (IOException e) {
                     b.append(e);
                 }
@@ -165,7 +192,8 @@ class FileTailKillTest {
             for (int i = 0; i < LINES; i++) {
                 chunk.append('k').append(i).append('\n');
                 if (i % 100 == 99) {
-                    Files.writeString(log, chunk, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                    Files.writeString(
+                            log, chunk, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                     chunk.setLength(0);
                     LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
                 }
@@ -187,7 +215,9 @@ class FileTailKillTest {
     }
 
     private static void awaitReading(BooleanSupplier bridgeReady) {
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(bridgeReady::getAsBoolean);
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(200))
+                .until(bridgeReady::getAsBoolean);
         LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
     }
 }

@@ -1,13 +1,14 @@
 package io.kinesisbridge.source.file;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kinesisbridge.app.RunningBridge;
 import io.kinesisbridge.deadletter.DeadLetter;
 import io.kinesisbridge.deadletter.DeadLetterJson;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,10 +21,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The shipped file-tail route on real files: appended, rotated both ways, truncated, and the bridge restarted. */
 class FileTailRouteTest {
@@ -34,18 +33,31 @@ class FileTailRouteTest {
     Path dir;
 
     private RunningBridge start(Map<String, String> extra) throws Exception {
-        Map<String, String> s = new HashMap<>(Map.of("bridge.file.enabled", "true",
-                "bridge.file.paths", dir.resolve("logs").toString() + "/*.log",
-                "bridge.file.start-at", "beginning", "bridge.file.poll-ms", "50", "bridge.file.rotate-wait-ms", "300",
-                "bridge.file.multiline.flush-ms", "300"));
+        Map<String, String> s = new HashMap<>(Map.of(
+                "bridge.file.enabled",
+                "true",
+                "bridge.file.paths",
+                dir.resolve("logs").toString() + "/*.log",
+                "bridge.file.start-at",
+                "beginning",
+                "bridge.file.poll-ms",
+                "50",
+                "bridge.file.rotate-wait-ms",
+                "300",
+                "bridge.file.multiline.flush-ms",
+                "300"));
         s.putAll(extra);
         return RunningBridge.start(dir.resolve("data"), s);
     }
 
     private static void append(Path file, List<String> lines) throws IOException {
         Files.createDirectories(file.getParent());
-        Files.writeString(file, String.join("\n", lines) + "\n", StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Files.writeString(
+                file,
+                String.join("\n", lines) + "\n",
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
     }
 
     private static List<String> lines(String prefix, int from, int to) {
@@ -53,7 +65,8 @@ class FileTailRouteTest {
     }
 
     private static void awaitRecords(RunningBridge bridge, String stream, int count) {
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(bridge.records(stream)).hasSizeGreaterThanOrEqualTo(count));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(bridge.records(stream)).hasSizeGreaterThanOrEqualTo(count));
     }
 
     @Test
@@ -76,11 +89,12 @@ class FileTailRouteTest {
         try (RunningBridge bridge = start(Map.of())) {
             awaitRecords(bridge, "logs", 1);
             append(log, lines("r", 500, 1000));
-            Files.move(log, dir.resolve("logs/app.log.1"));       // out of the glob
+            Files.move(log, dir.resolve("logs/app.log.1")); // out of the glob
             append(dir.resolve("logs/app.log.1"), lines("r", 1000, 1200)); // the writer still had it open
-            append(log, lines("r", 1200, 1700));                    // and then reopened a new app.log
+            append(log, lines("r", 1200, 1700)); // and then reopened a new app.log
             // a file must live one poll to be seen: one created and rotated away between two polls is not
-            await().atMost(Duration.ofSeconds(10)).until(() -> bridge.records("logs").contains("r1200"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> bridge.records("logs").contains("r1200"));
             append(log, lines("r", 1700, 1800));
             Files.move(log, dir.resolve("logs/app.log.2"));
             append(log, lines("r", 1800, 2000));
@@ -115,7 +129,8 @@ class FileTailRouteTest {
         append(log, lines("old-", 0, 10));
         try (RunningBridge bridge = start(Map.of())) {
             awaitRecords(bridge, "logs", 10);
-            Files.writeString(log, String.join("\n", lines("new-", 0, 50)) + "\n"); // truncate and write more than before
+            Files.writeString(
+                    log, String.join("\n", lines("new-", 0, 50)) + "\n"); // truncate and write more than before
             awaitRecords(bridge, "logs", 60);
             await().pollDelay(Duration.ofMillis(500)).until(() -> true);
             List<String> expected = new ArrayList<>(lines("old-", 0, 10));
@@ -168,7 +183,8 @@ class FileTailRouteTest {
             awaitRecords(bridge, "logs", 3);
             List<String> got = bridge.records("logs");
             assertThat(got).contains("{\"a\":1}", "[1,2]");
-            JsonNode bad = JSON.readTree(got.stream().filter(r -> r.contains("unparsed")).findFirst().orElseThrow());
+            JsonNode bad = JSON.readTree(
+                    got.stream().filter(r -> r.contains("unparsed")).findFirst().orElseThrow());
             assertThat(bad.get("raw").asText()).isEqualTo("not json");
             assertThat(bad.get("error").asText()).contains("malformed JSON");
         }
@@ -176,7 +192,9 @@ class FileTailRouteTest {
 
     @Test
     void csv_headerLineNamesTheColumns() throws Exception {
-        append(dir.resolve("logs/t.log"), List.of("id,name,note", "1,ann,\"hello, world\"", "2,bob,\"say \"\"hi\"\"\",extra"));
+        append(
+                dir.resolve("logs/t.log"),
+                List.of("id,name,note", "1,ann,\"hello, world\"", "2,bob,\"say \"\"hi\"\"\",extra"));
         try (RunningBridge bridge = start(Map.of("bridge.file.format", "csv"))) {
             awaitRecords(bridge, "logs", 2);
             await().pollDelay(Duration.ofMillis(300)).until(() -> true);
@@ -184,22 +202,36 @@ class FileTailRouteTest {
             for (String r : bridge.records("logs")) {
                 got.add(JSON.readTree(r));
             }
-            assertThat(got).containsExactlyInAnyOrder(
-                    JSON.readTree("{\"id\":\"1\",\"name\":\"ann\",\"note\":\"hello, world\"}"),
-                    JSON.readTree("{\"id\":\"2\",\"name\":\"bob\",\"note\":\"say \\\"hi\\\"\",\"column4\":\"extra\"}"));
+            assertThat(got)
+                    .containsExactlyInAnyOrder(
+                            JSON.readTree("{\"id\":\"1\",\"name\":\"ann\",\"note\":\"hello, world\"}"),
+                            JSON.readTree(
+                                    "{\"id\":\"2\",\"name\":\"bob\",\"note\":\"say \\\"hi\\\"\",\"column4\":\"extra\"}"));
         }
     }
 
     @Test
     void multiline_joinsContinuationLines_andFlushesTheLastRecordWhenQuiet() throws Exception {
-        append(dir.resolve("logs/app.log"), List.of("2026-01-01 ERROR boom", "java.lang.IllegalStateException: x",
-                "\tat a.b.C.d(C.java:1)", "2026-01-01 INFO fine", "2026-01-01 WARN last", "  continued"));
-        try (RunningBridge bridge = start(Map.of("bridge.file.multiline.start", "^\\d{4}-\\d\\d-\\d\\d",
-                "bridge.file.partition-key", "header:CamelFileName"))) {
+        append(
+                dir.resolve("logs/app.log"),
+                List.of(
+                        "2026-01-01 ERROR boom",
+                        "java.lang.IllegalStateException: x",
+                        "\tat a.b.C.d(C.java:1)",
+                        "2026-01-01 INFO fine",
+                        "2026-01-01 WARN last",
+                        "  continued"));
+        try (RunningBridge bridge = start(Map.of(
+                "bridge.file.multiline.start",
+                "^\\d{4}-\\d\\d-\\d\\d",
+                "bridge.file.partition-key",
+                "header:CamelFileName"))) {
             awaitRecords(bridge, "logs", 3);
-            assertThat(bridge.records("logs")).containsExactly(
-                    "2026-01-01 ERROR boom\njava.lang.IllegalStateException: x\n\tat a.b.C.d(C.java:1)",
-                    "2026-01-01 INFO fine", "2026-01-01 WARN last\n  continued");
+            assertThat(bridge.records("logs"))
+                    .containsExactly(
+                            "2026-01-01 ERROR boom\njava.lang.IllegalStateException: x\n\tat a.b.C.d(C.java:1)",
+                            "2026-01-01 INFO fine",
+                            "2026-01-01 WARN last\n  continued");
         }
     }
 
@@ -213,14 +245,23 @@ class FileTailRouteTest {
         trace.add("\t" + "y".repeat(700)); // one line longer than a record may be
         trace.add("2026-01-01 INFO after");
         append(dir.resolve("logs/app.log"), trace);
-        try (RunningBridge bridge = start(Map.of("bridge.file.multiline.start", "^\\d{4}-\\d\\d-\\d\\d",
-                "bridge.file.max-record-bytes", "256", "bridge.file.partition-key", "header:CamelFileName"))) {
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                    assertThat(bridge.records("logs")).last().isEqualTo("2026-01-01 INFO after"));
+        try (RunningBridge bridge = start(Map.of(
+                "bridge.file.multiline.start",
+                "^\\d{4}-\\d\\d-\\d\\d",
+                "bridge.file.max-record-bytes",
+                "256",
+                "bridge.file.partition-key",
+                "header:CamelFileName"))) {
+            await().atMost(Duration.ofSeconds(20))
+                    .untilAsserted(
+                            () -> assertThat(bridge.records("logs")).last().isEqualTo("2026-01-01 INFO after"));
             List<String> records = bridge.records("logs");
-            assertThat(records).allSatisfy(r -> assertThat(r.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(256));
+            assertThat(records)
+                    .allSatisfy(r -> assertThat(r.getBytes(StandardCharsets.UTF_8).length)
+                            .isLessThanOrEqualTo(256));
             // every line before the long one arrived whole and in order; pieces end only between lines
-            assertThat(String.join("\n", records.subList(0, records.size() - 1))).isEqualTo(String.join("\n", before));
+            assertThat(String.join("\n", records.subList(0, records.size() - 1)))
+                    .isEqualTo(String.join("\n", before));
             assertThat(deadLetters()).singleElement().satisfies(l -> {
                 assertThat(l.error().code()).isEqualTo("LineTooLong");
                 assertThat(l.error().message()).contains("is 701 bytes");
@@ -230,7 +271,9 @@ class FileTailRouteTest {
 
     private List<DeadLetter> deadLetters() throws IOException {
         Path file = dir.resolve("data/dead-letter/logs.ndjson");
-        return Files.exists(file) ? Files.readAllLines(file).stream().map(DeadLetterJson::read).toList() : List.of();
+        return Files.exists(file)
+                ? Files.readAllLines(file).stream().map(DeadLetterJson::read).toList()
+                : List.of();
     }
 
     @Test
@@ -252,7 +295,9 @@ class FileTailRouteTest {
         append(log, List.of("first"));
         try (RunningBridge bridge = start(Map.of("bridge.file.max-record-bytes", "1024"))) {
             awaitRecords(bridge, "logs", 1);
-            for (int i = 0; i < 5; i++) { // one line, written over several polls, never complete at a poll before the last
+            for (int i = 0;
+                    i < 5;
+                    i++) { // one line, written over several polls, never complete at a poll before the last
                 Files.writeString(log, "z".repeat(100_000), StandardOpenOption.APPEND);
                 await().pollDelay(Duration.ofMillis(120)).until(() -> true);
             }
@@ -290,8 +335,10 @@ class FileTailRouteTest {
 
     @Test
     void tail_globOverTheDeadLetterDirectory_isRefusedAtStart() {
-        assertThatThrownBy(() -> start(Map.of("bridge.file.paths", dir.resolve("data").toString() + "/*/*.ndjson")))
-                .hasMessageContaining("bridge.file.paths").hasMessageContaining("own output")
+        assertThatThrownBy(() ->
+                        start(Map.of("bridge.file.paths", dir.resolve("data").toString() + "/*/*.ndjson")))
+                .hasMessageContaining("bridge.file.paths")
+                .hasMessageContaining("own output")
                 .hasMessageContaining(dir.resolve("data/dead-letter").toString());
     }
 
@@ -302,8 +349,13 @@ class FileTailRouteTest {
         Files.createDirectories(dir.resolve("logs"));
         Path alias = dir.resolve("logs/dl");
         Files.createSymbolicLink(alias, dir.resolve("data/dead-letter"));
-        try (RunningBridge bridge = start(Map.of("bridge.file.paths", alias + "/*",
-                "bridge.file.max-record-bytes", "16", "bridge.file.allow-links", "true"))) {
+        try (RunningBridge bridge = start(Map.of(
+                "bridge.file.paths",
+                alias + "/*",
+                "bridge.file.max-record-bytes",
+                "16",
+                "bridge.file.allow-links",
+                "true"))) {
             append(dir.resolve("data/dead-letter/other.ndjson"), List.of("a line longer than sixteen bytes"));
             await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
             assertThat(bridge.records("logs")).isEmpty();
@@ -315,8 +367,8 @@ class FileTailRouteTest {
     void multiline_copyTruncateBeforeTheLastRecordWasFlushed_losesNothing() throws Exception {
         Path log = dir.resolve("logs/app.log");
         append(log, List.of("2026-03-01 10:00:00 INFO started"));
-        try (RunningBridge bridge = start(Map.of("bridge.file.multiline.start", "^\\d{4}-\\d\\d-\\d\\d ",
-                "bridge.file.multiline.flush-ms", "1000"))) {
+        try (RunningBridge bridge = start(Map.of(
+                "bridge.file.multiline.start", "^\\d{4}-\\d\\d-\\d\\d ", "bridge.file.multiline.flush-ms", "1000"))) {
             awaitRecords(bridge, "logs", 1);
             // a new file whose first record waits for the flush when logrotate copies and truncates it
             Files.move(log, dir.resolve("logs/app.log.1"));
@@ -330,8 +382,11 @@ class FileTailRouteTest {
             append(log, List.of("2026-03-01 10:03:00 INFO after the copy-truncate"));
             awaitRecords(bridge, "logs", 3);
             await().pollDelay(Duration.ofMillis(1500)).until(() -> true);
-            assertThat(bridge.records("logs")).containsExactlyInAnyOrder("2026-03-01 10:00:00 INFO started",
-                    "2026-03-01 10:02:01 INFO first line of the new file", "2026-03-01 10:03:00 INFO after the copy-truncate");
+            assertThat(bridge.records("logs"))
+                    .containsExactlyInAnyOrder(
+                            "2026-03-01 10:00:00 INFO started",
+                            "2026-03-01 10:02:01 INFO first line of the new file",
+                            "2026-03-01 10:03:00 INFO after the copy-truncate");
         }
     }
 
@@ -344,17 +399,23 @@ class FileTailRouteTest {
         }
         append(old, List.of("old-1")); // written while the bridge is down
         append(dir.resolve("logs/new/app.log"), List.of("{\"new\":0}"));
-        try (RunningBridge bridge = start(Map.of("bridge.file.paths", dir.resolve("logs/new") + "/*.log",
-                "bridge.file.format", "ndjson", "bridge.file.stream", "telemetry"))) {
+        try (RunningBridge bridge = start(Map.of(
+                "bridge.file.paths",
+                dir.resolve("logs/new") + "/*.log",
+                "bridge.file.format",
+                "ndjson",
+                "bridge.file.stream",
+                "telemetry"))) {
             awaitRecords(bridge, "telemetry", 1);
             await().pollDelay(Duration.ofMillis(800)).until(() -> true);
             assertThat(bridge.records("telemetry")).containsExactly("{\"new\":0}");
         }
         // the same globs, format and stream as the first run, but after a run for another stream: not resumed either
-        try (RunningBridge bridge = start(Map.of("bridge.file.paths", dir.resolve("logs/old") + "/*.log",
-                "bridge.file.start-at", "end"))) {
+        try (RunningBridge bridge =
+                start(Map.of("bridge.file.paths", dir.resolve("logs/old") + "/*.log", "bridge.file.start-at", "end"))) {
             // started over as on a first run: at the end of what the file holds once the checkpoints were rewritten
-            await().until(() -> Files.readString(dir.resolve("data/file-checkpoints.json")).contains("\"logs\""));
+            await().until(() ->
+                    Files.readString(dir.resolve("data/file-checkpoints.json")).contains("\"logs\""));
             append(old, List.of("old-2"));
             awaitRecords(bridge, "logs", 1);
             await().pollDelay(Duration.ofMillis(500)).until(() -> true);
@@ -371,8 +432,8 @@ class FileTailRouteTest {
         }
         append(a, List.of("a-1"));
         append(dir.resolve("logs/b/app.log"), List.of("b-0"));
-        try (RunningBridge bridge = start(Map.of("bridge.file.paths",
-                dir.resolve("logs/a") + "/*.log," + dir.resolve("logs/b") + "/*.log"))) {
+        try (RunningBridge bridge = start(
+                Map.of("bridge.file.paths", dir.resolve("logs/a") + "/*.log," + dir.resolve("logs/b") + "/*.log"))) {
             awaitRecords(bridge, "logs", 2);
             await().pollDelay(Duration.ofMillis(500)).until(() -> true);
             assertThat(bridge.records("logs")).containsExactlyInAnyOrder("a-1", "b-0");

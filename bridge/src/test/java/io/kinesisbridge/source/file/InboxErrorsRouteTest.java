@@ -1,14 +1,10 @@
 package io.kinesisbridge.source.file;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.kinesisbridge.deadletter.DeadLetter;
 import io.kinesisbridge.health.BridgeHealth;
-import org.apache.camel.CamelContext;
-import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.test.junit5.CamelTestSupport;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,9 +12,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.test.junit5.CamelTestSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Errors (OutOfMemoryError and the like) in an inbox-like route on real files: an Error while reading fails that
@@ -53,7 +52,9 @@ class InboxErrorsRouteTest extends CamelTestSupport {
             public void configure() {
                 from("file:" + dir.resolve("reading") + "?move=.done&moveFailed=.failed&delay=50&initialDelay=0")
                         .process(e -> {
-                            if (e.getMessage().getHeader("CamelFileName", String.class).startsWith("boom")) {
+                            if (e.getMessage()
+                                    .getHeader("CamelFileName", String.class)
+                                    .startsWith("boom")) {
                                 e.getMessage().setBody(new InputStream() {
                                     @Override
                                     public int read() {
@@ -62,9 +63,12 @@ class InboxErrorsRouteTest extends CamelTestSupport {
                                 });
                             }
                         })
-                        .split(method("fileLines", "batches")).streaming().stopOnException()
+                        .split(method("fileLines", "batches"))
+                        .streaming()
+                        .stopOnException()
                         .to("mock:lines");
-                from("file:" + dir.resolve("escaping") + "?move=.done&moveFailed=.failed&delay=50&initialDelay=0&pollStrategy=#inboxWatch")
+                from("file:" + dir.resolve("escaping")
+                                + "?move=.done&moveFailed=.failed&delay=50&initialDelay=0&pollStrategy=#inboxWatch")
                         .process(e -> {
                             throw new OutOfMemoryError("Java heap space (simulated, outside the reader)");
                         });
@@ -73,7 +77,8 @@ class InboxErrorsRouteTest extends CamelTestSupport {
     }
 
     @Test
-    void errorWhileReading_movesTheFileToFailed_withADeadLetter_andReadinessIsDownUntilALaterFileIsRead() throws Exception {
+    void errorWhileReading_movesTheFileToFailed_withADeadLetter_andReadinessIsDownUntilALaterFileIsRead()
+            throws Exception {
         Path inbox = dir.resolve("reading");
         Files.createDirectories(inbox);
         Files.writeString(inbox.resolve("boom.log"), "anything\n");
@@ -99,8 +104,10 @@ class InboxErrorsRouteTest extends CamelTestSupport {
         await().atMost(Duration.ofSeconds(5)).pollDelay(Duration.ofMillis(1500)).until(() -> true);
         assertThat(health.problems()).isEmpty(); // polling, nothing to do
         Files.writeString(inbox.resolve("any.log"), "x\n");
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(health.problems()).hasEntrySatisfying(FileLines.HEALTH_PART + "-consumer",
-                        reason -> assertThat(reason).contains("stopped polling")));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(health.problems())
+                        .hasEntrySatisfying(
+                                FileLines.HEALTH_PART + "-consumer",
+                                reason -> assertThat(reason).contains("stopped polling")));
     }
 }

@@ -1,11 +1,6 @@
 package io.kinesisbridge.source.file;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -13,8 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import org.assertj.core.api.Assertions;
 
 class LineBatchesProperties {
 
@@ -35,12 +35,15 @@ class LineBatchesProperties {
     }
 
     @Property
-    void everyNonEmptyLine_comesOutOnce_inOrder_withoutItsLineEnd(@ForAll("text") String text,
-                                                                @ForAll @IntRange(min = 1, max = 7) int batchSize,
-                                                                @ForAll @IntRange(min = 1, max = 9) int chunk) {
+    void everyNonEmptyLine_comesOutOnce_inOrder_withoutItsLineEnd(
+            @ForAll("text") String text,
+            @ForAll @IntRange(min = 1, max = 7) int batchSize,
+            @ForAll @IntRange(min = 1, max = 9) int chunk) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        List<String> expected = linesOf(bytes).stream().filter(l -> l.length > 0)
-                .map(l -> new String(l, StandardCharsets.UTF_8)).toList();
+        List<String> expected = linesOf(bytes).stream()
+                .filter(l -> l.length > 0)
+                .map(l -> new String(l, StandardCharsets.UTF_8))
+                .toList();
         List<String> actual = new ArrayList<>();
         try (LineBatches batches = new LineBatches(trickle(bytes, chunk), batchSize, 1 << 20, l -> {
             throw new AssertionError("no line is too long here");
@@ -55,7 +58,8 @@ class LineBatchesProperties {
     }
 
     @Property(tries = 20)
-    void aLineLongerThanTheReadBuffer_butWithinTheLimit_isKeptWhole(@ForAll @IntRange(min = 65_000, max = 300_000) int length) {
+    void aLineLongerThanTheReadBuffer_butWithinTheLimit_isKeptWhole(
+            @ForAll @IntRange(min = 65_000, max = 300_000) int length) {
         byte[] line = new byte[length];
         Arrays.fill(line, (byte) 'x');
         byte[] text = (new String(line, StandardCharsets.US_ASCII) + "\r\nshort\n").getBytes(StandardCharsets.US_ASCII);
@@ -70,21 +74,27 @@ class LineBatchesProperties {
 
     @Property
     void linesLongerThanTheLimit_areReportedOnce_withLengthAndFirstBytes_andTheOthersComeOut(
-            @ForAll("text") String text, @ForAll @IntRange(min = 1, max = 12) int maxLineBytes,
+            @ForAll("text") String text,
+            @ForAll @IntRange(min = 1, max = 12) int maxLineBytes,
             @ForAll @IntRange(min = 1, max = 9) int chunk) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         List<String> expectedOut = new ArrayList<>();
         List<String> expectedLong = new ArrayList<>();
         for (byte[] line : linesOf(bytes)) {
             if (line.length > maxLineBytes) {
-                expectedLong.add(line.length + ":" + new String(line, 0, Math.min(line.length, LineReader.SAMPLE_BYTES), StandardCharsets.ISO_8859_1));
+                expectedLong.add(line.length + ":"
+                        + new String(
+                                line, 0, Math.min(line.length, LineReader.SAMPLE_BYTES), StandardCharsets.ISO_8859_1));
             } else if (line.length > 0) {
                 expectedOut.add(new String(line, StandardCharsets.ISO_8859_1));
             }
         }
         List<String> out = new ArrayList<>();
         List<String> reported = new ArrayList<>();
-        try (LineBatches batches = new LineBatches(trickle(bytes, chunk), 5, maxLineBytes,
+        try (LineBatches batches = new LineBatches(
+                trickle(bytes, chunk),
+                5,
+                maxLineBytes,
                 l -> reported.add(l.length() + ":" + new String(l.sample(), StandardCharsets.ISO_8859_1)))) {
             while (batches.hasNext()) {
                 batches.next().forEach(b -> out.add(new String(b, StandardCharsets.ISO_8859_1)));
@@ -95,7 +105,8 @@ class LineBatchesProperties {
     }
 
     @Property(tries = 10)
-    void aHugeLine_isReportedOnce_withItsLength_andASampleOfBoundedSize(@ForAll @IntRange(min = 1_000_000, max = 4_000_000) int length) {
+    void aHugeLine_isReportedOnce_withItsLength_andASampleOfBoundedSize(
+            @ForAll @IntRange(min = 1_000_000, max = 4_000_000) int length) {
         byte[] text = new byte[length + 7];
         Arrays.fill(text, (byte) 'y');
         text[length] = '\n';
@@ -116,7 +127,8 @@ class LineBatchesProperties {
     }
 
     @Property(tries = 20)
-    void aBatchOfLongLines_holdsAboutMaxBatchBytes_notBatchSizeLines(@ForAll @IntRange(min = 100_000, max = 1_048_576) int lineBytes) {
+    void aBatchOfLongLines_holdsAboutMaxBatchBytes_notBatchSizeLines(
+            @ForAll @IntRange(min = 100_000, max = 1_048_576) int lineBytes) {
         byte[] line = new byte[lineBytes + 1];
         Arrays.fill(line, (byte) 'z');
         line[lineBytes] = '\n';
@@ -136,8 +148,7 @@ class LineBatchesProperties {
                 return len;
             }
         };
-        try (LineBatches batches = new LineBatches(endless, 10_000, lineBytes, l -> {
-        })) {
+        try (LineBatches batches = new LineBatches(endless, 10_000, lineBytes, l -> {})) {
             for (int i = 0; i < 3; i++) {
                 long bytes = batches.next().stream().mapToLong(b -> b.length).sum();
                 assertThat(bytes).isLessThan(LineBatches.MAX_BATCH_BYTES + lineBytes);
@@ -159,10 +170,10 @@ class LineBatchesProperties {
                 throw new OutOfMemoryError("simulated");
             }
         };
-        try (LineBatches batches = new LineBatches(failing, 100, 100, l -> {
-        })) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(batches::hasNext)
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("OutOfMemoryError")
+        try (LineBatches batches = new LineBatches(failing, 100, 100, l -> {})) {
+            Assertions.assertThatThrownBy(batches::hasNext)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("OutOfMemoryError")
                     .hasCauseInstanceOf(OutOfMemoryError.class);
         }
     }
@@ -179,7 +190,11 @@ class LineBatchesProperties {
 
     @Provide
     Arbitrary<String> text() {
-        return Arbitraries.oneOf(Arbitraries.strings().withChars("ab\r\né ").ofMaxLength(60),
-                Arbitraries.of("a", "\r", "\n", "é", "😀", "\r\n", "abcdefghijklmnop").list().ofMaxSize(30).map(parts -> String.join("", parts)));
+        return Arbitraries.oneOf(
+                Arbitraries.strings().withChars("ab\r\né ").ofMaxLength(60),
+                Arbitraries.of("a", "\r", "\n", "é", "😀", "\r\n", "abcdefghijklmnop")
+                        .list()
+                        .ofMaxSize(30)
+                        .map(parts -> String.join("", parts)));
     }
 }

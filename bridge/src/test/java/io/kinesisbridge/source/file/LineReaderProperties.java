@@ -1,12 +1,6 @@
 package io.kinesisbridge.source.file;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -16,8 +10,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
 
 class LineReaderProperties {
 
@@ -27,7 +26,8 @@ class LineReaderProperties {
             return l.start() + "-" + l.end() + " line " + new String(l.content(), StandardCharsets.ISO_8859_1);
         }
         LineReader.LongLine l = (LineReader.LongLine) item;
-        return l.start() + "-" + l.end() + " long " + l.length() + " " + new String(l.sample(), StandardCharsets.ISO_8859_1);
+        return l.start() + "-" + l.end() + " long " + l.length() + " "
+                + new String(l.sample(), StandardCharsets.ISO_8859_1);
     }
 
     private static LineReader.Source slice(byte[] bytes, long from, int to) {
@@ -39,9 +39,10 @@ class LineReaderProperties {
      * goes on with a long line it ended in; the items are those of one reading of the whole file.
      */
     @Property
-    void readingAGrowingFile_pollByPoll_givesTheItemsOfOneReading(@ForAll("text") String text,
-                                                                @ForAll @IntRange(min = 1, max = 12) int maxLineBytes,
-                                                                @ForAll @Size(max = 6) List<@IntRange(min = 0, max = 200) Integer> cuts)
+    void readingAGrowingFile_pollByPoll_givesTheItemsOfOneReading(
+            @ForAll("text") String text,
+            @ForAll @IntRange(min = 1, max = 12) int maxLineBytes,
+            @ForAll @Size(max = 6) List<@IntRange(min = 0, max = 200) Integer> cuts)
             throws IOException {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         List<String> once = new ArrayList<>();
@@ -72,7 +73,8 @@ class LineReaderProperties {
     }
 
     @Property(tries = 20)
-    void aLongLineGrowingOverManyPolls_isReadOnce_notFromItsStartAtEachPoll(@ForAll @IntRange(min = 2, max = 30) int polls) throws IOException {
+    void aLongLineGrowingOverManyPolls_isReadOnce_notFromItsStartAtEachPoll(
+            @ForAll @IntRange(min = 2, max = 30) int polls) throws IOException {
         int chunk = 100_000;
         byte[] bytes = new byte[polls * chunk + 1];
         Arrays.fill(bytes, (byte) 'q');
@@ -99,7 +101,9 @@ class LineReaderProperties {
             item = reader.next(false);
             skipping = reader.skipping();
         }
-        assertThat(item).get().isInstanceOf(LineReader.LongLine.class)
+        assertThat(item)
+                .get()
+                .isInstanceOf(LineReader.LongLine.class)
                 .satisfies(i -> assertThat(((LineReader.LongLine) i).length()).isEqualTo(polls * (long) chunk));
         assertThat(bytesRead[0]).isEqualTo(bytes.length);
     }
@@ -107,6 +111,8 @@ class LineReaderProperties {
     @Provide
     Arbitrary<String> text() {
         return Arbitraries.of("a", "\r", "\n", "é", "\r\n", "abcdefghijklmnop", "0123456789abcdefghijklmnopqrstuvwxyz")
-                .list().ofMaxSize(25).map(parts -> String.join("", parts));
+                .list()
+                .ofMaxSize(25)
+                .map(parts -> String.join("", parts));
     }
 }

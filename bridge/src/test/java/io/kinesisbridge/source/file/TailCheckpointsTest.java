@@ -1,14 +1,13 @@
 package io.kinesisbridge.source.file;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TailCheckpointsTest {
 
@@ -29,7 +28,8 @@ class TailCheckpointsTest {
         Files.writeString(dir.resolve("c.json"), """
                 {"version": 1, "files": [{"path": "/var/log/a.log", "fileKey": "k", "offset": 7, "fingerprint": "f", "fingerprintLength": 7}]}
                 """);
-        TailCheckpoints.Saved saved = new TailCheckpoints(dir.resolve("c.json")).load().orElseThrow();
+        TailCheckpoints.Saved saved =
+                new TailCheckpoints(dir.resolve("c.json")).load().orElseThrow();
         assertThat(saved.scope()).isEmpty();
         assertThat(saved.files()).containsExactly(new TailCheckpoint("/var/log/a.log", "k", 7, "f", 7));
     }

@@ -1,18 +1,17 @@
 package io.kinesisbridge.source.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kinesisbridge.app.RunningBridge;
 import io.kinesisbridge.testing.FreePorts;
 import io.kinesisbridge.testing.RawConnection;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The HTTP source's CORS over raw sockets, the way browsers talk to it: preflights answered before the token check,
@@ -29,15 +28,26 @@ class HttpCorsTest {
 
     @TempDir
     static Path dir;
+
     static RunningBridge bridge;
     static int port;
 
     @BeforeAll
     static void start() throws Exception {
         port = FreePorts.tcp();
-        bridge = RunningBridge.start(dir.resolve("list"), Map.of("bridge.http.enabled", "true", "bridge.http.port", String.valueOf(port),
-                "bridge.http.token", TOKEN, "bridge.http.cors.allowed-origins", PAGE + ", https://SHOP.example:443",
-                "bridge.http.cors.max-age-seconds", "900"));
+        bridge = RunningBridge.start(
+                dir.resolve("list"),
+                Map.of(
+                        "bridge.http.enabled",
+                        "true",
+                        "bridge.http.port",
+                        String.valueOf(port),
+                        "bridge.http.token",
+                        TOKEN,
+                        "bridge.http.cors.allowed-origins",
+                        PAGE + ", https://SHOP.example:443",
+                        "bridge.http.cors.max-age-seconds",
+                        "900"));
     }
 
     @AfterAll
@@ -73,7 +83,8 @@ class HttpCorsTest {
         long unauthorized = listener(bridge).refusals(RequestIntake.Refusal.UNAUTHORIZED);
         RawConnection.Answer a = exchange(port, preflight(PAGE, "POST", "authorization,content-type"));
         assertThat(a.status()).isEqualTo(204);
-        assertThat(a.headers()).containsEntry("access-control-allow-origin", PAGE)
+        assertThat(a.headers())
+                .containsEntry("access-control-allow-origin", PAGE)
                 .containsEntry("access-control-allow-methods", "POST")
                 .containsEntry("access-control-allow-headers", "Content-Type, Content-Encoding, Authorization")
                 .containsEntry("access-control-max-age", "900")
@@ -81,7 +92,9 @@ class HttpCorsTest {
                 .doesNotContainKey("access-control-allow-private-network");
         assertThat(a.headers().get("vary")).contains("Origin");
         assertThat(a.body()).isEmpty();
-        assertThat(listener(bridge).refusals(RequestIntake.Refusal.UNAUTHORIZED)).as("a preflight is not a 401").isEqualTo(unauthorized);
+        assertThat(listener(bridge).refusals(RequestIntake.Refusal.UNAUTHORIZED))
+                .as("a preflight is not a 401")
+                .isEqualTo(unauthorized);
     }
 
     @Test
@@ -112,16 +125,20 @@ class HttpCorsTest {
 
     @Test
     void preflight_askingForPrivateNetworkAccess_isGrantedToAnAllowedOrigin() {
-        RawConnection.Answer a = exchange(port, preflight(PAGE, "POST", "content-type", "Access-Control-Request-Private-Network: true"));
+        RawConnection.Answer a =
+                exchange(port, preflight(PAGE, "POST", "content-type", "Access-Control-Request-Private-Network: true"));
         assertThat(a.status()).isEqualTo(204);
         assertThat(a.headers()).containsEntry("access-control-allow-private-network", "true");
     }
 
     @Test
     void post_fromAnAllowedOrigin_isAnsweredWithAllowOrigin_andExposesRetryAfter() {
-        RawConnection.Answer a = exchange(port, RawConnection.post("/clickstream", "{\"userId\":\"cors-allowed\"}", AUTH, "Origin: " + PAGE));
+        RawConnection.Answer a = exchange(
+                port, RawConnection.post("/clickstream", "{\"userId\":\"cors-allowed\"}", AUTH, "Origin: " + PAGE));
         assertThat(a.status()).isEqualTo(200);
-        assertThat(a.headers()).containsEntry("access-control-allow-origin", PAGE).containsEntry("vary", "Origin");
+        assertThat(a.headers())
+                .containsEntry("access-control-allow-origin", PAGE)
+                .containsEntry("vary", "Origin");
         assertThat(a.headers().get("access-control-expose-headers")).contains("Retry-After");
         assertThat(a.body()).contains("\"FailedRecordCount\":0");
         assertThat(bridge.records("clickstream")).contains("{\"userId\":\"cors-allowed\"}");
@@ -129,7 +146,8 @@ class HttpCorsTest {
 
     @Test
     void post_fromAnAllowedOrigin_withoutTheToken_is401_thatThePageCanRead() {
-        RawConnection.Answer a = exchange(port, RawConnection.post("/clickstream", "{\"userId\":\"cors-no-token\"}", "Origin: " + PAGE));
+        RawConnection.Answer a =
+                exchange(port, RawConnection.post("/clickstream", "{\"userId\":\"cors-no-token\"}", "Origin: " + PAGE));
         assertThat(a.status()).isEqualTo(401);
         assertThat(a.headers()).containsEntry("access-control-allow-origin", PAGE);
         assertThat(bridge.records("clickstream")).doesNotContain("{\"userId\":\"cors-no-token\"}");
@@ -139,7 +157,8 @@ class HttpCorsTest {
     void post_fromAnotherOrigin_is403_beforeItsBody_evenAsASimpleTextRequest() {
         long refusedBefore = listener(bridge).corsRefusals();
         try (RawConnection c = RawConnection.open(port)) {
-            // a beacon-like simple request (text/plain: no preflight), headers only: the answer must not wait for the body
+            // a beacon-like simple request (text/plain: no preflight), headers only: the answer must not wait for the
+            // body
             c.send("POST /clickstream HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain;charset=UTF-8\r\n"
                     + "Content-Length: 4000000\r\nOrigin: https://evil.example\r\n" + AUTH + "\r\n\r\n");
             RawConnection.Answer a = c.read(WAIT);
@@ -150,8 +169,9 @@ class HttpCorsTest {
         assertThat(listener(bridge).bodyBytesInFlight()).isZero();
         assertThat(listener(bridge).corsRefusals()).isEqualTo(refusedBefore + 1);
 
-        RawConnection.Answer whole = exchange(port, RawConnection.post("/clickstream", "{\"userId\":\"cors-evil\"}", AUTH,
-                "Origin: https://evil.example"));
+        RawConnection.Answer whole = exchange(
+                port,
+                RawConnection.post("/clickstream", "{\"userId\":\"cors-evil\"}", AUTH, "Origin: https://evil.example"));
         assertThat(whole.status()).isEqualTo(403);
         assertThat(bridge.records("clickstream")).doesNotContain("{\"userId\":\"cors-evil\"}");
     }
@@ -168,7 +188,8 @@ class HttpCorsTest {
         RawConnection.Answer get = exchange(port, "GET /clickstream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
         assertThat(get.status()).isEqualTo(405);
         assertThat(get.headers()).containsEntry("allow", "POST");
-        RawConnection.Answer options = exchange(port, "OPTIONS /clickstream HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: " + PAGE + "\r\n\r\n");
+        RawConnection.Answer options =
+                exchange(port, "OPTIONS /clickstream HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: " + PAGE + "\r\n\r\n");
         assertThat(options.status()).isEqualTo(405);
         assertThat(options.headers()).containsEntry("allow", "POST");
     }
@@ -176,16 +197,27 @@ class HttpCorsTest {
     @Test
     void star_allowsEveryPage_answersStar_andStillNamesAuthorization(@TempDir Path starDir) throws Exception {
         int starPort = FreePorts.tcp();
-        try (RunningBridge star = RunningBridge.start(starDir, Map.of("bridge.http.enabled", "true",
-                "bridge.http.port", String.valueOf(starPort), "bridge.http.token", TOKEN, "bridge.http.cors.allowed-origins", "*"))) {
-            RawConnection.Answer pre = exchange(starPort, preflight("https://any.example", "POST", "authorization, content-type"));
+        try (RunningBridge star = RunningBridge.start(
+                starDir,
+                Map.of(
+                        "bridge.http.enabled",
+                        "true",
+                        "bridge.http.port",
+                        String.valueOf(starPort),
+                        "bridge.http.token",
+                        TOKEN,
+                        "bridge.http.cors.allowed-origins",
+                        "*"))) {
+            RawConnection.Answer pre =
+                    exchange(starPort, preflight("https://any.example", "POST", "authorization, content-type"));
             assertThat(pre.status()).isEqualTo(204);
             // a wildcard Allow-Headers would not cover Authorization: it is named
-            assertThat(pre.headers()).containsEntry("access-control-allow-origin", "*")
+            assertThat(pre.headers())
+                    .containsEntry("access-control-allow-origin", "*")
                     .containsEntry("access-control-allow-headers", "Content-Type, Content-Encoding, Authorization")
                     .containsEntry("access-control-max-age", "600");
-            RawConnection.Answer post = exchange(starPort, RawConnection.post("/clickstream", "{\"userId\":\"cors-star\"}", AUTH,
-                    "Origin: null"));
+            RawConnection.Answer post = exchange(
+                    starPort, RawConnection.post("/clickstream", "{\"userId\":\"cors-star\"}", AUTH, "Origin: null"));
             assertThat(post.status()).isEqualTo(200);
             assertThat(post.headers()).containsEntry("access-control-allow-origin", "*");
             assertThat(star.records("clickstream")).contains("{\"userId\":\"cors-star\"}");
@@ -195,13 +227,16 @@ class HttpCorsTest {
     @Test
     void corsOff_byDefault_leavesEveryAnswerAsItWas(@TempDir Path offDir) throws Exception {
         int offPort = FreePorts.tcp();
-        try (RunningBridge off = RunningBridge.start(offDir, Map.of("bridge.http.enabled", "true", "bridge.http.port", String.valueOf(offPort)))) {
+        try (RunningBridge off = RunningBridge.start(
+                offDir, Map.of("bridge.http.enabled", "true", "bridge.http.port", String.valueOf(offPort)))) {
             RawConnection.Answer pre = exchange(offPort, preflight(PAGE, "POST", "content-type"));
             assertThat(pre.status()).isEqualTo(405);
             assertThat(pre.headers()).containsEntry("allow", "POST").doesNotContainKey("access-control-allow-origin");
-            RawConnection.Answer beacon = exchange(offPort, "POST /clickstream HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    + "Content-Type: text/plain;charset=UTF-8\r\nContent-Length: 23\r\nOrigin: https://any.example\r\n\r\n"
-                    + "{\"userId\":\"cors-off-1\"}");
+            RawConnection.Answer beacon = exchange(
+                    offPort,
+                    "POST /clickstream HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                            + "Content-Type: text/plain;charset=UTF-8\r\nContent-Length: 23\r\nOrigin: https://any.example\r\n\r\n"
+                            + "{\"userId\":\"cors-off-1\"}");
             assertThat(beacon.status()).isEqualTo(200);
             assertThat(beacon.headers()).doesNotContainKey("access-control-allow-origin");
             assertThat(off.records("clickstream")).contains("{\"userId\":\"cors-off-1\"}");

@@ -1,10 +1,6 @@
 package io.kinesisbridge.source.http;
 
-import org.apache.camel.CamelContext;
-import org.apache.camel.Message;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.DefaultExchange;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -12,8 +8,11 @@ import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Message;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.Test;
 
 /** The request body read as bytes, whatever the stream says of its length. */
 class HttpIngestBodyTest {
@@ -43,7 +42,8 @@ class HttpIngestBodyTest {
     @Test
     void aStreamThatKnowsItsLength_isReadWhole() {
         byte[] data = big(70_000);
-        assertThat(HttpIngest.bodyBytes(message(new ByteArrayInputStream(data)))).isEqualTo(data);
+        assertThat(HttpIngest.bodyBytes(message(new ByteArrayInputStream(data))))
+                .isEqualTo(data);
     }
 
     @Test
@@ -51,7 +51,8 @@ class HttpIngestBodyTest {
         byte[] data = big(50_000);
         // a sequence of three streams announces only what its current part has
         InputStream parts = new SequenceInputStream(Collections.enumeration(List.of(
-                new ByteArrayInputStream(data, 0, 10), new ByteArrayInputStream(data, 10, 20_000),
+                new ByteArrayInputStream(data, 0, 10),
+                new ByteArrayInputStream(data, 10, 20_000),
                 new ByteArrayInputStream(data, 20_010, 29_990))));
         assertThat(HttpIngest.bodyBytes(message(parts))).isEqualTo(data);
     }
@@ -59,8 +60,9 @@ class HttpIngestBodyTest {
     @Test
     void otherBodies_areConvertedAndNoBodyIsEmpty() {
         assertThat(HttpIngest.bodyBytes(message("{\"a\":1}"))).isEqualTo("{\"a\":1}".getBytes(StandardCharsets.UTF_8));
-        assertThat(HttpIngest.bodyBytes(message(new byte[]{1, 2}))).containsExactly(1, 2);
+        assertThat(HttpIngest.bodyBytes(message(new byte[] {1, 2}))).containsExactly(1, 2);
         assertThat(HttpIngest.bodyBytes(message(null))).isEmpty();
-        assertThat(HttpIngest.bodyBytes(message(new ByteArrayInputStream(new byte[0])))).isEmpty();
+        assertThat(HttpIngest.bodyBytes(message(new ByteArrayInputStream(new byte[0]))))
+                .isEmpty();
     }
 }

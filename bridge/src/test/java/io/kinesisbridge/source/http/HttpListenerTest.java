@@ -1,5 +1,9 @@
 package io.kinesisbridge.source.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -11,16 +15,6 @@ import io.kinesisbridge.net.ListenerLimits;
 import io.kinesisbridge.testing.FreePorts;
 import io.kinesisbridge.testing.RawConnection;
 import io.vertx.core.Vertx;
-import org.apache.camel.CamelContext;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
-
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -31,10 +25,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP source's listener with the shipped route, over raw sockets: the token checked before the body, body bytes
@@ -49,6 +48,7 @@ class HttpListenerTest {
 
     @TempDir
     static Path dir;
+
     static RunningBridge bridge;
     static int port;
     private final List<RawConnection> connections = new ArrayList<>();
@@ -57,9 +57,23 @@ class HttpListenerTest {
     @BeforeAll
     static void start() throws Exception {
         port = FreePorts.tcp();
-        bridge = RunningBridge.start(dir, Map.of("bridge.http.enabled", "true", "bridge.http.port", String.valueOf(port),
-                "bridge.http.token", TOKEN, "bridge.http.max-body-bytes", "90000", "bridge.http.max-body-bytes-in-flight", "100000",
-                "bridge.http.max-connections", "4", "bridge.http.request-timeout-ms", "1000"));
+        bridge = RunningBridge.start(
+                dir,
+                Map.of(
+                        "bridge.http.enabled",
+                        "true",
+                        "bridge.http.port",
+                        String.valueOf(port),
+                        "bridge.http.token",
+                        TOKEN,
+                        "bridge.http.max-body-bytes",
+                        "90000",
+                        "bridge.http.max-body-bytes-in-flight",
+                        "100000",
+                        "bridge.http.max-connections",
+                        "4",
+                        "bridge.http.request-timeout-ms",
+                        "1000"));
     }
 
     @AfterAll
@@ -95,7 +109,10 @@ class HttpListenerTest {
     }
 
     private List<String> errorsLogged() {
-        return logs.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR)).map(ILoggingEvent::getFormattedMessage).toList();
+        return logs.list.stream()
+                .filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
+                .map(ILoggingEvent::getFormattedMessage)
+                .toList();
     }
 
     @Test
@@ -116,7 +133,9 @@ class HttpListenerTest {
         assertThat(c.read(WAIT).status()).isEqualTo(401);
         c.send(RawConnection.post("/clickstream", "{\"userId\":\"after-401\"}", AUTH));
         assertThat(c.read(WAIT).status()).isEqualTo(200);
-        assertThat(bridge.records("clickstream")).contains("{\"userId\":\"after-401\"}").doesNotContain("{\"userId\":\"no-token\"}");
+        assertThat(bridge.records("clickstream"))
+                .contains("{\"userId\":\"after-401\"}")
+                .doesNotContain("{\"userId\":\"no-token\"}");
     }
 
     @Test
@@ -132,7 +151,8 @@ class HttpListenerTest {
         RawConnection.Answer refused = announced.read(WAIT);
         assertThat(refused.status()).isEqualTo(503);
         assertThat(refused.headers()).containsEntry("retry-after", "1");
-        assertThat(refused.body()).contains("\"ErrorCode\":\"BridgeSaturated\"", "bridge.http.max-body-bytes-in-flight");
+        assertThat(refused.body())
+                .contains("\"ErrorCode\":\"BridgeSaturated\"", "bridge.http.max-body-bytes-in-flight");
 
         RawConnection chunked = connect(port);
         chunked.send(RawConnection.postHeaders("/clickstream", -1, AUTH, "Transfer-Encoding: chunked"));
@@ -185,21 +205,40 @@ class HttpListenerTest {
             await().atMost(WAIT).until(() -> listener().abortedRequests() == expected);
         }
         assertThat(errorsLogged()).isEmpty();
-        List<String> lines = logs.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains("aborted")).toList();
+        List<String> lines = logs.list.stream()
+                .map(ILoggingEvent::getFormattedMessage)
+                .filter(m -> m.contains("aborted"))
+                .toList();
         assertThat(lines).hasSizeLessThanOrEqualTo(1);
     }
 
     @Test
     void aClientThatHangsUpWhileItsEventsAreSent_isCountedAsAborted_notLoggedAsAnError() throws Exception {
         int p = FreePorts.tcp();
-        try (RunningBridge slow = RunningBridge.start(dir.resolve("slow"), Map.of("bridge.http.enabled", "true",
-                "bridge.http.port", String.valueOf(p), "bridge.memory.shard-limits", "true",
-                "bridge.memory.records-per-second", "2", "bridge.retry.max-attempts", "1000", "bridge.retry.max-delay-ms", "200"))) {
-            HttpListener listener = slow.context().getRegistry().lookupByNameAndType("httpListener", HttpListener.class);
-            String events = IntStream.range(0, 6).mapToObj(i -> "{\"userId\":\"same\",\"i\":" + i + "}").collect(Collectors.joining(",", "[", "]"));
+        try (RunningBridge slow = RunningBridge.start(
+                dir.resolve("slow"),
+                Map.of(
+                        "bridge.http.enabled",
+                        "true",
+                        "bridge.http.port",
+                        String.valueOf(p),
+                        "bridge.memory.shard-limits",
+                        "true",
+                        "bridge.memory.records-per-second",
+                        "2",
+                        "bridge.retry.max-attempts",
+                        "1000",
+                        "bridge.retry.max-delay-ms",
+                        "200"))) {
+            HttpListener listener =
+                    slow.context().getRegistry().lookupByNameAndType("httpListener", HttpListener.class);
+            String events = IntStream.range(0, 6)
+                    .mapToObj(i -> "{\"userId\":\"same\",\"i\":" + i + "}")
+                    .collect(Collectors.joining(",", "[", "]"));
             try (RawConnection c = RawConnection.open(p)) {
                 c.send(RawConnection.post("/clickstream", events));
-                await().atMost(WAIT).until(() -> slow.records("clickstream").stream().anyMatch(d -> d.contains("same")));
+                await().atMost(WAIT)
+                        .until(() -> slow.records("clickstream").stream().anyMatch(d -> d.contains("same")));
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> listener.abortedRequests() == 1);
             await().atMost(WAIT).until(() -> slow.records("clickstream").size() == 6);
@@ -213,9 +252,19 @@ class HttpListenerTest {
         CamelContext context = new DefaultCamelContext();
         try {
             int p = FreePorts.tcp();
-            HttpListener early = HttpListener.listen(vertx, new HttpListenerSettings(new ListenAddress("127.0.0.1", p, "bridge.http.port"),
-                    new ListenerLimits(4, Duration.ofSeconds(30), Duration.ofSeconds(30)), 1000, 1000, Optional.empty(), Optional.empty(),
-                    503, 1), context, Optional::empty);
+            HttpListener early = HttpListener.listen(
+                    vertx,
+                    new HttpListenerSettings(
+                            new ListenAddress("127.0.0.1", p, "bridge.http.port"),
+                            new ListenerLimits(4, Duration.ofSeconds(30), Duration.ofSeconds(30)),
+                            1000,
+                            1000,
+                            Optional.empty(),
+                            Optional.empty(),
+                            503,
+                            1),
+                    context,
+                    Optional::empty);
             try (RawConnection c = RawConnection.open(p)) {
                 c.send(RawConnection.post("/clickstream", "{}"));
                 RawConnection.Answer starting = c.read(WAIT);
@@ -237,10 +286,13 @@ class HttpListenerTest {
     void aTakenPort_stopsTheStart_withTheAddressAndTheSetting() throws Exception {
         try (ServerSocket taken = new ServerSocket(FreePorts.tcp(), 1, InetAddress.getLoopbackAddress())) {
             int p = taken.getLocalPort();
-            assertThatThrownBy(() -> RunningBridge.start(dir.resolve("taken"), Map.of("bridge.http.enabled", "true",
-                    "bridge.http.port", String.valueOf(p))))
-                    .satisfies(e -> assertThat(CannotListenException.in(e)).isNotNull()
-                            .hasMessage("cannot listen on 127.0.0.1:" + p + " (bridge.http.port): address already in use"));
+            assertThatThrownBy(() -> RunningBridge.start(
+                            dir.resolve("taken"),
+                            Map.of("bridge.http.enabled", "true", "bridge.http.port", String.valueOf(p))))
+                    .satisfies(e -> assertThat(CannotListenException.in(e))
+                            .isNotNull()
+                            .hasMessage(
+                                    "cannot listen on 127.0.0.1:" + p + " (bridge.http.port): address already in use"));
         }
     }
 }

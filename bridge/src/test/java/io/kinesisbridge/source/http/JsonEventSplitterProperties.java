@@ -1,6 +1,12 @@
 package io.kinesisbridge.source.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -8,21 +14,14 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 class JsonEventSplitterProperties {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final JsonEventSplitter splitter = new JsonEventSplitter(1 << 20);
 
     @Property
-    void array_ndjson_andConcatenation_giveTheSameEvents_withTheirOwnBytes(@ForAll("events") List<String> events) throws Exception {
+    void array_ndjson_andConcatenation_giveTheSameEvents_withTheirOwnBytes(@ForAll("events") List<String> events)
+            throws Exception {
         String array = "[" + String.join(",", events) + "]";
         String ndjson = String.join("\n", events) + "\n";
         String spaced = String.join(" \r\n\t ", events);
@@ -52,7 +51,8 @@ class JsonEventSplitterProperties {
             splitter.split(text.getBytes(StandardCharsets.UTF_8));
         } catch (HttpProblem p) {
             assertThat(p.status()).isEqualTo(400);
-            assertThat(p.getMessage()).matches("(?s)(Malformed JSON at line \\d+, column \\d+: .*|The body could not be read: .*)");
+            assertThat(p.getMessage())
+                    .matches("(?s)(Malformed JSON at line \\d+, column \\d+: .*|The body could not be read: .*)");
         }
     }
 
@@ -60,28 +60,34 @@ class JsonEventSplitterProperties {
     void deepNesting_isRefusedAs400_notAStackOverflow() {
         String deep = "[".repeat(100_000) + "]".repeat(100_000);
         assertThatThrownBy(() -> splitter.split(deep.getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOfSatisfying(HttpProblem.class, p -> assertThat(p.status()).isEqualTo(400));
+                .isInstanceOfSatisfying(
+                        HttpProblem.class, p -> assertThat(p.status()).isEqualTo(400));
     }
 
     @Test
     void utf16Bodies_andInvalidUtf8_areRefusedAs400() {
         assertThatThrownBy(() -> splitter.split("{\"a\":1}".getBytes(StandardCharsets.UTF_16BE)))
-                .isInstanceOfSatisfying(HttpProblem.class, p -> assertThat(p.status()).isEqualTo(400));
-        assertThatThrownBy(() -> splitter.split(new byte[]{'"', (byte) 0xC3, (byte) 0x28, '"'}))
-                .isInstanceOfSatisfying(HttpProblem.class, p -> assertThat(p.status()).isEqualTo(400));
+                .isInstanceOfSatisfying(
+                        HttpProblem.class, p -> assertThat(p.status()).isEqualTo(400));
+        assertThatThrownBy(() -> splitter.split(new byte[] {'"', (byte) 0xC3, (byte) 0x28, '"'}))
+                .isInstanceOfSatisfying(
+                        HttpProblem.class, p -> assertThat(p.status()).isEqualTo(400));
     }
 
     @Test
     void hugeNumbers_areRefusedAs400() {
         String huge = "{\"n\":" + "9".repeat(5000) + "}";
         assertThatThrownBy(() -> splitter.split(huge.getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOfSatisfying(HttpProblem.class, p -> assertThat(p.status()).isEqualTo(400));
+                .isInstanceOfSatisfying(
+                        HttpProblem.class, p -> assertThat(p.status()).isEqualTo(400));
     }
 
     @Test
     void bodyOverTheLimit_is413() {
-        assertThatThrownBy(() -> new JsonEventSplitter(10).split("{\"a\":\"0123456789\"}".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOfSatisfying(HttpProblem.class, p -> assertThat(p.status()).isEqualTo(413));
+        assertThatThrownBy(() ->
+                        new JsonEventSplitter(10).split("{\"a\":\"0123456789\"}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOfSatisfying(
+                        HttpProblem.class, p -> assertThat(p.status()).isEqualTo(413));
     }
 
     @Test
@@ -95,17 +101,22 @@ class JsonEventSplitterProperties {
     @Provide
     Arbitrary<List<String>> events() {
         Arbitrary<String> strings = Arbitraries.strings().ofMaxLength(12);
-        Arbitrary<Object> scalars = Arbitraries.oneOf(strings.map(s -> (Object) s), Arbitraries.integers().map(i -> (Object) i),
+        Arbitrary<Object> scalars = Arbitraries.oneOf(
+                strings.map(s -> (Object) s),
+                Arbitraries.integers().map(i -> (Object) i),
                 Arbitraries.of(true, false).map(b -> (Object) b));
-        Arbitrary<String> objects = Arbitraries.maps(strings, scalars).ofMaxSize(4).map(m -> {
-            try {
-                return JSON.writeValueAsString(m);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        Arbitrary<String> objects = Arbitraries.maps(strings, scalars)
+                .ofMaxSize(4)
+                .map(m -> {
+                    try {
+                        return JSON.writeValueAsString(m);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
         // no arrays at the root: a body that starts with [ is one array of events, by definition
-        Arbitrary<String> others = Arbitraries.of("1", "-2.5e3", "\"text\"", "true", "null", "{\"a\":[1,{\"b\":[]}]}", "{}");
+        Arbitrary<String> others =
+                Arbitraries.of("1", "-2.5e3", "\"text\"", "true", "null", "{\"a\":[1,{\"b\":[]}]}", "{}");
         return Arbitraries.oneOf(objects, others).list().ofMaxSize(20);
     }
 

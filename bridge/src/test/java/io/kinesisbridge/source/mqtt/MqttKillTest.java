@@ -1,14 +1,13 @@
 package io.kinesisbridge.source.mqtt;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.kinesisbridge.testing.BridgeProcess;
 import io.kinesisbridge.testing.FreePorts;
 import io.kinesisbridge.testing.HiveMqBroker;
 import io.kinesisbridge.testing.JournalConfiguration;
 import io.kinesisbridge.testing.MqttPublisher;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -19,9 +18,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * MQTT 5 QoS 1 through embedded HiveMQ while the bridge (a child JVM, slowed by per-shard limits so that many
@@ -42,11 +41,24 @@ class MqttKillTest {
         Path journal = dir.resolve("journal.tsv");
         try (HiveMqBroker broker = HiveMqBroker.start(dir, FreePorts.tcp())) {
             Map<String, String> settings = new HashMap<>(Map.of(
-                    "bridge.http.enabled", "false", "bridge.syslog.enabled", "false", "bridge.file.enabled", "false",
-                    "bridge.mqtt.enabled", "true", "bridge.mqtt.broker-url", broker.url(),
-                    "bridge.mqtt.client-id", "kill-test", "bridge.mqtt.receive-maximum", String.valueOf(RECEIVE_MAXIMUM),
-                    "bridge.dead-letter.dir", dir.resolve("dead-letter").toString(),
-                    "bridge.memory.shard-limits", "true"));
+                    "bridge.http.enabled",
+                    "false",
+                    "bridge.syslog.enabled",
+                    "false",
+                    "bridge.file.enabled",
+                    "false",
+                    "bridge.mqtt.enabled",
+                    "true",
+                    "bridge.mqtt.broker-url",
+                    broker.url(),
+                    "bridge.mqtt.client-id",
+                    "kill-test",
+                    "bridge.mqtt.receive-maximum",
+                    String.valueOf(RECEIVE_MAXIMUM),
+                    "bridge.dead-letter.dir",
+                    dir.resolve("dead-letter").toString(),
+                    "bridge.memory.shard-limits",
+                    "true"));
             settings.put("bridge.memory.records-per-second", "100");
             settings.put("bridge.mqtt.reconnect-max-delay-ms", "1000");
             settings.put("bridge.file.inbox", dir.resolve("inbox").toString());
@@ -73,9 +85,10 @@ class MqttKillTest {
                         throw new IllegalStateException(e);
                     }
                 });
-                for (int threshold : new int[]{1_000, 3_000}) {
+                for (int threshold : new int[] {1_000, 3_000}) {
                     BridgeProcess running = bridge;
-                    await().atMost(Duration.ofSeconds(90)).until(() -> numbered(journal).size() >= threshold || !running.isAlive());
+                    await().atMost(Duration.ofSeconds(90))
+                            .until(() -> numbered(journal).size() >= threshold || !running.isAlive());
                     assertThat(bridge.isAlive()).as(bridge.output()).isTrue();
                     bridge.kill();
                     kills++;
@@ -83,7 +96,8 @@ class MqttKillTest {
                 }
                 publisher.get(120, TimeUnit.SECONDS);
                 BridgeProcess last = bridge;
-                await().atMost(Duration.ofSeconds(120)).until(() -> new HashSet<>(numbered(journal)).size() >= MESSAGES || !last.isAlive());
+                await().atMost(Duration.ofSeconds(120))
+                        .until(() -> new HashSet<>(numbered(journal)).size() >= MESSAGES || !last.isAlive());
                 assertThat(bridge.isAlive()).as(bridge.output()).isTrue();
             } finally {
                 bridge.close();
@@ -95,7 +109,8 @@ class MqttKillTest {
                 sent.add("m" + i);
             }
             int duplicates = arrived.size() - unique.size();
-            System.out.printf("mqtt 5 QoS 1, %d SIGKILLs: sent %d, arrived %d records, %d unique, %d duplicates%n",
+            System.out.printf(
+                    "mqtt 5 QoS 1, %d SIGKILLs: sent %d, arrived %d records, %d unique, %d duplicates%n",
                     kills, MESSAGES, arrived.size(), unique.size(), duplicates);
             assertThat(unique).isEqualTo(sent);
             assertThat(duplicates).isLessThanOrEqualTo(kills * RECEIVE_MAXIMUM);
@@ -103,6 +118,8 @@ class MqttKillTest {
     }
 
     private static List<String> numbered(Path journal) {
-        return JournalConfiguration.records(journal, "telemetry").stream().filter(d -> d.startsWith("m")).toList();
+        return JournalConfiguration.records(journal, "telemetry").stream()
+                .filter(d -> d.startsWith("m"))
+                .toList();
     }
 }

@@ -1,11 +1,9 @@
 package io.kinesisbridge.source.mqtt;
 
-import io.kinesisbridge.app.RunningBridge;
-import org.apache.camel.health.HealthCheck;
-import org.apache.camel.health.HealthCheckHelper;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.kinesisbridge.app.RunningBridge;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -15,9 +13,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckHelper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Readiness of the MQTT source means subscribed: a broker drops what is published to a topic nobody subscribes to,
@@ -40,11 +39,19 @@ class MqttReadinessTest {
                     throw new IllegalStateException(e);
                 }
             });
-            try (RunningBridge bridge = RunningBridge.start(dir, Map.of("bridge.mqtt.enabled", "true",
-                    "bridge.mqtt.broker-url", "tcp://127.0.0.1:" + silentBroker.getLocalPort()))) {
+            try (RunningBridge bridge = RunningBridge.start(
+                    dir,
+                    Map.of(
+                            "bridge.mqtt.enabled",
+                            "true",
+                            "bridge.mqtt.broker-url",
+                            "tcp://127.0.0.1:" + silentBroker.getLocalPort()))) {
                 try (Socket connection = accepted.get(30, TimeUnit.SECONDS)) {
-                    await().atMost(Duration.ofSeconds(10)).until(() -> mqttReadiness(bridge).isPresent());
-                    assertThat(mqttReadiness(bridge)).as("readiness while CONNECT is unanswered").contains(HealthCheck.State.DOWN);
+                    await().atMost(Duration.ofSeconds(10))
+                            .until(() -> mqttReadiness(bridge).isPresent());
+                    assertThat(mqttReadiness(bridge))
+                            .as("readiness while CONNECT is unanswered")
+                            .contains(HealthCheck.State.DOWN);
                     assertThat(connection.isConnected()).isTrue();
                 }
             }
@@ -54,6 +61,7 @@ class MqttReadinessTest {
     private static Optional<HealthCheck.State> mqttReadiness(RunningBridge bridge) {
         return HealthCheckHelper.invokeReadiness(bridge.context()).stream()
                 .filter(r -> r.getCheck().getId().equals("consumer:mqtt-telemetry"))
-                .map(HealthCheck.Result::getState).findFirst();
+                .map(HealthCheck.Result::getState)
+                .findFirst();
     }
 }

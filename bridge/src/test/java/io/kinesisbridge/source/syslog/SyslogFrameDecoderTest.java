@@ -1,21 +1,22 @@
 package io.kinesisbridge.source.syslog;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
-
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class SyslogFrameDecoderTest {
 
@@ -34,7 +35,9 @@ class SyslogFrameDecoderTest {
     }
 
     private static List<String> texts(List<SyslogFrame> frames) {
-        return frames.stream().map(f -> new String(f.bytes(), StandardCharsets.UTF_8)).toList();
+        return frames.stream()
+                .map(f -> new String(f.bytes(), StandardCharsets.UTF_8))
+                .toList();
     }
 
     private static byte[] bytes(String s) {
@@ -43,7 +46,8 @@ class SyslogFrameDecoderTest {
 
     @Test
     void newlineFraming_lastMessageWithoutNewline_isKept() {
-        assertThat(texts(decode(1000, List.of(bytes("<13>a\r\n<13>b\n\n<13>c"))))).containsExactly("<13>a", "<13>b", "<13>c");
+        assertThat(texts(decode(1000, List.of(bytes("<13>a\r\n<13>b\n\n<13>c")))))
+                .containsExactly("<13>a", "<13>b", "<13>c");
     }
 
     @Test
@@ -85,8 +89,10 @@ class SyslogFrameDecoderTest {
     }
 
     @Property
-    void anySplitOfTheStream_givesTheSameMessages(@ForAll("messages") List<String> messages, @ForAll boolean octets,
-                                                 @ForAll @IntRange(min = 1, max = 17) int chunk) {
+    void anySplitOfTheStream_givesTheSameMessages(
+            @ForAll("messages") List<String> messages,
+            @ForAll boolean octets,
+            @ForAll @IntRange(min = 1, max = 17) int chunk) {
         ByteArrayOutputStream wire = new ByteArrayOutputStream();
         for (String m : messages) {
             byte[] b = bytes(m);
@@ -101,7 +107,7 @@ class SyslogFrameDecoderTest {
         byte[] all = wire.toByteArray();
         List<byte[]> chunks = new ArrayList<>();
         for (int i = 0; i < all.length; i += chunk) {
-            chunks.add(java.util.Arrays.copyOfRange(all, i, Math.min(all.length, i + chunk)));
+            chunks.add(Arrays.copyOfRange(all, i, Math.min(all.length, i + chunk)));
         }
         assertThat(texts(decode(4096, chunks))).containsExactlyElementsOf(messages);
     }
@@ -109,8 +115,13 @@ class SyslogFrameDecoderTest {
     @Provide
     Arbitrary<List<String>> messages() {
         // messages start with '<' as syslog's do; newline framing cannot carry a newline inside a message
-        return Arbitraries.strings().ofMinLength(1).ofMaxLength(60).excludeChars('\n', '\r')
-                .map(s -> "<13>" + s).list().ofMaxSize(12);
+        return Arbitraries.strings()
+                .ofMinLength(1)
+                .ofMaxLength(60)
+                .excludeChars('\n', '\r')
+                .map(s -> "<13>" + s)
+                .list()
+                .ofMaxSize(12);
     }
 
     /**
@@ -118,12 +129,13 @@ class SyslogFrameDecoderTest {
      * decoder never throws, never emits an empty or over-long frame, and emits no more bytes than it was sent.
      */
     @Property
-    void anyBytes_anySplit_boundedFramesAndNoFailure(@ForAll("wireBytes") byte[] all,
-                                                     @ForAll @IntRange(min = 1, max = 40) int chunk,
-                                                     @ForAll @IntRange(min = 1, max = 64) int max) {
+    void anyBytes_anySplit_boundedFramesAndNoFailure(
+            @ForAll("wireBytes") byte[] all,
+            @ForAll @IntRange(min = 1, max = 40) int chunk,
+            @ForAll @IntRange(min = 1, max = 64) int max) {
         List<byte[]> chunks = new ArrayList<>();
         for (int i = 0; i < all.length; i += chunk) {
-            chunks.add(java.util.Arrays.copyOfRange(all, i, Math.min(all.length, i + chunk)));
+            chunks.add(Arrays.copyOfRange(all, i, Math.min(all.length, i + chunk)));
         }
         List<SyslogFrame> frames = decode(max, chunks);
         long emitted = 0;
@@ -138,10 +150,20 @@ class SyslogFrameDecoderTest {
     @Provide
     Arbitrary<byte[]> wireBytes() {
         // mostly the bytes framing cares about, so that prefixes, separators and newlines meet often
-        Arbitrary<Byte> framingBytes = Arbitraries.of((byte) '0', (byte) '1', (byte) '9', (byte) ' ', (byte) '\n',
-                (byte) '\r', (byte) 0, (byte) '<', (byte) 0xC3, (byte) 0xFF);
+        Arbitrary<Byte> framingBytes = Arbitraries.of(
+                (byte) '0',
+                (byte) '1',
+                (byte) '9',
+                (byte) ' ',
+                (byte) '\n',
+                (byte) '\r',
+                (byte) 0,
+                (byte) '<',
+                (byte) 0xC3,
+                (byte) 0xFF);
         Arbitrary<Byte> any = Arbitraries.bytes();
-        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(3, framingBytes), net.jqwik.api.Tuple.of(1, any))
-                .array(byte[].class).ofMaxSize(300);
+        return Arbitraries.frequencyOf(Tuple.of(3, framingBytes), Tuple.of(1, any))
+                .array(byte[].class)
+                .ofMaxSize(300);
     }
 }

@@ -1,12 +1,11 @@
 package io.kinesisbridge.source.syslog;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.kinesisbridge.app.RunningBridge;
 import io.kinesisbridge.testing.FreePorts;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.DatagramPacket;
@@ -22,15 +21,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The shipped syslog routes' limits, with real sockets: TCP connection cap and idle timeout, UDP drops made visible. */
 class SyslogListenerLimitsTest {
 
     @TempDir
     Path dataDir;
+
     private RunningBridge bridge;
     private int port;
     private final List<Socket> sockets = new ArrayList<>();
@@ -47,7 +47,8 @@ class SyslogListenerLimitsTest {
 
     private void start(Map<String, String> limits) throws Exception {
         port = FreePorts.tcpAndUdp();
-        Map<String, String> settings = new LinkedHashMap<>(Map.of("bridge.syslog.enabled", "true", "bridge.syslog.port", String.valueOf(port)));
+        Map<String, String> settings = new LinkedHashMap<>(
+                Map.of("bridge.syslog.enabled", "true", "bridge.syslog.port", String.valueOf(port)));
         settings.putAll(limits);
         bridge = RunningBridge.start(dataDir, settings);
     }
@@ -57,7 +58,10 @@ class SyslogListenerLimitsTest {
     }
 
     private String metrics() {
-        return bridge.context().getRegistry().findSingleByType(PrometheusMeterRegistry.class).scrape();
+        return bridge.context()
+                .getRegistry()
+                .findSingleByType(PrometheusMeterRegistry.class)
+                .scrape();
     }
 
     private Socket connect() throws IOException {
@@ -95,16 +99,19 @@ class SyslogListenerLimitsTest {
         for (int i = 0; i < 5; i++) {
             first.add(connect());
         }
-        await().atMost(Duration.ofSeconds(5)).until(() -> listeners().tcpConnections().open() == 5);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> listeners().tcpConnections().open() == 5);
         Socket sixth = connect();
         await().atMost(Duration.ofSeconds(5)).until(() -> closedByPeer(sixth));
         assertThat(listeners().tcpConnections().refused()).isEqualTo(1);
-        assertThat(metrics()).contains("kinesis_bridge_listener_connections_refused_total{listener=\"syslog-tcp\"} 1.0");
+        assertThat(metrics())
+                .contains("kinesis_bridge_listener_connections_refused_total{listener=\"syslog-tcp\"} 1.0");
 
         send(first.get(0), "<13>1 - capped-host app - - - within-the-cap\n");
         await().atMost(Duration.ofSeconds(10)).until(() -> recordsWith("within-the-cap") == 1);
         first.get(1).close();
-        await().atMost(Duration.ofSeconds(5)).until(() -> listeners().tcpConnections().open() == 4);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> listeners().tcpConnections().open() == 4);
         Socket next = connect();
         send(next, "<13>1 - capped-host app - - - after-one-left\n");
         await().atMost(Duration.ofSeconds(10)).until(() -> recordsWith("after-one-left") == 1);
@@ -120,12 +127,15 @@ class SyslogListenerLimitsTest {
         assertThat(listeners().tcpConnections().timedOutBy(SyslogTcpGuard.IDLE)).isEqualTo(2);
         assertThat(listeners().tcpConnections().open()).isZero();
         assertThat(recordsWith("then-silence")).isEqualTo(1);
-        assertThat(metrics()).contains("kinesis_bridge_listener_connections_timed_out_total{listener=\"syslog-tcp\"} 2.0");
+        assertThat(metrics())
+                .contains("kinesis_bridge_listener_connections_timed_out_total{listener=\"syslog-tcp\"} 2.0");
     }
 
     @Test
     void aUdpBurstOverflowingATinyReceiveBuffer_showsEveryLostDatagramInTheDropMetric() throws Exception {
-        assertThat(Files.exists(Path.of("/proc/net/udp"))).as("Linux counts UDP drops in /proc/net/udp").isTrue();
+        assertThat(Files.exists(Path.of("/proc/net/udp")))
+                .as("Linux counts UDP drops in /proc/net/udp")
+                .isTrue();
         start(Map.of("bridge.syslog.udp-receive-buffer-bytes", "1024"));
         int sent = 20_000;
         try (DatagramSocket udp = new DatagramSocket()) {
@@ -135,7 +145,8 @@ class SyslogListenerLimitsTest {
             }
         }
         // every datagram either became a record or was counted as dropped by the kernel
-        await().atMost(Duration.ofSeconds(60)).until(() -> recordsWith("udp-burst-") + listeners().udpDrops() == sent);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> recordsWith("udp-burst-") + listeners().udpDrops() == sent);
         long drops = listeners().udpDrops();
         assertThat(drops).isPositive();
         assertThat(metrics()).contains("kinesis_bridge_syslog_udp_drops_total " + (double) drops);

@@ -1,6 +1,6 @@
 package io.kinesisbridge.source.syslog;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -8,12 +8,12 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class SyslogParserTest {
 
-    private final SyslogParser parser = new SyslogParser(Clock.fixed(Instant.parse("2026-03-10T12:00:00Z"), ZoneOffset.UTC));
+    private final SyslogParser parser =
+            new SyslogParser(Clock.fixed(Instant.parse("2026-03-10T12:00:00Z"), ZoneOffset.UTC));
 
     private SyslogMessage parsed(String raw) {
         SyslogParseResult r = parser.parse(raw);
@@ -39,9 +39,10 @@ class SyslogParserTest {
         assertThat(m.app()).contains("myapp");
         assertThat(m.procid()).contains("42");
         assertThat(m.msgid()).contains("ID7");
-        assertThat(m.structuredData()).containsExactly(
-                Map.entry("timeQuality", Map.of("tzKnown", List.of("1"), "isSynced", List.of("0"))),
-                Map.entry("zoo@123", Map.of("tiger", List.of("hungry"))));
+        assertThat(m.structuredData())
+                .containsExactly(
+                        Map.entry("timeQuality", Map.of("tzKnown", List.of("1"), "isSynced", List.of("0"))),
+                        Map.entry("zoo@123", Map.of("tiger", List.of("hungry"))));
         assertThat(m.message()).isEqualTo("hello 5424");
     }
 
@@ -124,8 +125,13 @@ class SyslogParserTest {
 
     @Test
     void rfc3164_wordsWithoutColonOrPid_stayWholeInTheMessage() {
-        for (String content : List.of("hello world", "GET /index.html 200", "app[] broken pid", "too~odd[12] tag chars",
-                "a".repeat(33) + "[1] tag too long", "app[12]x no space after the pid")) {
+        for (String content : List.of(
+                "hello world",
+                "GET /index.html 200",
+                "app[] broken pid",
+                "too~odd[12] tag chars",
+                "a".repeat(33) + "[1] tag too long",
+                "app[12]x no space after the pid")) {
             SyslogMessage m = parsed("<14>Mar 10 11:00:00 web1 " + content);
             assertThat(m.host()).as(content).contains("web1");
             assertThat(m.app()).as(content).isEmpty();
@@ -162,7 +168,8 @@ class SyslogParserTest {
     @Test
     void lineEndsAndNuls_areNotPartOfTheMessage() {
         assertThat(parsed("<13>1 - h a - - - text\r\n\0").message()).isEqualTo("text");
-        assertThat(((SyslogParseResult.Unparsed) parser.parse("garbage\n")).raw()).isEqualTo("garbage");
+        assertThat(((SyslogParseResult.Unparsed) parser.parse("garbage\n")).raw())
+                .isEqualTo("garbage");
         assertThat(parsed("<13>Mar 10 11:00:00 h t: x\n").message()).isEqualTo("x");
         assertThat(Optional.of(parsed("<0>1 - - - - - -").facility())).contains("kern");
     }

@@ -1,10 +1,9 @@
 package io.kinesisbridge.source.syslog;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Reading the kernel's UDP socket table: rows as Linux writes them in /proc/net/udp and /proc/net/udp6. */
 class UdpSocketTableTest {
@@ -25,7 +24,8 @@ class UdpSocketTableTest {
     @Test
     void theLocalPort_isTheHexNumberAfterTheLastColon() {
         assertThat(UdpSocketTable.localPort("0100007F:15AA")).isEqualTo(5546);
-        assertThat(UdpSocketTable.localPort("00000000000000000000000001000000:15AB")).isEqualTo(5547);
+        assertThat(UdpSocketTable.localPort("00000000000000000000000001000000:15AB"))
+                .isEqualTo(5547);
         assertThat(UdpSocketTable.localPort("garbage")).isEqualTo(-1);
     }
 }

@@ -8,5 +8,4 @@ import java.util.Optional;
  *
  * @param externalId the external id the role's trust policy asks for, if any
  */
-public record AssumeRole(String roleArn, Optional<String> externalId, String sessionName) {
-}
+public record AssumeRole(String roleArn, Optional<String> externalId, String sessionName) {}

@@ -20,20 +20,33 @@ import java.util.Optional;
  * @param acquisitionTimeout how long a request waits for a free connection
  * @param stsEndpointOverride another STS endpoint than the region's, for assume-role and web identity
  */
-public record AwsBackendSettings(Optional<String> region, Optional<URI> endpointOverride, boolean cbor,
-                                 CredentialsSource credentials, Optional<AssumeRole> assumeRole,
-                                 HttpProtocol httpProtocol, int maxConcurrency, Duration connectTimeout,
-                                 Duration readTimeout, Duration attemptTimeout, Duration acquisitionTimeout,
-                                 Optional<URI> stsEndpointOverride) {
+public record AwsBackendSettings(
+        Optional<String> region,
+        Optional<URI> endpointOverride,
+        boolean cbor,
+        CredentialsSource credentials,
+        Optional<AssumeRole> assumeRole,
+        HttpProtocol httpProtocol,
+        int maxConcurrency,
+        Duration connectTimeout,
+        Duration readTimeout,
+        Duration attemptTimeout,
+        Duration acquisitionTimeout,
+        Optional<URI> stsEndpointOverride) {
 
-    public enum HttpProtocol { AUTO, HTTP1_1, HTTP2 }
+    public enum HttpProtocol {
+        AUTO,
+        HTTP1_1,
+        HTTP2
+    }
 
     public AwsBackendSettings {
         if (maxConcurrency < 1) {
             throw new IllegalArgumentException("maxConcurrency must be at least 1");
         }
         endpointOverride.ifPresent(uri -> {
-            if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+            if (uri.getScheme() == null
+                    || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
                     || uri.getHost() == null) {
                 throw new IllegalArgumentException("endpoint override must be an http:// or https:// URL, got " + uri);
             }
@@ -45,44 +58,131 @@ public record AwsBackendSettings(Optional<String> region, Optional<URI> endpoint
 
     /** The default chain, CBOR on, the region's endpoint, 50 connections. */
     public static AwsBackendSettings defaults() {
-        return new AwsBackendSettings(Optional.empty(), Optional.empty(), true, new CredentialsSource.DefaultChain(),
-                Optional.empty(), HttpProtocol.AUTO, 50, Duration.ofSeconds(2), Duration.ofSeconds(30),
-                Duration.ofSeconds(10), Duration.ofSeconds(10), Optional.empty());
+        return new AwsBackendSettings(
+                Optional.empty(),
+                Optional.empty(),
+                true,
+                new CredentialsSource.DefaultChain(),
+                Optional.empty(),
+                HttpProtocol.AUTO,
+                50,
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(10),
+                Optional.empty());
     }
 
     public AwsBackendSettings withEndpoint(URI endpoint) {
-        return new AwsBackendSettings(region, Optional.of(endpoint), cbor, credentials, assumeRole, httpProtocol,
-                maxConcurrency, connectTimeout, readTimeout, attemptTimeout, acquisitionTimeout, stsEndpointOverride);
+        return new AwsBackendSettings(
+                region,
+                Optional.of(endpoint),
+                cbor,
+                credentials,
+                assumeRole,
+                httpProtocol,
+                maxConcurrency,
+                connectTimeout,
+                readTimeout,
+                attemptTimeout,
+                acquisitionTimeout,
+                stsEndpointOverride);
     }
 
     public AwsBackendSettings withRegion(String r) {
-        return new AwsBackendSettings(Optional.of(r), endpointOverride, cbor, credentials, assumeRole, httpProtocol,
-                maxConcurrency, connectTimeout, readTimeout, attemptTimeout, acquisitionTimeout, stsEndpointOverride);
+        return new AwsBackendSettings(
+                Optional.of(r),
+                endpointOverride,
+                cbor,
+                credentials,
+                assumeRole,
+                httpProtocol,
+                maxConcurrency,
+                connectTimeout,
+                readTimeout,
+                attemptTimeout,
+                acquisitionTimeout,
+                stsEndpointOverride);
     }
 
     public AwsBackendSettings withCbor(boolean on) {
-        return new AwsBackendSettings(region, endpointOverride, on, credentials, assumeRole, httpProtocol,
-                maxConcurrency, connectTimeout, readTimeout, attemptTimeout, acquisitionTimeout, stsEndpointOverride);
+        return new AwsBackendSettings(
+                region,
+                endpointOverride,
+                on,
+                credentials,
+                assumeRole,
+                httpProtocol,
+                maxConcurrency,
+                connectTimeout,
+                readTimeout,
+                attemptTimeout,
+                acquisitionTimeout,
+                stsEndpointOverride);
     }
 
     public AwsBackendSettings withCredentials(CredentialsSource c) {
-        return new AwsBackendSettings(region, endpointOverride, cbor, c, assumeRole, httpProtocol,
-                maxConcurrency, connectTimeout, readTimeout, attemptTimeout, acquisitionTimeout, stsEndpointOverride);
+        return new AwsBackendSettings(
+                region,
+                endpointOverride,
+                cbor,
+                c,
+                assumeRole,
+                httpProtocol,
+                maxConcurrency,
+                connectTimeout,
+                readTimeout,
+                attemptTimeout,
+                acquisitionTimeout,
+                stsEndpointOverride);
     }
 
     public AwsBackendSettings withAssumeRole(Optional<AssumeRole> role) {
-        return new AwsBackendSettings(region, endpointOverride, cbor, credentials, role, httpProtocol,
-                maxConcurrency, connectTimeout, readTimeout, attemptTimeout, acquisitionTimeout, stsEndpointOverride);
+        return new AwsBackendSettings(
+                region,
+                endpointOverride,
+                cbor,
+                credentials,
+                role,
+                httpProtocol,
+                maxConcurrency,
+                connectTimeout,
+                readTimeout,
+                attemptTimeout,
+                acquisitionTimeout,
+                stsEndpointOverride);
     }
 
     public AwsBackendSettings withAttemptTimeout(Duration timeout) {
-        return new AwsBackendSettings(region, endpointOverride, cbor, credentials, assumeRole, httpProtocol,
-                maxConcurrency, connectTimeout, readTimeout, timeout, acquisitionTimeout, stsEndpointOverride);
+        return new AwsBackendSettings(
+                region,
+                endpointOverride,
+                cbor,
+                credentials,
+                assumeRole,
+                httpProtocol,
+                maxConcurrency,
+                connectTimeout,
+                readTimeout,
+                timeout,
+                acquisitionTimeout,
+                stsEndpointOverride);
     }
 
     public AwsBackendSettings withStsEndpoint(URI endpoint) {
-        return new AwsBackendSettings(region, endpointOverride, cbor, credentials, assumeRole, httpProtocol,
-                maxConcurrency, connectTimeout, readTimeout, attemptTimeout, acquisitionTimeout, Optional.of(endpoint));
+        return new AwsBackendSettings(
+                region,
+                endpointOverride,
+                cbor,
+                credentials,
+                assumeRole,
+                httpProtocol,
+                maxConcurrency,
+                connectTimeout,
+                readTimeout,
+                attemptTimeout,
+                acquisitionTimeout,
+                Optional.of(endpoint));
     }
 
     /** Whether requests go over HTTP/2: asked for, or AUTO with an https endpoint (the SDK's choice for Kinesis). */
@@ -90,7 +190,8 @@ public record AwsBackendSettings(Optional<String> region, Optional<URI> endpoint
         return switch (httpProtocol) {
             case HTTP2 -> true;
             case HTTP1_1 -> false;
-            case AUTO -> endpointOverride.map(u -> u.getScheme().equals("https")).orElse(true);
+            case AUTO ->
+                endpointOverride.map(u -> u.getScheme().equals("https")).orElse(true);
         };
     }
 }

@@ -1,5 +1,8 @@
 package io.kinesisbridge.backend.aws;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -13,10 +16,6 @@ import software.amazon.awssdk.services.sts.StsClientBuilder;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 import software.amazon.awssdk.services.sts.auth.StsWebIdentityTokenFileCredentialsProvider;
 import software.amazon.awssdk.utils.SdkAutoCloseable;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
 
 /** Builds the credentials provider the settings describe, and owns what it opened (STS clients). */
 final class AwsCredentials implements SdkAutoCloseable {
@@ -38,7 +37,8 @@ final class AwsCredentials implements SdkAutoCloseable {
         String description;
         CredentialsSource source = settings.credentials();
         if (source instanceof CredentialsSource.Profile p) {
-            ProfileCredentialsProvider profile = ProfileCredentialsProvider.builder().profileName(p.name()).build();
+            ProfileCredentialsProvider profile =
+                    ProfileCredentialsProvider.builder().profileName(p.name()).build();
             owned.add(profile);
             base = profile;
             description = "profile " + p.name();
@@ -46,38 +46,54 @@ final class AwsCredentials implements SdkAutoCloseable {
             base = StaticCredentialsProvider.create(s.sessionToken()
                     .<software.amazon.awssdk.auth.credentials.AwsCredentials>map(token -> AwsSessionCredentials.create(
                             s.accessKeyId(), s.secretAccessKey().value(), token.value()))
-                    .orElseGet(() -> AwsBasicCredentials.create(s.accessKeyId(), s.secretAccessKey().value())));
+                    .orElseGet(() -> AwsBasicCredentials.create(
+                            s.accessKeyId(), s.secretAccessKey().value())));
             description = "static keys (access key id " + masked(s.accessKeyId()) + ")";
         } else if (source instanceof CredentialsSource.WebIdentity w) {
-            StsClient sts = sts(settings, region, owned); // AssumeRoleWithWebIdentity is unsigned: no credentials needed
+            StsClient sts =
+                    sts(settings, region, owned); // AssumeRoleWithWebIdentity is unsigned: no credentials needed
             StsWebIdentityTokenFileCredentialsProvider web = StsWebIdentityTokenFileCredentialsProvider.builder()
-                    .stsClient(sts).roleArn(w.roleArn()).roleSessionName(w.sessionName())
-                    .webIdentityTokenFile(w.tokenFile()).asyncCredentialUpdateEnabled(true).build();
+                    .stsClient(sts)
+                    .roleArn(w.roleArn())
+                    .roleSessionName(w.sessionName())
+                    .webIdentityTokenFile(w.tokenFile())
+                    .asyncCredentialUpdateEnabled(true)
+                    .build();
             owned.add(web);
             base = web;
             description = "web identity token " + w.tokenFile() + " for role " + w.roleArn();
         } else {
-            DefaultCredentialsProvider chain = DefaultCredentialsProvider.builder().build();
+            DefaultCredentialsProvider chain =
+                    DefaultCredentialsProvider.builder().build();
             owned.add(chain);
             base = chain;
             description = "the default credentials chain";
         }
         if (settings.assumeRole().isPresent()) {
             AssumeRole role = settings.assumeRole().get();
-            StsClientBuilder builder = StsClient.builder().httpClient(UrlConnectionHttpClient.create()).credentialsProvider(base);
+            StsClientBuilder builder = StsClient.builder()
+                    .httpClient(UrlConnectionHttpClient.create())
+                    .credentialsProvider(base);
             region.ifPresent(builder::region);
             settings.stsEndpointOverride().ifPresent(builder::endpointOverride);
             StsClient sts = builder.build();
             owned.add(sts);
-            StsAssumeRoleCredentialsProvider assume = StsAssumeRoleCredentialsProvider.builder().stsClient(sts)
+            StsAssumeRoleCredentialsProvider assume = StsAssumeRoleCredentialsProvider.builder()
+                    .stsClient(sts)
                     .asyncCredentialUpdateEnabled(true)
                     .refreshRequest(r -> {
                         r.roleArn(role.roleArn()).roleSessionName(role.sessionName());
                         role.externalId().ifPresent(r::externalId);
-                    }).build();
+                    })
+                    .build();
             owned.add(assume);
-            return new AwsCredentials(assume, owned, "role " + role.roleArn()
-                    + role.externalId().map(x -> " (with an external id)").orElse("") + " assumed with " + description);
+            return new AwsCredentials(
+                    assume,
+                    owned,
+                    "role " + role.roleArn()
+                            + role.externalId()
+                                    .map(x -> " (with an external id)")
+                                    .orElse("") + " assumed with " + description);
         }
         return new AwsCredentials(base, owned, description);
     }

@@ -2,16 +2,15 @@ package io.kinesisbridge.backend.aws;
 
 import io.kinesisbridge.put.KinesisError;
 import io.kinesisbridge.put.KinesisException;
+import java.io.IOException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
-
-import java.io.IOException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The one place where what the AWS SDK throws becomes a {@link KinesisException}, retryable or not:
@@ -30,8 +29,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class AwsErrors {
 
-    private AwsErrors() {
-    }
+    private AwsErrors() {}
 
     static KinesisException toKinesisException(Throwable thrown, String streamName, String partitionKey) {
         Throwable t = unwrap(thrown);
@@ -54,12 +52,16 @@ final class AwsErrors {
         }
         if (t instanceof SdkClientException client) {
             if (isNetworkFailure(client)) {
-                return new KinesisError(KinesisError.SERVICE_UNREACHABLE, "Kinesis could not be reached: " + describe(client));
+                return new KinesisError(
+                        KinesisError.SERVICE_UNREACHABLE, "Kinesis could not be reached: " + describe(client));
             }
             return new KinesisError(client.getClass().getSimpleName(), describe(client));
         }
         if (t instanceof SdkException sdk) {
-            return new KinesisError(sdk.retryable() ? KinesisError.SERVICE_UNREACHABLE : sdk.getClass().getSimpleName(),
+            return new KinesisError(
+                    sdk.retryable()
+                            ? KinesisError.SERVICE_UNREACHABLE
+                            : sdk.getClass().getSimpleName(),
                     describe(sdk));
         }
         if (isNetworkFailure(t)) {
@@ -71,7 +73,8 @@ final class AwsErrors {
     private static KinesisError serviceError(AwsServiceException e) {
         String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
         String message = e.awsErrorDetails() == null || e.awsErrorDetails().errorMessage() == null
-                ? e.getMessage() : e.awsErrorDetails().errorMessage();
+                ? e.getMessage()
+                : e.awsErrorDetails().errorMessage();
         int status = e.statusCode();
         if (code == null || code.isBlank()) {
             code = "HTTP" + status;
@@ -97,8 +100,10 @@ final class AwsErrors {
             return true;
         }
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof IOException || c instanceof TimeoutException
-                    || c.getClass().getName().startsWith("io.netty.channel.") || c.getClass().getName().startsWith("io.netty.handler.timeout.")) {
+            if (c instanceof IOException
+                    || c instanceof TimeoutException
+                    || c.getClass().getName().startsWith("io.netty.channel.")
+                    || c.getClass().getName().startsWith("io.netty.handler.timeout.")) {
                 return true;
             }
             if (c.getCause() == c) {
@@ -113,7 +118,9 @@ final class AwsErrors {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return root == t ? shortMessage(t) : shortMessage(t) + " (" + root.getClass().getSimpleName() + ": " + shortMessage(root) + ")";
+        return root == t
+                ? shortMessage(t)
+                : shortMessage(t) + " (" + root.getClass().getSimpleName() + ": " + shortMessage(root) + ")";
     }
 
     /**
@@ -121,12 +128,14 @@ final class AwsErrors {
      * message of over a thousand characters, which would otherwise land in every dead letter.
      */
     static String shortMessage(Throwable t) {
-        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().strip();
+        String message = t.getMessage() == null
+                ? t.getClass().getSimpleName()
+                : t.getMessage().strip();
         int newline = message.indexOf('\n');
         if (newline > 0) {
             message = message.substring(0, newline);
         }
-        for (String detail : new String[]{" AwsCredentialsProviderChain(", ": ["}) {
+        for (String detail : new String[] {" AwsCredentialsProviderChain(", ": ["}) {
             int at = message.indexOf(detail);
             if (at > 0) {
                 message = message.substring(0, at);

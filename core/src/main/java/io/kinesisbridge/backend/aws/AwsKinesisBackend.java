@@ -10,11 +10,15 @@ import io.kinesisbridge.put.PutRecordValidator;
 import io.kinesisbridge.put.RecordResult;
 import io.kinesisbridge.put.ShardMap;
 import io.kinesisbridge.put.ShardRange;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
@@ -28,11 +32,6 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 import software.amazon.awssdk.services.kinesis.model.Shard;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The {@code aws} backend: Kinesis Data Streams through the AWS SDK's async client on Netty. It only makes the
@@ -50,8 +49,11 @@ public final class AwsKinesisBackend implements KinesisBackend {
     private final AwsCredentials credentials;
     private final AwsBackendSettings settings;
 
-    private AwsKinesisBackend(KinesisAsyncClient client, SdkAsyncHttpClient http, AwsCredentials credentials,
-                              AwsBackendSettings settings) {
+    private AwsKinesisBackend(
+            KinesisAsyncClient client,
+            SdkAsyncHttpClient http,
+            AwsCredentials credentials,
+            AwsBackendSettings settings) {
         this.client = client;
         this.http = http;
         this.credentials = credentials;
@@ -84,11 +86,14 @@ public final class AwsKinesisBackend implements KinesisBackend {
             settings.region().map(Region::of).ifPresent(builder::region);
             settings.endpointOverride().ifPresent(builder::endpointOverride);
             KinesisAsyncClient client = builder.build();
-            LOG.debug("AWS backend: region {}, endpoint {}, {} on the wire, {} up to {} connections, credentials from {}",
+            LOG.debug(
+                    "AWS backend: region {}, endpoint {}, {} on the wire, {} up to {} connections, credentials from {}",
                     settings.region().orElse("from the SDK's region chain"),
                     settings.endpointOverride().map(Object::toString).orElse("the region's"),
-                    settings.cbor() ? "CBOR" : "JSON", settings.http2() ? "HTTP/2" : "HTTP/1.1",
-                    settings.maxConcurrency(), credentials.description());
+                    settings.cbor() ? "CBOR" : "JSON",
+                    settings.http2() ? "HTTP/2" : "HTTP/1.1",
+                    settings.maxConcurrency(),
+                    credentials.description());
             return new AwsKinesisBackend(client, http, credentials, settings);
         } catch (RuntimeException e) {
             credentials.close();
@@ -114,18 +119,27 @@ public final class AwsKinesisBackend implements KinesisBackend {
     public CompletableFuture<StreamDescription> describeStream(String streamName) {
         CompletableFuture<Integer> maxRecordSize = client.describeStreamSummary(r -> r.streamName(streamName))
                 .thenApply(r -> Optional.ofNullable(r.streamDescriptionSummary().maxRecordSizeInKiB())
-                        .map(kib -> kib * 1024).orElse(PutRecordValidator.DEFAULT_MAX_RECORD_SIZE_BYTES));
+                        .map(kib -> kib * 1024)
+                        .orElse(PutRecordValidator.DEFAULT_MAX_RECORD_SIZE_BYTES));
         CompletableFuture<List<ShardRange>> shards = listOpenShards(
-                ListShardsRequest.builder().streamName(streamName).maxResults(LIST_SHARDS_PAGE).build(), new ArrayList<>());
-        return maxRecordSize.thenCombine(shards, (size, open) -> new StreamDescription(streamName, new ShardMap(open), size))
-                .exceptionallyCompose(e -> CompletableFuture.failedFuture(AwsErrors.toKinesisException(e, streamName, null)));
+                ListShardsRequest.builder()
+                        .streamName(streamName)
+                        .maxResults(LIST_SHARDS_PAGE)
+                        .build(),
+                new ArrayList<>());
+        return maxRecordSize
+                .thenCombine(shards, (size, open) -> new StreamDescription(streamName, new ShardMap(open), size))
+                .exceptionallyCompose(
+                        e -> CompletableFuture.failedFuture(AwsErrors.toKinesisException(e, streamName, null)));
     }
 
     private CompletableFuture<List<ShardRange>> listOpenShards(ListShardsRequest request, List<ShardRange> open) {
         return client.listShards(request).thenCompose((ListShardsResponse page) -> {
             for (Shard s : page.shards()) {
                 if (s.sequenceNumberRange() == null || s.sequenceNumberRange().endingSequenceNumber() == null) {
-                    open.add(new ShardRange(s.shardId(), HashKey.parse(s.hashKeyRange().startingHashKey()),
+                    open.add(new ShardRange(
+                            s.shardId(),
+                            HashKey.parse(s.hashKeyRange().startingHashKey()),
                             HashKey.parse(s.hashKeyRange().endingHashKey())));
                 }
             }
@@ -133,7 +147,12 @@ public final class AwsKinesisBackend implements KinesisBackend {
                 return CompletableFuture.completedFuture(open);
             }
             // a page after the first names only the token: StreamName and NextToken exclude each other
-            return listOpenShards(ListShardsRequest.builder().nextToken(page.nextToken()).maxResults(LIST_SHARDS_PAGE).build(), open);
+            return listOpenShards(
+                    ListShardsRequest.builder()
+                            .nextToken(page.nextToken())
+                            .maxResults(LIST_SHARDS_PAGE)
+                            .build(),
+                    open);
         });
     }
 
@@ -147,8 +166,9 @@ public final class AwsKinesisBackend implements KinesisBackend {
         command.sequenceNumberForOrdering().ifPresent(request::sequenceNumberForOrdering);
         CompletableFuture<RecordResult.Accepted> answer;
         try {
-            answer = client.putRecord(request.build()).thenApply(r -> new RecordResult.Accepted(r.shardId(), r.sequenceNumber(),
-                    encryption(r.encryptionTypeAsString())));
+            answer = client.putRecord(request.build())
+                    .thenApply(r -> new RecordResult.Accepted(
+                            r.shardId(), r.sequenceNumber(), encryption(r.encryptionTypeAsString())));
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
@@ -169,7 +189,10 @@ public final class AwsKinesisBackend implements KinesisBackend {
         }
         CompletableFuture<PutRecordsResponse> answer;
         try {
-            answer = client.putRecords(PutRecordsRequest.builder().streamName(streamName).records(entries).build())
+            answer = client.putRecords(PutRecordsRequest.builder()
+                            .streamName(streamName)
+                            .records(entries)
+                            .build())
                     .thenApply(r -> {
                         List<PutRecordsResultEntry> results = r.records();
                         if (results.size() != commands.size()) {
@@ -179,17 +202,22 @@ public final class AwsKinesisBackend implements KinesisBackend {
                         String encryption = encryption(r.encryptionTypeAsString());
                         List<RecordResult> mapped = new ArrayList<>(results.size());
                         for (PutRecordsResultEntry entry : results) {
-                            mapped.add(entry.errorCode() != null
-                                    ? new RecordResult.Failed(new KinesisError(entry.errorCode(),
-                                            Optional.ofNullable(entry.errorMessage()).orElse(entry.errorCode())))
-                                    : new RecordResult.Accepted(entry.shardId(), entry.sequenceNumber(), encryption));
+                            mapped.add(
+                                    entry.errorCode() != null
+                                            ? new RecordResult.Failed(new KinesisError(
+                                                    entry.errorCode(),
+                                                    Optional.ofNullable(entry.errorMessage())
+                                                            .orElse(entry.errorCode())))
+                                            : new RecordResult.Accepted(
+                                                    entry.shardId(), entry.sequenceNumber(), encryption));
                         }
                         return new PutRecordsResponse(mapped);
                     });
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
-        return answer.exceptionallyCompose(e -> CompletableFuture.failedFuture(AwsErrors.toKinesisException(e, streamName, null)));
+        return answer.exceptionallyCompose(
+                e -> CompletableFuture.failedFuture(AwsErrors.toKinesisException(e, streamName, null)));
     }
 
     private static String encryption(String type) {

@@ -6,8 +6,7 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 /** What the aws backend checks before it takes records: that a region is known and the credentials resolve. */
 final class AwsSetupCheck {
 
-    private AwsSetupCheck() {
-    }
+    private AwsSetupCheck() {}
 
     static void regionKnown(AwsBackendSettings settings) {
         if (settings.region().isPresent()) {
@@ -16,8 +15,9 @@ final class AwsSetupCheck {
         try {
             new DefaultAwsRegionProviderChain().getRegion();
         } catch (SdkException e) {
-            throw new AwsSetupException("no AWS region: set bridge.aws.region (e.g. --bridge.aws.region=eu-west-1), or the "
-                    + "environment variable AWS_REGION, or a region in the AWS profile (~/.aws/config)");
+            throw new AwsSetupException(
+                    "no AWS region: set bridge.aws.region (e.g. --bridge.aws.region=eu-west-1), or the "
+                            + "environment variable AWS_REGION, or a region in the AWS profile (~/.aws/config)");
         }
     }
 
@@ -25,16 +25,21 @@ final class AwsSetupCheck {
         try {
             credentials.provider().resolveCredentials();
         } catch (SdkException e) {
-            throw new AwsSetupException(settings.credentials() instanceof CredentialsSource.DefaultChain && settings.assumeRole().isEmpty()
-                    ? problem(settings) : problem(settings) + " (" + AwsErrors.shortMessage(e) + ")");
+            throw new AwsSetupException(
+                    settings.credentials() instanceof CredentialsSource.DefaultChain
+                                    && settings.assumeRole().isEmpty()
+                            ? problem(settings)
+                            : problem(settings) + " (" + AwsErrors.shortMessage(e) + ")");
         }
     }
 
     private static String problem(AwsBackendSettings settings) {
-        String role = settings.assumeRole().map(r -> " to assume role " + r.roleArn()).orElse("");
+        String role =
+                settings.assumeRole().map(r -> " to assume role " + r.roleArn()).orElse("");
         CredentialsSource source = settings.credentials();
         if (source instanceof CredentialsSource.Profile p) {
-            return "no AWS credentials" + role + " from profile " + p.name() + " (bridge.aws.profile; ~/.aws/credentials and ~/.aws/config)";
+            return "no AWS credentials" + role + " from profile " + p.name()
+                    + " (bridge.aws.profile; ~/.aws/credentials and ~/.aws/config)";
         }
         if (source instanceof CredentialsSource.WebIdentity w) {
             return "no AWS credentials from the web identity token " + w.tokenFile() + " for role " + w.roleArn()

@@ -8,8 +8,7 @@ import java.util.Optional;
 public sealed interface CredentialsSource {
 
     /** The SDK's default chain: environment, system properties, web identity, profile, container, instance. */
-    record DefaultChain() implements CredentialsSource {
-    }
+    record DefaultChain() implements CredentialsSource {}
 
     /** A named profile of ~/.aws/config and ~/.aws/credentials (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE). */
     record Profile(String name) implements CredentialsSource {
@@ -19,7 +18,8 @@ public sealed interface CredentialsSource {
     }
 
     /** Fixed keys, with a session token for temporary credentials. */
-    record Static(String accessKeyId, Secret secretAccessKey, Optional<Secret> sessionToken) implements CredentialsSource {
+    record Static(String accessKeyId, Secret secretAccessKey, Optional<Secret> sessionToken)
+            implements CredentialsSource {
         public Static {
             Objects.requireNonNull(accessKeyId, "accessKeyId");
             Objects.requireNonNull(secretAccessKey, "secretAccessKey");
@@ -28,8 +28,7 @@ public sealed interface CredentialsSource {
     }
 
     /** STS AssumeRoleWithWebIdentity with the token in a file (EKS IRSA, GitHub OIDC, …). */
-    record WebIdentity(Path tokenFile, String roleArn, String sessionName) implements CredentialsSource {
-    }
+    record WebIdentity(Path tokenFile, String roleArn, String sessionName) implements CredentialsSource {}
 
     /** A value that must not reach a log: shows as {@code ****}. */
     record Secret(String value) {

@@ -1,5 +1,12 @@
 package io.kinesisbridge.backend.aws;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.Optional;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
@@ -11,14 +18,6 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.SdkHttpResponse;
-
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.util.Optional;
 
 /**
  * Puts one client on the wire form the bridge was configured with, CBOR or JSON, whatever the JVM says.
@@ -33,9 +32,12 @@ import java.util.Optional;
  */
 final class WireFormatInterceptor implements ExecutionInterceptor {
 
-    private static final ExecutionAttribute<byte[]> REWRITTEN_BODY = new ExecutionAttribute<>("kinesis-bridge.wire.body");
-    private static final ExecutionAttribute<Boolean> SDK_SPEAKS_CBOR = new ExecutionAttribute<>("kinesis-bridge.wire.sdk-cbor");
-    private static final ExecutionAttribute<Boolean> REWRITE_RESPONSE = new ExecutionAttribute<>("kinesis-bridge.wire.response");
+    private static final ExecutionAttribute<byte[]> REWRITTEN_BODY =
+            new ExecutionAttribute<>("kinesis-bridge.wire.body");
+    private static final ExecutionAttribute<Boolean> SDK_SPEAKS_CBOR =
+            new ExecutionAttribute<>("kinesis-bridge.wire.sdk-cbor");
+    private static final ExecutionAttribute<Boolean> REWRITE_RESPONSE =
+            new ExecutionAttribute<>("kinesis-bridge.wire.response");
 
     private final boolean cbor;
 
@@ -49,7 +51,8 @@ final class WireFormatInterceptor implements ExecutionInterceptor {
 
     /** Called first of the request hooks: rewrites the body once and keeps it for the others. */
     @Override
-    public Optional<AsyncRequestBody> modifyAsyncHttpContent(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
+    public Optional<AsyncRequestBody> modifyAsyncHttpContent(
+            Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
         byte[] body = rewrittenBody(context, attributes);
         return body == null ? context.asyncRequestBody() : Optional.of(AsyncRequestBody.fromBytes(body));
     }
@@ -77,13 +80,17 @@ final class WireFormatInterceptor implements ExecutionInterceptor {
         if (done != null) {
             return done;
         }
-        String contentType = context.httpRequest().firstMatchingHeader("Content-Type").orElse(null);
+        String contentType =
+                context.httpRequest().firstMatchingHeader("Content-Type").orElse(null);
         boolean sdkCbor = WireTranscoder.isCbor(contentType);
-        if (sdkCbor == cbor || !(sdkCbor || WireTranscoder.isJson(contentType)) || context.requestBody().isEmpty()) {
+        if (sdkCbor == cbor
+                || !(sdkCbor || WireTranscoder.isJson(contentType))
+                || context.requestBody().isEmpty()) {
             return null;
         }
         byte[] original;
-        try (InputStream in = context.requestBody().get().contentStreamProvider().newStream()) {
+        try (InputStream in =
+                context.requestBody().get().contentStreamProvider().newStream()) {
             original = in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -97,22 +104,25 @@ final class WireFormatInterceptor implements ExecutionInterceptor {
     @Override
     public SdkHttpResponse modifyHttpResponse(Context.ModifyHttpResponse context, ExecutionAttributes attributes) {
         Boolean sdkCbor = attributes.getAttribute(SDK_SPEAKS_CBOR);
-        String contentType = context.httpResponse().firstMatchingHeader("Content-Type").orElse(null);
+        String contentType =
+                context.httpResponse().firstMatchingHeader("Content-Type").orElse(null);
         // rewrite only what came in the wanted form; an error page of a proxy stays as it is
         if (sdkCbor == null || !(cbor ? WireTranscoder.isCbor(contentType) : WireTranscoder.isJson(contentType))) {
             return context.httpResponse();
         }
         attributes.putAttribute(REWRITE_RESPONSE, true);
         return context.httpResponse().toBuilder()
-                .putHeader("Content-Type", sdkCbor ? WireTranscoder.CBOR_CONTENT_TYPE : WireTranscoder.JSON_CONTENT_TYPE)
+                .putHeader(
+                        "Content-Type", sdkCbor ? WireTranscoder.CBOR_CONTENT_TYPE : WireTranscoder.JSON_CONTENT_TYPE)
                 .removeHeader("Content-Length")
                 .build();
     }
 
     @Override
-    public Optional<Publisher<ByteBuffer>> modifyAsyncHttpResponseContent(Context.ModifyHttpResponse context,
-                                                                          ExecutionAttributes attributes) {
-        if (!Boolean.TRUE.equals(attributes.getAttribute(REWRITE_RESPONSE)) || context.responsePublisher().isEmpty()) {
+    public Optional<Publisher<ByteBuffer>> modifyAsyncHttpResponseContent(
+            Context.ModifyHttpResponse context, ExecutionAttributes attributes) {
+        if (!Boolean.TRUE.equals(attributes.getAttribute(REWRITE_RESPONSE))
+                || context.responsePublisher().isEmpty()) {
             return context.responsePublisher();
         }
         boolean toCbor = attributes.getAttribute(SDK_SPEAKS_CBOR);
@@ -120,12 +130,15 @@ final class WireFormatInterceptor implements ExecutionInterceptor {
     }
 
     @Override
-    public Optional<InputStream> modifyHttpResponseContent(Context.ModifyHttpResponse context, ExecutionAttributes attributes) {
-        if (!Boolean.TRUE.equals(attributes.getAttribute(REWRITE_RESPONSE)) || context.responseBody().isEmpty()) {
+    public Optional<InputStream> modifyHttpResponseContent(
+            Context.ModifyHttpResponse context, ExecutionAttributes attributes) {
+        if (!Boolean.TRUE.equals(attributes.getAttribute(REWRITE_RESPONSE))
+                || context.responseBody().isEmpty()) {
             return context.responseBody();
         }
         try (InputStream in = context.responseBody().get()) {
-            return Optional.of(new ByteArrayInputStream(rewriteResponse(in.readAllBytes(), attributes.getAttribute(SDK_SPEAKS_CBOR))));
+            return Optional.of(new ByteArrayInputStream(
+                    rewriteResponse(in.readAllBytes(), attributes.getAttribute(SDK_SPEAKS_CBOR))));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

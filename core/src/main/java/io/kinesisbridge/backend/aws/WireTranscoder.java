@@ -6,11 +6,11 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.util.Locale;
 
 /**
  * Rewrites a Kinesis request or response body between the two wire forms of the Kinesis protocol: AWS JSON 1.1
@@ -25,15 +25,14 @@ final class WireTranscoder {
     private static final JsonFactory JSON = JsonFactory.builder().build();
     private static final CBORFactory CBOR = CBORFactory.builder().build();
 
-    private WireTranscoder() {
-    }
+    private WireTranscoder() {}
 
     static boolean isCbor(String contentType) {
-        return contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-amz-cbor");
+        return contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/x-amz-cbor");
     }
 
     static boolean isJson(String contentType) {
-        return contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-amz-json");
+        return contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/x-amz-json");
     }
 
     static byte[] jsonToCbor(byte[] json) {
@@ -50,7 +49,8 @@ final class WireTranscoder {
         }
         boolean toCbor = to == CBOR;
         ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + 64);
-        try (JsonParser in = from.createParser(body); JsonGenerator gen = to.createGenerator(out)) {
+        try (JsonParser in = from.createParser(body);
+                JsonGenerator gen = to.createGenerator(out)) {
             JsonToken token;
             while ((token = in.nextToken()) != null) {
                 String field = in.getParsingContext().inObject() ? in.currentName() : null;

@@ -8,7 +8,6 @@ import io.kinesisbridge.put.KinesisException;
 import io.kinesisbridge.put.PutRecordCommand;
 import io.kinesisbridge.put.RecordResult;
 import io.kinesisbridge.put.ShardRange;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -64,7 +63,8 @@ public final class FaultInjectingBackend implements KinesisBackend {
         CompletableFuture<RecordResult.Accepted> result;
         if (requestFault != null) {
             result = delegate.describeStream(command.streamName()).thenApply(d -> {
-                throw KinesisException.of(error(requestFault, d, command), command.streamName(), command.partitionKey());
+                throw KinesisException.of(
+                        error(requestFault, d, command), command.streamName(), command.partitionKey());
             });
         } else {
             result = delegate.putRecord(command);
@@ -82,49 +82,59 @@ public final class FaultInjectingBackend implements KinesisBackend {
             }
         }
         long delay = drawDelayMillis();
-        CompletableFuture<PutRecordsResponse> result = delegate.describeStream(streamName).thenCompose(d -> {
-            if (requestFault != null) {
-                PutRecordCommand first = commands.isEmpty() ? null : commands.get(0);
-                throw KinesisException.of(error(requestFault, d, first), streamName, null);
-            }
-            List<PutRecordCommand> passed = new ArrayList<>(commands.size());
-            for (int i = 0; i < commands.size(); i++) {
-                if (entryFaults[i] == null) {
-                    passed.add(commands.get(i));
-                }
-            }
-            CompletableFuture<PutRecordsResponse> written = passed.isEmpty()
-                    ? CompletableFuture.completedFuture(new PutRecordsResponse(List.of()))
-                    : delegate.putRecords(streamName, passed);
-            return written.thenApply(response -> {
-                List<RecordResult> merged = new ArrayList<>(commands.size());
-                int next = 0;
-                for (int i = 0; i < commands.size(); i++) {
-                    merged.add(entryFaults[i] == null ? response.results().get(next++)
-                            : new RecordResult.Failed(error(entryFaults[i], d, commands.get(i))));
-                }
-                return new PutRecordsResponse(merged);
-            });
-        });
+        CompletableFuture<PutRecordsResponse> result = delegate.describeStream(streamName)
+                .thenCompose(d -> {
+                    if (requestFault != null) {
+                        PutRecordCommand first = commands.isEmpty() ? null : commands.get(0);
+                        throw KinesisException.of(error(requestFault, d, first), streamName, null);
+                    }
+                    List<PutRecordCommand> passed = new ArrayList<>(commands.size());
+                    for (int i = 0; i < commands.size(); i++) {
+                        if (entryFaults[i] == null) {
+                            passed.add(commands.get(i));
+                        }
+                    }
+                    CompletableFuture<PutRecordsResponse> written = passed.isEmpty()
+                            ? CompletableFuture.completedFuture(new PutRecordsResponse(List.of()))
+                            : delegate.putRecords(streamName, passed);
+                    return written.thenApply(response -> {
+                        List<RecordResult> merged = new ArrayList<>(commands.size());
+                        int next = 0;
+                        for (int i = 0; i < commands.size(); i++) {
+                            merged.add(
+                                    entryFaults[i] == null
+                                            ? response.results().get(next++)
+                                            : new RecordResult.Failed(error(entryFaults[i], d, commands.get(i))));
+                        }
+                        return new PutRecordsResponse(merged);
+                    });
+                });
         return delayed(result, delay);
     }
 
     private KinesisError error(String code, StreamDescription stream, PutRecordCommand command) {
         if (code.equals(KinesisError.THROUGHPUT_EXCEEDED)) {
-            String shard = command == null ? stream.shards().shards().get(0).shardId()
-                    : stream.shards().shardFor(command.hashKey()).map(ShardRange::shardId)
-                    .orElse(stream.shards().shards().get(0).shardId());
+            String shard = command == null
+                    ? stream.shards().shards().get(0).shardId()
+                    : stream.shards()
+                            .shardFor(command.hashKey())
+                            .map(ShardRange::shardId)
+                            .orElse(stream.shards().shards().get(0).shardId());
             return KinesisError.throughputExceeded(shard, stream.streamName(), accountId);
         }
         return new KinesisError(KinesisError.INTERNAL_FAILURE, INTERNAL_FAILURE_MESSAGE);
     }
 
     private synchronized String drawRequestFault() {
-        return settings.requestFailureRate() > 0 && random.nextDouble() < settings.requestFailureRate() ? pickError() : null;
+        return settings.requestFailureRate() > 0 && random.nextDouble() < settings.requestFailureRate()
+                ? pickError()
+                : null;
     }
 
     private synchronized String drawEntryFault() {
-        return settings.entryFailureRate() > 0 && random.nextDouble() < settings.entryFailureRate() ? pickError() : null;
+        return settings.entryFailureRate() > 0 && random.nextDouble() < settings.entryFailureRate()
+                ? pickError()
+                : null;
     }
 
     private String pickError() {
@@ -146,8 +156,8 @@ public final class FaultInjectingBackend implements KinesisBackend {
         CompletableFuture<T> out = new CompletableFuture<>();
         future.whenComplete((value, error) -> later.execute(() -> {
             if (error != null) {
-                out.completeExceptionally(error instanceof CompletionException && error.getCause() != null
-                        ? error.getCause() : error);
+                out.completeExceptionally(
+                        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
             } else {
                 out.complete(value);
             }

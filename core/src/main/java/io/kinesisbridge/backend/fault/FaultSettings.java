@@ -1,7 +1,6 @@
 package io.kinesisbridge.backend.fault;
 
 import io.kinesisbridge.put.KinesisError;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -18,17 +17,24 @@ import java.util.Objects;
  * @param latencyJitter      up to this much more, drawn per write
  * @param seed               seeds the draws: the same seed and the same sequence of calls give the same faults
  */
-public record FaultSettings(double requestFailureRate, double entryFailureRate, List<String> errorCodes,
-                            Duration latency, Duration latencyJitter, long seed) {
+public record FaultSettings(
+        double requestFailureRate,
+        double entryFailureRate,
+        List<String> errorCodes,
+        Duration latency,
+        Duration latencyJitter,
+        long seed) {
 
-    public static final List<String> ALLOWED_ERRORS = List.of(KinesisError.THROUGHPUT_EXCEEDED, KinesisError.INTERNAL_FAILURE);
+    public static final List<String> ALLOWED_ERRORS =
+            List.of(KinesisError.THROUGHPUT_EXCEEDED, KinesisError.INTERNAL_FAILURE);
 
     public FaultSettings {
         checkRate("requestFailureRate", requestFailureRate);
         checkRate("entryFailureRate", entryFailureRate);
         errorCodes = List.copyOf(errorCodes);
         if (errorCodes.isEmpty() || !ALLOWED_ERRORS.containsAll(errorCodes)) {
-            throw new IllegalArgumentException("errorCodes must be one or both of " + ALLOWED_ERRORS + ", got " + errorCodes);
+            throw new IllegalArgumentException(
+                    "errorCodes must be one or both of " + ALLOWED_ERRORS + ", got " + errorCodes);
         }
         Objects.requireNonNull(latency, "latency");
         Objects.requireNonNull(latencyJitter, "latencyJitter");

@@ -10,7 +10,6 @@ import io.kinesisbridge.put.PutRecordCommand;
 import io.kinesisbridge.put.PutRecordValidator;
 import io.kinesisbridge.put.RecordResult;
 import io.kinesisbridge.put.Utf8;
-
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -130,13 +129,21 @@ public final class InMemoryKinesis implements KinesisBackend {
         if (!status.equals(StreamSnapshot.CREATING)) {
             for (MemoryShard s : stream.shards()) {
                 count += s.size();
-                Optional<String> ending = s.isOpen() ? Optional.empty()
+                Optional<String> ending = s.isOpen()
+                        ? Optional.empty()
                         : Optional.of(s.numbering.ending(s.nextPosition(), s.lastArrivalMillis()));
                 shards.add(new StreamSnapshot.Shard(s.range, s.parentShardId, s.numbering.starting(), ending));
             }
         }
-        return new StreamSnapshot(stream.name, stream.arn, status, stream.created,
-                stream.maxRecordSizeBytes, List.copyOf(shards), count, stream.trimmedRecords.get());
+        return new StreamSnapshot(
+                stream.name,
+                stream.arn,
+                status,
+                stream.created,
+                stream.maxRecordSizeBytes,
+                List.copyOf(shards),
+                count,
+                stream.trimmedRecords.get());
     }
 
     @Override
@@ -180,12 +187,17 @@ public final class InMemoryKinesis implements KinesisBackend {
                 checkRecordSize(stream, c);
                 requestBytes += c.sizeBytes();
             }
-            if (commands.isEmpty() || commands.size() > PutRecordValidator.MAX_RECORDS_PER_REQUEST
+            if (commands.isEmpty()
+                    || commands.size() > PutRecordValidator.MAX_RECORDS_PER_REQUEST
                     || requestBytes > PutRecordValidator.MAX_REQUEST_BYTES) {
-                throw KinesisException.of(new KinesisError(KinesisError.INVALID_ARGUMENT,
-                        commands.isEmpty() || commands.size() > PutRecordValidator.MAX_RECORDS_PER_REQUEST
-                                ? "A PutRecords request holds 1 to 500 records, got " + commands.size()
-                                : "Records size exceeds 5 MB limit"), streamName, null);
+                throw KinesisException.of(
+                        new KinesisError(
+                                KinesisError.INVALID_ARGUMENT,
+                                commands.isEmpty() || commands.size() > PutRecordValidator.MAX_RECORDS_PER_REQUEST
+                                        ? "A PutRecords request holds 1 to 500 records, got " + commands.size()
+                                        : "Records size exceeds 5 MB limit"),
+                        streamName,
+                        null);
             }
             List<RecordResult> results = new ArrayList<>(commands.size());
             List<MemoryShard> touched = new ArrayList<>(4);
@@ -213,7 +225,8 @@ public final class InMemoryKinesis implements KinesisBackend {
         while (true) {
             MemoryShard shard = stream.openShardFor(hashKey);
             if (shard == null) {
-                return new RecordResult.Failed(new KinesisError(KinesisError.INTERNAL_FAILURE,
+                return new RecordResult.Failed(new KinesisError(
+                        KinesisError.INTERNAL_FAILURE,
                         "No open shard owns hash key " + hashKey + " of stream " + stream.name + "."));
             }
             long now = clock.millis();
@@ -236,8 +249,11 @@ public final class InMemoryKinesis implements KinesisBackend {
     private void checkRecordSize(MemoryStream stream, PutRecordCommand command) {
         long size = (long) command.data().length + Utf8.encodedLength(command.partitionKey());
         if (size > stream.maxRecordSizeBytes) {
-            throw KinesisException.of(PutRecordValidator.checkPutRecordArguments(command.toRequest(),
-                    stream.maxRecordSizeBytes).orElseThrow(), stream.name, command.partitionKey());
+            throw KinesisException.of(
+                    PutRecordValidator.checkPutRecordArguments(command.toRequest(), stream.maxRecordSizeBytes)
+                            .orElseThrow(),
+                    stream.name,
+                    command.partitionKey());
         }
     }
 
@@ -249,7 +265,8 @@ public final class InMemoryKinesis implements KinesisBackend {
         if (stream.hasLegacyShards() && stream.shards().stream().anyMatch(s -> s.issuedLegacyNumber(sequenceNumber))) {
             return;
         }
-        PutRecordValidator.checkSequenceNumberForOrdering(sequenceNumber, stream.name, settings.accountId(), clock.millis())
+        PutRecordValidator.checkSequenceNumberForOrdering(
+                        sequenceNumber, stream.name, settings.accountId(), clock.millis())
                 .ifPresent(error -> {
                     throw KinesisException.of(error, stream.name, null);
                 });
@@ -261,11 +278,16 @@ public final class InMemoryKinesis implements KinesisBackend {
      * Where a GetShardIterator of this type starts. {@code sequenceNumber} is read for AT_/AFTER_SEQUENCE_NUMBER,
      * {@code timestamp} for AT_TIMESTAMP.
      */
-    public ShardPosition iterator(String streamName, String shardId, IteratorType type, String sequenceNumber,
-                                  Instant timestamp) {
+    public ShardPosition iterator(
+            String streamName, String shardId, IteratorType type, String sequenceNumber, Instant timestamp) {
         MemoryStream stream = streams.visibleStream(streamName);
-        KinesisException noShard = KinesisException.of(new KinesisError(KinesisError.RESOURCE_NOT_FOUND, "Shard " + shardId
-                + " in stream " + streamName + " under account " + settings.accountId() + " does not exist"), streamName, null);
+        KinesisException noShard = KinesisException.of(
+                new KinesisError(
+                        KinesisError.RESOURCE_NOT_FOUND,
+                        "Shard " + shardId + " in stream " + streamName + " under account " + settings.accountId()
+                                + " does not exist"),
+                streamName,
+                null);
         if (stream.status(clock.millis()).equals(StreamSnapshot.CREATING)) {
             throw noShard; // a CREATING stream shows no shards yet
         }
@@ -275,7 +297,8 @@ public final class InMemoryKinesis implements KinesisBackend {
             case LATEST -> shard.nextPosition();
             case AT_TIMESTAMP -> shard.positionAtOrAfter(timestamp.toEpochMilli());
             case AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER -> {
-                ShardNumbering.Found found = found(shard.numbering.locate(sequenceNumber), sequenceNumber, streamName, shardId);
+                ShardNumbering.Found found =
+                        found(shard.numbering.locate(sequenceNumber), sequenceNumber, streamName, shardId);
                 yield type == IteratorType.AT_SEQUENCE_NUMBER ? found.at() : found.after();
             }
         };
@@ -283,8 +306,8 @@ public final class InMemoryKinesis implements KinesisBackend {
     }
 
     /** Where a StartingSequenceNumber points, or AWS's error for one that points nowhere in the shard. */
-    private ShardNumbering.Found found(ShardNumbering.Location location, String sequenceNumber, String streamName,
-                                       String shardId) {
+    private ShardNumbering.Found found(
+            ShardNumbering.Location location, String sequenceNumber, String streamName, String shardId) {
         if (location instanceof ShardNumbering.Found found) {
             return found;
         }
@@ -292,11 +315,15 @@ public final class InMemoryKinesis implements KinesisBackend {
                 + " in stream " + streamName + " under account " + settings.accountId() + " is invalid";
         KinesisError error;
         if (location instanceof ShardNumbering.OtherShard other) {
-            error = new KinesisError(KinesisError.INVALID_ARGUMENT, "Invalid StartingSequenceNumber. It encodes "
-                    + other.encodedShardId() + ", while it was used in a call to a shard with " + shardId);
+            error = new KinesisError(
+                    KinesisError.INVALID_ARGUMENT,
+                    "Invalid StartingSequenceNumber. It encodes " + other.encodedShardId()
+                            + ", while it was used in a call to a shard with " + shardId);
         } else if (location instanceof ShardNumbering.OtherStream other) {
-            error = other.oldestLayout() ? new KinesisError(KinesisError.INTERNAL_FAILURE, "")
-                    : new KinesisError(KinesisError.INVALID_ARGUMENT, usedOn + " because it did not come from this stream.");
+            error = other.oldestLayout()
+                    ? new KinesisError(KinesisError.INTERNAL_FAILURE, "")
+                    : new KinesisError(
+                            KinesisError.INVALID_ARGUMENT, usedOn + " because it did not come from this stream.");
         } else {
             error = new KinesisError(KinesisError.INVALID_ARGUMENT, usedOn + ".");
         }
@@ -311,14 +338,19 @@ public final class InMemoryKinesis implements KinesisBackend {
         List<StreamRecord> records = new ArrayList<>(stored.size());
         long next = Math.max(from.position(), shard.firstPosition());
         for (StoredRecord r : stored) {
-            records.add(new StreamRecord(shard.shardId(), shard.numbering.ofRecord(r.position(), r.arrivalMillis()),
-                    r.partitionKey(), r.data(), r.arrivalMillis()));
+            records.add(new StreamRecord(
+                    shard.shardId(),
+                    shard.numbering.ofRecord(r.position(), r.arrivalMillis()),
+                    r.partitionKey(),
+                    r.data(),
+                    r.arrivalMillis()));
             next = r.position() + 1;
         }
         long tip = shard.nextPosition();
         long behind = next >= tip ? 0 : Math.max(0, clock.millis() - shard.arrivalOf(next));
         Optional<ShardPosition> nextPosition = !shard.isOpen() && next >= tip
-                ? Optional.empty() : Optional.of(new ShardPosition(from.streamName(), from.shardId(), next));
+                ? Optional.empty()
+                : Optional.of(new ShardPosition(from.streamName(), from.shardId(), next));
         return new ReadResult(records, nextPosition, behind);
     }
 

@@ -15,9 +15,16 @@ import java.time.Duration;
  * @param deleteDelay       how long a stream deleted as DeleteStream deletes it stays DELETING (zero: gone at once)
  * @param accountShardLimit open shards all streams may have together (LimitExceededException past it); 0: no limit
  */
-public record MemoryBackendSettings(boolean shardLimits, int recordsPerSecond, long bytesPerSecond, long maxBytes,
-                                    String accountId, String region, Duration createDelay, Duration deleteDelay,
-                                    int accountShardLimit) {
+public record MemoryBackendSettings(
+        boolean shardLimits,
+        int recordsPerSecond,
+        long bytesPerSecond,
+        long maxBytes,
+        String accountId,
+        String region,
+        Duration createDelay,
+        Duration deleteDelay,
+        int accountShardLimit) {
 
     public static final String DEFAULT_ACCOUNT_ID = "123456789012";
 
@@ -37,34 +44,80 @@ public record MemoryBackendSettings(boolean shardLimits, int recordsPerSecond, l
     }
 
     /** Streams ACTIVE at once, deleted at once, no shard quota. */
-    public MemoryBackendSettings(boolean shardLimits, int recordsPerSecond, long bytesPerSecond, long maxBytes,
-                                 String accountId, String region) {
-        this(shardLimits, recordsPerSecond, bytesPerSecond, maxBytes, accountId, region, Duration.ZERO, Duration.ZERO, 0);
+    public MemoryBackendSettings(
+            boolean shardLimits,
+            int recordsPerSecond,
+            long bytesPerSecond,
+            long maxBytes,
+            String accountId,
+            String region) {
+        this(
+                shardLimits,
+                recordsPerSecond,
+                bytesPerSecond,
+                maxBytes,
+                accountId,
+                region,
+                Duration.ZERO,
+                Duration.ZERO,
+                0);
     }
 
     /** No limits, a cap of a quarter of the heap. */
     public static MemoryBackendSettings defaults() {
-        return new MemoryBackendSettings(false, 1000, 1_048_576, Runtime.getRuntime().maxMemory() / 4,
-                DEFAULT_ACCOUNT_ID, "us-east-1");
+        return new MemoryBackendSettings(
+                false, 1000, 1_048_576, Runtime.getRuntime().maxMemory() / 4, DEFAULT_ACCOUNT_ID, "us-east-1");
     }
 
     public MemoryBackendSettings withShardLimits(boolean on) {
-        return new MemoryBackendSettings(on, recordsPerSecond, bytesPerSecond, maxBytes, accountId, region,
-                createDelay, deleteDelay, accountShardLimit);
+        return new MemoryBackendSettings(
+                on,
+                recordsPerSecond,
+                bytesPerSecond,
+                maxBytes,
+                accountId,
+                region,
+                createDelay,
+                deleteDelay,
+                accountShardLimit);
     }
 
     public MemoryBackendSettings withMaxBytes(long cap) {
-        return new MemoryBackendSettings(shardLimits, recordsPerSecond, bytesPerSecond, cap, accountId, region,
-                createDelay, deleteDelay, accountShardLimit);
+        return new MemoryBackendSettings(
+                shardLimits,
+                recordsPerSecond,
+                bytesPerSecond,
+                cap,
+                accountId,
+                region,
+                createDelay,
+                deleteDelay,
+                accountShardLimit);
     }
 
     public MemoryBackendSettings withStreamDelays(Duration creating, Duration deleting) {
-        return new MemoryBackendSettings(shardLimits, recordsPerSecond, bytesPerSecond, maxBytes, accountId, region,
-                creating, deleting, accountShardLimit);
+        return new MemoryBackendSettings(
+                shardLimits,
+                recordsPerSecond,
+                bytesPerSecond,
+                maxBytes,
+                accountId,
+                region,
+                creating,
+                deleting,
+                accountShardLimit);
     }
 
     public MemoryBackendSettings withAccountShardLimit(int limit) {
-        return new MemoryBackendSettings(shardLimits, recordsPerSecond, bytesPerSecond, maxBytes, accountId, region,
-                createDelay, deleteDelay, limit);
+        return new MemoryBackendSettings(
+                shardLimits,
+                recordsPerSecond,
+                bytesPerSecond,
+                maxBytes,
+                accountId,
+                region,
+                createDelay,
+                deleteDelay,
+                limit);
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kinesisbridge.files.StreamFileNames;
 import io.kinesisbridge.put.HashKey;
 import io.kinesisbridge.put.ShardRange;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,9 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +40,7 @@ final class MemoryPersistence {
 
     /** How a shard numbers its records in stream.json; absent in files of versions before AWS's layout. */
     static final String AWS_NUMBERING = "aws-v2";
+
     static final String LEGACY_NUMBERING = "legacy";
 
     /**
@@ -50,8 +48,15 @@ final class MemoryPersistence {
      *                       version, whose records keep their numbers
      * @param createdSeconds the shard's creation second in its sequence numbers; absent: the stream's
      */
-    record ShardMeta(int index, String shardId, String startingHashKey, String endingHashKey, String parentShardId,
-                     boolean open, String numbering, Long createdSeconds) {
+    record ShardMeta(
+            int index,
+            String shardId,
+            String startingHashKey,
+            String endingHashKey,
+            String parentShardId,
+            boolean open,
+            String numbering,
+            Long createdSeconds) {
         ShardRange range() {
             return new ShardRange(shardId, HashKey.parse(startingHashKey), HashKey.parse(endingHashKey));
         }
@@ -69,21 +74,27 @@ final class MemoryPersistence {
         }
     }
 
-    record StreamMeta(String name, long createdMillis, int maxRecordSizeBytes, List<ShardMeta> shards) {
-    }
+    record StreamMeta(String name, long createdMillis, int maxRecordSizeBytes, List<ShardMeta> shards) {}
 
     /** Writes the stream's layout; called on create and on every reshard. */
     void saveStream(MemoryStream stream) {
         List<ShardMeta> shards = new ArrayList<>();
         for (MemoryShard s : stream.shards()) {
-            shards.add(new ShardMeta(s.index, s.shardId(), s.range.startingHashKey().toString(),
-                    s.range.endingHashKey().toString(), s.parentShardId.orElse(null), s.isOpen(),
-                    s.numbering.isLegacy() ? LEGACY_NUMBERING : AWS_NUMBERING, s.numbering.createSeconds()));
+            shards.add(new ShardMeta(
+                    s.index,
+                    s.shardId(),
+                    s.range.startingHashKey().toString(),
+                    s.range.endingHashKey().toString(),
+                    s.parentShardId.orElse(null),
+                    s.isOpen(),
+                    s.numbering.isLegacy() ? LEGACY_NUMBERING : AWS_NUMBERING,
+                    s.numbering.createSeconds()));
         }
         StreamMeta meta = new StreamMeta(stream.name, stream.created.toEpochMilli(), stream.maxRecordSizeBytes, shards);
         try {
             Files.createDirectories(streamDir(stream.name));
-            ShardJournal.writeAtomically(StreamFileNames.childOf(streamDir(stream.name), META), JSON.writeValueAsBytes(meta));
+            ShardJournal.writeAtomically(
+                    StreamFileNames.childOf(streamDir(stream.name), META), JSON.writeValueAsBytes(meta));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save stream " + stream.name + " under " + dir, e);
         }
@@ -119,8 +130,10 @@ final class MemoryPersistence {
             return streams;
         }
         if (Files.isRegularFile(dir.resolve(META))) {
-            LOG.warn("In-memory backend: {} holds a {} written for stream '.' by an older version; it is not loaded",
-                    dir, META);
+            LOG.warn(
+                    "In-memory backend: {} holds a {} written for stream '.' by an older version; it is not loaded",
+                    dir,
+                    META);
         }
         try (Stream<Path> children = Files.list(dir)) {
             for (Path child : children.sorted().toList()) {
@@ -137,8 +150,11 @@ final class MemoryPersistence {
                 } else if (found.equals(saved.name()) && migrate(child, saved.name())) {
                     streams.add(saved);
                 } else {
-                    LOG.warn("In-memory backend: {} holds stream '{}' but is not its directory {}; not loaded",
-                            child, saved.name(), StreamFileNames.of(saved.name()));
+                    LOG.warn(
+                            "In-memory backend: {} holds stream '{}' but is not its directory {}; not loaded",
+                            child,
+                            saved.name(),
+                            StreamFileNames.of(saved.name()));
                 }
             }
         } catch (IOException e) {
@@ -151,11 +167,20 @@ final class MemoryPersistence {
     private boolean migrate(Path old, String name) throws IOException {
         Path target = streamDir(name);
         if (Files.exists(target)) {
-            LOG.warn("In-memory backend: stream '{}' is saved both in {} and in {}; {} is not loaded", name, old, target, old);
+            LOG.warn(
+                    "In-memory backend: stream '{}' is saved both in {} and in {}; {} is not loaded",
+                    name,
+                    old,
+                    target,
+                    old);
             return false;
         }
         Files.move(old, target);
-        LOG.info("In-memory backend: stream '{}' moved from {} to {} (directory names are now encoded)", name, old, target);
+        LOG.info(
+                "In-memory backend: stream '{}' moved from {} to {} (directory names are now encoded)",
+                name,
+                old,
+                target);
         return true;
     }
 

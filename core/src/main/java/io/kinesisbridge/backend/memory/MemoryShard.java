@@ -1,7 +1,6 @@
 package io.kinesisbridge.backend.memory;
 
 import io.kinesisbridge.put.ShardRange;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -20,8 +19,13 @@ final class MemoryShard {
     private long lastArrivalMillis = -1;
 
     /** A shard whose records are also kept on disk by {@code journal} (null: memory only). */
-    MemoryShard(int index, ShardRange range, Optional<String> parentShardId, ShardWriteLimiter limiter,
-                ShardJournal journal, ShardNumbering numbering) {
+    MemoryShard(
+            int index,
+            ShardRange range,
+            Optional<String> parentShardId,
+            ShardWriteLimiter limiter,
+            ShardJournal journal,
+            ShardNumbering numbering) {
         this.index = index;
         this.range = range;
         this.parentShardId = parentShardId;
@@ -140,8 +144,7 @@ final class MemoryShard {
         return first == null ? Long.MAX_VALUE : first.arrivalMillis();
     }
 
-    record Trimmed(int records, long bytes) {
-    }
+    record Trimmed(int records, long bytes) {}
 
     /**
      * Drops up to {@code maxRecords} of the oldest records, stopping once {@code bytes} of footprint are freed.

@@ -2,7 +2,6 @@ package io.kinesisbridge.backend.memory;
 
 import io.kinesisbridge.put.HashKey;
 import io.kinesisbridge.put.ShardMap;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,11 +27,15 @@ final class MemoryStream {
     private volatile Routing routing;
 
     /** The open shards and their map, published together so that readers never see one without the other. */
-    private record Routing(List<MemoryShard> openShards, ShardMap map) {
-    }
+    private record Routing(List<MemoryShard> openShards, ShardMap map) {}
 
-    MemoryStream(String name, String arn, Instant created, int maxRecordSizeBytes, List<MemoryShard> shards,
-                 long activeAtMillis) {
+    MemoryStream(
+            String name,
+            String arn,
+            Instant created,
+            int maxRecordSizeBytes,
+            List<MemoryShard> shards,
+            long activeAtMillis) {
         this.name = name;
         this.arn = arn;
         this.created = created;
@@ -121,6 +124,7 @@ final class MemoryStream {
         open.sort((a, b) -> a.range.startingHashKey().compareTo(b.range.startingHashKey()));
         this.legacyShards = all.stream().anyMatch(s -> s.numbering.isLegacy());
         this.shards = List.copyOf(all);
-        this.routing = new Routing(List.copyOf(open), new ShardMap(open.stream().map(s -> s.range).toList()));
+        this.routing = new Routing(
+                List.copyOf(open), new ShardMap(open.stream().map(s -> s.range).toList()));
     }
 }

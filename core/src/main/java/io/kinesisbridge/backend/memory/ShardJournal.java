@@ -1,5 +1,6 @@
 package io.kinesisbridge.backend.memory;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -7,6 +8,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.zip.CRC32C;
 
 /**
@@ -49,12 +52,14 @@ final class ShardJournal implements AutoCloseable {
         try {
             Files.createDirectories(file.getParent());
             long keepFrom = Files.exists(journal.trimFile)
-                    ? Long.parseLong(Files.readString(journal.trimFile).trim()) : 0;
+                    ? Long.parseLong(Files.readString(journal.trimFile).trim())
+                    : 0;
             List<StoredRecord> records = new ArrayList<>();
             long good = 0;
             long trimmedBytes = 0;
             if (Files.exists(file)) {
-                try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+                try (DataInputStream in =
+                        new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
                     while (true) {
                         StoredRecord r = readFrame(in);
                         if (r == null) {
@@ -75,7 +80,7 @@ final class ShardJournal implements AutoCloseable {
                 journal.channel.truncate(good); // a torn last frame from a crash: the put was never acknowledged
             }
             journal.channel.position(good);
-            journal.out = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(journal.channel), 1 << 16);
+            journal.out = new BufferedOutputStream(Channels.newOutputStream(journal.channel), 1 << 16);
             journal.fileBytes = good;
             journal.trimmedFrameBytes = trimmedBytes;
             return new Loaded(journal, records, keepFrom);
@@ -84,14 +89,19 @@ final class ShardJournal implements AutoCloseable {
         }
     }
 
-    record Loaded(ShardJournal journal, List<StoredRecord> records, long keepFrom) {
-    }
+    record Loaded(ShardJournal journal, List<StoredRecord> records, long keepFrom) {}
 
     void append(StoredRecord r) {
         byte[] key = r.partitionKey().getBytes(StandardCharsets.UTF_8);
         int payload = 8 + 8 + 4 + key.length + r.data().length;
         ByteBuffer b = ByteBuffer.allocate(HEADER + payload);
-        b.putInt(payload).putInt(0).putLong(r.position()).putLong(r.arrivalMillis()).putInt(key.length).put(key).put(r.data());
+        b.putInt(payload)
+                .putInt(0)
+                .putLong(r.position())
+                .putLong(r.arrivalMillis())
+                .putInt(key.length)
+                .put(key)
+                .put(r.data());
         CRC32C crc = new CRC32C();
         crc.update(b.array(), HEADER, payload);
         b.putInt(4, (int) crc.getValue());
@@ -125,7 +135,7 @@ final class ShardJournal implements AutoCloseable {
      *
      * @param kept the records still held, in order, asked for only when the file is rewritten
      */
-    void trimmed(long firstKept, long frameBytesTrimmed, java.util.function.Supplier<List<StoredRecord>> kept) {
+    void trimmed(long firstKept, long frameBytesTrimmed, Supplier<List<StoredRecord>> kept) {
         trimmedFrameBytes += frameBytesTrimmed;
         try {
             writeAtomically(trimFile, Long.toString(firstKept).getBytes(StandardCharsets.US_ASCII));
@@ -152,7 +162,7 @@ final class ShardJournal implements AutoCloseable {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         channel = FileChannel.open(file, StandardOpenOption.WRITE);
         channel.position(channel.size());
-        out = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 1 << 16);
+        out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
         trimmedFrameBytes = 0;
         dirty = false;
     }

@@ -2,7 +2,6 @@ package io.kinesisbridge.backend.memory;
 
 import io.kinesisbridge.put.SequenceNumber;
 import io.kinesisbridge.put.ShardRange;
-
 import java.util.Optional;
 
 /**
@@ -70,35 +69,31 @@ final class ShardNumbering {
         if (legacy) {
             return LegacySequenceNumbers.format(shardIndex, Math.max(0, nextPosition - 1));
         }
-        return SequenceNumber.of(createSeconds, shardIndex, nextPosition, Math.max(createSeconds, lastArrivalMillis / 1000))
+        return SequenceNumber.of(
+                        createSeconds, shardIndex, nextPosition, Math.max(createSeconds, lastArrivalMillis / 1000))
                 .format();
     }
 
     /** Where a sequence number points in this shard, or why it points nowhere in it. */
-    sealed interface Location {
-    }
+    sealed interface Location {}
 
     /**
      * The positions AT_SEQUENCE_NUMBER and AFTER_SEQUENCE_NUMBER iterators start at: the record numbered so and
      * the one after it (both the first record for the starting number).
      */
-    record Found(long at, long after) implements Location {
-    }
+    record Found(long at, long after) implements Location {}
 
     /** No sequence number at all. */
-    record Malformed() implements Location {
-    }
+    record Malformed() implements Location {}
 
     /** A sequence number of another shard: {@code encodedShardId} is the one it names. */
-    record OtherShard(String encodedShardId) implements Location {
-    }
+    record OtherShard(String encodedShardId) implements Location {}
 
     /**
      * A sequence number of this shard's index but of another stream (or another incarnation of this one);
      * {@code oldestLayout} when it is of version 0, which Kinesis answers with an InternalFailure.
      */
-    record OtherStream(boolean oldestLayout) implements Location {
-    }
+    record OtherStream(boolean oldestLayout) implements Location {}
 
     Location locate(String sequenceNumber) {
         Optional<SequenceNumber> parsed = SequenceNumber.parse(sequenceNumber);
@@ -133,7 +128,9 @@ final class ShardNumbering {
 
     /** Whether this shard issued a number of the earlier layout at a position below {@code nextPosition}. */
     boolean issuedLegacy(String sequenceNumber, long nextPosition) {
-        return legacy && LegacySequenceNumbers.parse(sequenceNumber)
-                .filter(p -> p.shardIndex() == shardIndex && p.position() < nextPosition).isPresent();
+        return legacy
+                && LegacySequenceNumbers.parse(sequenceNumber)
+                        .filter(p -> p.shardIndex() == shardIndex && p.position() < nextPosition)
+                        .isPresent();
     }
 }

@@ -5,7 +5,6 @@ import io.kinesisbridge.put.KinesisException;
 import io.kinesisbridge.put.PutRecordValidator;
 import io.kinesisbridge.put.ShardMap;
 import io.kinesisbridge.put.ShardRange;
-
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,16 +56,28 @@ final class StreamRegistry {
             List<MemoryShard> shards = new ArrayList<>();
             for (MemoryPersistence.ShardMeta s : meta.shards()) {
                 ShardJournal.Loaded loaded = persistence.openShard(meta.name(), s.shardId());
-                MemoryShard shard = new MemoryShard(s.index(), s.range(), Optional.ofNullable(s.parentShardId()),
-                        limiter(), loaded.journal(), s.numbering(meta.createdMillis()));
+                MemoryShard shard = new MemoryShard(
+                        s.index(),
+                        s.range(),
+                        Optional.ofNullable(s.parentShardId()),
+                        limiter(),
+                        loaded.journal(),
+                        s.numbering(meta.createdMillis()));
                 shard.restore(loaded.keepFrom(), loaded.records(), s.open());
                 for (StoredRecord r : loaded.records()) {
                     footprint.addAndGet(r.footprintBytes());
                 }
                 shards.add(shard);
             }
-            streams.put(meta.name(), new MemoryStream(meta.name(), arn(meta.name()), Instant.ofEpochMilli(meta.createdMillis()),
-                    meta.maxRecordSizeBytes(), shards, 0));
+            streams.put(
+                    meta.name(),
+                    new MemoryStream(
+                            meta.name(),
+                            arn(meta.name()),
+                            Instant.ofEpochMilli(meta.createdMillis()),
+                            meta.maxRecordSizeBytes(),
+                            shards,
+                            0));
         }
         trimIfOverCap();
     }
@@ -75,13 +86,18 @@ final class StreamRegistry {
     void create(String name, int shardCount, int maxRecordSizeBytes, Duration creating) {
         if (maxRecordSizeBytes < PutRecordValidator.DEFAULT_MAX_RECORD_SIZE_BYTES
                 || maxRecordSizeBytes > PutRecordValidator.LARGEST_MAX_RECORD_SIZE_BYTES) {
-            throw new IllegalArgumentException("maximum record size must lie in [1 MiB, 10 MiB], got " + maxRecordSizeBytes);
+            throw new IllegalArgumentException(
+                    "maximum record size must lie in [1 MiB, 10 MiB], got " + maxRecordSizeBytes);
         }
         synchronized (streams) {
             purgeDeleted();
             if (streams.containsKey(name)) {
-                throw KinesisException.of(new KinesisError(KinesisError.RESOURCE_IN_USE,
-                        "Stream " + name + " under account " + settings.accountId() + " already exists."), name, null);
+                throw KinesisException.of(
+                        new KinesisError(
+                                KinesisError.RESOURCE_IN_USE,
+                                "Stream " + name + " under account " + settings.accountId() + " already exists."),
+                        name,
+                        null);
             }
             checkShardQuota(name, shardCount);
             Instant now = clock.instant();
@@ -90,8 +106,8 @@ final class StreamRegistry {
             for (int i = 0; i < ranges.size(); i++) {
                 shards.add(newShard(name, i, ranges.get(i), Optional.empty(), now));
             }
-            MemoryStream stream = new MemoryStream(name, arn(name), now, maxRecordSizeBytes, shards,
-                    now.toEpochMilli() + creating.toMillis());
+            MemoryStream stream = new MemoryStream(
+                    name, arn(name), now, maxRecordSizeBytes, shards, now.toEpochMilli() + creating.toMillis());
             streams.put(name, stream);
             if (persistence != null) {
                 persistence.saveStream(stream);
@@ -112,13 +128,19 @@ final class StreamRegistry {
             }
         }
         if ((long) open + shardCount > limit) {
-            throw KinesisException.of(new KinesisError(KinesisError.LIMIT_EXCEEDED,
-                    "This request would exceed the shard limit for the account " + settings.accountId() + " in "
-                            + settings.region() + ". Current shard count for the account: " + open + ". Limit: " + limit
-                            + ". Number of additional shards that would have resulted from this request: " + shardCount
-                            + ". Refer to the AWS Service Limits page "
-                            + "(http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current limits "
-                            + "and how to request higher limits."), name, null);
+            throw KinesisException.of(
+                    new KinesisError(
+                            KinesisError.LIMIT_EXCEEDED,
+                            "This request would exceed the shard limit for the account " + settings.accountId() + " in "
+                                    + settings.region() + ". Current shard count for the account: " + open + ". Limit: "
+                                    + limit
+                                    + ". Number of additional shards that would have resulted from this request: "
+                                    + shardCount
+                                    + ". Refer to the AWS Service Limits page "
+                                    + "(http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current limits "
+                                    + "and how to request higher limits."),
+                    name,
+                    null);
         }
     }
 
@@ -207,7 +229,8 @@ final class StreamRegistry {
             return;
         }
         try {
-            long target = settings.maxBytes() - settings.maxBytes() / 10; // trim to 90% so the next puts don't trim again
+            long target =
+                    settings.maxBytes() - settings.maxBytes() / 10; // trim to 90% so the next puts don't trim again
             while (footprint.get() > target) {
                 MemoryStream oldestStream = null;
                 MemoryShard oldest = null;
@@ -238,9 +261,13 @@ final class StreamRegistry {
         }
     }
 
-    private MemoryShard newShard(String streamName, int index, ShardRange range, Optional<String> parent, Instant created) {
-        ShardJournal journal = persistence == null ? null : persistence.openShard(streamName, range.shardId()).journal();
-        return new MemoryShard(index, range, parent, limiter(), journal, ShardNumbering.aws(index, created.getEpochSecond()));
+    private MemoryShard newShard(
+            String streamName, int index, ShardRange range, Optional<String> parent, Instant created) {
+        ShardJournal journal = persistence == null
+                ? null
+                : persistence.openShard(streamName, range.shardId()).journal();
+        return new MemoryShard(
+                index, range, parent, limiter(), journal, ShardNumbering.aws(index, created.getEpochSecond()));
     }
 
     private ShardWriteLimiter limiter() {

@@ -15,7 +15,8 @@ public enum FsyncPolicy {
         try {
             return valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("spool fsync must be one of always, interval, never; got '" + value + "'");
+            throw new IllegalArgumentException(
+                    "spool fsync must be one of always, interval, never; got '" + value + "'");
         }
     }
 }

@@ -1,8 +1,5 @@
 package io.kinesisbridge.dispatch.spool;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,6 +9,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The files of a spool directory: numbered segments ({@code 00000000000000000007.seg}), the copies of their damaged
@@ -71,7 +70,8 @@ final class SegmentFiles {
     Optional<SpoolPosition> readHead() {
         Path file = dir.resolve(HEAD_FILE);
         try {
-            String[] parts = Files.readString(file, StandardCharsets.US_ASCII).trim().split(" ");
+            String[] parts =
+                    Files.readString(file, StandardCharsets.US_ASCII).trim().split(" ");
             if (parts.length == 3 && parts[0].equals("v1")) {
                 return Optional.of(new SpoolPosition(Long.parseLong(parts[1]), Long.parseLong(parts[2])));
             }
@@ -79,7 +79,10 @@ final class SegmentFiles {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException | NumberFormatException e) {
-            LOG.warn("Spool {}: head checkpoint unreadable ({}); reading every segment from its start", dir, e.toString());
+            LOG.warn(
+                    "Spool {}: head checkpoint unreadable ({}); reading every segment from its start",
+                    dir,
+                    e.toString());
         }
         return Optional.empty();
     }

@@ -1,9 +1,6 @@
 package io.kinesisbridge.dispatch.spool;
 
 import io.kinesisbridge.files.StreamFileNames;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The spool's layout: one directory per stream under the spool directory, {@code stream-} and the stream's
@@ -23,8 +22,7 @@ public final class SpoolDirectories {
     private static final Logger LOG = LoggerFactory.getLogger(SpoolDirectories.class);
     private static final String PREFIX = "stream-";
 
-    private SpoolDirectories() {
-    }
+    private SpoolDirectories() {}
 
     /** The directory of a stream's spool under {@code root}. */
     public static Path of(Path root, String streamName) {
@@ -58,8 +56,12 @@ public final class SpoolDirectories {
     private static boolean migrate(Path root, Path old, String streamName) throws IOException {
         Path target = of(root, streamName);
         if (Files.exists(target)) {
-            LOG.warn("Spool of stream '{}' found both in {} and in {}: {} is left alone, its records are not sent",
-                    streamName, old, target, old);
+            LOG.warn(
+                    "Spool of stream '{}' found both in {} and in {}: {} is left alone, its records are not sent",
+                    streamName,
+                    old,
+                    target,
+                    old);
             return false;
         }
         Files.move(old, target);

@@ -3,7 +3,6 @@ package io.kinesisbridge.dispatch.spool;
 import io.kinesisbridge.dispatch.Ordering;
 import io.kinesisbridge.put.PutRecordCommand;
 import io.kinesisbridge.put.PutRecordValidator;
-
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -30,28 +29,50 @@ final class SpoolFrames {
     /** The smallest payload: the fixed fields, a one-character stream and key, no data. */
     static final int MIN_PAYLOAD = 1 + 1 + 4 + 8 + 1 + 1 + 2 + 1 + 1 + 1 + 4;
     /** The largest record (10 MiB of data) with the longest stream name, key, hash key and sequence number. */
-    static final int MAX_PAYLOAD = MIN_PAYLOAD + PutRecordValidator.LARGEST_MAX_RECORD_SIZE_BYTES + 128 + 1024 + 39 + 129;
+    static final int MAX_PAYLOAD =
+            MIN_PAYLOAD + PutRecordValidator.LARGEST_MAX_RECORD_SIZE_BYTES + 128 + 1024 + 39 + 129;
+
     private static final int ABSENT = 255;
     private static final Ordering[] ORDERINGS = Ordering.values();
 
-    private SpoolFrames() {
-    }
+    private SpoolFrames() {}
 
     /** The whole frame of a record, header included. */
     static byte[] encode(SpoolRecord r) {
         PutRecordCommand c = r.command();
         byte[] stream = c.streamName().getBytes(StandardCharsets.UTF_8);
         byte[] key = c.partitionKey().getBytes(StandardCharsets.UTF_8);
-        byte[] hash = c.explicitHashKey().map(h -> h.getBytes(StandardCharsets.UTF_8)).orElse(null);
-        byte[] seq = c.sequenceNumberForOrdering().map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(null);
-        if (stream.length > 254 || key.length > 65_535 || (hash != null && hash.length > 254) || (seq != null && seq.length > 254)) {
+        byte[] hash =
+                c.explicitHashKey().map(h -> h.getBytes(StandardCharsets.UTF_8)).orElse(null);
+        byte[] seq = c.sequenceNumberForOrdering()
+                .map(s -> s.getBytes(StandardCharsets.UTF_8))
+                .orElse(null);
+        if (stream.length > 254
+                || key.length > 65_535
+                || (hash != null && hash.length > 254)
+                || (seq != null && seq.length > 254)) {
             throw new IllegalArgumentException("record fields too long for the spool: " + c);
         }
-        int payload = 1 + 1 + 4 + 8 + 1 + stream.length + 2 + key.length + 1 + (hash == null ? 0 : hash.length)
-                + 1 + (seq == null ? 0 : seq.length) + 4 + c.data().length;
+        int payload = 1
+                + 1
+                + 4
+                + 8
+                + 1
+                + stream.length
+                + 2
+                + key.length
+                + 1
+                + (hash == null ? 0 : hash.length)
+                + 1
+                + (seq == null ? 0 : seq.length)
+                + 4
+                + c.data().length;
         ByteBuffer b = ByteBuffer.allocate(HEADER + payload);
         b.putInt(MAGIC).putInt(payload).putInt(0);
-        b.put((byte) VERSION).put((byte) r.ordering().ordinal()).putInt(r.attempts()).putLong(r.firstTakenMillis());
+        b.put((byte) VERSION)
+                .put((byte) r.ordering().ordinal())
+                .putInt(r.attempts())
+                .putLong(r.firstTakenMillis());
         b.put((byte) stream.length).put(stream);
         b.putShort((short) key.length).put(key);
         putOptional(b, hash);
@@ -92,14 +113,18 @@ final class SpoolFrames {
             Optional<String> hash = optional(b);
             Optional<String> seq = optional(b);
             int dataLength = b.getInt();
-            if (ordering >= ORDERINGS.length || attempts < 0 || dataLength < 0 || dataLength != b.remaining()
-                    || stream.isEmpty() || key.isEmpty()) {
+            if (ordering >= ORDERINGS.length
+                    || attempts < 0
+                    || dataLength < 0
+                    || dataLength != b.remaining()
+                    || stream.isEmpty()
+                    || key.isEmpty()) {
                 return Optional.empty();
             }
             byte[] data = new byte[dataLength];
             b.get(data);
-            return Optional.of(new SpoolRecord(new PutRecordCommand(stream, key, data, hash, seq), ORDERINGS[ordering],
-                    attempts, taken));
+            return Optional.of(new SpoolRecord(
+                    new PutRecordCommand(stream, key, data, hash, seq), ORDERINGS[ordering], attempts, taken));
         } catch (BufferUnderflowException | IllegalArgumentException e) {
             return Optional.empty();
         }
@@ -119,8 +144,7 @@ final class SpoolFrames {
     // ---- reading a segment -----------------------------------------------------------------------------------
 
     /** What lies at a position of a segment. */
-    sealed interface Next permits Frame, Skip, Torn, End {
-    }
+    sealed interface Next permits Frame, Skip, Torn, End {}
 
     /** A good frame from {@code start} to {@code end}. */
     record Frame(long start, long end, SpoolRecord record) implements Next {
@@ -130,16 +154,13 @@ final class SpoolFrames {
     }
 
     /** Damaged bytes from {@code start}; a good frame starts at {@code resumeAt}. */
-    record Skip(long start, long resumeAt) implements Next {
-    }
+    record Skip(long start, long resumeAt) implements Next {}
 
     /** Damaged or incomplete bytes from {@code start} to the limit, with no good frame after them. */
-    record Torn(long start, long limit) implements Next {
-    }
+    record Torn(long start, long limit) implements Next {}
 
     /** Nothing more before the limit. */
-    record End(long at) implements Next {
-    }
+    record End(long at) implements Next {}
 
     /** What the segment holds at {@code from}, reading no further than {@code limit}. */
     static Next next(FileChannel ch, long from, long limit) throws IOException {

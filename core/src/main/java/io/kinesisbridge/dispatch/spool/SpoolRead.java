@@ -5,5 +5,4 @@ package io.kinesisbridge.dispatch.spool;
  *
  * @param end the position after its frame: what {@link StreamSpool#release} takes once it is acknowledged
  */
-public record SpoolRead(SpoolRecord record, SpoolPosition end) {
-}
+public record SpoolRead(SpoolRecord record, SpoolPosition end) {}

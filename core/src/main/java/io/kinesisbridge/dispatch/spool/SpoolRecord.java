@@ -2,7 +2,6 @@ package io.kinesisbridge.dispatch.spool;
 
 import io.kinesisbridge.dispatch.Ordering;
 import io.kinesisbridge.put.PutRecordCommand;
-
 import java.util.Objects;
 
 /**

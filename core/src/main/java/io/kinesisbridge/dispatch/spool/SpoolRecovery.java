@@ -1,8 +1,5 @@
 package io.kinesisbridge.dispatch.spool;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -12,6 +9,8 @@ import java.util.ArrayList;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What opening a spool does: segments before the head checkpoint are deleted, the rest are read through; damaged
@@ -23,8 +22,7 @@ final class SpoolRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(SpoolStore.class);
 
     /** The spool as found: its segments (index → size, after cutting), head, and what was kept or skipped. */
-    record Recovered(TreeMap<Long, Long> segments, SpoolPosition head, SpoolStore.Recovery found) {
-    }
+    record Recovered(TreeMap<Long, Long> segments, SpoolPosition head, SpoolStore.Recovery found) {}
 
     private final SegmentFiles files;
     private final ChannelOpener opener;
@@ -77,9 +75,12 @@ final class SpoolRecovery {
                     } else if (next instanceof SpoolFrames.Torn t) {
                         if (last) {
                             torn += t.limit() - t.start();
-                            LOG.warn("Spool {}: cut {} bytes of an unfinished write at the end of segment {} (a crash "
-                                    + "while writing; those records were not acknowledged to their sources)",
-                                    files.dir(), t.limit() - t.start(), index);
+                            LOG.warn(
+                                    "Spool {}: cut {} bytes of an unfinished write at the end of segment {} (a crash "
+                                            + "while writing; those records were not acknowledged to their sources)",
+                                    files.dir(),
+                                    t.limit() - t.start(),
+                                    index);
                             pos = t.start();
                         } else {
                             corruptRanges++;
@@ -105,20 +106,32 @@ final class SpoolRecovery {
             }
         }
         if (found > 0 || corruptRanges > 0) {
-            LOG.info("Spool {}: {} records ({} bytes) kept from before{}", files.dir(), found, foundBytes,
-                    corruptRanges == 0 ? "" : "; " + corruptRanges + " damaged ranges (" + corruptBytes
-                            + " bytes) skipped and copied to .corrupt files");
+            LOG.info(
+                    "Spool {}: {} records ({} bytes) kept from before{}",
+                    files.dir(),
+                    found,
+                    foundBytes,
+                    corruptRanges == 0
+                            ? ""
+                            : "; " + corruptRanges + " damaged ranges (" + corruptBytes
+                                    + " bytes) skipped and copied to .corrupt files");
         }
-        return new Recovered(segments, head, new SpoolStore.Recovery(found, foundBytes, corruptRanges, corruptBytes, torn));
+        return new Recovered(
+                segments, head, new SpoolStore.Recovery(found, foundBytes, corruptRanges, corruptBytes, torn));
     }
 
     /** Copies damaged bytes next to their segment, so that they can be looked at; they are never sent. */
     private void quarantine(FileChannel ch, long index, long from, long to) throws IOException {
         Path target = files.corruptCopy(index);
-        LOG.error("Spool {}: segment {} has {} damaged bytes at offset {}; they are skipped and copied to {}",
-                files.dir(), index, to - from, from, target);
-        try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
+        LOG.error(
+                "Spool {}: segment {} has {} damaged bytes at offset {}; they are skipped and copied to {}",
+                files.dir(),
+                index,
+                to - from,
+                from,
+                target);
+        try (FileChannel out = FileChannel.open(
+                target, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
             long pos = from;
             while (pos < to) {
                 long n = ch.transferTo(pos, to - pos, out);

@@ -16,6 +16,7 @@ public record SpoolSettings(Path dir, long maxBytes, FsyncPolicy fsync, Duration
 
     /** 1 GiB per stream: hours of a busy shard's records, a small share of a disk. */
     public static final long DEFAULT_MAX_BYTES = 1L << 30;
+
     public static final long DEFAULT_FSYNC_INTERVAL_MS = 1000;
 
     public SpoolSettings {

@@ -1,8 +1,5 @@
 package io.kinesisbridge.dispatch.spool;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -14,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A stream's spool on disk: numbered segment files of frames ({@link SpoolFrames}) appended at the tail, read from
@@ -30,14 +29,14 @@ final class SpoolStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SpoolStore.class);
 
     /** What opening found. */
-    record Recovery(long records, long bytes, int corruptRanges, long corruptBytes, long tornBytes) {
-    }
+    record Recovery(long records, long bytes, int corruptRanges, long corruptBytes, long tornBytes) {}
 
     private final SpoolSettings settings;
     private final ChannelOpener opener;
     private final SegmentFiles files;
     /** Segment index → size in bytes of every segment not yet deleted. */
     private TreeMap<Long, Long> segments = new TreeMap<>();
+
     private SpoolPosition head = SpoolPosition.START;
     private SpoolPosition cursor = SpoolPosition.START;
     private FileChannel tail;
@@ -206,7 +205,10 @@ final class SpoolStore implements AutoCloseable {
             tail.truncate(size);
             tail.position(size);
         } catch (IOException e) {
-            LOG.error("Spool {}: could not cut back a failed write ({}); the spool is closed for writing", settings.dir(), e.toString());
+            LOG.error(
+                    "Spool {}: could not cut back a failed write ({}); the spool is closed for writing",
+                    settings.dir(),
+                    e.toString());
             closeQuietly(tail);
             tail = null;
         }
@@ -276,8 +278,7 @@ final class SpoolStore implements AutoCloseable {
     }
 
     /** See {@link #mark}: the last segment and its size, and the totals, before an append. */
-    record Mark(long lastSegment, long lastSegmentSize, long records, long bytes) {
-    }
+    record Mark(long lastSegment, long lastSegmentSize, long records, long bytes) {}
 
     /**
      * Takes back what was appended since {@code mark}: segments created since are deleted, the segment that was last
@@ -287,7 +288,8 @@ final class SpoolStore implements AutoCloseable {
     void rollback(Mark mark) throws IOException {
         closeQuietly(tail);
         tail = null; // the next append reopens the last segment at its end
-        for (Long index : new ArrayList<>(segments.tailMap(mark.lastSegment(), false).keySet())) {
+        for (Long index :
+                new ArrayList<>(segments.tailMap(mark.lastSegment(), false).keySet())) {
             if (readingIndex == index) {
                 closeQuietly(reading);
                 reading = null;
@@ -397,7 +399,8 @@ final class SpoolStore implements AutoCloseable {
             return;
         }
         long freed = 0;
-        for (Map.Entry<Long, Long> s : segments.subMap(head.segment(), true, end.segment(), true).entrySet()) {
+        for (Map.Entry<Long, Long> s :
+                segments.subMap(head.segment(), true, end.segment(), true).entrySet()) {
             long from = s.getKey() == head.segment() ? head.offset() : 0;
             long to = s.getKey() == end.segment() ? end.offset() : s.getValue();
             freed += Math.max(0, to - from);
@@ -408,7 +411,9 @@ final class SpoolStore implements AutoCloseable {
             delete(index);
         }
         Long after = segments.higherKey(end.segment());
-        if (after != null && end.segment() != tailIndex && segments.containsKey(end.segment())
+        if (after != null
+                && end.segment() != tailIndex
+                && segments.containsKey(end.segment())
                 && end.offset() >= segments.get(end.segment())) {
             delete(end.segment());
             head = new SpoolPosition(after, 0);

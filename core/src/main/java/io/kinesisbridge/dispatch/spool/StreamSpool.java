@@ -1,17 +1,18 @@
 package io.kinesisbridge.dispatch.spool;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One stream's spool, used from any thread: every file operation runs on the spool's own thread, in the order
@@ -65,7 +66,8 @@ public final class StreamSpool implements AutoCloseable {
         try {
             return new StreamSpool(streamName, settings, SpoolStore.open(settings, opener));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the spool of stream " + streamName + " in " + settings.dir(), e);
+            throw new UncheckedIOException(
+                    "cannot open the spool of stream " + streamName + " in " + settings.dir(), e);
         }
     }
 
@@ -120,8 +122,11 @@ public final class StreamSpool implements AutoCloseable {
                             store.rollback(before);
                         } catch (IOException | RuntimeException r) {
                             e.addSuppressed(r);
-                            LOG.error("Spool of stream {}: an fsync failed and the records written before it could not"
-                                    + " be taken back ({}); they may be sent twice", streamName, r.toString());
+                            LOG.error(
+                                    "Spool of stream {}: an fsync failed and the records written before it could not"
+                                            + " be taken back ({}); they may be sent twice",
+                                    streamName,
+                                    r.toString());
                         }
                         throw e;
                     }
@@ -149,8 +154,7 @@ public final class StreamSpool implements AutoCloseable {
                     worker.schedule(this::scheduledSync, due, TimeUnit.NANOSECONDS);
                 }
             }
-            case NEVER -> {
-            }
+            case NEVER -> {}
         }
     }
 
@@ -187,7 +191,9 @@ public final class StreamSpool implements AutoCloseable {
                 }
             });
         } catch (RejectedExecutionException e) {
-            LOG.debug("Spool of stream {}: release after close ignored; the records are forwarded again after a restart", streamName);
+            LOG.debug(
+                    "Spool of stream {}: release after close ignored; the records are forwarded again after a restart",
+                    streamName);
         }
     }
 
@@ -199,8 +205,11 @@ public final class StreamSpool implements AutoCloseable {
         try {
             store.release(releaseTo, releaseRecords);
         } catch (IOException e) {
-            LOG.warn("Spool of stream {}: could not move the head checkpoint ({}); acknowledged records may be "
-                    + "forwarded again after a restart", streamName, e.toString());
+            LOG.warn(
+                    "Spool of stream {}: could not move the head checkpoint ({}); acknowledged records may be "
+                            + "forwarded again after a restart",
+                    streamName,
+                    e.toString());
         }
         releaseTo = null;
         releaseRecords = 0;
@@ -237,17 +246,18 @@ public final class StreamSpool implements AutoCloseable {
         }
         closed = true;
         CompletableFuture<Void> done = run(() -> {
-            applyRelease();
-            store.close();
-            return null;
-        }).thenApply(v -> null);
+                    applyRelease();
+                    store.close();
+                    return null;
+                })
+                .thenApply(v -> null);
         worker.shutdown();
         try {
             done.get(30, TimeUnit.SECONDS);
             worker.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             LOG.warn("Spool of stream {}: not closed cleanly: {}", streamName, e.toString());
         }
         worker.shutdownNow();

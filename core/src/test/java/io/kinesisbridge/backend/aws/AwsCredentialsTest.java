@@ -1,20 +1,19 @@
 package io.kinesisbridge.backend.aws;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kinesisbridge.put.PutRecordValidator;
 import io.kinesisbridge.put.PutRequest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Each way to credentials, against loopback stubs of Kinesis and STS: who signs the Kinesis request. */
 class AwsCredentialsTest {
@@ -26,7 +25,9 @@ class AwsCredentialsTest {
     @BeforeEach
     void start() throws Exception {
         kinesis = new StubHttpServer();
-        kinesis.answer(r -> StubHttpServer.Response.of(200, "application/x-amz-json-1.1",
+        kinesis.answer(r -> StubHttpServer.Response.of(
+                200,
+                "application/x-amz-json-1.1",
                 "{\"ShardId\":\"shardId-000000000000\",\"SequenceNumber\":\"1\"}".getBytes(StandardCharsets.UTF_8)));
         sts = new StubHttpServer();
         sts.answer(r -> {
@@ -59,33 +60,43 @@ class AwsCredentialsTest {
     }
 
     private AwsBackendSettings settings(CredentialsSource source) {
-        return AwsBackendSettings.defaults().withRegion("eu-west-1").withEndpoint(kinesis.uri()).withCbor(false)
-                .withCredentials(source).withStsEndpoint(sts.uri());
+        return AwsBackendSettings.defaults()
+                .withRegion("eu-west-1")
+                .withEndpoint(kinesis.uri())
+                .withCbor(false)
+                .withCredentials(source)
+                .withStsEndpoint(sts.uri());
     }
 
     private StubHttpServer.Request putOne(AwsBackendSettings settings) throws Exception {
         try (AwsKinesisBackend backend = AwsKinesisBackend.create(settings)) {
-            backend.putRecord(PutRecordValidator.validate(PutRequest.of("s", "k", new byte[]{1}),
-                    PutRecordValidator.DEFAULT_MAX_RECORD_SIZE_BYTES)).get(10, TimeUnit.SECONDS);
+            backend.putRecord(PutRecordValidator.validate(
+                            PutRequest.of("s", "k", new byte[] {1}), PutRecordValidator.DEFAULT_MAX_RECORD_SIZE_BYTES))
+                    .get(10, TimeUnit.SECONDS);
         }
         return kinesis.requests.get(kinesis.requests.size() - 1);
     }
 
     @Test
     void staticKeys_signTheRequest_withTheSessionToken() throws Exception {
-        StubHttpServer.Request sent = putOne(settings(new CredentialsSource.Static("AKIDSTATIC1",
-                new CredentialsSource.Secret(SECRET), Optional.of(new CredentialsSource.Secret("staticToken")))));
+        StubHttpServer.Request sent = putOne(settings(new CredentialsSource.Static(
+                "AKIDSTATIC1",
+                new CredentialsSource.Secret(SECRET),
+                Optional.of(new CredentialsSource.Secret("staticToken")))));
 
-        assertThat(sent.header("Authorization")).contains("Credential=AKIDSTATIC1/").contains("/eu-west-1/kinesis/aws4_request");
+        assertThat(sent.header("Authorization"))
+                .contains("Credential=AKIDSTATIC1/")
+                .contains("/eu-west-1/kinesis/aws4_request");
         assertThat(sent.header("X-Amz-Security-Token")).isEqualTo("staticToken");
         assertThat(sts.requests).isEmpty();
     }
 
     @Test
     void assumeRole_withExternalId_signsWithTheRolesSession() throws Exception {
-        AwsBackendSettings settings = settings(new CredentialsSource.Static("AKIDBASE", new CredentialsSource.Secret(SECRET),
-                Optional.empty())).withAssumeRole(Optional.of(new AssumeRole("arn:aws:iam::123456789012:role/writer",
-                Optional.of("ext-42"), "kinesis-bridge")));
+        AwsBackendSettings settings = settings(new CredentialsSource.Static(
+                        "AKIDBASE", new CredentialsSource.Secret(SECRET), Optional.empty()))
+                .withAssumeRole(Optional.of(new AssumeRole(
+                        "arn:aws:iam::123456789012:role/writer", Optional.of("ext-42"), "kinesis-bridge")));
 
         StubHttpServer.Request sent = putOne(settings);
 
@@ -104,8 +115,8 @@ class AwsCredentialsTest {
         Path token = dir.resolve("token");
         Files.writeString(token, "eyJ.token.from-the-cluster");
 
-        StubHttpServer.Request sent = putOne(settings(new CredentialsSource.WebIdentity(token,
-                "arn:aws:iam::123456789012:role/writer", "kinesis-bridge")));
+        StubHttpServer.Request sent = putOne(settings(
+                new CredentialsSource.WebIdentity(token, "arn:aws:iam::123456789012:role/writer", "kinesis-bridge")));
 
         StubHttpServer.Request exchange = sts.requests.get(0);
         assertThat(form(exchange, "Action")).isEqualTo("AssumeRoleWithWebIdentity");
@@ -117,8 +128,10 @@ class AwsCredentialsTest {
     @Test
     void namedProfile_isReadFromTheSharedCredentialsFile(@TempDir Path dir) throws Exception {
         Path credentials = dir.resolve("credentials");
-        Files.writeString(credentials, "[default]\naws_access_key_id = AKIDDEFAULT\naws_secret_access_key = x\n"
-                + "[writer]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = " + SECRET + "\n");
+        Files.writeString(
+                credentials,
+                "[default]\naws_access_key_id = AKIDDEFAULT\naws_secret_access_key = x\n"
+                        + "[writer]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = " + SECRET + "\n");
         String before = System.getProperty("aws.sharedCredentialsFile");
         System.setProperty("aws.sharedCredentialsFile", credentials.toString());
         try {
@@ -135,11 +148,15 @@ class AwsCredentialsTest {
 
     @Test
     void descriptions_nameTheSource_neverASecret() {
-        AwsBackendSettings settings = settings(new CredentialsSource.Static("AKIDSTATIC1", new CredentialsSource.Secret(SECRET),
-                Optional.of(new CredentialsSource.Secret("staticToken"))))
-                .withAssumeRole(Optional.of(new AssumeRole("arn:aws:iam::123456789012:role/writer", Optional.of("ext-42"), "s")));
+        AwsBackendSettings settings = settings(new CredentialsSource.Static(
+                        "AKIDSTATIC1",
+                        new CredentialsSource.Secret(SECRET),
+                        Optional.of(new CredentialsSource.Secret("staticToken"))))
+                .withAssumeRole(Optional.of(
+                        new AssumeRole("arn:aws:iam::123456789012:role/writer", Optional.of("ext-42"), "s")));
         try (AwsCredentials credentials = AwsCredentials.of(settings)) {
-            assertThat(credentials.description()).contains("AKID****", "role arn:aws:iam::123456789012:role/writer")
+            assertThat(credentials.description())
+                    .contains("AKID****", "role arn:aws:iam::123456789012:role/writer")
                     .doesNotContain(SECRET, "staticToken", "ext-42", "AKIDSTATIC1");
         }
         assertThat(settings.toString()).doesNotContain(SECRET, "staticToken");

@@ -2,7 +2,6 @@ package io.kinesisbridge.backend.aws;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -10,6 +9,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /** A loopback HTTP server on a free port that records each request and answers as the test says. */
@@ -17,8 +17,11 @@ final class StubHttpServer implements AutoCloseable {
 
     record Request(String method, String target, String contentType, Map<String, List<String>> headers, byte[] body) {
         String header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).findFirst()
-                    .map(e -> e.getValue().get(0)).orElse(null);
+            return headers.entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .findFirst()
+                    .map(e -> e.getValue().get(0))
+                    .orElse(null);
         }
     }
 
@@ -54,8 +57,12 @@ final class StubHttpServer implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         byte[] body = exchange.getRequestBody().readAllBytes();
-        Request request = new Request(exchange.getRequestMethod(), exchange.getRequestHeaders().getFirst("X-Amz-Target"),
-                exchange.getRequestHeaders().getFirst("Content-Type"), Map.copyOf(exchange.getRequestHeaders()), body);
+        Request request = new Request(
+                exchange.getRequestMethod(),
+                exchange.getRequestHeaders().getFirst("X-Amz-Target"),
+                exchange.getRequestHeaders().getFirst("Content-Type"),
+                Map.copyOf(exchange.getRequestHeaders()),
+                body);
         requests.add(request);
         Response response;
         try {
@@ -81,6 +88,6 @@ final class StubHttpServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
-        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+        ((ExecutorService) server.getExecutor()).shutdownNow();
     }
 }

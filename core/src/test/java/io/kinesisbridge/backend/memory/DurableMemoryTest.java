@@ -1,11 +1,10 @@
 package io.kinesisbridge.backend.memory;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kinesisbridge.put.PutRecordCommand;
 import io.kinesisbridge.put.PutRecordValidator;
 import io.kinesisbridge.put.PutRequest;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -14,8 +13,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DurableMemoryTest {
 
@@ -27,8 +27,10 @@ class DurableMemoryTest {
     }
 
     private static List<String> contents(InMemoryKinesis k) {
-        return k.readAll("s").stream().map(r -> r.shardId() + "/" + r.sequenceNumber() + "/" + r.partitionKey() + "/"
-                + new String(r.data(), StandardCharsets.UTF_8)).toList();
+        return k.readAll("s").stream()
+                .map(r -> r.shardId() + "/" + r.sequenceNumber() + "/" + r.partitionKey() + "/"
+                        + new String(r.data(), StandardCharsets.UTF_8))
+                .toList();
     }
 
     @Test
@@ -51,8 +53,10 @@ class DurableMemoryTest {
         String next = second.putRecord(record("k0", "after restart")).join().sequenceNumber();
         assertThat(new BigInteger(next)).isGreaterThan(new BigInteger(lastBefore));
         // a chain token issued before the restart is still valid after it
-        assertThat(second.putRecord(record("k0", "chained").withSequenceNumberForOrdering(java.util.Optional.of(lastBefore)))
-                .join().sequenceNumber()).isNotNull();
+        assertThat(second.putRecord(record("k0", "chained").withSequenceNumberForOrdering(Optional.of(lastBefore)))
+                        .join()
+                        .sequenceNumber())
+                .isNotNull();
         second.close();
     }
 
@@ -74,13 +78,17 @@ class DurableMemoryTest {
         first.putRecord(record("k", "two")).join();
         first.close();
         Path log = dir.resolve("s/shardId-000000000000.log");
-        Files.write(log, new byte[]{0, 0, 0, 40, 1, 2, 3}, StandardOpenOption.APPEND); // half a frame
+        Files.write(log, new byte[] {0, 0, 0, 40, 1, 2, 3}, StandardOpenOption.APPEND); // half a frame
         InMemoryKinesis second = InMemoryKinesis.durable(MemoryBackendSettings.defaults(), dir, false);
-        assertThat(contents(second)).extracting(s -> s.substring(s.lastIndexOf('/') + 1)).containsExactly("one", "two");
+        assertThat(contents(second))
+                .extracting(s -> s.substring(s.lastIndexOf('/') + 1))
+                .containsExactly("one", "two");
         second.putRecord(record("k", "three")).join();
         second.close();
         InMemoryKinesis third = InMemoryKinesis.durable(MemoryBackendSettings.defaults(), dir, false);
-        assertThat(contents(third)).extracting(s -> s.substring(s.lastIndexOf('/') + 1)).containsExactly("one", "two", "three");
+        assertThat(contents(third))
+                .extracting(s -> s.substring(s.lastIndexOf('/') + 1))
+                .containsExactly("one", "two", "three");
     }
 
     @Test
@@ -97,7 +105,9 @@ class DurableMemoryTest {
         bytes[secondFrame + 8 + 21] ^= 0x55; // flip a byte inside the second record's data
         Files.write(log, bytes);
         InMemoryKinesis second = InMemoryKinesis.durable(MemoryBackendSettings.defaults(), dir, false);
-        assertThat(contents(second)).extracting(s -> s.substring(s.lastIndexOf('/') + 1)).containsExactly("one");
+        assertThat(contents(second))
+                .extracting(s -> s.substring(s.lastIndexOf('/') + 1))
+                .containsExactly("one");
     }
 
     @Test
@@ -133,32 +143,40 @@ class DurableMemoryTest {
         InMemoryKinesis second = InMemoryKinesis.durable(capped, dir, false);
         assertThat(contents(second)).isEqualTo(kept);
     }
+
     @Test
     void aStreamSavedUnderItsOwnName_byAnOlderVersion_isMovedToItsEncodedDirectory_andLoaded() throws IOException {
         InMemoryKinesis first = InMemoryKinesis.durable(MemoryBackendSettings.defaults(), dir, false);
         first.createStream("Logs", 1);
         first.createStream("plain", 1);
-        first.putRecord(PutRecordValidator.validate(PutRequest.of("Logs", "k", "kept".getBytes(StandardCharsets.UTF_8)), 1 << 20)).join();
+        first.putRecord(PutRecordValidator.validate(
+                        PutRequest.of("Logs", "k", "kept".getBytes(StandardCharsets.UTF_8)), 1 << 20))
+                .join();
         first.close();
         Files.move(dir.resolve("@+logs"), dir.resolve("Logs")); // the layout before the encoding
 
         InMemoryKinesis second = InMemoryKinesis.durable(MemoryBackendSettings.defaults(), dir, false);
 
         assertThat(second.streamNames()).containsExactly("Logs", "plain");
-        assertThat(second.readAll("Logs")).extracting(r -> new String(r.data(), StandardCharsets.UTF_8)).containsExactly("kept");
+        assertThat(second.readAll("Logs"))
+                .extracting(r -> new String(r.data(), StandardCharsets.UTF_8))
+                .containsExactly("kept");
         assertThat(dir.resolve("@+logs/stream.json")).exists();
         assertThat(dir.resolve("Logs")).doesNotExist();
         second.close();
     }
 
     @Test
-    void aStreamJsonInThePersistDirItself_writtenForStreamDotByAnOlderVersion_isNotLoaded_norDeleted() throws IOException {
+    void aStreamJsonInThePersistDirItself_writtenForStreamDotByAnOlderVersion_isNotLoaded_norDeleted()
+            throws IOException {
         InMemoryKinesis first = InMemoryKinesis.durable(MemoryBackendSettings.defaults(), dir, false);
         first.createStream(".", 1);
         first.close();
         Files.copy(dir.resolve("@@/stream.json"), dir.resolve("stream.json"));
         Files.createDirectories(dir.resolve("not-a-stream"));
-        Files.writeString(dir.resolve("not-a-stream/stream.json"), "{\"name\":\"other\",\"createdMillis\":0,\"maxRecordSizeBytes\":1048576,\"shards\":[]}");
+        Files.writeString(
+                dir.resolve("not-a-stream/stream.json"),
+                "{\"name\":\"other\",\"createdMillis\":0,\"maxRecordSizeBytes\":1048576,\"shards\":[]}");
 
         InMemoryKinesis second = InMemoryKinesis.durable(MemoryBackendSettings.defaults(), dir, false);
         second.deleteStream(".");

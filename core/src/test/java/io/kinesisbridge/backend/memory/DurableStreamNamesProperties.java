@@ -1,17 +1,11 @@
 package io.kinesisbridge.backend.memory;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kinesisbridge.files.StreamFileNames;
 import io.kinesisbridge.files.StreamFileNamesProperties;
 import io.kinesisbridge.put.PutRecordValidator;
 import io.kinesisbridge.put.PutRequest;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Assume;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterProperty;
-import net.jqwik.api.lifecycle.BeforeProperty;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +18,13 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Assume;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterProperty;
+import net.jqwik.api.lifecycle.BeforeProperty;
 
 /**
  * Every name Kinesis accepts ({@code .}, {@code ..} and names of dots included) creates, persists, survives a
@@ -53,7 +52,8 @@ class DurableStreamNamesProperties {
         Files.writeString(root.resolve("data/dead-letter/clickstream.ndjson"), "{\"a\":1}\n");
         InMemoryKinesis k = InMemoryKinesis.durable(MemoryBackendSettings.defaults(), persist, false);
         k.createStream(NEIGHBOUR, 2);
-        k.putRecord(PutRecordValidator.validate(PutRequest.of(NEIGHBOUR, "k", bytes("neighbour's record")), 1 << 20)).join();
+        k.putRecord(PutRecordValidator.validate(PutRequest.of(NEIGHBOUR, "k", bytes("neighbour's record")), 1 << 20))
+                .join();
         k.close();
     }
 
@@ -73,16 +73,22 @@ class DurableStreamNamesProperties {
 
         InMemoryKinesis first = InMemoryKinesis.durable(MemoryBackendSettings.defaults(), persist, false);
         first.createStream(name, 2);
-        first.putRecord(PutRecordValidator.validate(PutRequest.of(name, "key", bytes("record of " + name)), 1 << 20)).join();
+        first.putRecord(PutRecordValidator.validate(PutRequest.of(name, "key", bytes("record of " + name)), 1 << 20))
+                .join();
         first.close();
         Map<String, String> created = files();
         String own = "data/streams/" + StreamFileNames.of(name) + "/";
         assertThat(created).containsAllEntriesOf(before);
-        assertThat(created.keySet()).filteredOn(f -> !before.containsKey(f)).isNotEmpty().allMatch(f -> f.startsWith(own));
+        assertThat(created.keySet())
+                .filteredOn(f -> !before.containsKey(f))
+                .isNotEmpty()
+                .allMatch(f -> f.startsWith(own));
 
         InMemoryKinesis second = InMemoryKinesis.durable(MemoryBackendSettings.defaults(), persist, false);
         assertThat(second.streamNames()).containsExactlyInAnyOrder(NEIGHBOUR, name);
-        assertThat(second.readAll(name)).extracting(r -> new String(r.data(), StandardCharsets.UTF_8)).containsExactly("record of " + name);
+        assertThat(second.readAll(name))
+                .extracting(r -> new String(r.data(), StandardCharsets.UTF_8))
+                .containsExactly("record of " + name);
         assertThat(second.readAll(NEIGHBOUR)).hasSize(1);
         second.deleteStream(name);
         second.close();
@@ -99,7 +105,9 @@ class DurableStreamNamesProperties {
         try (Stream<Path> all = Files.walk(root)) {
             for (Path p : all.toList()) {
                 String relative = root.relativize(p).toString().replace('\\', '/');
-                files.put(Files.isDirectory(p) ? relative + "/" : relative, Files.isDirectory(p) ? "" : digest(Files.readAllBytes(p)));
+                files.put(
+                        Files.isDirectory(p) ? relative + "/" : relative,
+                        Files.isDirectory(p) ? "" : digest(Files.readAllBytes(p)));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,17 +1,9 @@
 package io.kinesisbridge.dispatch.spool;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kinesisbridge.dispatch.Ordering;
 import io.kinesisbridge.put.PutRecordCommand;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.DoubleRange;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -25,9 +17,17 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.DoubleRange;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
 
 /**
  * The spool's file format under damage: a write torn at any byte, bytes flipped anywhere, garbage for a segment.
@@ -77,10 +77,11 @@ class SpoolFormatProperties {
     }
 
     @Property(tries = 200)
-    void flippedBytes_costOnlyTheFramesTheyHit(@ForAll("recordLists") List<SpoolRecord> records,
-                                               @ForAll @Size(min = 1, max = 4) List<@DoubleRange(min = 0, max = 1) Double> where,
-                                               @ForAll @IntRange(min = 1, max = 255) int xor,
-                                               @ForAll @IntRange(min = 64, max = 8192) int segmentBytes) {
+    void flippedBytes_costOnlyTheFramesTheyHit(
+            @ForAll("recordLists") List<SpoolRecord> records,
+            @ForAll @Size(min = 1, max = 4) List<@DoubleRange(min = 0, max = 1) Double> where,
+            @ForAll @IntRange(min = 1, max = 255) int xor,
+            @ForAll @IntRange(min = 64, max = 8192) int segmentBytes) {
         inTempDir(dir -> {
             SpoolSettings settings = settings(dir, 1L << 30).withSegmentBytes(segmentBytes);
             write(settings, records);
@@ -94,7 +95,7 @@ class SpoolFormatProperties {
                     segment++;
                     offset = 0;
                 }
-                places.add(new long[]{segment, offset, offset + length});
+                places.add(new long[] {segment, offset, offset + length});
                 offset += length;
             }
             List<Path> segments = segments(dir);
@@ -103,7 +104,7 @@ class SpoolFormatProperties {
                 total += Files.size(p);
             }
             Set<Integer> hit = new HashSet<>();
-            Set<Long> targets = new java.util.TreeSet<>();
+            Set<Long> targets = new TreeSet<>();
             for (double w : where) {
                 targets.add((long) Math.min(total - 1, Math.floor(total * w))); // a byte flipped twice is whole again
             }
@@ -137,7 +138,11 @@ class SpoolFormatProperties {
                 assertSameList(readAll(store), expected);
                 SpoolRecord later = records.get(0);
                 store.append(List.of(SpoolFrames.encode(later)));
-                assertSameList(store.read(10, Long.MAX_VALUE).stream().map(SpoolRead::record).toList(), List.of(later));
+                assertSameList(
+                        store.read(10, Long.MAX_VALUE).stream()
+                                .map(SpoolRead::record)
+                                .toList(),
+                        List.of(later));
             }
         });
     }
@@ -156,8 +161,8 @@ class SpoolFormatProperties {
     }
 
     @Property(tries = 200)
-    void garbageAfterGoodFrames_isCut_andTheFramesAreKept(@ForAll("recordLists") List<SpoolRecord> records,
-                                                         @ForAll @Size(min = 1, max = 512) byte[] garbage) {
+    void garbageAfterGoodFrames_isCut_andTheFramesAreKept(
+            @ForAll("recordLists") List<SpoolRecord> records, @ForAll @Size(min = 1, max = 512) byte[] garbage) {
         inTempDir(dir -> {
             SpoolSettings settings = settings(dir, 1L << 30);
             write(settings, records);
@@ -185,7 +190,8 @@ class SpoolFormatProperties {
         } finally {
             if (dir != null) {
                 try (Stream<Path> all = Files.walk(dir)) {
-                    all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    all.sorted(Comparator.reverseOrder())
+                            .forEach(p -> p.toFile().delete());
                 } catch (IOException e) {
                     // a temporary directory left behind is harmless
                 }
@@ -206,7 +212,9 @@ class SpoolFormatProperties {
 
     private static List<Path> segments(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir.resolve("s"))) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".seg")).sorted().toList();
+            return files.filter(f -> f.getFileName().toString().endsWith(".seg"))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -248,15 +256,24 @@ class SpoolFormatProperties {
 
     @Provide
     Arbitrary<SpoolRecord> records() {
-        Arbitrary<String> stream = Arbitraries.strings().withChars("abcXYZ019_.-").ofMinLength(1).ofMaxLength(128);
-        Arbitrary<String> key = Arbitraries.strings().ofMinLength(1).ofMaxLength(256)
+        Arbitrary<String> stream =
+                Arbitraries.strings().withChars("abcXYZ019_.-").ofMinLength(1).ofMaxLength(128);
+        Arbitrary<String> key = Arbitraries.strings()
+                .ofMinLength(1)
+                .ofMaxLength(256)
                 .filter(k -> k.codePoints().noneMatch(c -> c >= 0xD800 && c <= 0xDFFF));
         Arbitrary<byte[]> data = Arbitraries.bytes().array(byte[].class).ofMaxSize(600);
-        Arbitrary<Optional<String>> hashKey = Arbitraries.strings().numeric().ofMinLength(1).ofMaxLength(39).optional();
-        Arbitrary<Optional<String>> sequence = Arbitraries.strings().numeric().ofMinLength(1).ofMaxLength(128).optional();
-        Arbitrary<PutRecordCommand> command = Combinators.combine(stream, key, data, hashKey, sequence)
-                .as(PutRecordCommand::new);
-        return Combinators.combine(command, Arbitraries.of(Ordering.class), Arbitraries.integers().between(0, 1000),
-                Arbitraries.longs().between(0, 4_102_444_800_000L)).as(SpoolRecord::new);
+        Arbitrary<Optional<String>> hashKey =
+                Arbitraries.strings().numeric().ofMinLength(1).ofMaxLength(39).optional();
+        Arbitrary<Optional<String>> sequence =
+                Arbitraries.strings().numeric().ofMinLength(1).ofMaxLength(128).optional();
+        Arbitrary<PutRecordCommand> command =
+                Combinators.combine(stream, key, data, hashKey, sequence).as(PutRecordCommand::new);
+        return Combinators.combine(
+                        command,
+                        Arbitraries.of(Ordering.class),
+                        Arbitraries.integers().between(0, 1000),
+                        Arbitraries.longs().between(0, 4_102_444_800_000L))
+                .as(SpoolRecord::new);
     }
 }

@@ -1,22 +1,23 @@
 package io.kinesisbridge.dispatch.spool;
 
-import io.kinesisbridge.testing.FullDisk;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static io.kinesisbridge.dispatch.spool.SpoolTestRecords.data;
+import static io.kinesisbridge.dispatch.spool.SpoolTestRecords.record;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kinesisbridge.testing.FullDisk;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-
-import static io.kinesisbridge.dispatch.spool.SpoolTestRecords.data;
-import static io.kinesisbridge.dispatch.spool.SpoolTestRecords.record;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SpoolStoreTest {
 
@@ -28,7 +29,9 @@ class SpoolStoreTest {
     }
 
     private static List<byte[]> frames(int from, int to) {
-        return IntStream.range(from, to).mapToObj(i -> SpoolFrames.encode(record("k" + (i % 7), String.format("record-%03d", i)))).toList();
+        return IntStream.range(from, to)
+                .mapToObj(i -> SpoolFrames.encode(record("k" + (i % 7), String.format("record-%03d", i))))
+                .toList();
     }
 
     private static List<String> readAll(SpoolStore store) throws IOException {
@@ -41,7 +44,9 @@ class SpoolStoreTest {
     }
 
     private static List<String> names(int from, int to) {
-        return IntStream.range(from, to).mapToObj(i -> String.format("record-%03d", i)).toList();
+        return IntStream.range(from, to)
+                .mapToObj(i -> String.format("record-%03d", i))
+                .toList();
     }
 
     private long segmentFiles() throws IOException {
@@ -61,7 +66,9 @@ class SpoolStoreTest {
             store.sync();
             List<Path> segments;
             try (Stream<Path> files = Files.list(dir.resolve("s"))) {
-                segments = files.filter(f -> f.toString().endsWith(".seg")).sorted().toList();
+                segments = files.filter(f -> f.toString().endsWith(".seg"))
+                        .sorted()
+                        .toList();
             }
             assertThat(segments.size()).isGreaterThan(2);
             Files.delete(segments.get(1)); // the second segment can no longer be opened
@@ -127,7 +134,9 @@ class SpoolStoreTest {
         try (SpoolStore store = SpoolStore.open(settings(1 << 20, 1 << 20), disk.opener())) {
             assertThat(store.append(frames(0, 3))).isEqualTo(3);
             // the fourth frame fits half: it is cut back, and the call fails as it wrote nothing
-            assertThatThrownBy(() -> store.append(frames(3, 6))).isInstanceOf(IOException.class).hasMessageContaining("No space");
+            assertThatThrownBy(() -> store.append(frames(3, 6)))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("No space");
             assertThat(store.records()).isEqualTo(3);
             disk.free(10L * frame);
             assertThat(store.append(frames(3, 6))).isEqualTo(3);
@@ -149,7 +158,9 @@ class SpoolStoreTest {
             assertThat(readAll(store)).isEqualTo(names(0, 2));
         }
         try (SpoolStore again = SpoolStore.open(settings(1 << 20, 1 << 20))) {
-            assertThat(again.recovery().tornBytes()).as("the part frame was cut back at once").isZero();
+            assertThat(again.recovery().tornBytes())
+                    .as("the part frame was cut back at once")
+                    .isZero();
             assertThat(again.recovery().records()).isEqualTo(2);
         }
     }
@@ -161,15 +172,16 @@ class SpoolStoreTest {
         }
         Path segment = dir.resolve("s").resolve(String.format("%020d.seg", 0));
         long size = Files.size(segment);
-        try (var ch = java.nio.channels.FileChannel.open(segment, java.nio.file.StandardOpenOption.WRITE)) {
+        try (var ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
             ch.truncate(size - 5);
         }
         try (SpoolStore again = SpoolStore.open(settings(1 << 20, 1 << 20))) {
             assertThat(again.recovery().records()).isEqualTo(9);
             assertThat(again.recovery().tornBytes()).isPositive();
             again.append(frames(10, 12));
-            assertThat(readAll(again)).containsExactlyElementsOf(
-                    Stream.concat(names(0, 9).stream(), names(10, 12).stream()).toList());
+            assertThat(readAll(again))
+                    .containsExactlyElementsOf(Stream.concat(names(0, 9).stream(), names(10, 12).stream())
+                            .toList());
         }
     }
 
@@ -190,6 +202,7 @@ class SpoolStoreTest {
             expected.remove("record-004");
             assertThat(readAll(again)).isEqualTo(expected);
         }
-        assertThat(dir.resolve("s").resolve(String.format("%020d.seg.corrupt", 0))).exists();
+        assertThat(dir.resolve("s").resolve(String.format("%020d.seg.corrupt", 0)))
+                .exists();
     }
 }
