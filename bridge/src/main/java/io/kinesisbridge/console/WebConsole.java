@@ -1,5 +1,11 @@
 package io.kinesisbridge.console;
 
+import static io.kinesisbridge.console.ConsoleAnswers.json;
+import static io.kinesisbridge.console.ConsoleAnswers.readBody;
+import static io.kinesisbridge.console.ConsoleAnswers.redirect;
+import static io.kinesisbridge.console.ConsoleAnswers.secured;
+import static io.kinesisbridge.console.ConsoleAnswers.text;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,7 +15,6 @@ import io.kinesisbridge.component.KinesisPutComponent;
 import io.kinesisbridge.put.KinesisException;
 import io.kinesisbridge.source.http.BearerToken;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
@@ -497,75 +502,5 @@ public final class WebConsole extends ServiceSupport {
         }
         text(request, 405, "GET only\n");
         return false;
-    }
-
-    private static void readBody(HttpServerRequest request, int max, Handler<Buffer> then) {
-        Buffer body = Buffer.buffer();
-        AtomicBoolean tooLarge = new AtomicBoolean();
-        request.handler(chunk -> {
-            if (tooLarge.get()) {
-                return;
-            }
-            if (body.length() + chunk.length() > max) {
-                tooLarge.set(true);
-                text(request, 413, "the body is larger than " + max + " bytes\n");
-                request.connection().close();
-                return;
-            }
-            body.appendBuffer(chunk);
-        });
-        request.endHandler(v -> {
-            if (!tooLarge.get()) {
-                then.handle(body);
-            }
-        });
-    }
-
-    private static HttpServerResponse secured(HttpServerResponse response, boolean page) {
-        response.putHeader("Cache-Control", "no-store")
-                .putHeader("X-Content-Type-Options", "nosniff")
-                .putHeader("Referrer-Policy", "no-referrer");
-        if (page) {
-            response.putHeader(
-                            "Content-Security-Policy",
-                            "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'")
-                    .putHeader("X-Frame-Options", "DENY");
-        }
-        return response;
-    }
-
-    private static void json(HttpServerRequest request, int status, Object body) {
-        byte[] bytes;
-        try {
-            bytes = JSON.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
-        HttpServerResponse response = request.response();
-        if (response.closed() || response.ended()) {
-            return;
-        }
-        secured(response, false)
-                .setStatusCode(status)
-                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .end(Buffer.buffer(bytes));
-    }
-
-    private static void text(HttpServerRequest request, int status, String text) {
-        HttpServerResponse response = request.response();
-        if (response.closed() || response.ended()) {
-            return;
-        }
-        secured(response, false)
-                .setStatusCode(status)
-                .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
-                .end(text);
-    }
-
-    private static void redirect(HttpServerRequest request, String location) {
-        secured(request.response(), false)
-                .setStatusCode(303)
-                .putHeader(HttpHeaders.LOCATION, location)
-                .end();
     }
 }

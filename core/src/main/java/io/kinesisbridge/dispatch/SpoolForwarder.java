@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * batching; the spool is released up to the first forwarded record not yet settled. Records the spool cannot take
  * (full, or a write error) go back to their sources, and while it takes nothing new records are refused.
  *
+ * <p>It is a little over 500 lines because the backlog, the appends and the read-back window keep one invariant
+ * together (no record overtakes an older spooled record of its key); cut apart, each piece would have to re-check it.
+ *
  * <p>Not thread-safe on its own: the methods marked "guarded by lock" are called with the dispatcher's lock held,
  * the others without it (they take it themselves, and call the {@link Host} back as marked there).
  */

@@ -35,6 +35,9 @@ import org.slf4j.LoggerFactory;
  * dropped; a file truncated in place (copy-truncate) is first finished from its copy next to it (same first
  * bytes, at least as long as what was read), then read again from its start. A restart finds a file renamed
  * while the bridge was down by its identity in the globs' directories.
+ *
+ * <p>It is a little over 500 lines because scanning, rotation and checkpoints work on the same set of open files
+ * under one poll; the reading itself is in {@link TailedFile}, {@link LineReader} and {@link MultilineRecords}.
  */
 public final class FileTailer implements AutoCloseable, Service {
 
