@@ -32,7 +32,7 @@ final class UserRecordArbitraries {
         Arbitrary<String> ascii = Arbitraries.strings().ascii().ofMinLength(1).ofMaxLength(256);
         Arbitrary<String> unicode = Arbitraries.integers().between(1, Character.MAX_CODE_POINT)
                 .filter(cp -> cp < Character.MIN_SURROGATE || cp > Character.MAX_SURROGATE)
-                .map(Character::toString)
+                .map(cp -> new String(Character.toChars(cp)))
                 .list().ofMinSize(1).ofMaxSize(256)
                 .map(UserRecordArbitraries::joinUpTo256Chars);
         return Arbitraries.frequencyOf(Tuple.of(4, reused), Tuple.of(3, ascii), Tuple.of(3, unicode));
