@@ -97,9 +97,10 @@ class DeaggregatorTest {
                 .build();
         byte[] data = Kcl.framed(message.toByteArray());
 
+        // not put to the KCL: its error path for this case formats the data with JAXB, which Java 17 does not have,
+        // and throws NoClassDefFoundError (with JAXB it would log an error and drop the aggregate)
         assertThat(Deaggregator.deaggregate("outer", null, data)).containsExactly(UserRecord.of("outer", data));
-        // the KCL logs an error and drops the aggregate instead
-        assertThat(Kcl.deaggregate("outer", data)).isEmpty();
+        assertThat(Deaggregator.isAggregate(data)).isFalse();
     }
 
     @Test
