@@ -23,10 +23,10 @@ import java.util.Optional;
  * and the 16-byte MD5 of the protobuf bytes.
  *
  * <p>Encoded and decoded by hand rather than with protobuf-java: the format is three small messages using two wire
- * types, the aggregator needs the exact encoded size of every record it adds before it encodes anything (arithmetic
- * a generated class does not offer), and the core jar, shaded into the bridge's single jar, keeps one dependency
- * (and about 1.9 MB) fewer. The encoding is checked byte for byte against protobuf-java's, and the decoding against
- * the KCL's, in the tests.
+ * types, the aggregator needs the exact encoded size of every record it adds before it encodes anything (a generated
+ * message tells only its whole size, once built), and the core jar, shaded into the bridge's single jar, keeps one
+ * dependency (about 1.8 MB) fewer. The tests check the encoding byte for byte against protobuf-java's, and the
+ * decoding against protobuf-java's and the KCL's.
  */
 public final class KplAggregateFormat {
 
