@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** The references the tests check against: the KCL's de-aggregation and the KPL format's protobuf-java classes it ships. */
 final class Kcl {
@@ -70,7 +71,7 @@ final class Kcl {
         return out;
     }
 
-    private static int indexOf(Map<String, Integer> table, String key, java.util.function.Consumer<String> addToMessage) {
+    private static int indexOf(Map<String, Integer> table, String key, Consumer<String> addToMessage) {
         Integer index = table.get(key);
         if (index == null) {
             index = table.size();
