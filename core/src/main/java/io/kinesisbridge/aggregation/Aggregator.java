@@ -2,7 +2,6 @@ package io.kinesisbridge.aggregation;
 
 import io.kinesisbridge.put.ShardRange;
 import io.kinesisbridge.put.Utf8;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -57,8 +56,8 @@ public final class Aggregator {
     }
 
     /** Packs {@code records}, all bound for {@code shard}, in order: what {@link #add} and a final {@link #flush} give. */
-    public static List<PackedRecord> pack(ShardRange shard, int maxRecordSizeBytes, int maxUserRecords,
-                                          List<UserRecord> records) {
+    public static List<PackedRecord> pack(
+            ShardRange shard, int maxRecordSizeBytes, int maxUserRecords, List<UserRecord> records) {
         Aggregator aggregator = new Aggregator(shard, maxRecordSizeBytes, maxUserRecords);
         List<PackedRecord> out = new ArrayList<>();
         for (UserRecord record : records) {
@@ -86,8 +85,8 @@ public final class Aggregator {
         }
         int keyBytes = Utf8.encodedLength(record.partitionKey());
         if ((long) keyBytes + record.data().length > maxRecordSizeBytes) {
-            throw new IllegalArgumentException(record + " is larger than the maximum record size of "
-                    + maxRecordSizeBytes + " bytes");
+            throw new IllegalArgumentException(
+                    record + " is larger than the maximum record size of " + maxRecordSizeBytes + " bytes");
         }
         List<PackedRecord> completed = new ArrayList<>(2);
         if (!pending.isEmpty() && sizeWith(record) > maxRecordSizeBytes) {

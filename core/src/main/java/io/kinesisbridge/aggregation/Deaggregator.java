@@ -13,8 +13,7 @@ import java.util.List;
  */
 public final class Deaggregator {
 
-    private Deaggregator() {
-    }
+    private Deaggregator() {}
 
     /**
      * @param partitionKey    the Kinesis record's partition key

@@ -1,7 +1,6 @@
 package io.kinesisbridge.aggregation;
 
 import io.kinesisbridge.put.HashKey;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -57,12 +56,10 @@ public final class KplAggregateFormat {
         }
     });
 
-    private KplAggregateFormat() {
-    }
+    private KplAggregateFormat() {}
 
     /** One entry of the records field: indexes into the key tables ({@code -1}: no ExplicitHashKey) and the data. */
-    record Entry(int partitionKeyIndex, int explicitHashKeyIndex, byte[] data) {
-    }
+    record Entry(int partitionKeyIndex, int explicitHashKeyIndex, byte[] data) {}
 
     static int varintSize(long value) {
         int size = 1;
@@ -91,8 +88,8 @@ public final class KplAggregateFormat {
      * The aggregate's bytes: magic, the message (fields in number order, as protobuf-java writes them) and its MD5.
      * {@code messageLength} is the message's size as the caller summed it with the size functions above.
      */
-    static byte[] encode(List<byte[]> partitionKeys, List<byte[]> explicitHashKeys, List<Entry> entries,
-                         int messageLength) {
+    static byte[] encode(
+            List<byte[]> partitionKeys, List<byte[]> explicitHashKeys, List<Entry> entries, int messageLength) {
         byte[] out = new byte[MAGIC.length + messageLength + DIGEST_LENGTH];
         System.arraycopy(MAGIC, 0, out, 0, MAGIC.length);
         Writer w = new Writer(out, MAGIC.length);

@@ -1,7 +1,6 @@
 package io.kinesisbridge.aggregation;
 
 import io.kinesisbridge.put.Utf8;
-
 import java.util.List;
 
 /**

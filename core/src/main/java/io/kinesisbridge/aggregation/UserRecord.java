@@ -1,7 +1,6 @@
 package io.kinesisbridge.aggregation;
 
 import io.kinesisbridge.put.HashKey;
-
 import java.util.Arrays;
 import java.util.Objects;
 

@@ -1,8 +1,13 @@
 package io.kinesisbridge.aggregation;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kinesisbridge.put.HashKey;
 import io.kinesisbridge.put.ShardMap;
 import io.kinesisbridge.put.ShardRange;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.From;
@@ -11,31 +16,31 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 class AggregationProperties {
 
     @Property(tries = 300)
     void anyRecords_aggregateAndDeaggregateToThemselvesInOrder_withinTheLimits(
             @ForAll @Size(max = 60) List<@From("records") UserRecord> generated,
-            @ForAll @IntRange(min = UserRecordArbitraries.SMALLEST_LIMIT, max = UserRecordArbitraries.LARGEST_LIMIT) int limit,
+            @ForAll @IntRange(min = UserRecordArbitraries.SMALLEST_LIMIT, max = UserRecordArbitraries.LARGEST_LIMIT)
+                    int limit,
             @ForAll @IntRange(min = 1, max = 50) int maxUserRecords,
             @ForAll @IntRange(min = 1, max = 4) int shardCount) {
-        List<UserRecord> records = generated.stream().map(r -> UserRecordArbitraries.fitted(r, limit)).toList();
+        List<UserRecord> records = generated.stream()
+                .map(r -> UserRecordArbitraries.fitted(r, limit))
+                .toList();
         ShardMap shards = ShardMap.evenSplit(shardCount);
 
-        for (Map.Entry<ShardRange, List<UserRecord>> shard : UserRecordArbitraries.byShard(shards, records).entrySet()) {
+        for (Map.Entry<ShardRange, List<UserRecord>> shard :
+                UserRecordArbitraries.byShard(shards, records).entrySet()) {
             List<PackedRecord> packed = Aggregator.pack(shard.getKey(), limit, maxUserRecords, shard.getValue());
 
             List<UserRecord> unpacked = new ArrayList<>();
             for (PackedRecord p : packed) {
                 assertThat(p.sizeBytes()).isLessThanOrEqualTo(limit);
                 assertThat(p.userRecords()).hasSizeBetween(1, maxUserRecords);
-                assertThat(shard.getKey().contains(routingKey(p))).as("aggregate lands on its shard").isTrue();
+                assertThat(shard.getKey().contains(routingKey(p)))
+                        .as("aggregate lands on its shard")
+                        .isTrue();
                 assertThat(Deaggregator.isAggregate(p.data())).isEqualTo(p.isAggregate());
                 List<UserRecord> fromData = Deaggregator.deaggregate(p.partitionKey(), p.explicitHashKey(), p.data());
                 assertThat(fromData).isEqualTo(p.userRecords());
@@ -65,6 +70,8 @@ class AggregationProperties {
     }
 
     static HashKey routingKey(PackedRecord p) {
-        return p.explicitHashKey() != null ? HashKey.parse(p.explicitHashKey()) : HashKey.ofPartitionKey(p.partitionKey());
+        return p.explicitHashKey() != null
+                ? HashKey.parse(p.explicitHashKey())
+                : HashKey.ofPartitionKey(p.partitionKey());
     }
 }

@@ -1,23 +1,23 @@
 package io.kinesisbridge.aggregation;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import io.kinesisbridge.put.ShardMap;
-import io.kinesisbridge.put.ShardRange;
-import org.junit.jupiter.api.Test;
-import software.amazon.kinesis.retrieval.kpl.Messages;
-
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.kinesisbridge.put.ShardMap;
+import io.kinesisbridge.put.ShardRange;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import software.amazon.kinesis.retrieval.kpl.Messages;
+
 class AggregatorTest {
 
     private static final int MIB = 1_048_576;
-    private static final ShardRange WHOLE_STREAM = ShardMap.evenSplit(1).shards().get(0);
+    private static final ShardRange WHOLE_STREAM =
+            ShardMap.evenSplit(1).shards().get(0);
 
     @Test
     void oneRecordExactlyAtTheLimit_goesOutAsItIs() {
@@ -41,8 +41,10 @@ class AggregatorTest {
         int n = MIB - 50;
         UserRecord small = UserRecord.of("k", new byte[10]);
 
-        List<PackedRecord> atLimit = Aggregator.pack(WHOLE_STREAM, MIB, 100, List.of(small, UserRecord.of("k", new byte[n])));
-        List<PackedRecord> overLimit = Aggregator.pack(WHOLE_STREAM, MIB, 100, List.of(small, UserRecord.of("k", new byte[n + 1])));
+        List<PackedRecord> atLimit =
+                Aggregator.pack(WHOLE_STREAM, MIB, 100, List.of(small, UserRecord.of("k", new byte[n])));
+        List<PackedRecord> overLimit =
+                Aggregator.pack(WHOLE_STREAM, MIB, 100, List.of(small, UserRecord.of("k", new byte[n + 1])));
 
         assertThat(atLimit).singleElement().satisfies(p -> {
             assertThat(p.isAggregate()).isTrue();
@@ -69,7 +71,8 @@ class AggregatorTest {
         assertThat(out.get(0).userRecords()).containsExactly(first, second);
         assertThat(out.get(1).isAggregate()).isFalse();
         assertThat(out.get(1).userRecords()).containsExactly(big);
-        assertThat(aggregator.flush()).hasValueSatisfying(p -> assertThat(p.userRecords()).containsExactly(after));
+        assertThat(aggregator.flush())
+                .hasValueSatisfying(p -> assertThat(p.userRecords()).containsExactly(after));
     }
 
     @Test
@@ -85,18 +88,29 @@ class AggregatorTest {
 
         assertThat(message.getPartitionKeyTableList()).containsExactly("a", "b");
         assertThat(message.getExplicitHashKeyTableList()).containsExactly("7");
-        assertThat(message.getRecordsList()).extracting(Messages.Record::getPartitionKeyIndex).containsExactly(0L, 1L, 0L, 0L);
-        assertThat(message.getRecordsList()).extracting(Messages.Record::hasExplicitHashKeyIndex)
+        assertThat(message.getRecordsList())
+                .extracting(Messages.Record::getPartitionKeyIndex)
+                .containsExactly(0L, 1L, 0L, 0L);
+        assertThat(message.getRecordsList())
+                .extracting(Messages.Record::hasExplicitHashKeyIndex)
                 .containsExactly(false, true, true, false);
         assertThat(message.getRecords(2).getExplicitHashKeyIndex()).isZero();
     }
 
     @Test
     void aggregate_takesTheFirstRecordsKeyAndExplicitHashKey() {
-        PackedRecord withHashKey = Aggregator.pack(WHOLE_STREAM, MIB, 100,
-                List.of(new UserRecord("first", "12345", bytes(1)), UserRecord.of("second", bytes(2)))).get(0);
-        PackedRecord withoutHashKey = Aggregator.pack(WHOLE_STREAM, MIB, 100,
-                List.of(UserRecord.of("first", bytes(1)), new UserRecord("second", "12345", bytes(2)))).get(0);
+        PackedRecord withHashKey = Aggregator.pack(
+                        WHOLE_STREAM,
+                        MIB,
+                        100,
+                        List.of(new UserRecord("first", "12345", bytes(1)), UserRecord.of("second", bytes(2))))
+                .get(0);
+        PackedRecord withoutHashKey = Aggregator.pack(
+                        WHOLE_STREAM,
+                        MIB,
+                        100,
+                        List.of(UserRecord.of("first", bytes(1)), new UserRecord("second", "12345", bytes(2))))
+                .get(0);
 
         assertThat(withHashKey.partitionKey()).isEqualTo("first");
         assertThat(withHashKey.explicitHashKey()).isEqualTo("12345");
@@ -117,7 +131,8 @@ class AggregatorTest {
         }
 
         assertThat(handedOutAfter).containsExactly(2, 5);
-        assertThat(aggregator.flush()).hasValueSatisfying(p -> assertThat(p.isAggregate()).isFalse());
+        assertThat(aggregator.flush())
+                .hasValueSatisfying(p -> assertThat(p.isAggregate()).isFalse());
         assertThat(aggregator.flush()).isEmpty();
     }
 
@@ -126,7 +141,8 @@ class AggregatorTest {
         List<UserRecord> records = List.of(UserRecord.of("a", bytes(1)), UserRecord.of("b", bytes(2)));
 
         assertThat(Aggregator.pack(WHOLE_STREAM, MIB, 1, records))
-                .extracting(PackedRecord::isAggregate).containsExactly(false, false);
+                .extracting(PackedRecord::isAggregate)
+                .containsExactly(false, false);
     }
 
     @Test
@@ -136,8 +152,10 @@ class AggregatorTest {
 
         // user-42 hashes to shardId-000000000001 of four (kinesis-semantics.md)
         assertThatThrownBy(() -> aggregator.add(UserRecord.of("user-42", bytes(1))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shardId-000000000000");
-        assertThatCode(() -> aggregator.add(new UserRecord("user-42", first.endingHashKey().toString(), bytes(1))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("shardId-000000000000");
+        assertThatCode(() -> aggregator.add(
+                        new UserRecord("user-42", first.endingHashKey().toString(), bytes(1))))
                 .doesNotThrowAnyException();
     }
 
@@ -146,7 +164,8 @@ class AggregatorTest {
         Aggregator aggregator = new Aggregator(WHOLE_STREAM, MIB, 100);
 
         assertThatThrownBy(() -> aggregator.add(UserRecord.of("ü", new byte[MIB - 1])))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maximum record size");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maximum record size");
         assertThat(aggregator.pendingUserRecords()).isZero();
     }
 

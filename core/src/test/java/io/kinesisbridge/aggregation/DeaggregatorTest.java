@@ -1,15 +1,14 @@
 package io.kinesisbridge.aggregation;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.google.protobuf.ByteString;
 import io.kinesisbridge.put.ShardMap;
-import org.junit.jupiter.api.Test;
-import software.amazon.kinesis.retrieval.kpl.Messages;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import software.amazon.kinesis.retrieval.kpl.Messages;
 
 /**
  * What the reading side makes of records that are, or only look like, aggregates; each case is also put to the KCL,
@@ -28,17 +27,25 @@ class DeaggregatorTest {
     @Test
     void aggregateWithTagsAndUnknownFields_givesItsRecords_withoutTheTags() throws Exception {
         Messages.AggregatedRecord message = Messages.AggregatedRecord.newBuilder()
-                .addPartitionKeyTable("a").addPartitionKeyTable("b").addExplicitHashKeyTable("42")
-                .addRecords(Messages.Record.newBuilder().setPartitionKeyIndex(1).setData(ByteString.copyFromUtf8("one"))
+                .addPartitionKeyTable("a")
+                .addPartitionKeyTable("b")
+                .addExplicitHashKeyTable("42")
+                .addRecords(Messages.Record.newBuilder()
+                        .setPartitionKeyIndex(1)
+                        .setData(ByteString.copyFromUtf8("one"))
                         .addTags(Messages.Tag.newBuilder().setKey("k").setValue("v")))
-                .addRecords(Messages.Record.newBuilder().setPartitionKeyIndex(0).setExplicitHashKeyIndex(0)
-                        .setData(ByteString.copyFromUtf8("two")).addTags(Messages.Tag.newBuilder().setKey("only-key")))
+                .addRecords(Messages.Record.newBuilder()
+                        .setPartitionKeyIndex(0)
+                        .setExplicitHashKeyIndex(0)
+                        .setData(ByteString.copyFromUtf8("two"))
+                        .addTags(Messages.Tag.newBuilder().setKey("only-key")))
                 .build();
         // field 9, varint 1, and field 10, 3 bytes: fields this version of the format does not know
         byte[] unknownFields = {(byte) (9 << 3), 1, (byte) (10 << 3 | 2), 3, 'x', 'y', 'z'};
         byte[] data = Kcl.framed(concat(message.toByteArray(), unknownFields));
 
-        List<UserRecord> expected = List.of(new UserRecord("b", null, bytes("one")), new UserRecord("a", "42", bytes("two")));
+        List<UserRecord> expected =
+                List.of(new UserRecord("b", null, bytes("one")), new UserRecord("a", "42", bytes("two")));
         assertThat(Deaggregator.deaggregate("outer", null, data)).containsExactlyElementsOf(expected);
         assertThat(Kcl.deaggregate("outer", data)).containsExactlyElementsOf(expected);
     }
@@ -73,7 +80,8 @@ class DeaggregatorTest {
 
     @Test
     void recordWithoutItsRequiredData_isItself() throws Exception {
-        Messages.AggregatedRecord message = Messages.AggregatedRecord.newBuilder().addPartitionKeyTable("a")
+        Messages.AggregatedRecord message = Messages.AggregatedRecord.newBuilder()
+                .addPartitionKeyTable("a")
                 .addRecords(Messages.Record.newBuilder().setPartitionKeyIndex(0).buildPartial())
                 .buildPartial();
 
@@ -82,9 +90,13 @@ class DeaggregatorTest {
 
     @Test
     void tagWithoutItsRequiredKey_isItself() throws Exception {
-        Messages.AggregatedRecord message = Messages.AggregatedRecord.newBuilder().addPartitionKeyTable("a")
-                .addRecords(Messages.Record.newBuilder().setPartitionKeyIndex(0).setData(ByteString.copyFromUtf8("d"))
-                        .addTags(Messages.Tag.newBuilder().setValue("v").buildPartial()).buildPartial())
+        Messages.AggregatedRecord message = Messages.AggregatedRecord.newBuilder()
+                .addPartitionKeyTable("a")
+                .addRecords(Messages.Record.newBuilder()
+                        .setPartitionKeyIndex(0)
+                        .setData(ByteString.copyFromUtf8("d"))
+                        .addTags(Messages.Tag.newBuilder().setValue("v").buildPartial())
+                        .buildPartial())
                 .buildPartial();
 
         assertItselfHereAndInTheKcl(Kcl.framed(message.toByteArray()));
@@ -92,7 +104,8 @@ class DeaggregatorTest {
 
     @Test
     void partitionKeyIndexPastTheTable_isItself() throws Exception {
-        Messages.AggregatedRecord message = Messages.AggregatedRecord.newBuilder().addPartitionKeyTable("a")
+        Messages.AggregatedRecord message = Messages.AggregatedRecord.newBuilder()
+                .addPartitionKeyTable("a")
                 .addRecords(Messages.Record.newBuilder().setPartitionKeyIndex(1).setData(ByteString.copyFromUtf8("d")))
                 .build();
         byte[] data = Kcl.framed(message.toByteArray());
@@ -105,7 +118,8 @@ class DeaggregatorTest {
 
     @Test
     void aggregateWithoutRecords_givesNone_asInTheKcl() throws Exception {
-        Messages.AggregatedRecord message = Messages.AggregatedRecord.newBuilder().addPartitionKeyTable("a").build();
+        Messages.AggregatedRecord message =
+                Messages.AggregatedRecord.newBuilder().addPartitionKeyTable("a").build();
         byte[] data = Kcl.framed(message.toByteArray());
 
         assertThat(Deaggregator.deaggregate("outer", null, data)).isEmpty();
@@ -121,7 +135,8 @@ class DeaggregatorTest {
 
     private static byte[] packedAggregate() {
         List<UserRecord> records = List.of(UserRecord.of("a", bytes("first")), UserRecord.of("b", bytes("second")));
-        PackedRecord packed = Aggregator.pack(ShardMap.evenSplit(1).shards().get(0), 1_048_576, 10, records).get(0);
+        PackedRecord packed = Aggregator.pack(ShardMap.evenSplit(1).shards().get(0), 1_048_576, 10, records)
+                .get(0);
         assertThat(packed.isAggregate()).isTrue();
         return packed.data();
     }

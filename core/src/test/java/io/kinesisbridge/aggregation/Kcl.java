@@ -3,10 +3,6 @@ package io.kinesisbridge.aggregation;
 import com.google.protobuf.ByteString;
 import io.kinesisbridge.put.HashKey;
 import io.kinesisbridge.put.ShardRange;
-import software.amazon.kinesis.retrieval.AggregatorUtil;
-import software.amazon.kinesis.retrieval.KinesisClientRecord;
-import software.amazon.kinesis.retrieval.kpl.Messages;
-
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -14,12 +10,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import software.amazon.kinesis.retrieval.AggregatorUtil;
+import software.amazon.kinesis.retrieval.KinesisClientRecord;
+import software.amazon.kinesis.retrieval.kpl.Messages;
 
 /** The references the tests check against: the KCL's de-aggregation and the KPL format's protobuf-java classes it ships. */
 final class Kcl {
 
-    private Kcl() {
-    }
+    private Kcl() {}
 
     /** The user records the KCL's {@link AggregatorUtil} reads from these Kinesis records of {@code shard}, in order. */
     static List<UserRecord> deaggregate(ShardRange shard, List<PackedRecord> packed) {
@@ -33,14 +31,18 @@ final class Kcl {
                     .data(ByteBuffer.wrap(p.data()))
                     .build());
         }
-        List<KinesisClientRecord> userRecords = new AggregatorUtil().deaggregate(read,
-                shard.startingHashKey().toBigInteger(), shard.endingHashKey().toBigInteger());
+        List<KinesisClientRecord> userRecords = new AggregatorUtil()
+                .deaggregate(
+                        read,
+                        shard.startingHashKey().toBigInteger(),
+                        shard.endingHashKey().toBigInteger());
         return userRecords.stream().map(Kcl::toUserRecord).toList();
     }
 
     /** What the KCL makes of one Kinesis record's data, with the shard taken as the whole hash-key space. */
     static List<UserRecord> deaggregate(String partitionKey, byte[] data) {
-        return deaggregate(new ShardRange("shardId-000000000000", HashKey.MIN, HashKey.MAX),
+        return deaggregate(
+                new ShardRange("shardId-000000000000", HashKey.MIN, HashKey.MAX),
                 List.of(new PackedRecord(partitionKey, null, data, List.of(UserRecord.of(partitionKey, data)))));
     }
 
@@ -54,7 +56,8 @@ final class Kcl {
                     .setPartitionKeyIndex(indexOf(keys, r.partitionKey(), message::addPartitionKeyTable))
                     .setData(ByteString.copyFrom(r.data()));
             if (r.explicitHashKey() != null) {
-                record.setExplicitHashKeyIndex(indexOf(hashKeys, r.explicitHashKey(), message::addExplicitHashKeyTable));
+                record.setExplicitHashKeyIndex(
+                        indexOf(hashKeys, r.explicitHashKey(), message::addExplicitHashKeyTable));
             }
             message.addRecords(record);
         }

@@ -1,15 +1,14 @@
 package io.kinesisbridge.aggregation;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kinesisbridge.put.ShardMap;
 import io.kinesisbridge.put.ShardRange;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * Interop with the reading side most consumers use: the KCL's de-aggregation ({@code AggregatorUtil}, the code the
@@ -32,14 +31,16 @@ class KclDeaggregationTest {
         }
 
         int kinesisRecords = 0;
-        for (Map.Entry<ShardRange, List<UserRecord>> shard : UserRecordArbitraries.byShard(shards, records).entrySet()) {
+        for (Map.Entry<ShardRange, List<UserRecord>> shard :
+                UserRecordArbitraries.byShard(shards, records).entrySet()) {
             List<PackedRecord> packed = Aggregator.pack(shard.getKey(), MIB, 100_000, shard.getValue());
             kinesisRecords += packed.size();
 
             assertThat(packed).allMatch(p -> p.sizeBytes() <= MIB);
             assertThat(Kcl.deaggregate(shard.getKey(), packed)).containsExactlyElementsOf(shard.getValue());
         }
-        assertThat(kinesisRecords).as("about 200 bytes a record: over 5,000 of them in each 1 MiB aggregate")
+        assertThat(kinesisRecords)
+                .as("about 200 bytes a record: over 5,000 of them in each 1 MiB aggregate")
                 .isLessThanOrEqualTo(8);
     }
 }

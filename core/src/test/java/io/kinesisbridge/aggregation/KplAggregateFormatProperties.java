@@ -1,7 +1,12 @@
 package io.kinesisbridge.aggregation;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kinesisbridge.put.ShardMap;
 import io.kinesisbridge.put.ShardRange;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.List;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.From;
@@ -10,23 +15,21 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
-import java.security.MessageDigest;
-import java.util.Arrays;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /** The hand-written encoder and decoder against protobuf-java's classes for the KPL's messages (shipped in the KCL). */
 class KplAggregateFormatProperties {
 
-    private static final ShardRange WHOLE_STREAM = ShardMap.evenSplit(1).shards().get(0);
+    private static final ShardRange WHOLE_STREAM =
+            ShardMap.evenSplit(1).shards().get(0);
     private static final int LIMIT = UserRecordArbitraries.LARGEST_LIMIT;
 
     @Property(tries = 300)
     void aggregate_isMagicThenProtobufJavasEncodingThenItsMd5(
             @ForAll @Size(min = 2, max = 60) List<@From("records") UserRecord> generated,
-            @ForAll @IntRange(min = 2, max = 60) int maxUserRecords) throws Exception {
-        List<UserRecord> records = generated.stream().map(r -> UserRecordArbitraries.fitted(r, LIMIT)).toList();
+            @ForAll @IntRange(min = 2, max = 60) int maxUserRecords)
+            throws Exception {
+        List<UserRecord> records = generated.stream()
+                .map(r -> UserRecordArbitraries.fitted(r, LIMIT))
+                .toList();
 
         for (PackedRecord p : Aggregator.pack(WHOLE_STREAM, LIMIT, maxUserRecords, records)) {
             if (!p.isAggregate()) {
@@ -42,9 +45,11 @@ class KplAggregateFormatProperties {
     }
 
     @Property(tries = 300)
-    void protobufJavasAggregate_isDecodedToItsRecords(@ForAll @Size(min = 1, max = 60) List<@From("records") UserRecord> generated)
-            throws Exception {
-        List<UserRecord> records = generated.stream().map(r -> UserRecordArbitraries.fitted(r, LIMIT)).toList();
+    void protobufJavasAggregate_isDecodedToItsRecords(
+            @ForAll @Size(min = 1, max = 60) List<@From("records") UserRecord> generated) throws Exception {
+        List<UserRecord> records = generated.stream()
+                .map(r -> UserRecordArbitraries.fitted(r, LIMIT))
+                .toList();
         byte[] data = Kcl.framed(Kcl.protobufJavaEncoding(records));
 
         assertThat(Deaggregator.deaggregate("outer", null, data)).containsExactlyElementsOf(records);

@@ -4,43 +4,47 @@ import io.kinesisbridge.put.HashKey;
 import io.kinesisbridge.put.ShardMap;
 import io.kinesisbridge.put.ShardRange;
 import io.kinesisbridge.put.Utf8;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Tuple;
-
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.Tuple;
 
 /** Generators of user records as producers send them, and the per-shard split the dispatcher would make. */
 final class UserRecordArbitraries {
 
     /** Large enough for any valid key: 256 chars are at most 768 UTF-8 bytes (3 per char of the BMP). */
     static final int SMALLEST_LIMIT = 1100;
+
     static final int LARGEST_LIMIT = 8192;
 
-    private UserRecordArbitraries() {
-    }
+    private UserRecordArbitraries() {}
 
     /** Partition keys of 1 to 256 chars: often reused ones, ASCII, and any Unicode code points (no lone surrogates). */
     static Arbitrary<String> partitionKeys() {
         Arbitrary<String> reused = Arbitraries.of("user-1", "user-2", "ü", "\uD83D\uDE00", "k");
         Arbitrary<String> ascii = Arbitraries.strings().ascii().ofMinLength(1).ofMaxLength(256);
-        Arbitrary<String> unicode = Arbitraries.integers().between(1, Character.MAX_CODE_POINT)
+        Arbitrary<String> unicode = Arbitraries.integers()
+                .between(1, Character.MAX_CODE_POINT)
                 .filter(cp -> cp < Character.MIN_SURROGATE || cp > Character.MAX_SURROGATE)
                 .map(cp -> new String(Character.toChars(cp)))
-                .list().ofMinSize(1).ofMaxSize(256)
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(256)
                 .map(UserRecordArbitraries::joinUpTo256Chars);
         return Arbitraries.frequencyOf(Tuple.of(4, reused), Tuple.of(3, ascii), Tuple.of(3, unicode));
     }
 
     /** Mostly no ExplicitHashKey; sometimes one of a few reused ones, sometimes any in [0, 2^128 - 1]. */
     static Arbitrary<String> explicitHashKeys() {
-        Arbitrary<String> any = Arbitraries.bigIntegers().between(BigInteger.ZERO, HashKey.MAX_VALUE).map(BigInteger::toString);
+        Arbitrary<String> any = Arbitraries.bigIntegers()
+                .between(BigInteger.ZERO, HashKey.MAX_VALUE)
+                .map(BigInteger::toString);
         Arbitrary<String> reused = Arbitraries.of("0", "1", HashKey.MAX_VALUE.toString());
         return Arbitraries.oneOf(any, reused).injectNull(0.6);
     }
