@@ -2,7 +2,9 @@ package io.kinesisbridge.aggregation;
 
 import io.kinesisbridge.put.HashKey;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestException;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -51,7 +53,7 @@ public final class KplAggregateFormat {
     private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(() -> {
         try {
             return MessageDigest.getInstance("MD5");
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("MD5 is required by every Java runtime", e);
         }
     });
@@ -120,7 +122,7 @@ public final class KplAggregateFormat {
         md5.update(out, MAGIC.length, messageLength);
         try {
             md5.digest(out, messageEnd, DIGEST_LENGTH);
-        } catch (java.security.DigestException e) {
+        } catch (DigestException e) {
             throw new IllegalStateException(e);
         }
         return out;
