@@ -84,19 +84,6 @@ final class OffsetLedger {
         }
     }
 
-    /** Records not settled yet, in all partitions. */
-    int pending() {
-        int n = 0;
-        for (Partition p : partitions.values()) {
-            for (Entry entry : p.open) {
-                if (!entry.isSettled()) {
-                    n++;
-                }
-            }
-        }
-        return n;
-    }
-
     /** Completes when every record of these partitions given so far is settled. */
     CompletableFuture<Void> settledIn(Collection<TopicPartition> closing) {
         List<CompletableFuture<Void>> waits = new ArrayList<>();

@@ -63,6 +63,8 @@ class KinesisPutSinkConnectIT {
 
         Map<String, String> workerProps = new HashMap<>();
         workerProps.put("offset.flush.interval.ms", "1000");
+        // plugins from their ServiceLoader manifests only: no scan of the whole test class path
+        workerProps.put("plugin.discovery", "service_load");
         // a worker that leaves hands its tasks over at once, not after the default five minutes
         workerProps.put("scheduled.rebalance.max.delay.ms", "1000");
         connect = new EmbeddedConnectCluster.Builder()
