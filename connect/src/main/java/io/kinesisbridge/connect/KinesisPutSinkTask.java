@@ -264,9 +264,12 @@ public final class KinesisPutSinkTask extends SinkTask {
             return;
         }
         for (Iterator<Waiting> it = waiting.iterator(); it.hasNext(); ) {
-            SinkRecord r = it.next().record();
+            Waiting w = it.next();
+            SinkRecord r = w.record();
             if (partitions.contains(new TopicPartition(r.originalTopic(), r.originalKafkaPartition()))) {
                 it.remove();
+                // never sent: Connect committed these partitions before closing them, and forgets them now
+                w.entry().settle();
             }
         }
         try {

@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -213,6 +214,25 @@ class KinesisPutSinkTaskTest {
         held.open();
         closer.join(20_000);
         assertThat(closer.isAlive()).isFalse();
+        assertThat(memory.readAll(STREAM)).hasSize(2);
+    }
+
+    @Test
+    void closingAPartition_dropsItsRecordsWaitingForRoom_unsent_andWaitsOnlyForThoseInFlight() {
+        HeldBackend held = held();
+        FakeSinkTaskContext context = new FakeSinkTaskContext(false, P0);
+        start(held, context, KinesisSinkConfig.MAX_PENDING_BYTES, "2048", KinesisSinkConfig.CLOSE_TIMEOUT_MS, "600000");
+        List<SinkRecord> batch = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            batch.add(record(P0, i, "same-key", "y".repeat(900) + i));
+        }
+        task.put(batch);
+        assertThat(context.paused).contains(P0);
+
+        held.open();
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> task.close(List.of(P0)));
+
+        await().atMost(Duration.ofSeconds(30)).until(closing::isDone);
         assertThat(memory.readAll(STREAM)).hasSize(2);
     }
 
