@@ -11,7 +11,11 @@ import io.kinesisbridge.server.SignatureCheck;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.connect.storage.StringConverter;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.junit.jupiter.api.AfterEach;
@@ -104,13 +108,21 @@ class KinesisPutSinkConnectIT {
         return c;
     }
 
-    /** Produces records {@code from} to {@code to - 1}: key {@code key-(n % KEYS)}, value {@code key#n}. */
+    /**
+     * Produces records {@code from} to {@code to - 1}: key {@code key-(n % KEYS)}, value {@code key#n}; an idempotent
+     * producer keeps each partition in the order sent.
+     */
     private void produce(int from, int to, Map<String, List<String>> sent) {
-        for (int n = from; n < to; n++) {
-            String key = "key-" + (n % KEYS);
-            String value = key + "#" + n;
-            connect.kafka().produce(TOPIC, key, value);
-            sent.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, connect.kafka().bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+            for (int n = from; n < to; n++) {
+                String key = "key-" + (n % KEYS);
+                String value = key + "#" + n;
+                producer.send(new ProducerRecord<>(TOPIC, key, value));
+                sent.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+            }
+            producer.flush();
         }
     }
 
