@@ -217,7 +217,7 @@ public final class KinesisSinkConfig extends AbstractConfig {
                 if (s.isEmpty() && emptyAllowed) {
                     return;
                 }
-                if (!PutRecordValidator.isStreamName(s)) {
+                if (!isStreamName(s)) {
                     throw new ConfigException(name, value, "a stream name has 1 to 128 characters of [a-zA-Z0-9_.-]");
                 }
             }
@@ -316,6 +316,10 @@ public final class KinesisSinkConfig extends AbstractConfig {
         };
     }
 
+    private static boolean isStreamName(String s) {
+        return s.length() <= PutRecordValidator.MAX_STREAM_NAME_LENGTH && PutRecordValidator.isStreamName(s);
+    }
+
     /** topic:stream pairs; a topic named twice or a bad stream name is an error. */
     static Map<String, String> topicStreams(List<String> pairs) {
         Map<String, String> map = new LinkedHashMap<>();
@@ -330,7 +334,7 @@ public final class KinesisSinkConfig extends AbstractConfig {
             }
             String topic = p.substring(0, colon).trim();
             String stream = p.substring(colon + 1).trim();
-            if (!PutRecordValidator.isStreamName(stream)) {
+            if (!isStreamName(stream)) {
                 throw new IllegalArgumentException("'" + stream + "' is not a stream name (1 to 128 characters of [a-zA-Z0-9_.-])");
             }
             if (map.put(topic, stream) != null) {

@@ -1,6 +1,7 @@
 package io.kinesisbridge.connect;
 
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTaskContext;
@@ -67,6 +68,11 @@ final class FakeSinkTaskContext implements SinkTaskContext {
 
     @Override
     public void requestCommit() {
+    }
+
+    @Override
+    public PluginMetrics pluginMetrics() {
+        return null;
     }
 
     @Override
