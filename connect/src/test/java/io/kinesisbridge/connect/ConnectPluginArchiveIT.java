@@ -65,7 +65,7 @@ class ConnectPluginArchiveIT {
             }
             assertThat(json.path("name").asText()).isEqualTo("kinesis-bridge-connect");
             assertThat(json.path("version").asText()).isEqualTo(ConnectorVersion.VERSION).doesNotContain("${");
-            assertThat(json.path("component_types")).extracting(JsonNode::toString).isEqualTo("[\"sink\"]");
+            assertThat(json.path("component_types").toString()).isEqualTo("[\"sink\"]");
             assertThat(json.path("owner").path("username").asText()).isNotEmpty();
         }
         assertThat(Files.size(archive())).isPositive();
