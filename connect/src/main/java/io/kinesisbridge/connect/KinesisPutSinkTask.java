@@ -320,11 +320,6 @@ public final class KinesisPutSinkTask extends SinkTask {
         }
     }
 
-    /** Dispatcher statistics per stream, for tests and logs. */
-    Map<String, StreamDispatcher> dispatchers() {
-        return dispatchers;
-    }
-
     private static java.util.concurrent.ThreadFactory daemon(String name) {
         return r -> {
             Thread t = new Thread(r, name);

@@ -161,6 +161,22 @@ class KinesisPutSinkTaskTest {
     }
 
     @Test
+    void aRecordKinesisItselfRefuses_reachesTheReporter_asTheRecordThatWasSent() {
+        FakeSinkTaskContext context = new FakeSinkTaskContext(true, P0);
+        start(memory, context); // the stream does not exist: Kinesis answers ResourceNotFoundException
+        SinkRecord sent = record(P0, 0, "k", "v");
+
+        task.put(List.of(sent));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> context.reported.size() == 1);
+        assertThat(context.reported.get(0).record()).isSameAs(sent);
+        assertThat(((KinesisRecordRejectedException) context.reported.get(0).error()).errorCode())
+                .isEqualTo(KinesisError.RESOURCE_NOT_FOUND);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(task.preCommit(Map.of(P0, new OffsetAndMetadata(1)))).containsEntry(P0, new OffsetAndMetadata(1)));
+    }
+
+    @Test
     void withoutAReporter_aRejectedRecord_goesToTheDeadLetterDirectory(@TempDir Path dir) throws Exception {
         memory.createStream(STREAM, 1);
         start(memory, new FakeSinkTaskContext(false, P0), KinesisSinkConfig.DEAD_LETTER_DIR, dir.toString());
