@@ -10,11 +10,16 @@ import io.kinesisbridge.server.ShardIterators;
 import io.kinesisbridge.server.SignatureCheck;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.connect.storage.StringConverter;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
@@ -41,7 +46,8 @@ import static org.awaitility.Awaitility.await;
  * The connector in a real Connect cluster in distributed mode (two workers, one KRaft broker, all in-process),
  * putting into the bridge's Kinesis-compatible endpoint over the in-memory backend, through the AWS SDK: every record
  * produced arrives, each key's records in the order they were produced, and the consumer group's committed offsets
- * reach the end of every partition.
+ * reach the end of every partition; a record Kinesis would refuse goes to the dead-letter queue topic with AWS's
+ * error in its headers.
  */
 @Tag("slow")
 class KinesisPutSinkConnectIT {
@@ -161,6 +167,53 @@ class KinesisPutSinkConnectIT {
         assertThat(ledger.lost).as("lost").isZero();
         assertThat(ledger.orderViolations).as("per-key order violations").isEmpty();
         await().atMost(Duration.ofMinutes(1)).until(() -> committedTotal() == total);
+    }
+
+    @Test
+    void aRecordKinesisWouldRefuse_goesToTheDeadLetterQueueTopic_withTheAwsErrorInItsHeaders() throws Exception {
+        Map<String, String> config = connectorConfig();
+        config.put("errors.tolerance", "all");
+        config.put("errors.deadletterqueue.topic.name", "events-dlq");
+        config.put("errors.deadletterqueue.topic.replication.factor", "1");
+        config.put("errors.deadletterqueue.context.headers.enable", "true");
+        connect.configureConnector(CONNECTOR, config);
+        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(CONNECTOR, 2, "the connector did not start");
+        Map<String, List<String>> sent = new LinkedHashMap<>();
+        produce(0, 100, sent);
+        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, connect.kafka().bootstrapServers());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(TOPIC, "k".repeat(300), "too long a key")).get();
+        }
+
+        await().atMost(Duration.ofMinutes(1)).until(() -> distinctData().size() == 100);
+        ConsumerRecord<byte[], byte[]> letter = firstRecordOf("events-dlq");
+        assertThat(new String(letter.value(), StandardCharsets.UTF_8)).isEqualTo("too long a key");
+        assertThat(header(letter, "__connect.errors.exception.class.name"))
+                .isEqualTo(KinesisRecordRejectedException.class.getName());
+        assertThat(header(letter, "__connect.errors.exception.message"))
+                .startsWith("ValidationException: 1 validation error detected")
+                .contains("Member must have length less than or equal to 256");
+        await().atMost(Duration.ofMinutes(1)).until(() -> committedTotal() == 101);
+    }
+
+    private ConsumerRecord<byte[], byte[]> firstRecordOf(String topic) {
+        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, connect.kafka().bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            List<ConsumerRecord<byte[], byte[]>> got = new ArrayList<>();
+            await().atMost(Duration.ofMinutes(1)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(got::add);
+                return !got.isEmpty();
+            });
+            return got.get(0);
+        }
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        Header h = record.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
     private Set<String> distinctData() {
