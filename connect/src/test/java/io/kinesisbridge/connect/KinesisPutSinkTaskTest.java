@@ -94,6 +94,24 @@ class KinesisPutSinkTaskTest {
     }
 
     @Test
+    void orderingChain_putsAKeysRecordsInTheOrderOfTheirPartition() {
+        memory.createStream(STREAM, 2);
+        start(memory, new FakeSinkTaskContext(false, P0), KinesisSinkConfig.ORDERING, "chain");
+        List<SinkRecord> batch = new ArrayList<>();
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            batch.add(record(P0, i, "chained", "c#" + i));
+            sent.add("c#" + i);
+        }
+
+        task.put(batch);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> memory.readAll(STREAM).size() == 30);
+        assertThat(memory.readAll(STREAM)).extracting(r -> new String(r.data(), StandardCharsets.UTF_8))
+                .containsExactlyElementsOf(sent);
+    }
+
+    @Test
     void preCommit_offersOnlyTheOffsetsOfAcknowledgedRecords() {
         HeldBackend held = held();
         start(held, new FakeSinkTaskContext(false, P0, P1));
