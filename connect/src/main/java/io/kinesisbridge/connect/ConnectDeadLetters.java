@@ -3,11 +3,6 @@ package io.kinesisbridge.connect;
 import io.kinesisbridge.deadletter.DeadLetter;
 import io.kinesisbridge.deadletter.DeadLetterSink;
 import io.kinesisbridge.put.KinesisError;
-import org.apache.kafka.connect.sink.ErrantRecordReporter;
-import org.apache.kafka.connect.sink.SinkRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -15,6 +10,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The dispatchers' dead-letter output inside Connect. A letter goes to Connect's errant-record reporter when the
@@ -102,7 +101,8 @@ final class ConnectDeadLetters implements DeadLetterSink {
             return;
         }
         throw new IllegalStateException("no dead-letter output: set errors.deadletterqueue.topic.name (with "
-                + "errors.tolerance=all) or " + KinesisSinkConfig.DEAD_LETTER_DIR + "; the record was not dead-lettered ("
+                + "errors.tolerance=all) or " + KinesisSinkConfig.DEAD_LETTER_DIR
+                + "; the record was not dead-lettered ("
                 + letter.error().code() + ")");
     }
 
@@ -114,11 +114,17 @@ final class ConnectDeadLetters implements DeadLetterSink {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while the errant-record reporter wrote a record", e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("the errant-record reporter could not write the record of "
-                    + record.topic() + "-" + record.kafkaPartition() + "@" + record.kafkaOffset() + ": " + e, e);
+            throw new IllegalStateException(
+                    "the errant-record reporter could not write the record of " + record.topic() + "-"
+                            + record.kafkaPartition() + "@" + record.kafkaOffset() + ": " + e,
+                    e);
         }
-        LOG.debug("Reported the record of {}-{}@{} as errant: {}", record.topic(), record.kafkaPartition(),
-                record.kafkaOffset(), letter.error().code());
+        LOG.debug(
+                "Reported the record of {}-{}@{} as errant: {}",
+                record.topic(),
+                record.kafkaPartition(),
+                record.kafkaOffset(),
+                letter.error().code());
     }
 
     @Override

@@ -9,8 +9,7 @@ final class ConnectorVersion {
 
     static final String VERSION = read();
 
-    private ConnectorVersion() {
-    }
+    private ConnectorVersion() {}
 
     private static String read() {
         try (InputStream in = ConnectorVersion.class.getResourceAsStream("connector.properties")) {

@@ -1,17 +1,16 @@
 package io.kinesisbridge.connect;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.sink.SinkConnector;
-
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * Kafka Connect sink: puts the records of its topics into Kinesis Data Streams through the core's dispatcher (AWS's
@@ -59,8 +58,7 @@ public final class KinesisPutSinkConnector extends SinkConnector {
     }
 
     @Override
-    public void stop() {
-    }
+    public void stop() {}
 
     @Override
     public ConfigDef config() {
@@ -71,8 +69,8 @@ public final class KinesisPutSinkConnector extends SinkConnector {
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
         Config config = super.validate(connectorConfigs);
-        Map<String, ConfigValue> byName = config.configValues().stream()
-                .collect(Collectors.toMap(ConfigValue::name, v -> v, (a, b) -> a));
+        Map<String, ConfigValue> byName =
+                config.configValues().stream().collect(Collectors.toMap(ConfigValue::name, v -> v, (a, b) -> a));
         KinesisSinkConfig.addCrossProblems(connectorConfigs, byName);
         return config;
     }

@@ -11,16 +11,6 @@ import io.kinesisbridge.dispatch.StreamDispatcher;
 import io.kinesisbridge.put.KinesisError;
 import io.kinesisbridge.put.PutRequest;
 import io.kinesisbridge.put.RecordResult;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.connect.errors.ConnectException;
-import org.apache.kafka.connect.sink.ErrantRecordReporter;
-import org.apache.kafka.connect.sink.SinkRecord;
-import org.apache.kafka.connect.sink.SinkTask;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collection;
@@ -33,10 +23,20 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Puts a task's records into Kinesis, at least once: a record counts as done only once Kinesis acknowledged it or
@@ -63,15 +63,14 @@ public final class KinesisPutSinkTask extends SinkTask {
     private final OffsetLedger ledger = new OffsetLedger();
     /** Records given to the task and not yet taken by their dispatcher, in the order Connect gave them. */
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+
     private boolean paused;
     /** A record that could be neither sent nor dead-lettered: the task fails with it. */
     private final AtomicReference<ConnectException> failure = new AtomicReference<>();
 
-    private record Waiting(SinkRecord record, OffsetLedger.Entry entry) {
-    }
+    private record Waiting(SinkRecord record, OffsetLedger.Entry entry) {}
 
-    public KinesisPutSinkTask() {
-    }
+    public KinesisPutSinkTask() {}
 
     /** A task whose backend is built by {@code backends} instead of the AWS client (tests). */
     KinesisPutSinkTask(Function<KinesisSinkConfig, KinesisBackend> backends) {
@@ -100,7 +99,8 @@ public final class KinesisPutSinkTask extends SinkTask {
         scheduler = Executors.newSingleThreadScheduledExecutor(daemon("kinesis-put-timers"));
         completions = Executors.newSingleThreadExecutor(daemon("kinesis-put-completions"));
         Optional<DeadLetterSink> files = config.deadLetterDir()
-                .map(dir -> new FileDeadLetterSink(dir, FileDeadLetterSink.DEFAULT_MAX_FILE_BYTES, FileDeadLetterSink.DEFAULT_MAX_FILES));
+                .map(dir -> new FileDeadLetterSink(
+                        dir, FileDeadLetterSink.DEFAULT_MAX_FILE_BYTES, FileDeadLetterSink.DEFAULT_MAX_FILES));
         deadLetters = new ConnectDeadLetters(errantRecordReporter(), files);
     }
 
@@ -128,7 +128,10 @@ public final class KinesisPutSinkTask extends SinkTask {
             context.pause(context.assignment().toArray(TopicPartition[]::new));
             if (!paused) {
                 paused = true;
-                LOG.debug("Paused {} partitions: {} records wait for room", context.assignment().size(), waiting.size());
+                LOG.debug(
+                        "Paused {} partitions: {} records wait for room",
+                        context.assignment().size(),
+                        waiting.size());
             }
             context.timeout(WAITING_POLL_MS);
         } else if (paused) {
@@ -144,8 +147,9 @@ public final class KinesisPutSinkTask extends SinkTask {
             w.entry().settle();
             return true;
         }
-        String stream = config.streamFor(record.topic()).orElseThrow(() -> new ConnectException("no stream for topic "
-                + record.topic() + ": map it in " + KinesisSinkConfig.TOPIC_STREAMS + " or set " + KinesisSinkConfig.STREAM));
+        String stream = config.streamFor(record.topic())
+                .orElseThrow(() -> new ConnectException("no stream for topic " + record.topic() + ": map it in "
+                        + KinesisSinkConfig.TOPIC_STREAMS + " or set " + KinesisSinkConfig.STREAM));
         StreamDispatcher dispatcher = dispatcher(stream);
         byte[] data;
         Optional<KinesisError> rejection = Optional.empty();
@@ -153,7 +157,8 @@ public final class KinesisPutSinkTask extends SinkTask {
         String hashKey = null;
         if (record.value() == null) {
             data = new byte[0];
-            rejection = Optional.of(new KinesisError(KinesisError.UNSUPPORTED_BODY, "the record's value is null (a tombstone)"));
+            rejection = Optional.of(
+                    new KinesisError(KinesisError.UNSUPPORTED_BODY, "the record's value is null (a tombstone)"));
         } else {
             try {
                 data = RecordValues.data(record.value());
@@ -166,21 +171,24 @@ public final class KinesisPutSinkTask extends SinkTask {
             try {
                 Optional<String> key = config.partitionKey().extract(record, data);
                 if (key.isEmpty()) {
-                    rejection = Optional.of(new KinesisError(KinesisError.MISSING_PARTITION_KEY, "No partition key: "
-                            + config.partitionKey().describe() + " is missing or empty."));
+                    rejection = Optional.of(new KinesisError(
+                            KinesisError.MISSING_PARTITION_KEY,
+                            "No partition key: " + config.partitionKey().describe() + " is missing or empty."));
                 }
                 partitionKey = key.orElse(null);
                 if (config.explicitHashKey().isPresent() && rejection.isEmpty()) {
                     Optional<String> hash = config.explicitHashKey().get().extract(record, data);
                     if (hash.isEmpty()) {
-                        rejection = Optional.of(new KinesisError(KinesisError.MISSING_EXPLICIT_HASH_KEY, "No explicit "
-                                + "hash key: " + config.explicitHashKey().get().describe() + " is missing or empty."));
+                        rejection = Optional.of(new KinesisError(
+                                KinesisError.MISSING_EXPLICIT_HASH_KEY,
+                                "No explicit " + "hash key: "
+                                        + config.explicitHashKey().get().describe() + " is missing or empty."));
                     }
                     hashKey = hash.orElse(null);
                 }
             } catch (IllegalArgumentException e) {
-                rejection = Optional.of(new KinesisError(KinesisError.MISSING_PARTITION_KEY, "No partition key: "
-                        + e.getMessage()));
+                rejection = Optional.of(
+                        new KinesisError(KinesisError.MISSING_PARTITION_KEY, "No partition key: " + e.getMessage()));
             }
         }
         if (deadLetters.knows(data)) {
@@ -209,7 +217,8 @@ public final class KinesisPutSinkTask extends SinkTask {
         deadLetters.forget(data);
         if (result instanceof RecordResult.Accepted) {
             w.entry().settle();
-        } else if (result instanceof RecordResult.Failed failed && !KinesisError.BRIDGE_SATURATED.equals(failed.error().code())) {
+        } else if (result instanceof RecordResult.Failed failed
+                && !KinesisError.BRIDGE_SATURATED.equals(failed.error().code())) {
             w.entry().settle(); // safe in the dead-letter output
         } else {
             SinkRecord r = w.record();
@@ -218,8 +227,10 @@ public final class KinesisPutSinkTask extends SinkTask {
             if (problem != null) {
                 why = why + " (" + problem + ")";
             }
-            failure.compareAndSet(null, new ConnectException("the record of " + r.topic() + "-" + r.kafkaPartition() + "@"
-                    + r.kafkaOffset() + " could be neither put nor dead-lettered: " + why));
+            failure.compareAndSet(
+                    null,
+                    new ConnectException("the record of " + r.topic() + "-" + r.kafkaPartition() + "@" + r.kafkaOffset()
+                            + " could be neither put nor dead-lettered: " + why));
         }
     }
 
@@ -234,8 +245,10 @@ public final class KinesisPutSinkTask extends SinkTask {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (ExecutionException | TimeoutException e) {
-                LOG.warn("Stream {}: its description is not read yet ({}); records are checked against 1 MiB meanwhile",
-                        stream, e.toString());
+                LOG.warn(
+                        "Stream {}: its description is not read yet ({}); records are checked against 1 MiB meanwhile",
+                        stream,
+                        e.toString());
             }
         }
         return d;
@@ -277,8 +290,11 @@ public final class KinesisPutSinkTask extends SinkTask {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("Closing {}: records still in flight after {} ms are handed back to Kafka; the next owner sends them "
-                    + "again", partitions, config.closeTimeout().toMillis());
+            LOG.warn(
+                    "Closing {}: records still in flight after {} ms are handed back to Kafka; the next owner sends them "
+                            + "again",
+                    partitions,
+                    config.closeTimeout().toMillis());
         }
         ledger.forget(partitions);
     }
@@ -320,7 +336,7 @@ public final class KinesisPutSinkTask extends SinkTask {
         }
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    private static ThreadFactory daemon(String name) {
         return r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);

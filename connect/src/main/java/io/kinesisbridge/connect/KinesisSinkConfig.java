@@ -8,15 +8,6 @@ import io.kinesisbridge.dispatch.FlowControl;
 import io.kinesisbridge.dispatch.Ordering;
 import io.kinesisbridge.dispatch.RetryPolicy;
 import io.kinesisbridge.put.PutRecordValidator;
-import org.apache.kafka.common.config.AbstractConfig;
-import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigDef.Importance;
-import org.apache.kafka.common.config.ConfigDef.Type;
-import org.apache.kafka.common.config.ConfigDef.Width;
-import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.config.ConfigValue;
-import org.apache.kafka.common.config.types.Password;
-
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +17,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.common.config.types.Password;
 
 /** The sink connector's configuration: every key declared once in {@link #CONFIG_DEF}, with its check and its doc. */
 public final class KinesisSinkConfig extends AbstractConfig {
@@ -63,10 +62,18 @@ public final class KinesisSinkConfig extends AbstractConfig {
     public static final String WEB_IDENTITY_TOKEN_FILE = "aws.web.identity.token.file";
 
     /** What happens to a record whose value is null (a tombstone): it has no data to put. */
-    public enum NullValues { IGNORE, DEAD_LETTER }
+    public enum NullValues {
+        IGNORE,
+        DEAD_LETTER
+    }
 
     /** Where the AWS credentials come from. */
-    public enum Credentials { CHAIN, PROFILE, STATIC, WEB_IDENTITY }
+    public enum Credentials {
+        CHAIN,
+        PROFILE,
+        STATIC,
+        WEB_IDENTITY
+    }
 
     private static final String GROUP_TARGET = "Target";
     private static final String GROUP_DELIVERY = "Delivery";
@@ -93,117 +100,356 @@ public final class KinesisSinkConfig extends AbstractConfig {
     private static ConfigDef configDef() {
         ConfigDef def = new ConfigDef();
         int order = 0;
-        def.define(STREAM, Type.STRING, "", streamName(true), Importance.HIGH,
+        def.define(
+                STREAM,
+                Type.STRING,
+                "",
+                streamName(true),
+                Importance.HIGH,
                 "The Kinesis stream every topic goes to, unless " + TOPIC_STREAMS + " names another for it.",
-                GROUP_TARGET, ++order, Width.MEDIUM, "Stream");
-        def.define(TOPIC_STREAMS, Type.LIST, "", topicStreamList(), Importance.HIGH,
+                GROUP_TARGET,
+                ++order,
+                Width.MEDIUM,
+                "Stream");
+        def.define(
+                TOPIC_STREAMS,
+                Type.LIST,
+                "",
+                topicStreamList(),
+                Importance.HIGH,
                 "Streams per topic, as topic:stream pairs separated by commas (orders:orders-stream,clicks:clicks). "
                         + "A topic not listed goes to " + STREAM + ".",
-                GROUP_TARGET, ++order, Width.LONG, "Stream per topic");
-        def.define(PARTITION_KEY, Type.STRING, "record-key", keySource(false), Importance.HIGH,
+                GROUP_TARGET,
+                ++order,
+                Width.LONG,
+                "Stream per topic");
+        def.define(
+                PARTITION_KEY,
+                Type.STRING,
+                "record-key",
+                keySource(false),
+                Importance.HIGH,
                 "Where the partition key comes from: " + RecordKeySource.SYNTAX + ". A record without one is "
                         + "dead-lettered (MissingPartitionKey).",
-                GROUP_TARGET, ++order, Width.MEDIUM, "Partition key");
-        def.define(EXPLICIT_HASH_KEY, Type.STRING, "", keySource(true), Importance.LOW,
+                GROUP_TARGET,
+                ++order,
+                Width.MEDIUM,
+                "Partition key");
+        def.define(
+                EXPLICIT_HASH_KEY,
+                Type.STRING,
+                "",
+                keySource(true),
+                Importance.LOW,
                 "Where an ExplicitHashKey comes from (record-key, json:/POINTER or header:NAME), a decimal below "
                         + "2^128 that picks the shard instead of the partition key's MD5; empty for none.",
-                GROUP_TARGET, ++order, Width.MEDIUM, "Explicit hash key");
-        def.define(ORDERING, Type.STRING, "key", ConfigDef.CaseInsensitiveValidString.in("none", "key", "chain"),
+                GROUP_TARGET,
+                ++order,
+                Width.MEDIUM,
+                "Explicit hash key");
+        def.define(
+                ORDERING,
+                Type.STRING,
+                "key",
+                ConfigDef.CaseInsensitiveValidString.in("none", "key", "chain"),
                 Importance.MEDIUM,
                 "none: batch and retry freely; key: at most one record per partition key in flight, so a retried "
                         + "record never overtakes its key's next one; chain: as key, and each record is a PutRecord "
                         + "whose SequenceNumberForOrdering is its key's previous sequence number.",
-                GROUP_TARGET, ++order, Width.SHORT, "Ordering", recommend("none", "key", "chain"));
-        def.define(NULL_VALUES, Type.STRING, "ignore", ConfigDef.CaseInsensitiveValidString.in("ignore", "dead-letter"),
+                GROUP_TARGET,
+                ++order,
+                Width.SHORT,
+                "Ordering",
+                recommend("none", "key", "chain"));
+        def.define(
+                NULL_VALUES,
+                Type.STRING,
+                "ignore",
+                ConfigDef.CaseInsensitiveValidString.in("ignore", "dead-letter"),
                 Importance.LOW,
                 "A record whose value is null (a tombstone) has no data: ignore skips it, dead-letter writes it to "
                         + "the dead-letter output.",
-                GROUP_TARGET, ++order, Width.SHORT, "Null values", recommend("ignore", "dead-letter"));
+                GROUP_TARGET,
+                ++order,
+                Width.SHORT,
+                "Null values",
+                recommend("ignore", "dead-letter"));
 
         order = 0;
-        def.define(MAX_PENDING_BYTES, Type.LONG, DispatchSettings.DEFAULT_MAX_PENDING_BYTES, ConfigDef.Range.atLeast(1024),
+        def.define(
+                MAX_PENDING_BYTES,
+                Type.LONG,
+                DispatchSettings.DEFAULT_MAX_PENDING_BYTES,
+                ConfigDef.Range.atLeast(1024),
                 Importance.MEDIUM,
                 "Data plus partition-key bytes a task holds per stream, not yet acknowledged. When it is full the task "
                         + "pauses its partitions until there is room: memory stays bounded.",
-                GROUP_DELIVERY, ++order, Width.SHORT, "Pending bytes");
-        def.define(BATCH_MAX_RECORDS, Type.INT, PutRecordValidator.MAX_RECORDS_PER_REQUEST,
-                ConfigDef.Range.between(1, PutRecordValidator.MAX_RECORDS_PER_REQUEST), Importance.LOW,
-                "Records per PutRecords request.", GROUP_DELIVERY, ++order, Width.SHORT, "Batch records");
-        def.define(BATCH_MAX_BYTES, Type.INT, PutRecordValidator.MAX_REQUEST_BYTES,
-                ConfigDef.Range.between(1, PutRecordValidator.MAX_REQUEST_BYTES), Importance.LOW,
-                "Data plus partition-key bytes per PutRecords request.", GROUP_DELIVERY, ++order, Width.SHORT,
+                GROUP_DELIVERY,
+                ++order,
+                Width.SHORT,
+                "Pending bytes");
+        def.define(
+                BATCH_MAX_RECORDS,
+                Type.INT,
+                PutRecordValidator.MAX_RECORDS_PER_REQUEST,
+                ConfigDef.Range.between(1, PutRecordValidator.MAX_RECORDS_PER_REQUEST),
+                Importance.LOW,
+                "Records per PutRecords request.",
+                GROUP_DELIVERY,
+                ++order,
+                Width.SHORT,
+                "Batch records");
+        def.define(
+                BATCH_MAX_BYTES,
+                Type.INT,
+                PutRecordValidator.MAX_REQUEST_BYTES,
+                ConfigDef.Range.between(1, PutRecordValidator.MAX_REQUEST_BYTES),
+                Importance.LOW,
+                "Data plus partition-key bytes per PutRecords request.",
+                GROUP_DELIVERY,
+                ++order,
+                Width.SHORT,
                 "Batch bytes");
-        def.define(LINGER_MS, Type.LONG, DispatchSettings.DEFAULT_LINGER_MS, ConfigDef.Range.atLeast(0), Importance.LOW,
+        def.define(
+                LINGER_MS,
+                Type.LONG,
+                DispatchSettings.DEFAULT_LINGER_MS,
+                ConfigDef.Range.atLeast(0),
+                Importance.LOW,
                 "How long a partly filled batch waits for more records while a request slot is free.",
-                GROUP_DELIVERY, ++order, Width.SHORT, "Linger");
-        def.define(MAX_CONCURRENT_REQUESTS, Type.INT, DispatchSettings.DEFAULT_MAX_CONCURRENT_REQUESTS,
-                ConfigDef.Range.atLeast(1), Importance.LOW, "Requests in flight per stream and task.",
-                GROUP_DELIVERY, ++order, Width.SHORT, "Concurrent requests");
-        def.define(RETRY_MAX_ATTEMPTS, Type.INT, Integer.MAX_VALUE, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                GROUP_DELIVERY,
+                ++order,
+                Width.SHORT,
+                "Linger");
+        def.define(
+                MAX_CONCURRENT_REQUESTS,
+                Type.INT,
+                DispatchSettings.DEFAULT_MAX_CONCURRENT_REQUESTS,
+                ConfigDef.Range.atLeast(1),
+                Importance.LOW,
+                "Requests in flight per stream and task.",
+                GROUP_DELIVERY,
+                ++order,
+                Width.SHORT,
+                "Concurrent requests");
+        def.define(
+                RETRY_MAX_ATTEMPTS,
+                Type.INT,
+                Integer.MAX_VALUE,
+                ConfigDef.Range.atLeast(1),
+                Importance.MEDIUM,
                 "Sends of a record that fails with a retryable error (throttling, 5xx, no connection) before it is "
                         + "dead-lettered. The default retries until Kinesis takes it, pausing the partitions meanwhile.",
-                GROUP_DELIVERY, ++order, Width.SHORT, "Retry attempts");
-        def.define(RETRY_BASE_DELAY_MS, Type.LONG, RetryPolicy.DEFAULT_BASE_DELAY_MS, ConfigDef.Range.atLeast(0),
-                Importance.LOW, "The first retry's backoff ceiling; it doubles per attempt, with full jitter.",
-                GROUP_DELIVERY, ++order, Width.SHORT, "Retry base delay");
-        def.define(RETRY_MAX_DELAY_MS, Type.LONG, RetryPolicy.DEFAULT_MAX_DELAY_MS, ConfigDef.Range.atLeast(0),
-                Importance.LOW, "The highest backoff between two sends of a record.",
-                GROUP_DELIVERY, ++order, Width.SHORT, "Retry max delay");
-        def.define(FLOW_CONTROL, Type.BOOLEAN, true, Importance.LOW,
+                GROUP_DELIVERY,
+                ++order,
+                Width.SHORT,
+                "Retry attempts");
+        def.define(
+                RETRY_BASE_DELAY_MS,
+                Type.LONG,
+                RetryPolicy.DEFAULT_BASE_DELAY_MS,
+                ConfigDef.Range.atLeast(0),
+                Importance.LOW,
+                "The first retry's backoff ceiling; it doubles per attempt, with full jitter.",
+                GROUP_DELIVERY,
+                ++order,
+                Width.SHORT,
+                "Retry base delay");
+        def.define(
+                RETRY_MAX_DELAY_MS,
+                Type.LONG,
+                RetryPolicy.DEFAULT_MAX_DELAY_MS,
+                ConfigDef.Range.atLeast(0),
+                Importance.LOW,
+                "The highest backoff between two sends of a record.",
+                GROUP_DELIVERY,
+                ++order,
+                Width.SHORT,
+                "Retry max delay");
+        def.define(
+                FLOW_CONTROL,
+                Type.BOOLEAN,
+                true,
+                Importance.LOW,
                 "Pace the records per shard at the shard's limits, so that throttling stays rare.",
-                GROUP_DELIVERY, ++order, Width.SHORT, "Flow control");
-        def.define(SHARD_RECORDS_PER_SECOND, Type.INT, FlowControl.KINESIS_RECORDS_PER_SECOND, ConfigDef.Range.atLeast(1),
-                Importance.LOW, "Records a shard takes per second, for flow control.",
-                GROUP_DELIVERY, ++order, Width.SHORT, "Shard records/s");
-        def.define(SHARD_BYTES_PER_SECOND, Type.LONG, FlowControl.KINESIS_BYTES_PER_SECOND, ConfigDef.Range.atLeast(1),
-                Importance.LOW, "Bytes a shard takes per second, for flow control.",
-                GROUP_DELIVERY, ++order, Width.SHORT, "Shard bytes/s");
-        def.define(CLOSE_TIMEOUT_MS, Type.LONG, 30_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
+                GROUP_DELIVERY,
+                ++order,
+                Width.SHORT,
+                "Flow control");
+        def.define(
+                SHARD_RECORDS_PER_SECOND,
+                Type.INT,
+                FlowControl.KINESIS_RECORDS_PER_SECOND,
+                ConfigDef.Range.atLeast(1),
+                Importance.LOW,
+                "Records a shard takes per second, for flow control.",
+                GROUP_DELIVERY,
+                ++order,
+                Width.SHORT,
+                "Shard records/s");
+        def.define(
+                SHARD_BYTES_PER_SECOND,
+                Type.LONG,
+                FlowControl.KINESIS_BYTES_PER_SECOND,
+                ConfigDef.Range.atLeast(1),
+                Importance.LOW,
+                "Bytes a shard takes per second, for flow control.",
+                GROUP_DELIVERY,
+                ++order,
+                Width.SHORT,
+                "Shard bytes/s");
+        def.define(
+                CLOSE_TIMEOUT_MS,
+                Type.LONG,
+                30_000L,
+                ConfigDef.Range.atLeast(0),
+                Importance.LOW,
                 "How long closing a partition (a rebalance, a stop) waits for its records in flight, so that the "
                         + "next owner does not overtake them; the rest is handed back to Kafka and sent again.",
-                GROUP_DELIVERY, ++order, Width.SHORT, "Close timeout");
-        def.define(DEAD_LETTER_DIR, Type.STRING, "", Importance.MEDIUM,
+                GROUP_DELIVERY,
+                ++order,
+                Width.SHORT,
+                "Close timeout");
+        def.define(
+                DEAD_LETTER_DIR,
+                Type.STRING,
+                "",
+                Importance.MEDIUM,
                 "A directory for dead letters as JSON lines (one file per stream), used when the connector has no "
                         + "errant-record reporter (errors.deadletterqueue.topic.name). With neither, a record that "
                         + "must be dead-lettered fails the task, and its offset is not committed.",
-                GROUP_DELIVERY, ++order, Width.LONG, "Dead-letter directory");
+                GROUP_DELIVERY,
+                ++order,
+                Width.LONG,
+                "Dead-letter directory");
 
         order = 0;
-        def.define(REGION, Type.STRING, "", Importance.HIGH,
+        def.define(
+                REGION,
+                Type.STRING,
+                "",
+                Importance.HIGH,
                 "The AWS region; empty for the SDK's region chain (AWS_REGION, profile, instance metadata).",
-                GROUP_AWS, ++order, Width.SHORT, "Region");
-        def.define(ENDPOINT_OVERRIDE, Type.STRING, "", endpointUrl(), Importance.MEDIUM,
+                GROUP_AWS,
+                ++order,
+                Width.SHORT,
+                "Region");
+        def.define(
+                ENDPOINT_OVERRIDE,
+                Type.STRING,
+                "",
+                endpointUrl(),
+                Importance.MEDIUM,
                 "Another endpoint than the region's: a VPC endpoint, or a Kinesis-compatible one such as the "
                         + "bridge's local endpoint (http://127.0.0.1:4567).",
-                GROUP_AWS, ++order, Width.LONG, "Endpoint override");
-        def.define(CBOR, Type.BOOLEAN, true, Importance.LOW,
+                GROUP_AWS,
+                ++order,
+                Width.LONG,
+                "Endpoint override");
+        def.define(
+                CBOR,
+                Type.BOOLEAN,
+                true,
+                Importance.LOW,
                 "CBOR on the wire (the SDK's default for Kinesis); false for JSON, for this connector's client only.",
-                GROUP_AWS, ++order, Width.SHORT, "CBOR");
-        def.define(CREDENTIALS, Type.STRING, "chain",
-                ConfigDef.CaseInsensitiveValidString.in("chain", "profile", "static", "web-identity"), Importance.HIGH,
+                GROUP_AWS,
+                ++order,
+                Width.SHORT,
+                "CBOR");
+        def.define(
+                CREDENTIALS,
+                Type.STRING,
+                "chain",
+                ConfigDef.CaseInsensitiveValidString.in("chain", "profile", "static", "web-identity"),
+                Importance.HIGH,
                 "chain: the SDK's default chain (environment, system properties, web identity, profile, container, "
                         + "instance); profile: " + PROFILE + "; static: " + ACCESS_KEY_ID + " and " + SECRET_ACCESS_KEY
                         + "; web-identity: " + WEB_IDENTITY_TOKEN_FILE + " and " + ROLE_ARN + ".",
-                GROUP_AWS, ++order, Width.SHORT, "Credentials", recommend("chain", "profile", "static", "web-identity"));
-        def.define(PROFILE, Type.STRING, "", Importance.MEDIUM, "The profile of ~/.aws/config for credentials=profile.",
-                GROUP_AWS, ++order, Width.SHORT, "Profile");
-        def.define(ACCESS_KEY_ID, Type.STRING, "", Importance.MEDIUM, "The access key id for credentials=static.",
-                GROUP_AWS, ++order, Width.MEDIUM, "Access key id");
-        def.define(SECRET_ACCESS_KEY, Type.PASSWORD, "", Importance.MEDIUM,
-                "The secret access key for credentials=static.", GROUP_AWS, ++order, Width.MEDIUM, "Secret access key");
-        def.define(SESSION_TOKEN, Type.PASSWORD, "", Importance.LOW,
-                "A session token for temporary static credentials.", GROUP_AWS, ++order, Width.MEDIUM, "Session token");
-        def.define(ROLE_ARN, Type.STRING, "", Importance.MEDIUM,
+                GROUP_AWS,
+                ++order,
+                Width.SHORT,
+                "Credentials",
+                recommend("chain", "profile", "static", "web-identity"));
+        def.define(
+                PROFILE,
+                Type.STRING,
+                "",
+                Importance.MEDIUM,
+                "The profile of ~/.aws/config for credentials=profile.",
+                GROUP_AWS,
+                ++order,
+                Width.SHORT,
+                "Profile");
+        def.define(
+                ACCESS_KEY_ID,
+                Type.STRING,
+                "",
+                Importance.MEDIUM,
+                "The access key id for credentials=static.",
+                GROUP_AWS,
+                ++order,
+                Width.MEDIUM,
+                "Access key id");
+        def.define(
+                SECRET_ACCESS_KEY,
+                Type.PASSWORD,
+                "",
+                Importance.MEDIUM,
+                "The secret access key for credentials=static.",
+                GROUP_AWS,
+                ++order,
+                Width.MEDIUM,
+                "Secret access key");
+        def.define(
+                SESSION_TOKEN,
+                Type.PASSWORD,
+                "",
+                Importance.LOW,
+                "A session token for temporary static credentials.",
+                GROUP_AWS,
+                ++order,
+                Width.MEDIUM,
+                "Session token");
+        def.define(
+                ROLE_ARN,
+                Type.STRING,
+                "",
+                Importance.MEDIUM,
                 "A role to assume with the credentials (STS AssumeRole), or the role of credentials=web-identity.",
-                GROUP_AWS, ++order, Width.LONG, "Role ARN");
-        def.define(ROLE_SESSION_NAME, Type.STRING, "kinesis-bridge-connect", Importance.LOW,
-                "The session name when a role is assumed.", GROUP_AWS, ++order, Width.MEDIUM, "Role session name");
-        def.define(ROLE_EXTERNAL_ID, Type.PASSWORD, "", Importance.LOW,
-                "The external id the role's trust policy asks for, if any.", GROUP_AWS, ++order, Width.MEDIUM,
+                GROUP_AWS,
+                ++order,
+                Width.LONG,
+                "Role ARN");
+        def.define(
+                ROLE_SESSION_NAME,
+                Type.STRING,
+                "kinesis-bridge-connect",
+                Importance.LOW,
+                "The session name when a role is assumed.",
+                GROUP_AWS,
+                ++order,
+                Width.MEDIUM,
+                "Role session name");
+        def.define(
+                ROLE_EXTERNAL_ID,
+                Type.PASSWORD,
+                "",
+                Importance.LOW,
+                "The external id the role's trust policy asks for, if any.",
+                GROUP_AWS,
+                ++order,
+                Width.MEDIUM,
                 "Role external id");
-        def.define(WEB_IDENTITY_TOKEN_FILE, Type.STRING, "", Importance.LOW,
+        def.define(
+                WEB_IDENTITY_TOKEN_FILE,
+                Type.STRING,
+                "",
+                Importance.LOW,
                 "The OIDC token file for credentials=web-identity (EKS IRSA and the like).",
-                GROUP_AWS, ++order, Width.LONG, "Web identity token file");
+                GROUP_AWS,
+                ++order,
+                Width.LONG,
+                "Web identity token file");
         return def;
     }
 
@@ -263,9 +509,12 @@ public final class KinesisSinkConfig extends AbstractConfig {
                 } catch (IllegalArgumentException e) {
                     throw new ConfigException(name, value, e.getMessage());
                 }
-                if (forHashKey && !(source instanceof RecordKeySource.RecordKey || source instanceof RecordKeySource.JsonField
-                        || source instanceof RecordKeySource.HeaderValue)) {
-                    throw new ConfigException(name, value, "an ExplicitHashKey comes from record-key, json:/POINTER or header:NAME");
+                if (forHashKey
+                        && !(source instanceof RecordKeySource.RecordKey
+                                || source instanceof RecordKeySource.JsonField
+                                || source instanceof RecordKeySource.HeaderValue)) {
+                    throw new ConfigException(
+                            name, value, "an ExplicitHashKey comes from record-key, json:/POINTER or header:NAME");
                 }
             }
 
@@ -286,7 +535,9 @@ public final class KinesisSinkConfig extends AbstractConfig {
                 }
                 try {
                     URI uri = URI.create(s);
-                    if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+                    if (uri.getScheme() == null
+                            || !(uri.getScheme().equals("http")
+                                    || uri.getScheme().equals("https"))
                             || uri.getHost() == null) {
                         throw new IllegalArgumentException("not an http:// or https:// URL");
                     }
@@ -335,7 +586,8 @@ public final class KinesisSinkConfig extends AbstractConfig {
             String topic = p.substring(0, colon).trim();
             String stream = p.substring(colon + 1).trim();
             if (!isStreamName(stream)) {
-                throw new IllegalArgumentException("'" + stream + "' is not a stream name (1 to 128 characters of [a-zA-Z0-9_.-])");
+                throw new IllegalArgumentException(
+                        "'" + stream + "' is not a stream name (1 to 128 characters of [a-zA-Z0-9_.-])");
             }
             if (map.put(topic, stream) != null) {
                 throw new IllegalArgumentException("topic '" + topic + "' is named twice");
@@ -369,14 +621,16 @@ public final class KinesisSinkConfig extends AbstractConfig {
             }
             case WEB_IDENTITY -> {
                 if (c.getString(WEB_IDENTITY_TOKEN_FILE).isBlank()) {
-                    add(problems, WEB_IDENTITY_TOKEN_FILE, CREDENTIALS + "=web-identity needs " + WEB_IDENTITY_TOKEN_FILE);
+                    add(
+                            problems,
+                            WEB_IDENTITY_TOKEN_FILE,
+                            CREDENTIALS + "=web-identity needs " + WEB_IDENTITY_TOKEN_FILE);
                 }
                 if (c.getString(ROLE_ARN).isBlank()) {
                     add(problems, ROLE_ARN, CREDENTIALS + "=web-identity needs " + ROLE_ARN);
                 }
             }
-            case CHAIN -> {
-            }
+            case CHAIN -> {}
         }
         if (c.getLong(RETRY_MAX_DELAY_MS) < c.getLong(RETRY_BASE_DELAY_MS)) {
             add(problems, RETRY_MAX_DELAY_MS, RETRY_MAX_DELAY_MS + " must not be below " + RETRY_BASE_DELAY_MS);
@@ -392,7 +646,8 @@ public final class KinesisSinkConfig extends AbstractConfig {
 
     /** Adds the cross-key problems to the values Connect's validation returns (shown by the REST API per key). */
     static void addCrossProblems(Map<String, String> props, Map<String, ConfigValue> values) {
-        boolean singleKeysValid = values.values().stream().allMatch(v -> v.errorMessages().isEmpty());
+        boolean singleKeysValid =
+                values.values().stream().allMatch(v -> v.errorMessages().isEmpty());
         if (!singleKeysValid) {
             return;
         }
@@ -438,7 +693,8 @@ public final class KinesisSinkConfig extends AbstractConfig {
     }
 
     public NullValues nullValues() {
-        return NullValues.valueOf(getString(NULL_VALUES).trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        return NullValues.valueOf(
+                getString(NULL_VALUES).trim().toUpperCase(Locale.ROOT).replace('-', '_'));
     }
 
     public Duration closeTimeout() {
@@ -451,12 +707,24 @@ public final class KinesisSinkConfig extends AbstractConfig {
     }
 
     public DispatchSettings dispatchSettings() {
-        FlowControl flow = new FlowControl(getBoolean(FLOW_CONTROL), getInt(SHARD_RECORDS_PER_SECOND),
-                getLong(SHARD_BYTES_PER_SECOND), Duration.ofMillis(FlowControl.DEFAULT_REFRESH_MS));
-        RetryPolicy retry = new RetryPolicy(getInt(RETRY_MAX_ATTEMPTS), Duration.ofMillis(getLong(RETRY_BASE_DELAY_MS)),
+        FlowControl flow = new FlowControl(
+                getBoolean(FLOW_CONTROL),
+                getInt(SHARD_RECORDS_PER_SECOND),
+                getLong(SHARD_BYTES_PER_SECOND),
+                Duration.ofMillis(FlowControl.DEFAULT_REFRESH_MS));
+        RetryPolicy retry = new RetryPolicy(
+                getInt(RETRY_MAX_ATTEMPTS),
+                Duration.ofMillis(getLong(RETRY_BASE_DELAY_MS)),
                 Duration.ofMillis(getLong(RETRY_MAX_DELAY_MS)));
-        return new DispatchSettings(getInt(BATCH_MAX_RECORDS), getInt(BATCH_MAX_BYTES), Duration.ofMillis(getLong(LINGER_MS)),
-                getInt(MAX_CONCURRENT_REQUESTS), retry, DispatchSettings.DEFAULT_CHAIN_KEYS, flow, getLong(MAX_PENDING_BYTES));
+        return new DispatchSettings(
+                getInt(BATCH_MAX_RECORDS),
+                getInt(BATCH_MAX_BYTES),
+                Duration.ofMillis(getLong(LINGER_MS)),
+                getInt(MAX_CONCURRENT_REQUESTS),
+                retry,
+                DispatchSettings.DEFAULT_CHAIN_KEYS,
+                flow,
+                getLong(MAX_PENDING_BYTES));
     }
 
     public AwsBackendSettings awsSettings() {
@@ -474,22 +742,28 @@ public final class KinesisSinkConfig extends AbstractConfig {
         CredentialsSource source = switch (credentials(getString(CREDENTIALS))) {
             case CHAIN -> new CredentialsSource.DefaultChain();
             case PROFILE -> new CredentialsSource.Profile(getString(PROFILE).trim());
-            case STATIC -> new CredentialsSource.Static(getString(ACCESS_KEY_ID).trim(),
-                    new CredentialsSource.Secret(getPassword(SECRET_ACCESS_KEY).value()),
-                    secret(getPassword(SESSION_TOKEN)));
-            case WEB_IDENTITY -> new CredentialsSource.WebIdentity(Path.of(getString(WEB_IDENTITY_TOKEN_FILE).trim()),
-                    roleArn, sessionName);
+            case STATIC ->
+                new CredentialsSource.Static(
+                        getString(ACCESS_KEY_ID).trim(),
+                        new CredentialsSource.Secret(
+                                getPassword(SECRET_ACCESS_KEY).value()),
+                        secret(getPassword(SESSION_TOKEN)));
+            case WEB_IDENTITY ->
+                new CredentialsSource.WebIdentity(
+                        Path.of(getString(WEB_IDENTITY_TOKEN_FILE).trim()), roleArn, sessionName);
         };
         settings = settings.withCredentials(source);
         if (!roleArn.isEmpty() && !(source instanceof CredentialsSource.WebIdentity)) {
             String externalId = getPassword(ROLE_EXTERNAL_ID).value();
-            settings = settings.withAssumeRole(Optional.of(new AssumeRole(roleArn,
-                    externalId.isEmpty() ? Optional.empty() : Optional.of(externalId), sessionName)));
+            settings = settings.withAssumeRole(Optional.of(new AssumeRole(
+                    roleArn, externalId.isEmpty() ? Optional.empty() : Optional.of(externalId), sessionName)));
         }
         return settings;
     }
 
     private static Optional<CredentialsSource.Secret> secret(Password password) {
-        return password.value().isEmpty() ? Optional.empty() : Optional.of(new CredentialsSource.Secret(password.value()));
+        return password.value().isEmpty()
+                ? Optional.empty()
+                : Optional.of(new CredentialsSource.Secret(password.value()));
     }
 }

@@ -2,12 +2,11 @@ package io.kinesisbridge.connect;
 
 import io.kinesisbridge.put.HashKey;
 import io.kinesisbridge.put.JsonFieldReader;
-import org.apache.kafka.connect.header.Header;
-import org.apache.kafka.connect.sink.SinkRecord;
-
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import org.apache.kafka.connect.header.Header;
+import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
  * Where a record's partition key (or its ExplicitHashKey) comes from, written as in the connector's configuration:
@@ -108,7 +107,8 @@ sealed interface RecordKeySource {
     record RandomKey() implements RecordKeySource {
         public Optional<String> extract(SinkRecord record, byte[] data) {
             ThreadLocalRandom r = ThreadLocalRandom.current();
-            return Optional.of(HexFormat.of().toHexDigits(r.nextLong()) + HexFormat.of().toHexDigits(r.nextLong()));
+            return Optional.of(
+                    HexFormat.of().toHexDigits(r.nextLong()) + HexFormat.of().toHexDigits(r.nextLong()));
         }
 
         public String describe() {

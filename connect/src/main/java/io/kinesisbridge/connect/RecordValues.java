@@ -2,13 +2,12 @@ package io.kinesisbridge.connect;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.kafka.connect.data.Struct;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.connect.data.Struct;
 
 /**
  * Turns what the ByteArray, String and (schemaless) JSON converters produce into a record's data and into key text:
@@ -21,8 +20,7 @@ final class RecordValues {
     static final String STRUCT_REFUSED = "a Struct value (a converter with schemas) has no byte form here: use the "
             + "ByteArrayConverter, the StringConverter, or the JsonConverter with schemas.enable=false";
 
-    private RecordValues() {
-    }
+    private RecordValues() {}
 
     /**
      * The bytes to put for a record value.
@@ -42,19 +40,22 @@ final class RecordValues {
         if (value instanceof String s) {
             return s.getBytes(StandardCharsets.UTF_8);
         }
-        if (value instanceof Map<?, ?> || value instanceof Collection<?> || value instanceof Number
+        if (value instanceof Map<?, ?>
+                || value instanceof Collection<?>
+                || value instanceof Number
                 || value instanceof Boolean) {
             try {
                 return JSON.writeValueAsBytes(value);
             } catch (JsonProcessingException e) {
-                throw new IllegalArgumentException("the value could not be written as JSON (" + e.getOriginalMessage() + ")", e);
+                throw new IllegalArgumentException(
+                        "the value could not be written as JSON (" + e.getOriginalMessage() + ")", e);
             }
         }
         if (value instanceof Struct) {
             throw new IllegalArgumentException(STRUCT_REFUSED);
         }
-        throw new IllegalArgumentException("a value of type " + (value == null ? "null" : value.getClass().getName())
-                + " has no byte form here");
+        throw new IllegalArgumentException(
+                "a value of type " + (value == null ? "null" : value.getClass().getName()) + " has no byte form here");
     }
 
     /**

@@ -1,15 +1,14 @@
 package io.kinesisbridge.connect;
 
-import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.types.Password;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.types.Password;
+import org.junit.jupiter.api.Test;
 
 /**
  * docs/kafka-connect.md holds the configuration table as the ConfigDef declares it; {@code -Ddocs.update=true}
@@ -35,16 +34,26 @@ class ConnectDocsTest {
             Files.writeString(DOC, text.substring(0, from + begin.length()) + expected + text.substring(to));
             return;
         }
-        assertThat(actual).as("the configuration table of %s (mvn test -Dtest=ConnectDocsTest -Ddocs.update=true "
-                + "rewrites it)", DOC).isEqualTo(expected);
+        assertThat(actual)
+                .as(
+                        "the configuration table of %s (mvn test -Dtest=ConnectDocsTest -Ddocs.update=true "
+                                + "rewrites it)",
+                        DOC)
+                .isEqualTo(expected);
     }
 
     static String table(ConfigDef def) {
         StringBuilder t = new StringBuilder("| key | default | valid values | what |\n|---|---|---|---|\n");
         for (ConfigDef.ConfigKey key : def.configKeys().values()) {
-            t.append("| `").append(key.name).append("` | ").append(code(defaultText(key.defaultValue))).append(" | ")
-                    .append(cell(key.validator == null ? "" : key.validator.toString())).append(" | ")
-                    .append(cell(key.documentation)).append(" |\n");
+            t.append("| `")
+                    .append(key.name)
+                    .append("` | ")
+                    .append(code(defaultText(key.defaultValue)))
+                    .append(" | ")
+                    .append(cell(key.validator == null ? "" : key.validator.toString()))
+                    .append(" | ")
+                    .append(cell(key.documentation))
+                    .append(" |\n");
         }
         return t.toString();
     }

@@ -1,9 +1,9 @@
 package io.kinesisbridge.connect;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -14,8 +14,7 @@ import java.util.List;
 import java.util.jar.JarInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The plugin archive {@code mvn package} builds: one directory for a worker's plugin.path, with its manifest. */
 class ConnectPluginArchiveIT {
@@ -34,22 +33,33 @@ class ConnectPluginArchiveIT {
             String root = names.get(0).substring(0, names.get(0).indexOf('/') + 1);
             assertThat(names).allSatisfy(n -> assertThat(n).startsWith(root));
             assertThat(names).contains(root + "manifest.json", root + "doc/kafka-connect.md");
-            List<String> jars = names.stream().filter(n -> n.startsWith(root + "lib/") && n.endsWith(".jar"))
-                    .map(n -> n.substring((root + "lib/").length())).toList();
-            assertThat(jars).anyMatch(j -> j.startsWith("kinesis-bridge-connect-"))
+            List<String> jars = names.stream()
+                    .filter(n -> n.startsWith(root + "lib/") && n.endsWith(".jar"))
+                    .map(n -> n.substring((root + "lib/").length()))
+                    .toList();
+            assertThat(jars)
+                    .anyMatch(j -> j.startsWith("kinesis-bridge-connect-"))
                     .anyMatch(j -> j.startsWith("kinesis-bridge-core-"))
                     .anyMatch(j -> j.matches("kinesis-\\d.*"))
-                    .noneMatch(j -> j.startsWith("kafka-clients") || j.startsWith("connect-api") || j.startsWith("connect-runtime"))
-                    .noneMatch(j -> j.startsWith("slf4j-api") || j.startsWith("camel-") || j.startsWith("kinesis-bridge-0"));
+                    .noneMatch(j -> j.startsWith("kafka-clients")
+                            || j.startsWith("connect-api")
+                            || j.startsWith("connect-runtime"))
+                    .noneMatch(j ->
+                            j.startsWith("slf4j-api") || j.startsWith("camel-") || j.startsWith("kinesis-bridge-0"));
             ZipEntry connectorJar = zip.getEntry(names.stream()
-                    .filter(n -> n.startsWith(root + "lib/kinesis-bridge-connect-")).findFirst().orElseThrow());
-            try (InputStream in = zip.getInputStream(connectorJar); JarInputStream jar = new JarInputStream(in)) {
+                    .filter(n -> n.startsWith(root + "lib/kinesis-bridge-connect-"))
+                    .findFirst()
+                    .orElseThrow());
+            try (InputStream in = zip.getInputStream(connectorJar);
+                    JarInputStream jar = new JarInputStream(in)) {
                 List<String> classes = new ArrayList<>();
                 for (var e = jar.getNextJarEntry(); e != null; e = jar.getNextJarEntry()) {
                     classes.add(e.getName());
                 }
-                assertThat(classes).contains("io/kinesisbridge/connect/KinesisPutSinkConnector.class",
-                        "META-INF/services/org.apache.kafka.connect.sink.SinkConnector");
+                assertThat(classes)
+                        .contains(
+                                "io/kinesisbridge/connect/KinesisPutSinkConnector.class",
+                                "META-INF/services/org.apache.kafka.connect.sink.SinkConnector");
             }
         }
     }
@@ -57,14 +67,18 @@ class ConnectPluginArchiveIT {
     @Test
     void theManifest_namesTheSinkAndItsVersion_inConfluentHubStyle() throws IOException {
         try (ZipFile zip = new ZipFile(archive().toFile())) {
-            ZipEntry manifest = Collections.list(zip.entries()).stream().filter(e -> e.getName().endsWith("/manifest.json"))
-                    .findFirst().orElseThrow();
+            ZipEntry manifest = Collections.list(zip.entries()).stream()
+                    .filter(e -> e.getName().endsWith("/manifest.json"))
+                    .findFirst()
+                    .orElseThrow();
             JsonNode json;
             try (InputStream in = zip.getInputStream(manifest)) {
                 json = new ObjectMapper().readTree(in);
             }
             assertThat(json.path("name").asText()).isEqualTo("kinesis-bridge-connect");
-            assertThat(json.path("version").asText()).isEqualTo(ConnectorVersion.VERSION).doesNotContain("${");
+            assertThat(json.path("version").asText())
+                    .isEqualTo(ConnectorVersion.VERSION)
+                    .doesNotContain("${");
             assertThat(json.path("component_types").toString()).isEqualTo("[\"sink\"]");
             assertThat(json.path("owner").path("username").asText()).isNotEmpty();
         }

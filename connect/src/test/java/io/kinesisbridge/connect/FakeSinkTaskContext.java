@@ -1,11 +1,5 @@
 package io.kinesisbridge.connect;
 
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.metrics.PluginMetrics;
-import org.apache.kafka.connect.sink.ErrantRecordReporter;
-import org.apache.kafka.connect.sink.SinkRecord;
-import org.apache.kafka.connect.sink.SinkTaskContext;
-
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -14,13 +8,17 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTaskContext;
 
 /** What a worker gives a sink task, recorded: the assignment, pauses, the retry timeout, errant records. */
 final class FakeSinkTaskContext implements SinkTaskContext {
 
     /** One record given to the errant-record reporter. */
-    record Reported(SinkRecord record, Throwable error) {
-    }
+    record Reported(SinkRecord record, Throwable error) {}
 
     final Set<TopicPartition> assignment = new HashSet<>();
     final Set<TopicPartition> paused = new HashSet<>();
@@ -39,12 +37,10 @@ final class FakeSinkTaskContext implements SinkTaskContext {
     }
 
     @Override
-    public void offset(Map<TopicPartition, Long> offsets) {
-    }
+    public void offset(Map<TopicPartition, Long> offsets) {}
 
     @Override
-    public void offset(TopicPartition tp, long offset) {
-    }
+    public void offset(TopicPartition tp, long offset) {}
 
     @Override
     public void timeout(long timeoutMs) {
@@ -67,8 +63,7 @@ final class FakeSinkTaskContext implements SinkTaskContext {
     }
 
     @Override
-    public void requestCommit() {
-    }
+    public void requestCommit() {}
 
     @Override
     public PluginMetrics pluginMetrics() {

@@ -1,5 +1,8 @@
 package io.kinesisbridge.connect;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.kinesisbridge.backend.memory.InMemoryKinesis;
 import io.kinesisbridge.backend.memory.MemoryBackendSettings;
 import io.kinesisbridge.backend.memory.StreamRecord;
@@ -8,6 +11,16 @@ import io.kinesisbridge.server.KinesisApi;
 import io.kinesisbridge.server.KinesisEndpoint;
 import io.kinesisbridge.server.ShardIterators;
 import io.kinesisbridge.server.SignatureCheck;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -27,20 +40,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The connector in a real Connect cluster in distributed mode (two workers, one KRaft broker, all in-process),
@@ -67,8 +66,10 @@ class KinesisPutSinkConnectIT {
         store = new InMemoryKinesis(MemoryBackendSettings.defaults());
         store.createStream(STREAM, 4);
         Clock clock = Clock.systemUTC();
-        endpoint = new KinesisEndpoint(new KinesisApi(store, store, clock, new ShardIterators(clock, ShardIterators.DEFAULT_TTL),
-                SignatureCheck.OFF), EndpointSettings.of("127.0.0.1", 0));
+        endpoint = new KinesisEndpoint(
+                new KinesisApi(
+                        store, store, clock, new ShardIterators(clock, ShardIterators.DEFAULT_TTL), SignatureCheck.OFF),
+                EndpointSettings.of("127.0.0.1", 0));
         endpoint.start();
 
         Map<String, String> workerProps = new HashMap<>();
@@ -119,9 +120,15 @@ class KinesisPutSinkConnectIT {
      * producer keeps each partition in the order sent.
      */
     private void produce(int from, int to, Map<String, List<String>> sent) {
-        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, connect.kafka().bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+        Map<String, Object> props = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                connect.kafka().bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true);
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
             for (int n = from; n < to; n++) {
                 String key = "key-" + (n % KEYS);
                 String value = key + "#" + n;
@@ -160,8 +167,9 @@ class KinesisPutSinkConnectIT {
         connect.removeWorker();
         produce(total / 2, total, sent);
 
-        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(CONNECTOR, 2,
-                "the tasks did not move to the remaining worker");
+        connect.assertions()
+                .assertConnectorAndExactlyNumTasksAreRunning(
+                        CONNECTOR, 2, "the tasks did not move to the remaining worker");
         await().atMost(Duration.ofMinutes(2)).until(() -> distinctData().size() == total);
         Ledger ledger = ledger(sent);
         assertThat(ledger.lost).as("lost").isZero();
@@ -180,9 +188,12 @@ class KinesisPutSinkConnectIT {
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(CONNECTOR, 2, "the connector did not start");
         Map<String, List<String>> sent = new LinkedHashMap<>();
         produce(0, 100, sent);
-        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, connect.kafka().bootstrapServers());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
-            producer.send(new ProducerRecord<>(TOPIC, "k".repeat(300), "too long a key")).get();
+        Map<String, Object> props =
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, connect.kafka().bootstrapServers());
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(TOPIC, "k".repeat(300), "too long a key"))
+                    .get();
         }
 
         await().atMost(Duration.ofMinutes(1)).until(() -> distinctData().size() == 100);
@@ -197,10 +208,15 @@ class KinesisPutSinkConnectIT {
     }
 
     private ConsumerRecord<byte[], byte[]> firstRecordOf(String topic) {
-        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, connect.kafka().bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        Map<String, Object> props = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                connect.kafka().bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "dlq-reader",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest");
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
             List<ConsumerRecord<byte[], byte[]>> got = new ArrayList<>();
             await().atMost(Duration.ofMinutes(1)).until(() -> {
@@ -225,8 +241,7 @@ class KinesisPutSinkConnectIT {
     }
 
     /** What the stream holds against what was sent: lost records, extra copies, keys whose order broke. */
-    private record Ledger(long lost, long duplicates, List<String> orderViolations) {
-    }
+    private record Ledger(long lost, long duplicates, List<String> orderViolations) {}
 
     /**
      * A key's order holds when its records first appear in the stream in the order they were produced; a copy sent
@@ -240,7 +255,9 @@ class KinesisPutSinkConnectIT {
             String datum = new String(r.data(), StandardCharsets.UTF_8);
             assertThat(datum).startsWith(r.partitionKey() + "#");
             if (copies.merge(datum, 1, Integer::sum) == 1) {
-                firstSeen.computeIfAbsent(r.partitionKey(), k -> new ArrayList<>()).add(datum);
+                firstSeen
+                        .computeIfAbsent(r.partitionKey(), k -> new ArrayList<>())
+                        .add(datum);
             }
         }
         long lost = 0;
@@ -248,22 +265,29 @@ class KinesisPutSinkConnectIT {
         for (Map.Entry<String, List<String>> e : sent.entrySet()) {
             List<String> seen = firstSeen.getOrDefault(e.getKey(), List.of());
             lost += e.getValue().stream().filter(d -> !copies.containsKey(d)).count();
-            if (!seen.equals(e.getValue().subList(0, Math.min(seen.size(), e.getValue().size())))) {
+            if (!seen.equals(
+                    e.getValue().subList(0, Math.min(seen.size(), e.getValue().size())))) {
                 violations.add(e.getKey());
             }
         }
         long duplicates = copies.values().stream().mapToLong(c -> c - 1).sum();
-        System.out.printf("sent %d, in the stream %d distinct, duplicated %d, lost %d, keys out of order %d%n",
+        System.out.printf(
+                "sent %d, in the stream %d distinct, duplicated %d, lost %d, keys out of order %d%n",
                 sent.values().stream().mapToInt(List::size).sum(), copies.size(), duplicates, lost, violations.size());
         return new Ledger(lost, duplicates, violations);
     }
 
     /** The offsets the connector's consumer group committed, summed over the topic's partitions. */
     private long committedTotal() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, connect.kafka().bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, connect.kafka().bootstrapServers()))) {
             Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets("connect-" + CONNECTOR)
-                    .partitionsToOffsetAndMetadata().get();
-            return offsets.values().stream().filter(o -> o != null).mapToLong(OffsetAndMetadata::offset).sum();
+                    .partitionsToOffsetAndMetadata()
+                    .get();
+            return offsets.values().stream()
+                    .filter(o -> o != null)
+                    .mapToLong(OffsetAndMetadata::offset)
+                    .sum();
         }
     }
 }

@@ -1,5 +1,9 @@
 package io.kinesisbridge.connect;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
 import io.kinesisbridge.backend.KinesisBackend;
 import io.kinesisbridge.backend.memory.InMemoryKinesis;
 import io.kinesisbridge.backend.memory.MemoryBackendSettings;
@@ -8,14 +12,6 @@ import io.kinesisbridge.deadletter.DeadLetter;
 import io.kinesisbridge.deadletter.DeadLetterJson;
 import io.kinesisbridge.put.KinesisError;
 import io.kinesisbridge.testing.HeldBackend;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.connect.errors.ConnectException;
-import org.apache.kafka.connect.sink.SinkRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,10 +22,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class KinesisPutSinkTaskTest {
 
@@ -48,8 +47,13 @@ class KinesisPutSinkTaskTest {
     }
 
     private KinesisPutSinkTask start(KinesisBackend backend, FakeSinkTaskContext context, String... extra) {
-        Map<String, String> props = new HashMap<>(Map.of(KinesisSinkConfig.STREAM, STREAM,
-                KinesisSinkConfig.RETRY_BASE_DELAY_MS, "1", KinesisSinkConfig.RETRY_MAX_DELAY_MS, "10"));
+        Map<String, String> props = new HashMap<>(Map.of(
+                KinesisSinkConfig.STREAM,
+                STREAM,
+                KinesisSinkConfig.RETRY_BASE_DELAY_MS,
+                "1",
+                KinesisSinkConfig.RETRY_MAX_DELAY_MS,
+                "10"));
         for (int i = 0; i < extra.length; i += 2) {
             props.put(extra[i], extra[i + 1]);
         }
@@ -83,14 +87,17 @@ class KinesisPutSinkTaskTest {
 
         task.put(batch);
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> memory.readAll(STREAM).size() == 200);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> memory.readAll(STREAM).size() == 200);
         Map<String, List<String>> stored = new LinkedHashMap<>();
         for (StreamRecord r : memory.readAll(STREAM)) {
-            stored.computeIfAbsent(r.partitionKey(), k -> new ArrayList<>()).add(new String(r.data(), StandardCharsets.UTF_8));
+            stored.computeIfAbsent(r.partitionKey(), k -> new ArrayList<>())
+                    .add(new String(r.data(), StandardCharsets.UTF_8));
         }
         assertThat(stored).isEqualTo(sent);
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertThat(task.preCommit(consumed(100, 100))).isEqualTo(consumed(100, 100)));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(
+                        () -> assertThat(task.preCommit(consumed(100, 100))).isEqualTo(consumed(100, 100)));
     }
 
     @Test
@@ -106,8 +113,10 @@ class KinesisPutSinkTaskTest {
 
         task.put(batch);
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> memory.readAll(STREAM).size() == 30);
-        assertThat(memory.readAll(STREAM)).extracting(r -> new String(r.data(), StandardCharsets.UTF_8))
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> memory.readAll(STREAM).size() == 30);
+        assertThat(memory.readAll(STREAM))
+                .extracting(r -> new String(r.data(), StandardCharsets.UTF_8))
                 .containsExactlyElementsOf(sent);
     }
 
@@ -121,8 +130,8 @@ class KinesisPutSinkTaskTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> held.heldCount() > 0);
         assertThat(task.preCommit(consumed(2, 1))).isEmpty();
         held.open();
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(task.preCommit(consumed(2, 1))).isEqualTo(consumed(2, 1)));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(task.preCommit(consumed(2, 1))).isEqualTo(consumed(2, 1)));
     }
 
     @Test
@@ -146,12 +155,15 @@ class KinesisPutSinkTaskTest {
             task.put(List.of());
             assertThat(context.paused).isEmpty();
         });
-        await().atMost(Duration.ofSeconds(20)).until(() -> memory.readAll(STREAM).size() == 6);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> memory.readAll(STREAM).size() == 6);
         List<String> stored = memory.readAll(STREAM).stream()
-                .map(r -> new String(r.data(), StandardCharsets.UTF_8)).toList();
+                .map(r -> new String(r.data(), StandardCharsets.UTF_8))
+                .toList();
         assertThat(stored).containsExactly(value + 0, value + 1, value + 2, value + 3, value + 4, value + 5);
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertThat(task.preCommit(consumed(6, 0))).containsEntry(P0, new OffsetAndMetadata(6)));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(
+                        () -> assertThat(task.preCommit(consumed(6, 0))).containsEntry(P0, new OffsetAndMetadata(6)));
     }
 
     @Test
@@ -168,13 +180,16 @@ class KinesisPutSinkTaskTest {
         assertThat(context.reported.get(0).record()).isSameAs(tooLongKey);
         assertThat(context.reported.get(0).error()).isInstanceOfSatisfying(KinesisRecordRejectedException.class, e -> {
             assertThat(e.errorCode()).isEqualTo(KinesisError.VALIDATION);
-            assertThat(e.getMessage()).startsWith("ValidationException: 1 validation error detected: Value '")
-                    .contains("at 'partitionKey' failed to satisfy constraint: Member must have length less than or equal to 256");
+            assertThat(e.getMessage())
+                    .startsWith("ValidationException: 1 validation error detected: Value '")
+                    .contains(
+                            "at 'partitionKey' failed to satisfy constraint: Member must have length less than or equal to 256");
         });
         assertThat(((KinesisRecordRejectedException) context.reported.get(1).error()).errorCode())
                 .isEqualTo(KinesisError.MISSING_PARTITION_KEY);
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(task.preCommit(consumed(3, 0))).containsEntry(P0, new OffsetAndMetadata(3)));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(
+                        () -> assertThat(task.preCommit(consumed(3, 0))).containsEntry(P0, new OffsetAndMetadata(3)));
         assertThat(memory.readAll(STREAM)).hasSize(1);
     }
 
@@ -190,8 +205,9 @@ class KinesisPutSinkTaskTest {
         assertThat(context.reported.get(0).record()).isSameAs(sent);
         assertThat(((KinesisRecordRejectedException) context.reported.get(0).error()).errorCode())
                 .isEqualTo(KinesisError.RESOURCE_NOT_FOUND);
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(task.preCommit(Map.of(P0, new OffsetAndMetadata(1)))).containsEntry(P0, new OffsetAndMetadata(1)));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(task.preCommit(Map.of(P0, new OffsetAndMetadata(1))))
+                        .containsEntry(P0, new OffsetAndMetadata(1)));
     }
 
     @Test
@@ -217,7 +233,8 @@ class KinesisPutSinkTaskTest {
         task.put(List.of(record(P0, 0, "ok", "v"), record(P0, 1, null, "v")));
 
         assertThatThrownBy(() -> task.preCommit(Map.of(P0, new OffsetAndMetadata(2))))
-                .isInstanceOf(ConnectException.class).hasMessageContaining("t-0@1")
+                .isInstanceOf(ConnectException.class)
+                .hasMessageContaining("t-0@1")
                 .hasMessageContaining("errors.deadletterqueue.topic.name");
         assertThatThrownBy(() -> task.put(List.of())).isInstanceOf(ConnectException.class);
     }
@@ -243,7 +260,9 @@ class KinesisPutSinkTaskTest {
         Thread closer = new Thread(() -> task.close(List.of(P0)));
         closer.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> closer.getState() == Thread.State.TIMED_WAITING);
-        assertThat(closer.isAlive()).as("close waits while the partition's record is in flight").isTrue();
+        assertThat(closer.isAlive())
+                .as("close waits while the partition's record is in flight")
+                .isTrue();
         assertThat(memory.readAll(STREAM)).isEmpty();
         held.open();
         closer.join(20_000);

@@ -1,21 +1,20 @@
 package io.kinesisbridge.connect;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.kinesisbridge.backend.aws.AwsBackendSettings;
 import io.kinesisbridge.backend.aws.CredentialsSource;
 import io.kinesisbridge.dispatch.DispatchSettings;
 import io.kinesisbridge.dispatch.Ordering;
-import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.config.ConfigValue;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigValue;
+import org.junit.jupiter.api.Test;
 
 class KinesisSinkConfigTest {
 
@@ -56,46 +55,55 @@ class KinesisSinkConfigTest {
     @Test
     void noStreamAtAll_isRefused_onTheStreamKey() {
         assertThatThrownBy(() -> new KinesisSinkConfig(props()))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("target stream");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("target stream");
         assertThat(errorsOf(props())).containsOnlyKeys(KinesisSinkConfig.STREAM);
     }
 
     @Test
     void topicStreams_mapTopics_andTheStreamKeyTakesTheRest() {
-        KinesisSinkConfig c = new KinesisSinkConfig(props(KinesisSinkConfig.TOPIC_STREAMS, "orders:orders-stream, clicks:c1",
-                KinesisSinkConfig.STREAM, "rest"));
+        KinesisSinkConfig c = new KinesisSinkConfig(props(
+                KinesisSinkConfig.TOPIC_STREAMS, "orders:orders-stream, clicks:c1", KinesisSinkConfig.STREAM, "rest"));
 
         assertThat(c.streamFor("orders")).contains("orders-stream");
         assertThat(c.streamFor("clicks")).contains("c1");
         assertThat(c.streamFor("other")).contains("rest");
-        assertThat(new KinesisSinkConfig(props(KinesisSinkConfig.TOPIC_STREAMS, "orders:o")).streamFor("other")).isEmpty();
+        assertThat(new KinesisSinkConfig(props(KinesisSinkConfig.TOPIC_STREAMS, "orders:o")).streamFor("other"))
+                .isEmpty();
     }
 
     @Test
     void badTopicStreamPairs_andBadStreamNames_areRefusedByTheirValidators() {
-        assertThat(errorsOf(props(KinesisSinkConfig.TOPIC_STREAMS, "orders"))).containsKey(KinesisSinkConfig.TOPIC_STREAMS);
-        assertThat(errorsOf(props(KinesisSinkConfig.TOPIC_STREAMS, "a:s1,a:s2"))).containsKey(KinesisSinkConfig.TOPIC_STREAMS);
-        assertThat(errorsOf(props(KinesisSinkConfig.TOPIC_STREAMS, "a:bad stream"))).containsKey(KinesisSinkConfig.TOPIC_STREAMS);
+        assertThat(errorsOf(props(KinesisSinkConfig.TOPIC_STREAMS, "orders")))
+                .containsKey(KinesisSinkConfig.TOPIC_STREAMS);
+        assertThat(errorsOf(props(KinesisSinkConfig.TOPIC_STREAMS, "a:s1,a:s2")))
+                .containsKey(KinesisSinkConfig.TOPIC_STREAMS);
+        assertThat(errorsOf(props(KinesisSinkConfig.TOPIC_STREAMS, "a:bad stream")))
+                .containsKey(KinesisSinkConfig.TOPIC_STREAMS);
         assertThat(errorsOf(props(KinesisSinkConfig.STREAM, "bad/name"))).containsKey(KinesisSinkConfig.STREAM);
         assertThat(errorsOf(props(KinesisSinkConfig.STREAM, "x".repeat(129)))).containsKey(KinesisSinkConfig.STREAM);
     }
 
     @Test
     void keySources_areCheckedByTheirValidators() {
-        assertThat(errorsOf(props(KinesisSinkConfig.STREAM, "s", KinesisSinkConfig.PARTITION_KEY, "json:/user/id"))).isEmpty();
-        assertThat(errorsOf(props(KinesisSinkConfig.STREAM, "s", KinesisSinkConfig.PARTITION_KEY, "header:user"))).isEmpty();
+        assertThat(errorsOf(props(KinesisSinkConfig.STREAM, "s", KinesisSinkConfig.PARTITION_KEY, "json:/user/id")))
+                .isEmpty();
+        assertThat(errorsOf(props(KinesisSinkConfig.STREAM, "s", KinesisSinkConfig.PARTITION_KEY, "header:user")))
+                .isEmpty();
         assertThat(errorsOf(props(KinesisSinkConfig.STREAM, "s", KinesisSinkConfig.PARTITION_KEY, "json:user")))
                 .containsKey(KinesisSinkConfig.PARTITION_KEY);
         assertThat(errorsOf(props(KinesisSinkConfig.STREAM, "s", KinesisSinkConfig.PARTITION_KEY, "simple:${body}")))
                 .containsKey(KinesisSinkConfig.PARTITION_KEY);
         assertThat(errorsOf(props(KinesisSinkConfig.STREAM, "s", KinesisSinkConfig.EXPLICIT_HASH_KEY, "random")))
                 .containsKey(KinesisSinkConfig.EXPLICIT_HASH_KEY);
-        assertThat(errorsOf(props(KinesisSinkConfig.STREAM, "s", KinesisSinkConfig.EXPLICIT_HASH_KEY, "header:h"))).isEmpty();
+        assertThat(errorsOf(props(KinesisSinkConfig.STREAM, "s", KinesisSinkConfig.EXPLICIT_HASH_KEY, "header:h")))
+                .isEmpty();
     }
 
     @Test
     void ordering_isOneOfNoneKeyChain_inAnyCase() {
-        assertThat(new KinesisSinkConfig(props(KinesisSinkConfig.STREAM, "s", KinesisSinkConfig.ORDERING, "CHAIN")).ordering())
+        assertThat(new KinesisSinkConfig(props(KinesisSinkConfig.STREAM, "s", KinesisSinkConfig.ORDERING, "CHAIN"))
+                        .ordering())
                 .isEqualTo(Ordering.CHAIN);
         assertThat(errorsOf(props(KinesisSinkConfig.STREAM, "s", KinesisSinkConfig.ORDERING, "strict")))
                 .containsKey(KinesisSinkConfig.ORDERING);
@@ -103,16 +111,35 @@ class KinesisSinkConfigTest {
 
     @Test
     void staticCredentials_needBothKeys_andReachTheBackendSettings() {
-        assertThat(errorsOf(props(KinesisSinkConfig.STREAM, "s", KinesisSinkConfig.CREDENTIALS, "static",
-                KinesisSinkConfig.ACCESS_KEY_ID, "AKID"))).containsOnlyKeys(KinesisSinkConfig.SECRET_ACCESS_KEY);
+        assertThat(errorsOf(props(
+                        KinesisSinkConfig.STREAM,
+                        "s",
+                        KinesisSinkConfig.CREDENTIALS,
+                        "static",
+                        KinesisSinkConfig.ACCESS_KEY_ID,
+                        "AKID")))
+                .containsOnlyKeys(KinesisSinkConfig.SECRET_ACCESS_KEY);
 
-        AwsBackendSettings aws = new KinesisSinkConfig(props(KinesisSinkConfig.STREAM, "s", KinesisSinkConfig.CREDENTIALS, "static",
-                KinesisSinkConfig.ACCESS_KEY_ID, "AKID", KinesisSinkConfig.SECRET_ACCESS_KEY, "secret",
-                KinesisSinkConfig.REGION, "eu-west-1", KinesisSinkConfig.ENDPOINT_OVERRIDE, "http://127.0.0.1:4567",
-                KinesisSinkConfig.CBOR, "false")).awsSettings();
+        AwsBackendSettings aws = new KinesisSinkConfig(props(
+                        KinesisSinkConfig.STREAM,
+                        "s",
+                        KinesisSinkConfig.CREDENTIALS,
+                        "static",
+                        KinesisSinkConfig.ACCESS_KEY_ID,
+                        "AKID",
+                        KinesisSinkConfig.SECRET_ACCESS_KEY,
+                        "secret",
+                        KinesisSinkConfig.REGION,
+                        "eu-west-1",
+                        KinesisSinkConfig.ENDPOINT_OVERRIDE,
+                        "http://127.0.0.1:4567",
+                        KinesisSinkConfig.CBOR,
+                        "false"))
+                .awsSettings();
 
-        assertThat(aws.credentials()).isEqualTo(new CredentialsSource.Static("AKID", new CredentialsSource.Secret("secret"),
-                Optional.empty()));
+        assertThat(aws.credentials())
+                .isEqualTo(
+                        new CredentialsSource.Static("AKID", new CredentialsSource.Secret("secret"), Optional.empty()));
         assertThat(aws.region()).contains("eu-west-1");
         assertThat(aws.endpointOverride()).contains(URI.create("http://127.0.0.1:4567"));
         assertThat(aws.cbor()).isFalse();
@@ -126,9 +153,18 @@ class KinesisSinkConfigTest {
         assertThat(errorsOf(props(KinesisSinkConfig.STREAM, "s", KinesisSinkConfig.CREDENTIALS, "web-identity")))
                 .containsOnlyKeys(KinesisSinkConfig.WEB_IDENTITY_TOKEN_FILE, KinesisSinkConfig.ROLE_ARN);
 
-        AwsBackendSettings aws = new KinesisSinkConfig(props(KinesisSinkConfig.STREAM, "s", KinesisSinkConfig.CREDENTIALS, "profile",
-                KinesisSinkConfig.PROFILE, "ops", KinesisSinkConfig.ROLE_ARN, "arn:aws:iam::123456789012:role/put",
-                KinesisSinkConfig.ROLE_EXTERNAL_ID, "ext")).awsSettings();
+        AwsBackendSettings aws = new KinesisSinkConfig(props(
+                        KinesisSinkConfig.STREAM,
+                        "s",
+                        KinesisSinkConfig.CREDENTIALS,
+                        "profile",
+                        KinesisSinkConfig.PROFILE,
+                        "ops",
+                        KinesisSinkConfig.ROLE_ARN,
+                        "arn:aws:iam::123456789012:role/put",
+                        KinesisSinkConfig.ROLE_EXTERNAL_ID,
+                        "ext"))
+                .awsSettings();
         assertThat(aws.credentials()).isEqualTo(new CredentialsSource.Profile("ops"));
         assertThat(aws.assumeRole()).hasValueSatisfying(role -> {
             assertThat(role.roleArn()).isEqualTo("arn:aws:iam::123456789012:role/put");
@@ -138,7 +174,8 @@ class KinesisSinkConfigTest {
 
     @Test
     void anEndpointOverride_mustBeAnHttpUrl() {
-        assertThat(errorsOf(props(KinesisSinkConfig.STREAM, "s", KinesisSinkConfig.ENDPOINT_OVERRIDE, "127.0.0.1:4567")))
+        assertThat(errorsOf(
+                        props(KinesisSinkConfig.STREAM, "s", KinesisSinkConfig.ENDPOINT_OVERRIDE, "127.0.0.1:4567")))
                 .containsKey(KinesisSinkConfig.ENDPOINT_OVERRIDE);
         assertThat(errorsOf(props(KinesisSinkConfig.STREAM, "s", KinesisSinkConfig.ENDPOINT_OVERRIDE, "ftp://host/")))
                 .containsKey(KinesisSinkConfig.ENDPOINT_OVERRIDE);
@@ -150,18 +187,27 @@ class KinesisSinkConfigTest {
                 .containsKey(KinesisSinkConfig.BATCH_MAX_RECORDS);
         assertThat(errorsOf(props(KinesisSinkConfig.STREAM, "s", KinesisSinkConfig.MAX_PENDING_BYTES, "10")))
                 .containsKey(KinesisSinkConfig.MAX_PENDING_BYTES);
-        assertThat(errorsOf(props(KinesisSinkConfig.STREAM, "s", KinesisSinkConfig.RETRY_BASE_DELAY_MS, "500",
-                KinesisSinkConfig.RETRY_MAX_DELAY_MS, "100"))).containsKey(KinesisSinkConfig.RETRY_MAX_DELAY_MS);
+        assertThat(errorsOf(props(
+                        KinesisSinkConfig.STREAM,
+                        "s",
+                        KinesisSinkConfig.RETRY_BASE_DELAY_MS,
+                        "500",
+                        KinesisSinkConfig.RETRY_MAX_DELAY_MS,
+                        "100")))
+                .containsKey(KinesisSinkConfig.RETRY_MAX_DELAY_MS);
     }
 
     @Test
     void theConnector_refusesToStart_whenATopicHasNoStream() {
         KinesisPutSinkConnector connector = new KinesisPutSinkConnector();
-        assertThatThrownBy(() -> connector.start(props("topics", "orders,clicks",
-                KinesisSinkConfig.TOPIC_STREAMS, "orders:o")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("[clicks]");
+        assertThatThrownBy(() ->
+                        connector.start(props("topics", "orders,clicks", KinesisSinkConfig.TOPIC_STREAMS, "orders:o")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("[clicks]");
 
         connector.start(props("topics", "orders", KinesisSinkConfig.TOPIC_STREAMS, "orders:o"));
-        assertThat(connector.taskConfigs(3)).hasSize(3).allSatisfy(c -> assertThat(c).containsEntry("topics", "orders"));
+        assertThat(connector.taskConfigs(3))
+                .hasSize(3)
+                .allSatisfy(c -> assertThat(c).containsEntry("topics", "orders"));
     }
 }

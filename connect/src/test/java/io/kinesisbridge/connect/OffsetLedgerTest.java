@@ -1,13 +1,12 @@
 package io.kinesisbridge.connect;
 
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
 
 class OffsetLedgerTest {
 
@@ -26,12 +25,13 @@ class OffsetLedgerTest {
         c.settle();
         other.settle();
 
-        Map<TopicPartition, OffsetAndMetadata> offsets = ledger.committable(Map.of(
-                P0, new OffsetAndMetadata(13), P1, new OffsetAndMetadata(6)));
+        Map<TopicPartition, OffsetAndMetadata> offsets =
+                ledger.committable(Map.of(P0, new OffsetAndMetadata(13), P1, new OffsetAndMetadata(6)));
 
         assertThat(offsets).containsEntry(P0, new OffsetAndMetadata(11)).containsEntry(P1, new OffsetAndMetadata(6));
         b.settle();
-        assertThat(ledger.committable(Map.of(P0, new OffsetAndMetadata(13)))).containsEntry(P0, new OffsetAndMetadata(13));
+        assertThat(ledger.committable(Map.of(P0, new OffsetAndMetadata(13))))
+                .containsEntry(P0, new OffsetAndMetadata(13));
     }
 
     @Test
@@ -46,7 +46,8 @@ class OffsetLedgerTest {
     void everyRecordSettled_offersConnectsOffset_whichCoversRecordsATransformDropped() {
         ledger.add(P0, 3).settle();
 
-        assertThat(ledger.committable(Map.of(P0, new OffsetAndMetadata(9)))).containsEntry(P0, new OffsetAndMetadata(9));
+        assertThat(ledger.committable(Map.of(P0, new OffsetAndMetadata(9))))
+                .containsEntry(P0, new OffsetAndMetadata(9));
     }
 
     @Test

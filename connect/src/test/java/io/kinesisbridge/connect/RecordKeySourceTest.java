@@ -1,5 +1,12 @@
 package io.kinesisbridge.connect;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.StringLength;
@@ -9,14 +16,6 @@ import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.Test;
-
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RecordKeySourceTest {
 
@@ -34,7 +33,8 @@ class RecordKeySourceTest {
 
         assertThat(key.extract(record("user-1", "v"), utf8("v"))).contains("user-1");
         assertThat(key.extract(record(utf8("user-2"), "v"), utf8("v"))).contains("user-2");
-        assertThat(key.extract(record(ByteBuffer.wrap(utf8("user-3")), "v"), utf8("v"))).contains("user-3");
+        assertThat(key.extract(record(ByteBuffer.wrap(utf8("user-3")), "v"), utf8("v")))
+                .contains("user-3");
         assertThat(key.extract(record(17L, "v"), utf8("v"))).contains("17");
         assertThat(key.extract(record(Map.of("id", 5), "v"), utf8("v"))).contains("{\"id\":5}");
     }
@@ -53,15 +53,18 @@ class RecordKeySourceTest {
         Struct struct = new Struct(schema).put("id", "x");
 
         assertThatThrownBy(() -> RecordKeySource.parse("record-key").extract(record(struct, "v"), utf8("v")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("schemas.enable=false");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("schemas.enable=false");
     }
 
     @Test
     void jsonPointer_readsTheScalarFromTheData() {
         RecordKeySource key = RecordKeySource.parse("json:/user/id");
 
-        assertThat(key.extract(record(null, "x"), utf8("{\"user\":{\"id\":\"u-9\"},\"n\":1}"))).contains("u-9");
-        assertThat(key.extract(record(null, "x"), utf8("{\"user\":{\"id\":12}}"))).contains("12");
+        assertThat(key.extract(record(null, "x"), utf8("{\"user\":{\"id\":\"u-9\"},\"n\":1}")))
+                .contains("u-9");
+        assertThat(key.extract(record(null, "x"), utf8("{\"user\":{\"id\":12}}")))
+                .contains("12");
         assertThat(key.extract(record(null, "x"), utf8("{\"user\":{}}"))).isEmpty();
         assertThatThrownBy(() -> key.extract(record(null, "x"), utf8("not json")))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -77,12 +80,14 @@ class RecordKeySourceTest {
 
         assertThat(RecordKeySource.parse("header:tenant").extract(r, utf8("v"))).contains("b");
         assertThat(RecordKeySource.parse("header:raw").extract(r, utf8("v"))).contains("r-1");
-        assertThat(RecordKeySource.parse("header:missing").extract(r, utf8("v"))).isEmpty();
+        assertThat(RecordKeySource.parse("header:missing").extract(r, utf8("v")))
+                .isEmpty();
     }
 
     @Test
     void topicPartition_namesTheRecordsPartition() {
-        assertThat(RecordKeySource.parse("topic-partition").extract(record(null, "v"), utf8("v"))).contains("orders-3");
+        assertThat(RecordKeySource.parse("topic-partition").extract(record(null, "v"), utf8("v")))
+                .contains("orders-3");
     }
 
     @Test
@@ -109,7 +114,8 @@ class RecordKeySourceTest {
 
     @Property
     void recordKey_anyNonEmptyStringKey_isTheKeyItself(@ForAll @StringLength(min = 1, max = 300) String k) {
-        assertThat(RecordKeySource.parse("record-key").extract(record(k, "v"), utf8("v"))).contains(k);
+        assertThat(RecordKeySource.parse("record-key").extract(record(k, "v"), utf8("v")))
+                .contains(k);
         assertThat(RecordKeySource.parse("record-key").extract(record(utf8(k), "v"), utf8("v")))
                 .contains(new String(utf8(k), StandardCharsets.UTF_8));
     }
