@@ -26,7 +26,11 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.common.config.types.Password;
 
-/** The sink connector's configuration: every key declared once in {@link #CONFIG_DEF}, with its check and its doc. */
+/**
+ * The sink connector's configuration: every key declared once in {@link #CONFIG_DEF}, with its check and its doc.
+ * It is long because those declarations are the documentation (docs/kafka-connect.md is generated from them) and
+ * Connect wants them in one {@link ConfigDef}; the code that acts on them is in the task.
+ */
 public final class KinesisSinkConfig extends AbstractConfig {
 
     public static final String STREAM = "kinesis.stream";
