@@ -42,11 +42,40 @@ public final class Replies {
             g.writeStringField("__type", error.code());
             if (!error.message().isEmpty()) {
                 g.writeStringField(
-                        error.code().equals(KinesisError.SERIALIZATION) ? "Message" : "message", error.message());
+                        error.code().equals(KinesisError.SERIALIZATION) ? "Message" : "message",
+                        wellFormed(error.message()));
             }
             g.writeEndObject();
         });
         return new Reply(error.httpStatus(), Optional.of(f.contentType()), body, Optional.of(error.code()));
+    }
+
+    /**
+     * The text with each unpaired surrogate replaced by U+FFFD: a message may quote a damaged request's value, and
+     * neither JSON nor CBOR can carry half a character.
+     */
+    static String wellFormed(String text) {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean paired = Character.isHighSurrogate(c)
+                    ? i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))
+                    : !Character.isLowSurrogate(c);
+            if (Character.isHighSurrogate(c) && paired) {
+                if (out != null) {
+                    out.append(c).append(text.charAt(i + 1));
+                }
+                i++;
+                continue;
+            }
+            if (!paired && out == null) {
+                out = new StringBuilder(text.length()).append(text, 0, i);
+            }
+            if (out != null) {
+                out.append(paired ? c : '\uFFFD');
+            }
+        }
+        return out == null ? text : out.toString();
     }
 
     /** What Kinesis answers a request that is not a POST. */
