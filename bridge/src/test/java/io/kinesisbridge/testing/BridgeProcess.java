@@ -6,6 +6,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -112,9 +113,7 @@ public final class BridgeProcess implements AutoCloseable {
                 // the journal's classes are test classes: beside the shaded jar under failsafe, else the test class
                 // path
                 String classPath = shippedJar
-                        ? Path.of(jar).toAbsolutePath()
-                                + File.pathSeparator
-                                + Path.of("target", "test-classes").toAbsolutePath()
+                        ? Path.of(jar).toAbsolutePath() + File.pathSeparator + testClasses()
                         : System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
                 command.addAll(List.of("-cp", classPath, mainClass));
             } else if (shippedJar) {
@@ -297,5 +296,18 @@ public final class BridgeProcess implements AutoCloseable {
             stop();
         }
         keepOutput();
+    }
+
+    /** The directory this class was loaded from: the bridge module's test classes, wherever the tests run. */
+    private static Path testClasses() {
+        try {
+            return Path.of(BridgeProcess.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
