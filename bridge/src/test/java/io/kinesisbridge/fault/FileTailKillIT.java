@@ -62,8 +62,8 @@ class FileTailKillIT {
             int kills = 0;
             try (BridgeProcess bridge = BridgeProcess.start(dir, "bridge", settings)) {
                 bridge.awaitReady(Duration.ofSeconds(60));
-                CompletableFuture<Void> writer = CompletableFuture.runAsync(
-                        () -> write(logs.resolve("app.log"), written, () -> isReady(bridge)));
+                CompletableFuture<Void> writer =
+                        CompletableFuture.runAsync(() -> write(logs.resolve("app.log"), written, bridge::isReady));
                 for (int threshold : new int[] {2_000, 10_500}) {
                     await().atMost(Duration.ofSeconds(60)).until(() -> written.size() >= threshold);
                     bridge.kill();
@@ -101,14 +101,6 @@ class FileTailKillIT {
     private static String settledTwice(BridgeProcess bridge) {
         LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
         return Accounting.of(bridge.metricsText(), FaultRig.STREAM).summary();
-    }
-
-    private static boolean isReady(BridgeProcess bridge) {
-        try {
-            return bridge.isAlive() && bridge.get("/observe/health/ready").statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     /**

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kinesisbridge.testing.BridgeProcess;
 import io.kinesisbridge.testing.EndpointReader;
 import io.kinesisbridge.testing.FreePorts;
-import io.kinesisbridge.testing.Programs;
+import io.kinesisbridge.testing.HeadlessChromium;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -36,8 +36,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * The clickstream example page (examples/clickstream/web) in headless Chromium (Debian's chromium and
@@ -51,8 +49,6 @@ import org.openqa.selenium.chrome.ChromeOptions;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BrowserClickstreamIT {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final HttpClient METRICS_CLIENT =
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -67,9 +63,7 @@ class BrowserClickstreamIT {
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
-        Programs.require(Files.isExecutable(CHROMIUM), "Chromium at " + CHROMIUM + " (Debian chromium)");
-        Programs.require(
-                Files.isExecutable(CHROMEDRIVER), "chromedriver at " + CHROMEDRIVER + " (Debian chromium-driver)");
+        HeadlessChromium.require();
         httpPort = FreePorts.tcp();
         pagePort = FreePorts.tcp();
         bridge = BridgeProcess.start(
@@ -86,7 +80,7 @@ class BrowserClickstreamIT {
         reader = new EndpointReader(endpointPort);
         pageServer = startPageServer(pagePort);
         bridge.awaitReady(Duration.ofSeconds(60));
-        browser = chromium(dir.resolve("chromium-profile"));
+        browser = HeadlessChromium.start(dir.resolve("chromium-profile"), 1100, 900);
     }
 
     private static Process startPageServer(int port) throws IOException {
@@ -105,28 +99,6 @@ class BrowserClickstreamIT {
         await("the page server").atMost(WAIT).until(firstLine::isDone);
         assertThat(firstLine.join()).as("ServePage's first line").startsWith("Serving ");
         return p;
-    }
-
-    private static ChromeDriver chromium(Path profile) {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments(
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-dev-shm-usage",
-                "--window-size=1100,900",
-                "--user-data-dir=" + profile.toAbsolutePath());
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .build();
-        return new ChromeDriver(service, options);
     }
 
     @AfterAll

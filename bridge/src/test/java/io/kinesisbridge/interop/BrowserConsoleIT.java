@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.kinesisbridge.testing.BridgeProcess;
 import io.kinesisbridge.testing.EndpointReader;
 import io.kinesisbridge.testing.FreePorts;
-import io.kinesisbridge.testing.Programs;
+import io.kinesisbridge.testing.HeadlessChromium;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -30,8 +30,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * The web console (docs/console.md) in headless Chromium (Debian's chromium and chromium-driver; nothing downloaded)
@@ -43,8 +41,6 @@ import org.openqa.selenium.chrome.ChromeOptions;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BrowserConsoleIT {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String TOKEN = "browser-console-token";
     private static final HttpClient HTTP =
@@ -57,9 +53,7 @@ class BrowserConsoleIT {
 
     @BeforeAll
     void start(@TempDir Path dir) {
-        Programs.require(Files.isExecutable(CHROMIUM), "Chromium at " + CHROMIUM + " (Debian chromium)");
-        Programs.require(
-                Files.isExecutable(CHROMEDRIVER), "chromedriver at " + CHROMEDRIVER + " (Debian chromium-driver)");
+        HeadlessChromium.require();
         httpPort = FreePorts.tcp();
         bridge = BridgeProcess.start(
                 dir,
@@ -75,35 +69,13 @@ class BrowserConsoleIT {
                         "true"));
         managementPort = Integer.parseInt(bridge.setting("bridge.management.port"));
         bridge.awaitReady(Duration.ofSeconds(60));
-        browser = chromium(dir.resolve("chromium-profile"));
+        browser = HeadlessChromium.start(dir.resolve("chromium-profile"), 1280, 1600);
         browser.get("http://127.0.0.1:" + managementPort + "/console/?token=" + TOKEN);
         await("the console's event stream")
                 .atMost(WAIT)
                 .until(() -> "live".equals(browser.findElement(By.id("status")).getAttribute("data-state")));
         // the token went into a cookie and out of the address bar
         assertThat(browser.getCurrentUrl()).doesNotContain(TOKEN);
-    }
-
-    private static ChromeDriver chromium(Path profile) {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments(
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-dev-shm-usage",
-                "--window-size=1280,1600",
-                "--user-data-dir=" + profile.toAbsolutePath());
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .build();
-        return new ChromeDriver(service, options);
     }
 
     @AfterAll

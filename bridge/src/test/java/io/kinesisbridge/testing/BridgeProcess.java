@@ -172,6 +172,15 @@ public final class BridgeProcess implements AutoCloseable {
         return settings.get(key);
     }
 
+    /** Whether it runs and its readiness answers 200 now. */
+    public boolean isReady() {
+        try {
+            return process.isAlive() && get("/observe/health/ready").statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Waits until the management server answers readiness with 200 (every route and the backend ready). */
     public BridgeProcess awaitReady(Duration atMost) {
         await().atMost(atMost).pollInterval(Duration.ofMillis(200)).until(() -> {

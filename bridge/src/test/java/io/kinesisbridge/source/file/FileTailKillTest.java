@@ -73,7 +73,7 @@ class FileTailKillTest {
 
         int kills = 0;
         BridgeProcess bridge = BridgeProcess.startJournaled(dir, "bridge", journal, settings);
-        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> write(log, () -> isReady(bridge)));
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> write(log, bridge::isReady));
         try {
             for (int threshold : new int[] {6_000, 16_000}) {
                 BridgeProcess running = bridge;
@@ -170,14 +170,6 @@ class FileTailKillTest {
 
     private static boolean knows(String key) {
         return BridgeSettings.KNOWN.stream().anyMatch(s -> s.key().equals(key));
-    }
-
-    private static boolean isReady(BridgeProcess bridge) {
-        try {
-            return bridge.isAlive() && bridge.get("/observe/health/ready").statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     /**
